@@ -1,0 +1,122 @@
+/**
+ * Configuration comes from the environment only. It is validated once at start-up, and every
+ * problem is reported as one plain line, so a misconfigured deployment fails loudly and clearly.
+ */
+import { parseTrustedProxies, type ProxyRange } from './identity'
+import { parseCapabilityMap, DEFAULT_CAPABILITY_MAP, type CapabilityMap } from './policy'
+
+export interface Config {
+  host: string
+  port: number
+  /** Directory holding the embedded upstreams' data and the audit journal. */
+  dataDir: string
+  /** Built SPA served under /ops/. */
+  spaDir: string
+  erpUrl: string | null
+  erpToken: string | null
+  hubUrl: string | null
+  hubToken: string | null
+  /** True when ERPNext is the embedded stand-in: demo personas are offered, loopback is trusted. */
+  demo: boolean
+  trustedProxies: ProxyRange[]
+  capabilityMap: CapabilityMap
+  seedProfile: 'demo' | 'large' | 'none'
+  redisUrl: string | null
+  tileUrl: string
+  upstreamTimeoutMs: number
+  /** Largest request body the BFF accepts, in bytes (vision uploads are the big ones). */
+  bodyLimitBytes: number
+}
+
+export type Env = Record<string, string | undefined>
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'))
+  }
+}
+
+const isUrl = (v: string) => {
+  try {
+    const u = new URL(v)
+    return u.protocol === 'http:' || u.protocol === 'https:'
+  } catch {
+    return false
+  }
+}
+
+function intIn(env: Env, key: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[key]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`)
+    return fallback
+  }
+  return n
+}
+
+export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
+  const problems: string[] = []
+  const blank = (k: string) => env[k] === undefined || env[k] === ''
+  const val = (k: string) => (blank(k) ? null : env[k]!.trim())
+
+  const erpUrl = val('ERP_URL')
+  const erpToken = val('ERP_TOKEN')
+  const hubUrl = val('HUB_URL')
+  const hubToken = val('HUB_TOKEN')
+
+  if (erpUrl && !isUrl(erpUrl)) problems.push(`ERP_URL must be an http(s) URL (got "${erpUrl}")`)
+  if (erpUrl && !erpToken) problems.push('ERP_URL is set but ERP_TOKEN is not')
+  if (erpToken && !/^[^:\s]+:[^:\s]+$/.test(erpToken)) problems.push('ERP_TOKEN must be "api_key:api_secret"')
+  if (hubUrl && !isUrl(hubUrl)) problems.push(`HUB_URL must be an http(s) URL (got "${hubUrl}")`)
+  if (hubUrl && !hubToken) problems.push('HUB_URL is set but HUB_TOKEN is not')
+  if (hubUrl && !erpUrl) problems.push('HUB_URL is set but ERP_URL is not (the embedded ERPNext serves only the embedded hub)')
+
+  const demo = !erpUrl
+  let trustedProxies: ProxyRange[] = []
+  const proxiesRaw = val('TRUSTED_PROXIES')
+  if (proxiesRaw) {
+    const parsed = parseTrustedProxies(proxiesRaw)
+    problems.push(...parsed.problems.map((p) => `TRUSTED_PROXIES: ${p}`))
+    trustedProxies = parsed.ranges
+  } else if (!demo) {
+    problems.push('TRUSTED_PROXIES is required when ERP_URL is set (the addresses of Traefik, e.g. "10.0.0.5,10.0.1.0/24")')
+  }
+  if (demo) trustedProxies = [...trustedProxies, ...parseTrustedProxies('127.0.0.0/8,::1').ranges]
+
+  let capabilityMap = DEFAULT_CAPABILITY_MAP
+  const mapRaw = val('CAPABILITY_MAP')
+  if (mapRaw) {
+    const parsed = parseCapabilityMap(mapRaw)
+    if ('problem' in parsed) problems.push(`CAPABILITY_MAP: ${parsed.problem}`)
+    else capabilityMap = parsed.map
+  }
+
+  const seedRaw = val('SEED_PROFILE') ?? 'demo'
+  if (!['demo', 'large', 'none'].includes(seedRaw)) problems.push(`SEED_PROFILE must be demo, large or none (got "${seedRaw}")`)
+
+  const redisUrl = val('REDIS_URL')
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`)
+
+  const config: Config = {
+    host: val('HOST') ?? '0.0.0.0',
+    port: intIn(env, 'PORT', 3000, 0, 65535, problems),
+    dataDir: val('DATA_DIR') ?? './data',
+    spaDir: val('SPA_DIR') ?? defaults.spaDir,
+    erpUrl: erpUrl?.replace(/\/+$/, '') ?? null,
+    erpToken,
+    hubUrl: hubUrl?.replace(/\/+$/, '') ?? null,
+    hubToken,
+    demo,
+    trustedProxies,
+    capabilityMap,
+    seedProfile: seedRaw as Config['seedProfile'],
+    redisUrl,
+    tileUrl: val('TILE_URL') ?? '',
+    upstreamTimeoutMs: intIn(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000, problems),
+    bodyLimitBytes: intIn(env, 'BODY_LIMIT_BYTES', 12 * 1024 * 1024, 1024, 64 * 1024 * 1024, problems),
+  }
+  if (problems.length) throw new ConfigError(problems)
+  return config
+}

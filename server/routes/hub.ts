@@ -1,0 +1,78 @@
+/**
+ * /ops/api/hub/<path>: the hub's API (HUB.md) behind the capability policy. Only the routes
+ * listed here pass; each has its own timeout (vision answers within 8 s or the scan is queued).
+ */
+import type { Capability } from '../../src/contracts/capabilities'
+import { BodyTooLargeError, bffError, readBodyLimited, SENTENCES } from '../errors'
+import { UpstreamUnreachable } from '../upstream/erp'
+import { UpstreamTimeout, type HubClient } from '../upstream/hub'
+import type { RequestUser } from '../session'
+
+interface HubRoute {
+  method: string
+  pattern: RegExp
+  capabilities: readonly Capability[]
+  timeoutMs: number
+  /** Name of the action in the journal, for writes. */
+  audit?: string
+}
+
+export const HUB_ROUTES: readonly HubRoute[] = [
+  { method: 'GET', pattern: /^\/devices\/lookup$/, capabilities: ['devices:diagnose'], timeoutMs: 15_000 },
+  { method: 'POST', pattern: /^\/devices\/[^/]+\/refresh$/, capabilities: ['devices:diagnose'], timeoutMs: 30_000 },
+  { method: 'POST', pattern: /^\/vision\/(barcodes|equipment)$/, capabilities: ['tech:self'], timeoutMs: 8_000, audit: 'hub.vision' },
+  { method: 'GET', pattern: /^\/auth\/users$/, capabilities: ['users:manage'], timeoutMs: 10_000 },
+  { method: 'POST', pattern: /^\/auth\/users$/, capabilities: ['users:manage'], timeoutMs: 20_000, audit: 'hub.invite' },
+  { method: 'POST', pattern: /^\/sms\/send$/, capabilities: ['sms:send'], timeoutMs: 10_000, audit: 'hub.sms' },
+]
+
+export interface HubCall {
+  user: RequestUser
+  requestId: string
+  action: string
+  target: string
+  status: number
+  /** The JSON answer, so a caller can record or publish from it. */
+  answer: unknown
+}
+
+export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (call: HubCall) => void) {
+  return async function handleHub(req: Request, user: RequestUser, requestId: string): Promise<Response> {
+    const url = new URL(req.url)
+    const path = url.pathname.replace(/^\/ops\/api\/hub/, '')
+    const route = HUB_ROUTES.find((r) => r.method === req.method && r.pattern.test(path))
+    if (!route) {
+      const known = HUB_ROUTES.some((r) => r.pattern.test(path))
+      return known
+        ? bffError(req, 405, 'METHOD_NOT_ALLOWED', { fr: 'Méthode non permise ici.', en: 'Method not allowed here.' })
+        : bffError(req, 404, 'NOT_FOUND', SENTENCES.notFound)
+    }
+    if (!route.capabilities.some((c) => user.capabilities.includes(c))) return bffError(req, 403, 'FORBIDDEN', SENTENCES.forbidden)
+    try {
+      const body = req.method === 'GET' ? undefined : await readBodyLimited(req, bodyLimit)
+      const answer = await hub.send(req.method, path + url.search, {
+        body,
+        contentType: req.headers.get('content-type') ?? undefined,
+        idempotencyKey: req.headers.get('idempotency-key') ?? undefined,
+        timeoutMs: route.timeoutMs,
+      })
+      if (route.audit) {
+        let parsed: unknown = null
+        try {
+          parsed = JSON.parse(answer.body)
+        } catch {
+          parsed = null
+        }
+        onWrite({ user, requestId, action: route.audit, target: path, status: answer.status, answer: parsed })
+      }
+      return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' } })
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return bffError(req, 413, 'TOO_LARGE', SENTENCES.tooLarge)
+      if (err instanceof UpstreamTimeout) {
+        return bffError(req, 504, 'HUB_TIMEOUT', { fr: 'Le hub n’a pas répondu à temps. Réessayez.', en: 'The hub did not answer in time. Try again.' })
+      }
+      if (err instanceof UpstreamUnreachable) return bffError(req, 502, 'HUB_UNREACHABLE', SENTENCES.hubDown)
+      throw err
+    }
+  }
+}

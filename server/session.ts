@@ -1,0 +1,34 @@
+/**
+ * Turns a request into a staff member: identity from Authentik's headers (trusted peers only),
+ * or, in demo mode, from the persona the user picked; then capabilities from the group table.
+ */
+import type { Capability } from '../src/contracts/capabilities'
+import { PERSONAS } from '../src/contracts/personas'
+import type { Config } from './config'
+import { identityFromHeaders, isTrustedPeer, type Identity } from './identity'
+import { capabilitiesOf } from './policy'
+
+export interface RequestUser extends Identity {
+  capabilities: Capability[]
+}
+
+export const DEMO_PERSONA_COOKIE = 'ops_demo_persona'
+
+function cookie(req: Request, name: string): string | null {
+  for (const part of (req.headers.get('cookie') ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === name) return decodeURIComponent(v.join('='))
+  }
+  return null
+}
+
+export function resolveUser(req: Request, peer: string | undefined, config: Config): RequestUser | null {
+  if (!isTrustedPeer(peer, config.trustedProxies)) return null
+  let identity: Identity | null = identityFromHeaders(req.headers)
+  if (!identity && config.demo) {
+    const persona = PERSONAS.find((p) => p.id === cookie(req, DEMO_PERSONA_COOKIE))
+    if (persona) identity = { email: persona.email, username: persona.username, name: persona.name, groups: [...persona.groups] }
+  }
+  if (!identity) return null
+  return { ...identity, capabilities: capabilitiesOf(identity.groups, config.capabilityMap) }
+}

@@ -1,0 +1,92 @@
+/**
+ * Serves the built SPA under /ops/. Hashed assets are cached for a year; index.html, the service
+ * worker and the manifest are revalidated on every load so a new version is always found.
+ * Text is compressed (brotli or gzip) once and kept in memory. Nothing outside the SPA directory
+ * can be reached.
+ */
+import { readFile, stat } from 'node:fs/promises'
+import { extname, join, resolve, sep } from 'node:path'
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.jpg': 'image/jpeg',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+}
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.webmanifest', '.svg', '.txt', '.wasm', '.ttf'])
+
+interface Entry { raw: Buffer; br?: Buffer; gzip?: Buffer; type: string; etag: string }
+
+export function createStaticHandler(rootDir: string) {
+  const root = resolve(rootDir)
+  const cache = new Map<string, Entry>()
+
+  async function load(file: string): Promise<Entry | null> {
+    const hit = cache.get(file)
+    if (hit) return hit
+    try {
+      const info = await stat(file)
+      if (!info.isFile()) return null
+      const raw = await readFile(file)
+      const ext = extname(file)
+      const entry: Entry = { raw, type: TYPES[ext] ?? 'application/octet-stream', etag: `"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"` }
+      if (COMPRESSIBLE.has(ext) && raw.byteLength > 1024) {
+        entry.br = brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } })
+        entry.gzip = gzipSync(raw, { level: 9 })
+      }
+      cache.set(file, entry)
+      return entry
+    } catch {
+      return null
+    }
+  }
+
+  /** `subpath` is what follows /ops/ in the URL, still percent-encoded. */
+  return async function serveSpa(req: Request, subpath: string): Promise<Response | null> {
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(subpath)
+    } catch {
+      return null
+    }
+    if (decoded.includes('\0') || decoded.split(/[/\\]/).includes('..')) return null
+    const rel = decoded === '' ? 'index.html' : decoded
+    const file = resolve(join(root, rel))
+    if (file !== root && !file.startsWith(root + sep)) return null
+    const entry = await load(file)
+    if (!entry) return null
+
+    const immutable = rel.startsWith('assets/') && /[-.][\w-]{8,}\.\w+$/.test(rel)
+    const headers = new Headers({
+      'content-type': entry.type,
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      etag: entry.etag,
+      vary: 'accept-encoding',
+      'x-content-type-options': 'nosniff',
+    })
+    if (req.headers.get('if-none-match') === entry.etag) return new Response(null, { status: 304, headers })
+    const accepts = req.headers.get('accept-encoding') ?? ''
+    let body: Buffer = entry.raw
+    if (entry.br && /\bbr\b/.test(accepts)) {
+      body = entry.br
+      headers.set('content-encoding', 'br')
+    } else if (entry.gzip && /\bgzip\b/.test(accepts)) {
+      body = entry.gzip
+      headers.set('content-encoding', 'gzip')
+    }
+    headers.set('content-length', String(body.byteLength))
+    return new Response(req.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers })
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Hash routes under /ops/ (so /ops/#/dispatch works behind any proxy). Each route names the
+ * capabilities that open it; the guard only spares the user a screen they cannot use — the BFF
+ * refuses the data anyway.
+ */
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import type { Capability } from 'src/contracts/capabilities'
+import { useUserGroups } from 'src/auth/useUserGroups'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Any one of these opens the route. */
+    capabilities?: readonly Capability[]
+  }
+}
+
+export const NAV_HOME_ORDER: { name: string; capabilities: readonly Capability[] }[] = [
+  { name: 'dispatch', capabilities: ['dispatch:view'] },
+  { name: 'tech', capabilities: ['tech:self'] },
+  { name: 'clients', capabilities: ['clients:view'] },
+  { name: 'settings-users', capabilities: ['users:manage'] },
+  { name: 'settings-technicians', capabilities: ['technicians:manage'] },
+  { name: 'settings-tags', capabilities: ['tags:manage'] },
+  { name: 'settings-journal', capabilities: ['audit:view'] },
+]
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/',
+    component: () => import('src/layouts/MainLayout.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('src/pages/HomePage.vue') },
+      { path: 'dispatch', name: 'dispatch', component: () => import('src/features/dispatch/DispatchPage.vue'), meta: { capabilities: ['dispatch:view'] } },
+      { path: 'clients', name: 'clients', component: () => import('src/features/clients/ClientsPage.vue'), meta: { capabilities: ['clients:view'] } },
+      { path: 'clients/:name', name: 'client', component: () => import('src/features/clients/ClientPage.vue'), meta: { capabilities: ['clients:view'] }, props: true },
+      { path: 'tech', name: 'tech', component: () => import('src/features/tech/TechDayPage.vue'), meta: { capabilities: ['tech:self'] } },
+      { path: 'tech/jobs/:name', name: 'tech-job', component: () => import('src/features/tech/TechJobPage.vue'), meta: { capabilities: ['tech:self'] }, props: true },
+      {
+        path: 'settings',
+        component: () => import('src/features/settings/SettingsPage.vue'),
+        meta: { capabilities: ['users:manage', 'technicians:manage', 'tags:manage', 'audit:view'] },
+        children: [
+          { path: '', name: 'settings', redirect: () => ({ name: firstAllowed('settings-') ?? 'home' }) },
+          { path: 'users', name: 'settings-users', component: () => import('src/features/settings/UsersPage.vue'), meta: { capabilities: ['users:manage'] } },
+          { path: 'technicians', name: 'settings-technicians', component: () => import('src/features/settings/TechniciansPage.vue'), meta: { capabilities: ['technicians:manage'] } },
+          { path: 'tags', name: 'settings-tags', component: () => import('src/features/settings/TagsPage.vue'), meta: { capabilities: ['tags:manage'] } },
+          { path: 'capabilities', name: 'settings-capabilities', component: () => import('src/features/settings/CapabilitiesPage.vue'), meta: { capabilities: ['users:manage'] } },
+          { path: 'journal', name: 'settings-journal', component: () => import('src/features/settings/JournalPage.vue'), meta: { capabilities: ['audit:view'] } },
+        ],
+      },
+      { path: 'denied', name: 'denied', component: () => import('src/pages/DeniedPage.vue') },
+      { path: ':rest(.*)*', redirect: { name: 'home' } },
+    ],
+  },
+]
+
+/** The first screen the signed-in user may open (optionally among names with a prefix). */
+export function firstAllowed(prefix = ''): string | null {
+  const session = useUserGroups()
+  return NAV_HOME_ORDER.find((r) => r.name.startsWith(prefix) && session.canAny(r.capabilities))?.name ?? null
+}
+
+export const router = createRouter({ history: createWebHashHistory('/ops/'), routes })
+
+router.beforeEach(async (to) => {
+  const session = useUserGroups()
+  if (session.state === 'loading' && !session.me) await session.load()
+  if (session.state !== 'signed-in') return true // the layout shows sign-in or persona picker
+  for (const record of to.matched) {
+    const caps = record.meta.capabilities
+    if (caps && !session.canAny(caps)) return { name: 'denied', query: { from: to.fullPath } }
+  }
+  if (to.name === 'home') {
+    const first = firstAllowed()
+    if (first) return { name: first }
+  }
+  return true
+})
