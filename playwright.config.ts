@@ -1,7 +1,8 @@
 import { defineConfig } from '@playwright/test'
 
 const PORT = Number(process.env.E2E_PORT ?? 3199)
-export const E2E_DATA_DIR = '.tmp/e2e-data'
+/** Each port gets its own data directory, so two runs on one machine never share state. */
+export const E2E_DATA_DIR = `.tmp/e2e-data-${PORT}`
 
 /**
  * End-to-end journeys in Debian's Chromium (npm cannot download a browser here), against the
@@ -32,6 +33,9 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/ops/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: E2E_DATA_DIR, HUB_TEST_HOOKS: '1', SEED_PROFILE: 'demo' },
+    env: {
+      PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: E2E_DATA_DIR, HUB_TEST_HOOKS: '1', SEED_PROFILE: 'demo',
+      ...(process.env.SPA_DIR ? { SPA_DIR: process.env.SPA_DIR } : {}),
+    },
   },
 })

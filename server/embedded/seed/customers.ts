@@ -37,6 +37,8 @@ export interface Site {
   plans: PlanLine[]
   /** The day service started (or will start, for a Pending location). */
   activatedOn: string
+  /** When the location was ordered (epoch ms): its installation job is booked then. */
+  orderedAt: number
 }
 
 export interface CustomerOptions {
@@ -234,5 +236,5 @@ function createSite(
     if (status === 'Active' && standing !== 'good') subscription.status = standing === 'late' ? 'Past Due Date' : 'Unpaid'
     subscription.modified = subscription.creation
   }
-  return { location, subscription, household, city, plans, activatedOn }
+  return { location, subscription, household, city, plans, activatedOn, orderedAt: created }
 }
