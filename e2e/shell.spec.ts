@@ -10,7 +10,7 @@ const EXPECTED_NAV = {
 for (const [persona, labels] of Object.entries(EXPECTED_NAV)) {
   test(`${persona} sees exactly their navigation`, async ({ page }) => {
     await signInAs(page, persona as keyof typeof EXPECTED_NAV)
-    const nav = page.getByTestId('main-nav').locator('.q-item')
+    const nav = page.getByTestId('main-nav').locator('.q-item .q-item__section--main')
     await expect(nav).toHaveText([...labels])
   })
 }

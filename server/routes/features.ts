@@ -3,5 +3,12 @@
  * Each feature registers its own module here.
  */
 import type { FeatureRoutes } from '../app'
+import { clientsRoutes } from './clients'
+import { dispatchRoutes } from './dispatch'
+import { positionRoutes } from './positions'
+import { settingsRoutes } from './settings'
+import { techDayRoutes } from './techDay'
+import { techScanRoutes } from './techScans'
+import { techTestHookRoutes } from './techTestHooks'
 
-export const FEATURE_ROUTES: readonly FeatureRoutes[] = []
+export const FEATURE_ROUTES: readonly FeatureRoutes[] = [dispatchRoutes, positionRoutes(), settingsRoutes, clientsRoutes, techDayRoutes, techScanRoutes, techTestHookRoutes()]

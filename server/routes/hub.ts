@@ -15,15 +15,28 @@ interface HubRoute {
   timeoutMs: number
   /** Name of the action in the journal, for writes. */
   audit?: string
+  /** What the journal names as the target: never a secret (no body, no password). */
+  target?: (request: Record<string, unknown>, answer: Record<string, unknown>, req: Request) => string
 }
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
 export const HUB_ROUTES: readonly HubRoute[] = [
   { method: 'GET', pattern: /^\/devices\/lookup$/, capabilities: ['devices:diagnose'], timeoutMs: 15_000 },
   { method: 'POST', pattern: /^\/devices\/[^/]+\/refresh$/, capabilities: ['devices:diagnose'], timeoutMs: 30_000 },
-  { method: 'POST', pattern: /^\/vision\/(barcodes|equipment)$/, capabilities: ['tech:self'], timeoutMs: 8_000, audit: 'hub.vision' },
+  {
+    method: 'POST', pattern: /^\/vision\/(barcodes|equipment)$/, capabilities: ['tech:self'], timeoutMs: 8_000, audit: 'hub.vision',
+    target: (_r, _a, req) => `scan ${req.headers.get('idempotency-key') ?? '(no key)'}`,
+  },
   { method: 'GET', pattern: /^\/auth\/users$/, capabilities: ['users:manage'], timeoutMs: 10_000 },
-  { method: 'POST', pattern: /^\/auth\/users$/, capabilities: ['users:manage'], timeoutMs: 20_000, audit: 'hub.invite' },
-  { method: 'POST', pattern: /^\/sms\/send$/, capabilities: ['sms:send'], timeoutMs: 10_000, audit: 'hub.sms' },
+  {
+    method: 'POST', pattern: /^\/auth\/users$/, capabilities: ['users:manage'], timeoutMs: 20_000, audit: 'hub.invite',
+    target: (r) => `User ${str(r.email)}`,
+  },
+  {
+    method: 'POST', pattern: /^\/sms\/send$/, capabilities: ['sms:send'], timeoutMs: 10_000, audit: 'hub.sms',
+    target: (r, a) => `Customer ${str(r.customer)} (${str(a.sid) || 'not sent'})`,
+  },
 ]
 
 export interface HubCall {
@@ -34,6 +47,15 @@ export interface HubCall {
   status: number
   /** The JSON answer, so a caller can record or publish from it. */
   answer: unknown
+}
+
+function asObject(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text)
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
 }
 
 export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (call: HubCall) => void) {
@@ -57,13 +79,10 @@ export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (ca
         timeoutMs: route.timeoutMs,
       })
       if (route.audit) {
-        let parsed: unknown = null
-        try {
-          parsed = JSON.parse(answer.body)
-        } catch {
-          parsed = null
-        }
-        onWrite({ user, requestId, action: route.audit, target: path, status: answer.status, answer: parsed })
+        const requestJson = route.target && body && (req.headers.get('content-type') ?? '').includes('json') ? asObject(new TextDecoder().decode(body)) : {}
+        const answerJson = asObject(answer.body)
+        const target = route.target ? route.target(requestJson, answerJson, req) : path
+        onWrite({ user, requestId, action: route.audit, target, status: answer.status, answer: answerJson })
       }
       return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' } })
     } catch (err) {

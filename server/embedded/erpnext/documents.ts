@@ -3,11 +3,10 @@
  * bulk import the seed uses. Every write runs in one SQLite transaction, so a failed validation
  * or a crash never leaves a document without its child rows.
  */
-import { randomBytes } from 'node:crypto'
-import { STANDARD_FIELDS } from '../../../src/contracts/doctypes'
+import { importDocuments } from './bulkImport'
 import type { SqlDatabase } from './database'
 import { FrappeError, notFound, validationError } from './errors'
-import type { Clock, Naming } from './naming'
+import { randomName, type Clock, type Naming } from './naming'
 import { parseListQuery, selectSql, buildWhere, jsonParam, type Params } from './query'
 import type { DocValues } from './rules'
 import { quoteIdent, type DoctypeMeta, type Schema } from './schema'
@@ -178,7 +177,7 @@ export class DocumentStore {
     rows.forEach((r, i) => {
       const previous = r.name === null ? undefined : kept.get(r.name)
       const row: Row = {
-        name: previous ? r.name : randomBytes(5).toString('hex'),
+        name: previous ? r.name : randomName(),
         owner: previous?.owner ?? ADMIN, creation: previous?.creation ?? now, modified: now, modified_by: ADMIN,
         docstatus: 0, idx: i + 1, parent, parentfield: fieldname, parenttype: meta.name, ...r.values,
       }
@@ -188,51 +187,8 @@ export class DocumentStore {
 
   // ---- bulk import ---------------------------------------------------------------------------
 
-  /**
-   * Inserts trusted documents (the seed) as fast as SQLite allows: one transaction, prepared
-   * statements, no link validation. Missing standard fields and defaults are filled in; a key
-   * that is not a field throws, because it means the seed and the contract disagree.
-   */
+  /** The seed's bulk import: see bulkImport.ts. */
   insertMany(doctype: string, docs: Record<string, unknown>[]): void {
-    const meta = this.schema.require(doctype)
-    const allowed = new Set<string>([...STANDARD_FIELDS, 'doctype', ...meta.def.fields.map((f) => f.fieldname)])
-    const now = this.clock.timestamp()
-    const main = this.sql.prepare(insertSql(meta))
-    const children = meta.tableFields.map(({ field, child }) => ({ field, child, stmt: this.sql.prepare(insertSql(child)) }))
-    const names: string[] = []
-    this.sql.transaction(() => {
-      for (const doc of docs) {
-        for (const key in doc) if (!allowed.has(key)) throw new Error(`insertMany(${doctype}): unknown field ${key}`)
-        const name = typeof doc.name === 'string' && doc.name !== '' ? doc.name : this.naming.newName(meta, doc)
-        names.push(name)
-        const creation = typeof doc.creation === 'string' ? doc.creation : now
-        const std: Row = {
-          name, owner: ADMIN, creation, modified: creation, modified_by: ADMIN, docstatus: 0, idx: 0,
-        }
-        main.run(...meta.columns.map((c) => bulkValue(c.field ? doc[c.name] : doc[c.name] ?? std[c.name], c.field?.default, c.fieldtype)))
-        for (const { field, child, stmt } of children) {
-          const rows = doc[field.fieldname]
-          if (rows === undefined || rows === null) continue
-          if (!Array.isArray(rows)) throw new Error(`insertMany(${doctype}): ${field.fieldname} must be a list of rows`)
-          rows.forEach((r: Record<string, unknown>, i) => {
-            const base: Row = {
-              name: typeof r.name === 'string' ? r.name : randomBytes(5).toString('hex'),
-              owner: ADMIN, creation, modified: creation, modified_by: ADMIN, docstatus: 0, idx: i + 1,
-              parent: name, parentfield: field.fieldname, parenttype: meta.name,
-            }
-            stmt.run(...child.columns.map((c) => bulkValue(c.field ? r[c.name] : base[c.name], c.field?.default, c.fieldtype)))
-          })
-        }
-      }
-      this.naming.advancePast(meta, names)
-    })
+    importDocuments(this.sql, this.naming, this.clock.timestamp(), this.schema.require(doctype), docs)
   }
-}
-
-function bulkValue(value: unknown, fallback: string | number | undefined, fieldtype: string): SqlValue {
-  const v = value === undefined || value === null || value === '' ? fallback ?? null : value
-  if (typeof v === 'boolean') return v ? 1 : 0
-  if (v === null && fieldtype === 'Check') return 0
-  if (v === null || typeof v === 'string' || typeof v === 'number') return v
-  return JSON.stringify(v)
 }

@@ -57,7 +57,9 @@ export function createErpnext(opts: ErpnextOptions): Erpnext {
       if (closed) return
       const dataset = generateDataset({ profile, now: now() })
       sql.transaction(() => {
+        schema.dropIndexes(sql.db)
         for (const [doctype, docs] of Object.entries(dataset)) insertMany(doctype, docs)
+        schema.createIndexes(sql.db)
       })
     })
   ready.catch((err: unknown) => console.error('[embedded erpnext] seeding failed:', err instanceof Error ? err.message : err))

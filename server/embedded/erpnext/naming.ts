@@ -25,6 +25,21 @@ function parseSeries(autoname: string): Series | null {
   }
 }
 
+/**
+ * Frappe's `hash` name: 10 random hex characters. Random bytes are drawn in blocks because one
+ * randomBytes() call per child row dominated the bulk import's time.
+ */
+let pool = Buffer.alloc(0)
+let poolOffset = 0
+export function randomName(): string {
+  if (poolOffset + 5 > pool.length) {
+    pool = randomBytes(5 * 1024)
+    poolOffset = 0
+  }
+  poolOffset += 5
+  return pool.toString('hex', poolOffset - 5, poolOffset)
+}
+
 export class Naming {
   private readonly series = new Map<string, Series | null>()
 
@@ -38,7 +53,7 @@ export class Naming {
   /** The name for a new document; `doc` holds its already-coerced field values. */
   newName(meta: DoctypeMeta, doc: Record<string, unknown>): string {
     const autoname = meta.def.autoname
-    if (autoname === 'hash') return randomBytes(5).toString('hex')
+    if (autoname === 'hash') return randomName()
     if (autoname.startsWith('field:')) {
       const fieldname = autoname.slice('field:'.length)
       const value = doc[fieldname]

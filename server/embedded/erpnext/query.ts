@@ -81,7 +81,7 @@ export function parseOrderBy(meta: DoctypeMeta, raw: unknown): string {
   if (text === '') return '"creation" DESC, "name" DESC'
   const parts = text.split(',').map((part) => {
     const m = /^(.+?)(?:\s+(asc|desc))?$/i.exec(part.trim())
-    if (!m) throw validationError(`Invalid order_by: ${text}`)
+    if (!m) throw dataError(`Invalid order_by: ${text}`)
     const column = resolveColumn(meta, m[1], 'order_by')
     return { column: column.name, dir: (m[2] ?? 'asc').toUpperCase() }
   })

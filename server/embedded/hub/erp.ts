@@ -1,4 +1,4 @@
-import { ofetch, FetchError } from 'ofetch'
+import { ofetch, FetchError, type FetchOptions } from 'ofetch'
 import { HubError } from './errors'
 
 /**
@@ -72,7 +72,7 @@ export class ErpClient {
     })
   }
 
-  private async call<T>(what: string, path: string, init: Parameters<typeof ofetch>[1]): Promise<T> {
+  private async call<T>(what: string, path: string, init: FetchOptions<'json'>): Promise<T> {
     try {
       return await this.fetch<T>(path, init)
     } catch (err) {

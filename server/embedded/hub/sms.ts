@@ -49,6 +49,11 @@ export function validateSms(body: Record<string, unknown>): { to: string; text: 
   return { to, text: body.body, customer }
 }
 
+/** About one customer in ten answers; "[reply]" in the text forces it (deterministic tests). */
+export function wantsReply(sid: string, text: string): boolean {
+  return text.includes(REPLY_MARKER) || hashString(sid) % 10 === 0
+}
+
 export function registerSmsRoutes(app: H3, deps: SmsDeps): SmsSender {
   const timers = new Set<ReturnType<typeof setTimeout>>()
   const idempotency = new IdempotencyStore()
@@ -78,8 +83,7 @@ export function registerSmsRoutes(app: H3, deps: SmsDeps): SmsSender {
     }
     later(step, () => setStatus('sent'))
     later(2 * step, () => setStatus('delivered'))
-    const replies = msg.text.includes(REPLY_MARKER) || hashString(sid) % 10 === 0
-    if (replies) later(Math.round(4.5 * step), () => receiveReply(sid, msg))
+    if (wantsReply(sid, msg.text)) later(Math.round(4.5 * step), () => receiveReply(sid, msg))
   }
 
   async function receiveReply(sid: string, msg: { to: string; customer: string | null }): Promise<void> {

@@ -97,8 +97,10 @@ class OltPlant {
   }
 }
 
+const pickInternet = weighted(INTERNET_PLANS.map((p) => [p.plan, p.weight] as const))
+
 function planLines(rng: Rng, company: boolean): PlanLine[] {
-  const internet = weighted(INTERNET_PLANS.map((p) => [p.plan, p.weight] as const))(rng)
+  const internet = pickInternet(rng)
   const lines: PlanLine[] = [{ plan: company ? 'Giga 1000' : internet, qty: 1 }]
   if (!company && rng.chance(0.25)) lines.push({ plan: TV_PLAN.plan, qty: 1 })
   if (company) lines.push({ plan: PHONE_PLAN.plan, qty: rng.int(1, 4) })
@@ -148,8 +150,10 @@ export function generateCustomers(
     const phone = rng.chance(company ? 0.98 : 0.92) ? phones.draw() : undefined
     if (phone) customer.mobile_no = formatPhoneAsTyped(rng, phone)
     if (rng.chance(company ? 0.9 : 0.75)) {
-      const domain = company ? 'entreprise.qc.ca' : pickDomain(rng)
-      let email = company ? `info.${emailLocalPart(lastName, String(i))}@${domain}` : `${emailLocalPart(firstName, lastName)}@${domain}`
+      // "info@garage-cote.ca" for a business, "marie.cote@videotron.ca" for a person.
+      let email = company
+        ? `info@${emailLocalPart(customerName.split(' ')[0], lastName).replace('.', '-')}.ca`
+        : `${emailLocalPart(firstName, lastName)}@${pickDomain(rng)}`
       if (emails.has(email)) email = email.replace('@', `${rng.int(1, 99)}@`)
       if (!emails.has(email)) {
         emails.add(email)
@@ -198,9 +202,9 @@ function createSite(
 
   // Service starts one to two weeks after the order: the installation visit.
   const activatedOn = cal.date(created + rng.int(5, 14) * DAY)
-  const recentlyOrdered = activatedOn > cal.day(-1)
+  const recentlyOrdered = activatedOn >= cal.today
   const cancelled = !recentlyOrdered && now - created > 90 * DAY && rng.chance(0.07)
-  const status = recentlyOrdered && activatedOn >= cal.today ? 'Pending' : cancelled ? 'Inactive' : 'Active'
+  const status = recentlyOrdered ? 'Pending' : cancelled ? 'Inactive' : 'Active'
   const creation = cal.datetime(created)
   const modified = status === 'Active' && rng.chance(0.2) ? cal.datetime(created + rng.next() * (now - created)) : creation
 

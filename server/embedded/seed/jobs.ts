@@ -59,6 +59,11 @@ const DURATIONS: Readonly<Record<JobType, readonly [number, number]>> = {
 }
 const EARLIEST = 7 * 60
 const LATEST = 19 * 60
+const FIRST_JOB_DELAYS = [0, 0, 0, 15, 30]
+const OVERLAPS = [30, 45]
+const TRAVEL_TIMES = [15, 15, 30, 30, 45]
+/** Arrival windows customers ask for: 8–10, 10–12, 13–15, 15–17. */
+const REQUESTED_WINDOWS = [8 * 60, 10 * 60, 13 * 60, 15 * 60]
 
 const hasAll = (member: CrewMember, skills: readonly Skill[]) => skills.every((s) => member.skills.has(s))
 const hasPlan = (site: Site, plan: string) => site.plans.some((p) => p.plan === plan)
@@ -68,23 +73,28 @@ function duration(rng: Rng, jobType: JobType): number {
   return min + rng.int(0, (max - min) / 15) * 15
 }
 
+const PROBLEMS_BY_SERVICES = [0, 1, 2, 3].map((mask) => FIELD_PROBLEMS.filter((p) =>
+  (!p.skills.includes(SKILLS.tv) || (mask & 1) !== 0) && (!p.skills.includes(SKILLS.phone) || (mask & 2) !== 0)))
+const problemsFor = (site: Site) =>
+  PROBLEMS_BY_SERVICES[(hasPlan(site, TV_PLAN.plan) ? 1 : 0) | (hasPlan(site, PHONE_PLAN.plan) ? 2 : 0)]
+
 /** What a visit of this type at this site is about, within the skills `allowed` (when given). */
 function brief(rng: Rng, jobType: JobType, site: Site, allowed?: (skills: readonly Skill[]) => boolean): Omit<Demand, 'site' | 'day'> {
   const ok = (skills: readonly Skill[]) => !allowed || allowed(skills)
+  const within = <T extends { skills: readonly Skill[] }>(items: readonly T[]) => (allowed ? items.filter((i) => ok(i.skills)) : items)
   switch (jobType) {
     case 'Installation': {
-      const add = rng.pick(ADD_ONS.filter((a) => ok(a.skills)))
+      const add = rng.pick(within(ADD_ONS))
       return { jobType, priority: rng.chance(0.7) ? 'Low' : 'Medium', skills: add.skills, description: add.description }
     }
     case 'Repair': {
-      const fits = FIELD_PROBLEMS.filter((p) => ok(p.skills) &&
-        (!p.skills.includes(SKILLS.tv) || hasPlan(site, TV_PLAN.plan)) &&
-        (!p.skills.includes(SKILLS.phone) || hasPlan(site, PHONE_PLAN.plan)))
+      // TV and phone problems only where the customer has those services.
+      const fits = within(problemsFor(site))
       const problem = rng.pick(fits.length > 0 ? fits : FIELD_PROBLEMS.slice(0, 1))
       return { jobType, priority: pickWeighted(rng, problem.priority), skills: problem.skills, description: problem.subject, problem }
     }
     case 'Inspection': {
-      const insp = rng.pick(INSPECTIONS.filter((i) => ok(i.skills)))
+      const insp = rng.pick(within(INSPECTIONS))
       return { jobType, priority: rng.chance(0.6) ? 'Low' : 'Medium', skills: insp.skills, description: insp.description }
     }
     case 'Move':
@@ -179,22 +189,26 @@ function schedule(
 ): Placed[] {
   const forced = demands.filter((d) => d.technician)
   const rest = shuffle(rng, demands.filter((d) => !d.technician))
-  const cursor = new Map<string, { next: number; lastStart: number }>()
+  // Per technician and day: where the next job can start, and where the last one started.
+  const crewIndex = new Map(working.map((m, i) => [m, i]))
+  const nextFree = new Float64Array(working.length * dayIndex.size).fill(-1)
+  const lastStart = new Float64Array(working.length * dayIndex.size)
+  const slot = (m: CrewMember, day: string) => (crewIndex.get(m) ?? 0) * dayIndex.size + (dayIndex.get(day) ?? 0)
   const placed: Placed[] = []
 
   const slotFor = (m: CrewMember, day: string) => {
-    const c = cursor.get(`${m.doc.name}|${day}`)
-    if (!c) return Math.max(m.shiftStart, EARLIEST) + rng.pick([0, 0, 0, 15, 30])
+    const k = slot(m, day)
+    if (nextFree[k] < 0) return Math.max(m.shiftStart, EARLIEST) + rng.pick(FIRST_JOB_DELAYS)
     // Now and then a job is booked on top of the previous one: the conflict the board must show.
-    if (rng.chance(0.04)) return c.lastStart + rng.pick([30, 45])
-    return c.next
+    if (rng.chance(0.04)) return lastStart[k] + rng.pick(OVERLAPS)
+    return nextFree[k]
   }
 
   for (const d of [...forced, ...rest]) {
     const minutes = duration(rng, d.jobType)
     if (d.unscheduled || working.length === 0 || !dayIndex.has(d.day)) {
       // A requested window, not a booking: the dispatcher will place it.
-      placed.push({ ...d, start: rng.pick([8, 10, 13, 15]) * 60, duration: minutes, status: 'Unscheduled' })
+      placed.push(Object.assign(d, { start: rng.pick(REQUESTED_WINDOWS), duration: minutes, status: 'Unscheduled' as const }))
       continue
     }
     let member = d.technician
@@ -205,28 +219,28 @@ function schedule(
       const local = crewByZone.get(d.site.city.zone)
       // A few jobs go to someone without the required skill: the warning the board must raise.
       const wantMissingSkill = d.skills.length > 0 && rng.chance(0.05)
-      let fallback: { m: CrewMember; start: number } | undefined
+      let fallback: { m: CrewMember; start: number; overrun: number } | undefined
       for (let attempt = 0; attempt < 16; attempt++) {
         const pool = local && local.length > 0 && rng.chance(0.8) ? local : working
         const candidate = rng.pick(pool)
         if (hasAll(candidate, d.skills) === wantMissingSkill) continue
         const s = slotFor(candidate, d.day)
-        fallback ??= { m: candidate, start: s }
-        if (s + minutes <= candidate.shiftEnd + 30 && s <= LATEST) { member = candidate; start = s; break }
+        const overrun = s + minutes - candidate.shiftEnd
+        if (overrun <= 30 && s <= LATEST) { member = candidate; start = s; break }
+        if (!fallback || overrun < fallback.overrun) fallback = { m: candidate, start: s, overrun }
       }
       if (!member) {
-        // Everyone suitable is booked: it runs past someone's shift, as it does in real life.
+        // Everyone suitable is booked: it runs past the shift of whoever is least late, as in real life.
         const m = fallback?.m ?? rng.pick(working)
         member = m
         start = fallback?.start ?? slotFor(m, d.day)
       }
     }
     start = Math.min(start, LATEST)
-    const key = `${member.doc.name}|${d.day}`
-    const prev = cursor.get(key)
-    const next = start + minutes + rng.pick([15, 15, 30, 30, 45])
-    cursor.set(key, { next: Math.max(prev?.next ?? 0, next), lastStart: start })
-    placed.push({ ...d, technician: member, start, duration: minutes, status: 'Scheduled' })
+    const k = slot(member, d.day)
+    nextFree[k] = Math.max(nextFree[k], start + minutes + rng.pick(TRAVEL_TIMES))
+    lastStart[k] = start
+    placed.push(Object.assign(d, { technician: member, start, duration: minutes, status: 'Scheduled' as const }))
   }
   return placed
 }

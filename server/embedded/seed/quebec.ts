@@ -139,9 +139,17 @@ export const EMAIL_DOMAINS: readonly (readonly [string, number])[] = [
 
 /** "Marie-Ève St-Pierre" → "marie-eve.st-pierre": the local part of an e-mail address. */
 export function emailLocalPart(first: string, last: string): string {
-  const ascii = (s: string) =>
-    s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/['\s]/g, '')
-  return `${ascii(first)}.${ascii(last)}`
+  return `${asciiWord(first)}.${asciiWord(last)}`
+}
+
+const asciiCache = new Map<string, string>()
+function asciiWord(s: string): string {
+  let a = asciiCache.get(s)
+  if (a === undefined) {
+    a = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/['\s]/g, '')
+    asciiCache.set(s, a)
+  }
+  return a
 }
 
 // Canada Post never uses D, F, I, O, Q or U in postal codes.
@@ -176,7 +184,9 @@ export class PhoneBook {
   /** Ten digits, e.g. "4505550123". */
   draw(): string {
     let digits = ''
-    for (let attempt = 0; attempt < 6; attempt++) {
+    // Once the space is mostly used, retrying costs more than an occasional shared number.
+    const attempts = this.used.size < 20_000 ? 6 : 1
+    for (let attempt = 0; attempt < attempts; attempt++) {
       const area = pickWeighted(this.rng, AREA_CODES)
       digits = `${area}555${String(this.rng.int(0, 9999)).padStart(4, '0')}`
       if (!this.used.has(digits)) break

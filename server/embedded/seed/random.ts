@@ -39,8 +39,6 @@ export function hashString(text: string): number {
   return h >>> 0
 }
 
-const HEX = '0123456789ABCDEF'
-
 /**
  * One stream per part (`customers`, `jobs`…) so that changing how many jobs are drawn does not
  * reshuffle every customer after it.
@@ -54,8 +52,12 @@ export function createRng(seed: number, stream = ''): Rng {
     chance: (p) => next() < p,
     pick: (items) => items[Math.floor(next() * items.length)],
     hex: (digits) => {
+      // Six hex digits (24 bits) per draw: a double holds them exactly and it is one string op.
       let s = ''
-      for (let i = 0; i < digits; i++) s += HEX[Math.floor(next() * 16)]
+      for (let left = digits; left > 0; left -= 6) {
+        const n = Math.min(6, left)
+        s += Math.floor(next() * 16 ** n).toString(16).toUpperCase().padStart(n, '0')
+      }
       return s
     },
     gauss: () => (next() + next() + next() - 1.5) * 2,

@@ -12,12 +12,27 @@ const HOUR = 60 * MINUTE
 export const DAY = 24 * HOUR
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
+const TIMES: string[] = []
+/** " HH:MM:SS" for a second of the day, built once. */
+function timeOfDay(second: number): string {
+  return (TIMES[second] ??= ` ${pad(Math.floor(second / 3600))}:${pad(Math.floor(second / 60) % 60)}:${pad(second % 60)}`)
+}
+const MICROS: string[] = []
+/** ".ffffff" for a millisecond: Frappe keeps microseconds, ours are whole milliseconds. */
+function micros(ms: number): string {
+  return (MICROS[ms] ??= `.${pad(ms * 1000, 6)}`)
+}
+
+/** Marks a UTC day on which the offset changes. */
+const SWITCH_DAY = 1e9
 
 export class SiteCalendar {
   /** Site-local "YYYY-MM-DD" of `now`. */
   readonly today: string
   // Daylight saving changes on the hour, so one offset per UTC hour is exact.
   private readonly offsetByHour = new Map<number, number>()
+  private readonly offsetByDay = new Map<number, number>()
+  private readonly days = new Map<number, string>()
   private readonly noonByDay = new Map<string, number>()
 
   constructor(readonly now: Date) {
@@ -26,16 +41,28 @@ export class SiteCalendar {
 
   /** "YYYY-MM-DD HH:MM:SS.ffffff", identical to toFrappeDatetime, memoised. */
   datetime(instant: number | Date): string {
-    const t = typeof instant === 'number' ? instant : instant.getTime()
-    const local = new Date(t + this.offsetAt(t) * MINUTE)
-    return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ` +
-      `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}.` +
-      pad(local.getUTCMilliseconds() * 1000, 6)
+    const t = typeof instant === 'number' ? Math.floor(instant) : instant.getTime()
+    const local = t + this.offsetAt(t) * MINUTE
+    const dayNumber = Math.floor(local / DAY)
+    const ms = local - dayNumber * DAY
+    // Shared pieces keep a million timestamps from becoming a million little string trees.
+    return this.dayString(dayNumber) + timeOfDay(Math.floor(ms / 1000)) + micros(ms % 1000)
   }
 
   /** "YYYY-MM-DD" of the site-local day containing the instant, memoised. */
   date(instant: number | Date): string {
-    return this.datetime(instant).slice(0, 10)
+    const t = typeof instant === 'number' ? Math.floor(instant) : instant.getTime()
+    return this.dayString(Math.floor((t + this.offsetAt(t) * MINUTE) / DAY))
+  }
+
+  private dayString(dayNumber: number): string {
+    let day = this.days.get(dayNumber)
+    if (day === undefined) {
+      const d = new Date(dayNumber * DAY)
+      day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+      this.days.set(dayNumber, day)
+    }
+    return day
   }
 
   /** The site-local day `days` away from today. */
@@ -64,14 +91,27 @@ export class SiteCalendar {
     return addDays(this.today, -((weekday + 6) % 7))
   }
 
+  /**
+   * The zone's UTC offset at an instant. Most UTC days have one offset all day: checked once per
+   * day, and only the two switch days a year are resolved hour by hour.
+   */
   private offsetAt(t: number): number {
-    const hour = Math.floor(t / HOUR)
-    let offset = this.offsetByHour.get(hour)
+    const day = Math.floor(t / DAY)
+    let offset = this.offsetByDay.get(day)
     if (offset === undefined) {
-      offset = siteOffsetMinutes(new Date(hour * HOUR))
-      this.offsetByHour.set(hour, offset)
+      const first = siteOffsetMinutes(new Date(day * DAY))
+      const last = siteOffsetMinutes(new Date(day * DAY + 23 * HOUR))
+      offset = first === last ? first : SWITCH_DAY
+      this.offsetByDay.set(day, offset)
     }
-    return offset
+    if (offset !== SWITCH_DAY) return offset
+    const hour = Math.floor(t / HOUR)
+    let hourly = this.offsetByHour.get(hour)
+    if (hourly === undefined) {
+      hourly = siteOffsetMinutes(new Date(hour * HOUR))
+      this.offsetByHour.set(hour, hourly)
+    }
+    return hourly
   }
 }
 

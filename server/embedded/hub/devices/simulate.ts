@@ -6,6 +6,7 @@
 
 import type { DeviceDocument, Host, MeshNode, OpticalEntry, WifiRadio } from './document'
 import { opticalStatus } from './optical'
+import { SERIAL_PREFIXES } from '../labels'
 
 export type DeviceCategory = 'healthy' | 'weak' | 'critical_low' | 'overload' | 'los' | 'offline' | 'timeout'
 
@@ -92,18 +93,6 @@ const HOST_NAMES_24G = [
 ]
 const HOST_NAMES_WIRED = ['PC-Bureau', 'Xbox-Series-X', 'PS5-Sous-sol', 'NAS-Synology', 'LG-webOS-TV']
 const MESH_ROOMS = ['Salon', 'Sous-sol', 'Chambre', 'Bureau', 'Etage']
-
-/** Vendor of a serial from its GPON vendor id (first 4 characters), for equipment without a brand. */
-export const SERIAL_PREFIXES: Readonly<Record<string, { brand: string; model: string }>> = {
-  TPLG: { brand: 'TP-Link', model: 'XX230v' },
-  GPON: { brand: 'TP-Link', model: 'XX230v' },
-  DECO: { brand: 'TP-Link', model: 'Deco X50' },
-  HWTC: { brand: 'Huawei', model: 'HG8245X6' },
-  ZTEG: { brand: 'ZTE', model: 'F670L' },
-  ALCL: { brand: 'Nokia', model: 'G-2425G-A' },
-  SCOM: { brand: 'Sercomm', model: 'FG1000B' },
-  CIGG: { brand: 'CIG', model: 'G-97RG6M' },
-}
 
 const DEFAULT_MODEL: Record<SimulatedEquipmentType, { brand: string; model: string }> = {
   ONT: { brand: 'TP-Link', model: 'XX230v' },

@@ -1,0 +1,171 @@
+/**
+ * A technician's day as one view model: GET /ops/api/tech/day (today's then tomorrow's jobs, in
+ * order, with the customer's name and the job's tags) and GET /ops/api/tech/jobs/{name} (one job,
+ * its location and the equipment there). Read with the service token, so the technician scope is
+ * enforced here: only `tech:self`, only one's own jobs — another technician's job is a 403.
+ */
+import { getRouterParam, type H3, type H3Event } from 'h3'
+import type { Customer, DispatchJob, ServiceEquipment, ServiceLocation } from '../../src/contracts/doctypes'
+import { addDays, toFrappeDate } from '../../src/contracts/frappeTime'
+import type { TechDay, TechJob, TechJobDetail, TechLocation } from '../../src/contracts/tech'
+import type { AppContext } from '../app'
+import { bffError, json, SENTENCES, type Sentence } from '../errors'
+import type { RequestUser } from '../session'
+import { UpstreamUnreachable } from '../upstream/erp'
+
+const JOB_FIELDS = [
+  'name', 'job_type', 'status', 'priority', 'scheduled_start', 'duration_minutes', 'customer', 'service_location',
+  'address', 'latitude', 'longitude', 'description', 'completion_notes', 'modified', 'technician',
+]
+
+/** ERPNext names as this app creates them (DJ-2026-00001, EQ-00012): nothing else reaches a path. */
+export const DOC_NAME = /^[\w.-]{1,140}$/
+
+export const TECH_SENTENCES = {
+  notYourJob: {
+    fr: 'Cette intervention est assignée à un autre technicien : vous ne pouvez pas l’ouvrir.',
+    en: 'This job is assigned to another technician: you cannot open it.',
+  },
+  jobNotFound: { fr: 'Cette intervention n’existe pas ou plus.', en: 'This job does not exist (any more).' },
+  notATechnician: {
+    fr: 'Votre compte n’est lié à aucune fiche de technicien. Demandez à un administrateur de vous en créer une.',
+    en: 'Your account is not linked to a technician record. Ask an administrator to create one.',
+  },
+} satisfies Record<string, Sentence>
+
+export class TechRefusal extends Error {
+  constructor(readonly status: number, readonly code: string, readonly sentence: Sentence) {
+    super(sentence.en)
+  }
+}
+
+/** Parses an ERPNext answer, turning anything unexpected into a refusal the SPA can show. */
+export function erpData<T>(answer: { status: number; body: string }, what: string): T {
+  if (answer.status === 404) throw new TechRefusal(404, 'NOT_FOUND', TECH_SENTENCES.jobNotFound)
+  if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} for ${what}`)
+  return (JSON.parse(answer.body) as { data: T }).data
+}
+
+/** The signed-in technician behind a request, or a refusal (401, 403). */
+export async function requireTechnician(ctx: AppContext, event: H3Event): Promise<{ user: RequestUser; technician: string | null }> {
+  const user = ctx.user(event)
+  if (!user) throw new TechRefusal(401, 'UNAUTHENTICATED', SENTENCES.unauthenticated)
+  if (!user.capabilities.includes('tech:self')) throw new TechRefusal(403, 'FORBIDDEN', SENTENCES.forbidden)
+  return { user, technician: await ctx.scopes.technicianFor(user.email) }
+}
+
+/** A job of the signed-in technician, or a refusal: 404 unknown, 403 someone else's. */
+export async function loadOwnJob(ctx: AppContext, technician: string | null, name: string): Promise<DispatchJob> {
+  const job = erpData<DispatchJob>(await ctx.erp.send('GET', `/api/resource/Dispatch%20Job/${encodeURIComponent(name)}`), `job ${name}`)
+  if (!technician || job.technician !== technician) throw new TechRefusal(403, 'NOT_YOUR_JOB', TECH_SENTENCES.notYourJob)
+  return job
+}
+
+/** Runs a handler, answering refusals and upstream outages as sentences. */
+export async function answering(event: H3Event, work: () => Promise<Response>): Promise<Response> {
+  try {
+    return await work()
+  } catch (err) {
+    if (err instanceof TechRefusal) return bffError(event.req, err.status, err.code, err.sentence)
+    if (err instanceof UpstreamUnreachable) return bffError(event.req, 502, 'ERP_UNREACHABLE', SENTENCES.erpDown)
+    throw err
+  }
+}
+
+function toTechJob(job: DispatchJob, customerNames: ReadonlyMap<string, string>): TechJob {
+  return {
+    name: job.name,
+    job_type: job.job_type,
+    status: job.status ?? 'Scheduled',
+    priority: job.priority ?? 'Medium',
+    scheduled_start: job.scheduled_start ?? '',
+    duration_minutes: job.duration_minutes ?? 60,
+    customer: job.customer ?? null,
+    customer_name: job.customer ? customerNames.get(job.customer) ?? null : null,
+    service_location: job.service_location ?? null,
+    address: job.address ?? null,
+    latitude: job.latitude ?? null,
+    longitude: job.longitude ?? null,
+    tags: (job.tags ?? []).map((t) => t.tag),
+    description: job.description ?? null,
+    completion_notes: job.completion_notes ?? null,
+    modified: job.modified ?? '',
+  }
+}
+
+async function customerNames(ctx: AppContext, names: readonly (string | undefined)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(names.filter((n): n is string => !!n))]
+  if (wanted.length === 0) return new Map()
+  const rows = await ctx.erp.list<Pick<Customer, 'name' | 'customer_name'>>('Customer', {
+    fields: ['name', 'customer_name'], filters: [['name', 'in', wanted]],
+  })
+  return new Map(rows.map((r) => [r.name, r.customer_name]))
+}
+
+/** Jobs come without their tags in a list (Frappe lists no child tables), so each is read whole. */
+async function withTags(ctx: AppContext, jobs: DispatchJob[]): Promise<DispatchJob[]> {
+  return Promise.all(jobs.map(async (job) => {
+    const answer = await ctx.erp.send('GET', `/api/resource/Dispatch%20Job/${encodeURIComponent(job.name)}`)
+    return answer.status === 200 ? (JSON.parse(answer.body) as { data: DispatchJob }).data : job
+  }))
+}
+
+export async function techDay(ctx: AppContext, technician: string | null, now: Date): Promise<TechDay> {
+  const today = toFrappeDate(now)
+  const tomorrow = addDays(today, 1)
+  const day: TechDay = { technician, today, tomorrow, generatedAt: now.toISOString(), jobs: [] }
+  if (!technician) return day
+  const listed = await ctx.erp.list<DispatchJob>('Dispatch Job', {
+    fields: JOB_FIELDS,
+    filters: [
+      ['technician', '=', technician],
+      ['scheduled_start', '>=', `${today} 00:00:00`],
+      ['scheduled_start', '<', `${addDays(today, 2)} 00:00:00`],
+      ['status', 'not in', ['Cancelled', 'Unscheduled']],
+    ],
+  })
+  const jobs = await withTags(ctx, listed.sort((a, b) => (a.scheduled_start ?? '').localeCompare(b.scheduled_start ?? '')))
+  const names = await customerNames(ctx, jobs.map((j) => j.customer))
+  day.jobs = jobs.map((j) => toTechJob(j, names))
+  return day
+}
+
+export async function techJobDetail(ctx: AppContext, technician: string | null, name: string): Promise<TechJobDetail> {
+  const job = await loadOwnJob(ctx, technician, name)
+  const [names, location, equipment] = await Promise.all([
+    customerNames(ctx, [job.customer]),
+    job.service_location
+      ? ctx.erp.send('GET', `/api/resource/Service%20Location/${encodeURIComponent(job.service_location)}`)
+        .then((a) => (a.status === 200 ? (JSON.parse(a.body) as { data: ServiceLocation }).data : null))
+      : Promise.resolve(null),
+    job.service_location
+      ? ctx.erp.list<ServiceEquipment>('Service Equipment', {
+        fields: ['name', 'equipment_type', 'brand', 'model', 'serial_no', 'mac_address', 'status', 'installed_on', 'scan_id', 'dispatch_job', 'modified'],
+        filters: [['service_location', '=', job.service_location]],
+      })
+      : Promise.resolve([]),
+  ])
+  const place: TechLocation | null = location && {
+    name: location.name,
+    address_line: location.address_line,
+    city: location.city,
+    postal_code: location.postal_code ?? null,
+    latitude: location.latitude ?? null,
+    longitude: location.longitude ?? null,
+  }
+  return { job: toTechJob(job, names), location: place, equipment: equipment.sort((a, b) => a.equipment_type.localeCompare(b.equipment_type)) }
+}
+
+export const techDayRoutes = (app: H3, ctx: AppContext): void => {
+  app.get('/ops/api/tech/day', (event) => answering(event, async () => {
+    const { technician } = await requireTechnician(ctx, event)
+    return json(200, await techDay(ctx, technician, new Date()))
+  }))
+
+  app.get('/ops/api/tech/jobs/:name', (event) => answering(event, async () => {
+    const { technician } = await requireTechnician(ctx, event)
+    const name = getRouterParam(event, 'name', { decode: true }) ?? ''
+    if (!DOC_NAME.test(name)) throw new TechRefusal(404, 'NOT_FOUND', TECH_SENTENCES.jobNotFound)
+    return json(200, await techJobDetail(ctx, technician, name))
+  }))
+}

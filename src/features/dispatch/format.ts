@@ -1,0 +1,34 @@
+/**
+ * Dates and durations as the dispatcher reads them: site-local (America/Toronto), 24-hour clock,
+ * fr-CA or en-CA. Formatters are built once; Intl objects are costly to create.
+ */
+import { parseSiteDatetime } from './timeAxis'
+
+const SITE = 'America/Toronto'
+const whenFormats = new Map<string, Intl.DateTimeFormat>()
+
+function whenFormat(locale: string): Intl.DateTimeFormat {
+  const tag = locale === 'en' ? 'en-CA' : 'fr-CA'
+  let f = whenFormats.get(tag)
+  if (!f) {
+    f = new Intl.DateTimeFormat(tag, { timeZone: SITE, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    whenFormats.set(tag, f)
+  }
+  return f
+}
+
+/** "ven. 27 nov., 10:00" for an instant. */
+export function formatWhen(instant: number, locale: string): string {
+  return Number.isFinite(instant) ? whenFormat(locale).format(new Date(instant)) : '—'
+}
+
+/** "45 min", "3 h", "2 j" since a Frappe datetime. */
+export function formatAge(creation: string | undefined, now: number, locale: string): string {
+  const since = parseSiteDatetime(creation)
+  if (!Number.isFinite(since)) return '—'
+  const minutes = Math.max(0, Math.round((now - since) / 60_000))
+  if (minutes < 60) return `${minutes} min`
+  const hours = Math.round(minutes / 60)
+  if (hours < 48) return `${hours} h`
+  return `${Math.round(hours / 24)} ${locale === 'en' ? 'd' : 'j'}`
+}

@@ -1,0 +1,241 @@
+/**
+ * The board's data: technicians, and the range's jobs kept in a Map by name and bucketed per
+ * technician, sorted by start. A change to one job (a drag, a colleague's edit arriving by SSE)
+ * replaces only the buckets it leaves and enters, so only those rows re-render; the board, its
+ * scroll position and its selection stay as they are.
+ */
+import { defineStore } from 'pinia'
+import { markRaw, ref, shallowRef, triggerRef } from 'vue'
+import { api, ApiError } from 'src/api/http'
+import { erp } from 'src/api/erp'
+import { toFrappeDatetime } from 'src/contracts/frappeTime'
+import type { DispatchJob, JobStatus } from 'src/contracts/doctypes'
+import type { BoardJob, BoardPayload, BoardTechnician, PositionsPayload, TechnicianPosition } from './contract'
+import { jobHaystack } from './filters'
+import { MINUTE, parseSiteDatetime, viewRange, type ViewMode, type ViewRange } from './timeAxis'
+
+export interface PlacedJob extends BoardJob {
+  /** Instants of the scheduled interval (ms). */
+  start: number
+  end: number
+  haystack: string
+}
+
+export type BoardState = 'idle' | 'loading' | 'ready' | 'error'
+
+/** A write refused because someone changed the job first: what the dispatcher is shown. */
+export interface StaleEdit { job: string; error: ApiError }
+
+function place(job: BoardJob): PlacedJob {
+  const start = parseSiteDatetime(job.scheduled_start)
+  const duration = job.duration_minutes > 0 ? job.duration_minutes : 60
+  return markRaw({ ...job, start, end: start + duration * MINUTE, haystack: jobHaystack(job) })
+}
+
+function byStart(a: PlacedJob, b: PlacedJob) {
+  return a.start - b.start || a.name.localeCompare(b.name)
+}
+
+/** An ERPNext document as the board holds it (tags flattened, customer name from what we know). */
+export function boardJobOf(doc: DispatchJob, customerName?: string): BoardJob {
+  return {
+    name: doc.name,
+    job_type: doc.job_type,
+    status: doc.status ?? 'Unscheduled',
+    priority: doc.priority ?? 'Medium',
+    customer: doc.customer,
+    customer_name: customerName,
+    technician: doc.technician || undefined,
+    scheduled_start: doc.scheduled_start,
+    duration_minutes: Number(doc.duration_minutes) || 60,
+    address: doc.address,
+    latitude: doc.latitude,
+    longitude: doc.longitude,
+    description: doc.description,
+    tags: (doc.tags ?? []).map((t) => t.tag),
+    creation: doc.creation,
+    modified: doc.modified ?? '',
+  }
+}
+
+export const useDispatchBoard = defineStore('dispatch-board', () => {
+  const state = ref<BoardState>('idle')
+  const error = shallowRef<ApiError | null>(null)
+  const range = shallowRef<ViewRange | null>(null)
+  const technicians = shallowRef<BoardTechnician[]>([])
+  const tags = shallowRef<BoardPayload['tags']>([])
+  /** Rows: technician → their jobs in the range, sorted by start. Mutated in place, then triggered. */
+  const rows = shallowRef(new Map<string, PlacedJob[]>())
+  /** The unassigned queue ("Non assignées"). */
+  const queue = shallowRef<PlacedJob[]>([])
+  /** Bumped on every change, for views that look at all jobs (map, candidates, counts). */
+  const revision = ref(0)
+  const selectedJob = ref<string | null>(null)
+  const selectedTechnician = ref<string | null>(null)
+  const saving = ref<ReadonlySet<string>>(new Set())
+  const staleEdit = shallowRef<StaleEdit | null>(null)
+  const positions = shallowRef<ReadonlyMap<string, TechnicianPosition>>(new Map())
+
+  const jobs = markRaw(new Map<string, PlacedJob>())
+  const customers = markRaw(new Map<string, string>())
+  let techByName = new Map<string, BoardTechnician>()
+  let loadToken = 0
+
+  const job = (name: string | null | undefined) => (name ? jobs.get(name) : undefined)
+  const technician = (name: string | null | undefined) => (name ? techByName.get(name) : undefined)
+  const allJobs = () => jobs.values()
+
+  /** Where a job belongs: a row, the queue, or nowhere (outside the range). */
+  function slotOf(j: PlacedJob): 'queue' | 'row' | null {
+    if (j.status === 'Unscheduled' || !j.technician) return j.status === 'Cancelled' || j.status === 'Completed' ? null : 'queue'
+    const r = range.value
+    if (!r || !(j.end > r.start && j.start < r.end)) return null
+    return 'row'
+  }
+
+  function ingest(payload: BoardPayload, r: ViewRange) {
+    jobs.clear()
+    const next = new Map<string, PlacedJob[]>()
+    const waiting: PlacedJob[] = []
+    for (const t of payload.technicians) next.set(t.name, [])
+    for (const raw of payload.jobs) {
+      if (raw.customer && raw.customer_name) customers.set(raw.customer, raw.customer_name)
+      const j = place(raw)
+      jobs.set(j.name, j)
+      if (j.status === 'Unscheduled' || !j.technician) waiting.push(j)
+      else if (j.end > r.start && j.start < r.end) {
+        const bucket = next.get(j.technician)
+        if (bucket) bucket.push(j)
+      }
+    }
+    for (const bucket of next.values()) bucket.sort(byStart)
+    techByName = new Map(payload.technicians.map((t) => [t.name, t]))
+    technicians.value = [...payload.technicians].sort((a, b) => a.full_name.localeCompare(b.full_name, 'fr') || a.name.localeCompare(b.name))
+    tags.value = payload.tags
+    range.value = r
+    rows.value = next
+    queue.value = waiting
+    revision.value++
+  }
+
+  /** Loads the range around `day`; keeps what is shown until the new data is there. */
+  async function load(day: string, mode: ViewMode, force = false): Promise<void> {
+    const r = viewRange(day, mode)
+    if (!force && state.value === 'ready' && range.value?.from === r.from && range.value?.to === r.to) return
+    const token = ++loadToken
+    if (state.value !== 'ready') state.value = 'loading'
+    error.value = null
+    try {
+      const payload = await api<BoardPayload>('/dispatch/board', { query: { from: r.from, to: r.to } })
+      if (token !== loadToken) return
+      performance.mark('dispatch:data-received')
+      ingest(payload, r)
+      state.value = 'ready'
+    } catch (err) {
+      if (token !== loadToken) return
+      error.value = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', { fr: 'Chargement impossible.', en: 'Could not load.' })
+      state.value = 'error'
+    }
+  }
+
+  function removeFrom(list: PlacedJob[], name: string): PlacedJob[] {
+    return list.filter((j) => j.name !== name)
+  }
+
+  function insertSorted(list: PlacedJob[], j: PlacedJob): PlacedJob[] {
+    const out = list.filter((x) => x.name !== j.name)
+    let i = out.length
+    while (i > 0 && byStart(out[i - 1], j) > 0) i--
+    out.splice(i, 0, j)
+    return out
+  }
+
+  /** Puts one job's new version on the board: only the rows it leaves and enters change. */
+  function put(raw: BoardJob) {
+    if (raw.customer && !raw.customer_name) raw = { ...raw, customer_name: customers.get(raw.customer) }
+    const next = place(raw)
+    const previous = jobs.get(next.name)
+    const map = rows.value
+    let queueChanged = false
+    if (previous) {
+      const was = slotOf(previous)
+      if (was === 'row' && previous.technician && map.has(previous.technician)) map.set(previous.technician, removeFrom(map.get(previous.technician)!, previous.name))
+      if (was === 'queue') queueChanged = true
+    }
+    const now = slotOf(next)
+    if (now === null) jobs.delete(next.name)
+    else jobs.set(next.name, next)
+    if (now === 'row' && next.technician) map.set(next.technician, insertSorted(map.get(next.technician) ?? [], next))
+    if (now === 'queue' || queueChanged) {
+      const rest = queue.value.filter((j) => j.name !== next.name)
+      queue.value = now === 'queue' ? [...rest, next] : rest
+    }
+    triggerRef(rows)
+    revision.value++
+  }
+
+  function drop(name: string) {
+    const previous = jobs.get(name)
+    if (!previous) return
+    jobs.delete(name)
+    if (previous.technician && rows.value.has(previous.technician)) rows.value.set(previous.technician, removeFrom(rows.value.get(previous.technician)!, name))
+    queue.value = queue.value.filter((j) => j.name !== name)
+    triggerRef(rows)
+    revision.value++
+  }
+
+  /** Fetches one job and patches it in (after a live event); skips it when we already hold that version. */
+  async function refreshJob(name: string, modified?: string): Promise<void> {
+    const held = jobs.get(name)
+    if (held && modified && held.modified === modified) return
+    try {
+      const doc = await erp.get<DispatchJob>('Dispatch Job', name)
+      performance.mark('dispatch:patch-start')
+      put(boardJobOf(doc))
+      performance.measure('dispatch:patch', 'dispatch:patch-start')
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) drop(name)
+      else throw err
+    }
+  }
+
+  /**
+   * Assigns (or moves) a job: shown at once, written with the `modified` we hold so a colleague's
+   * newer edit is never overwritten; on a 417 the newer version is loaded and shown instead.
+   */
+  async function assign(name: string, technicianName: string, start: number, status: JobStatus = 'Scheduled'): Promise<'saved' | 'stale' | 'failed'> {
+    const before = jobs.get(name)
+    if (!before) return 'failed'
+    const scheduled_start = toFrappeDatetime(new Date(start))
+    put({ ...before, technician: technicianName, scheduled_start, status })
+    saving.value = new Set([...saving.value, name])
+    try {
+      const doc = await erp.update<DispatchJob>('Dispatch Job', name, { technician: technicianName, scheduled_start, status, modified: before.modified })
+      put(boardJobOf(doc, before.customer_name))
+      return 'saved'
+    } catch (err) {
+      const apiError = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', { fr: 'Échec de l’enregistrement.', en: 'Saving failed.' })
+      if (apiError.code === 'TimestampMismatchError') {
+        staleEdit.value = { job: name, error: apiError }
+        await refreshJob(name).catch(() => put(before))
+        return 'stale'
+      }
+      put(before)
+      throw apiError
+    } finally {
+      const s = new Set(saving.value)
+      s.delete(name)
+      saving.value = s
+    }
+  }
+
+  async function loadPositions(): Promise<void> {
+    const payload = await api<PositionsPayload>('/positions')
+    positions.value = new Map(payload.positions.map((p) => [p.technician, p]))
+  }
+
+  return {
+    state, error, range, technicians, tags, rows, queue, revision, selectedJob, selectedTechnician, saving, staleEdit, positions,
+    job, technician, allJobs, load, put, drop, refreshJob, assign, loadPositions,
+  }
+})

@@ -1,0 +1,290 @@
+/**
+ * The scan queue: every scan is written to IndexedDB before any network call and leaves it only
+ * when ERPNext has confirmed the equipment. Unlike a generic background-sync queue it knows the
+ * domain: a 5xx is a failure to retry, not a success; a 400 is a question for the technician, not
+ * something to retry forever; only one tab replays at a time; and each replay is idempotent (the
+ * scan id is the hub's Idempotency-Key and ERPNext's unique `scan_id`).
+ *
+ * Pure logic: storage, network, lock and clock are given, so it is tested without a browser.
+ */
+import type { ScanSaveAnswer } from '../../contracts/tech'
+import type { FlushLock } from './flushLock'
+import {
+  backoffDelay, isRetryable, newScanId, normalizeSerial,
+  type HubReader, type Reading, type ScanError, type ScanRecord, type ScanValues,
+} from './scanRecord'
+import type { ScanStore } from './scanStore'
+
+export interface QueueClock {
+  now(): number
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+/** The network side. Failures are thrown with a `status` (0 = no answer), a `code` and a `sentence`. */
+export interface ScanTransport {
+  read(scan: Pick<ScanRecord, 'id' | 'photo' | 'reader'>): Promise<Reading>
+  save(scan: ScanRecord): Promise<ScanSaveAnswer>
+}
+
+export interface ScanQueueDeps {
+  store: ScanStore
+  transport: ScanTransport
+  lock: FlushLock
+  clock: QueueClock
+  random?: () => number
+  /** Called after anything in the queue changed (this tab's view, other tabs' badges). */
+  onChange?: () => void
+  /** Called when ERPNext confirmed a scan's equipment and the scan left the queue. */
+  onSaved?: (record: ScanRecord, answer: ScanSaveAnswer) => void
+}
+
+export interface CaptureInput {
+  job: string
+  location: string | null
+  customerName: string | null
+  technician: string
+  photo: Blob
+  values: Pick<ScanValues, 'equipment_type'> & Partial<ScanValues>
+  reader?: HubReader
+}
+
+interface FailureLike { status?: unknown; code?: unknown; sentence?: { fr?: unknown; en?: unknown } }
+
+const NO_SERIAL = {
+  fr: 'Aucun numéro de série n’a été lu sur la photo. Saisissez-le à la main ou reprenez la photo.',
+  en: 'No serial number could be read on the photo. Type it in or take the photo again.',
+}
+const NO_PHOTO = { fr: 'La photo de ce scan est perdue. Saisissez le numéro de série à la main.', en: 'This scan’s photo is lost. Type the serial number in.' }
+
+export function toScanError(err: unknown, at: number): ScanError {
+  const e = (err ?? {}) as FailureLike
+  const status = typeof e.status === 'number' ? e.status : 0
+  const code = typeof e.code === 'string' ? e.code : status ? `HTTP_${status}` : 'NETWORK'
+  const fr = typeof e.sentence?.fr === 'string' ? e.sentence.fr : err instanceof Error ? err.message : 'Erreur inattendue.'
+  const en = typeof e.sentence?.en === 'string' ? e.sentence.en : err instanceof Error ? err.message : 'Unexpected error.'
+  return { code, status, fr, en, at }
+}
+
+/** No answer at all: the next scans would fail the same way, so the pass stops. */
+const noAnswer = (e: ScanError) => e.status === 0
+
+export class ScanQueue {
+  private timer: unknown = null
+  private flushing: Promise<void> | null = null
+  private again = false
+  private stopped = false
+  private readonly random: () => number
+
+  constructor(private readonly deps: ScanQueueDeps) {
+    this.random = deps.random ?? Math.random
+  }
+
+  list(): Promise<ScanRecord[]> {
+    return this.deps.store.all()
+  }
+
+  get(id: string): Promise<ScanRecord | undefined> {
+    return this.deps.store.get(id)
+  }
+
+  /** First thing after the shutter: the photo is safe in IndexedDB before anything else happens. */
+  async capture(input: CaptureInput): Promise<ScanRecord> {
+    const now = this.deps.clock.now()
+    const record: ScanRecord = {
+      id: newScanId(),
+      createdAt: now,
+      updatedAt: now,
+      job: input.job,
+      location: input.location,
+      customerName: input.customerName,
+      technician: input.technician,
+      photo: input.photo,
+      reader: input.reader ?? 'barcodes',
+      step: 'captured',
+      state: 'review',
+      values: { serial_no: '', mac_address: null, brand: null, model: null, ...input.values },
+      readBy: null,
+      attempts: 0,
+      nextAttemptAt: 0,
+      lastError: null,
+    }
+    await this.deps.store.put(record)
+    this.changed()
+    return record
+  }
+
+  /** What was read (on the device or by the hub) while the technician looks at it. */
+  async recordReading(id: string, reading: Reading, by: 'device' | 'hub'): Promise<ScanRecord | null> {
+    return this.update(id, (r) => ({
+      ...r,
+      step: reading.serial || reading.mac ? 'decoded' : r.step,
+      readBy: reading.serial ? by : r.readBy,
+      values: mergeReading(r.values, reading),
+    }))
+  }
+
+  /**
+   * The hub reads the photo now, while the technician waits (8 s at most, in the transport). If it
+   * cannot answer, the scan is left to the queue, which reads and records it later by itself.
+   */
+  async readNow(id: string, reader: HubReader): Promise<{ record: ScanRecord | null; reading: Reading | null; error: ScanError | null }> {
+    const current = await this.update(id, (r) => ({ ...r, reader }))
+    if (!current) return { record: null, reading: null, error: null }
+    try {
+      const reading = await this.deps.transport.read(current)
+      return { record: await this.recordReading(id, reading, 'hub'), reading, error: null }
+    } catch (err) {
+      const error = toScanError(err, this.deps.clock.now())
+      const record = await this.update(id, (r) => this.failed({ ...r, step: 'captured', state: 'waiting' }, error))
+      this.schedule()
+      return { record, reading: null, error }
+    }
+  }
+
+  /** The technician confirmed (or corrected) the values: the queue records them in ERPNext. */
+  async confirm(id: string, values: ScanValues): Promise<void> {
+    await this.update(id, (r) => ({
+      ...r,
+      step: 'confirmed',
+      state: 'waiting',
+      values: { ...values, serial_no: normalizeSerial(values.serial_no) },
+      readBy: r.readBy && normalizeSerial(values.serial_no) === r.values.serial_no ? r.readBy : 'hand',
+      attempts: 0,
+      nextAttemptAt: 0,
+      lastError: null,
+    }))
+    await this.flush()
+  }
+
+  /** Leaves an unread photo to the queue: the hub will read it, and a serial found is recorded. */
+  async leaveToQueue(id: string): Promise<void> {
+    await this.update(id, (r) => ({ ...r, state: 'waiting', step: r.step === 'confirmed' ? 'confirmed' : 'captured', nextAttemptAt: 0 }))
+    await this.flush()
+  }
+
+  async discard(id: string): Promise<void> {
+    await this.deps.store.delete(id)
+    this.changed()
+  }
+
+  /** "Réessayer maintenant", the network coming back, the app starting: backoff waits are skipped. */
+  retryNow(): Promise<void> {
+    return this.flush({ force: true })
+  }
+
+  /** Sends what is due, in capture order, in one tab at a time. */
+  flush(opts: { force?: boolean } = {}): Promise<void> {
+    if (this.stopped) return Promise.resolve()
+    if (this.flushing) {
+      this.again = true
+      return this.flushing
+    }
+    this.flushing = (async () => {
+      try {
+        let force = opts.force ?? false
+        do {
+          this.again = false
+          await this.deps.lock.run(() => this.pass(force))
+          force = false
+        } while (this.again && !this.stopped)
+      } finally {
+        this.flushing = null
+        this.schedule()
+        this.changed()
+      }
+    })()
+    return this.flushing
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.timer !== null) this.deps.clock.clearTimeout(this.timer)
+    this.timer = null
+  }
+
+  private async pass(force: boolean): Promise<void> {
+    const now = this.deps.clock.now()
+    const due = (await this.deps.store.all()).filter((r) => r.state === 'waiting' && (force || r.nextAttemptAt <= now))
+    for (const { id } of due) {
+      if (this.stopped) return
+      const error = await this.process(id)
+      if (error && noAnswer(error)) return
+    }
+  }
+
+  /** Takes one scan as far as it can go; returns the failure that stopped it, if any. */
+  private async process(id: string): Promise<ScanError | null> {
+    let record = await this.deps.store.get(id)
+    if (!record || record.state !== 'waiting') return null
+    try {
+      if (record.step !== 'confirmed') {
+        if (!record.photo) return this.needsAttention(id, { code: 'NO_PHOTO', status: 0, ...NO_PHOTO, at: this.deps.clock.now() })
+        const reading = await this.deps.transport.read(record)
+        const values = mergeReading(record.values, reading)
+        if (!values.serial_no) return this.needsAttention(id, { code: 'NO_SERIAL', status: 0, ...NO_SERIAL, at: this.deps.clock.now() }, values)
+        record = await this.update(id, (r) => ({ ...r, step: 'confirmed', readBy: 'hub', values }))
+        if (!record) return null
+      }
+      const answer = await this.deps.transport.save(record)
+      await this.deps.store.delete(id)
+      this.deps.onSaved?.({ ...record, step: 'saved' }, answer)
+      return null
+    } catch (err) {
+      const error = toScanError(err, this.deps.clock.now())
+      await this.update(id, (r) => this.failed(r, error))
+      return error
+    }
+  }
+
+  private failed(r: ScanRecord, error: ScanError): ScanRecord {
+    if (!isRetryable(error.status)) return { ...r, state: 'attention', lastError: error }
+    const attempts = r.attempts + 1
+    return { ...r, attempts, lastError: error, nextAttemptAt: this.deps.clock.now() + backoffDelay(attempts, this.random) }
+  }
+
+  private async needsAttention(id: string, error: ScanError, values?: ScanValues): Promise<ScanError> {
+    await this.update(id, (r) => ({ ...r, state: 'attention', lastError: error, values: values ?? r.values }))
+    return error
+  }
+
+  /** Read-modify-write of one scan; a scan discarded meanwhile stays discarded. */
+  private async update(id: string, change: (r: ScanRecord) => ScanRecord): Promise<ScanRecord | null> {
+    const current = await this.deps.store.get(id)
+    if (!current) return null
+    const next = { ...change(current), updatedAt: this.deps.clock.now() }
+    await this.deps.store.put(next)
+    this.changed()
+    return next
+  }
+
+  /** One timer, for the earliest scan whose backoff ends. */
+  private schedule(): void {
+    if (this.timer !== null) this.deps.clock.clearTimeout(this.timer)
+    this.timer = null
+    if (this.stopped) return
+    void this.deps.store.all().then((all) => {
+      const next = Math.min(...all.filter((r) => r.state === 'waiting').map((r) => r.nextAttemptAt))
+      if (!Number.isFinite(next) || this.stopped) return
+      if (this.timer !== null) this.deps.clock.clearTimeout(this.timer)
+      this.timer = this.deps.clock.setTimeout(() => {
+        this.timer = null
+        void this.flush()
+      }, Math.max(0, next - this.deps.clock.now()))
+    })
+  }
+
+  private changed(): void {
+    this.deps.onChange?.()
+  }
+}
+
+function mergeReading(values: ScanValues, reading: Reading): ScanValues {
+  return {
+    ...values,
+    serial_no: values.serial_no || reading.serial || '',
+    mac_address: values.mac_address ?? reading.mac,
+    brand: values.brand ?? reading.brand,
+    model: values.model ?? reading.model,
+  }
+}

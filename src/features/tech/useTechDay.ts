@@ -1,0 +1,108 @@
+/**
+ * The signed-in technician's day (GET /tech/day) and one of their jobs (GET /tech/jobs/{name}),
+ * with the offline copy: every load that succeeds is kept in IndexedDB; a load that finds no
+ * network shows the last copy and says from when. Both refresh when the network comes back and
+ * when a job changes elsewhere (dispatch reassigns, the hub reports an SMS confirmation).
+ */
+import { onBeforeUnmount, ref, shallowRef, type Ref } from 'vue'
+import { api, toApiError, type ApiError } from '../../api/http'
+import { onLiveEvent } from '../../api/events'
+import type { TechDay, TechJobDetail } from '../../contracts/tech'
+import { useUserGroups } from '../../auth/useUserGroups'
+import { dayKey, jobKey, recall, remember, type Cached } from './techCache'
+
+interface Loaded<T> {
+  data: Ref<T | null>
+  loading: Ref<boolean>
+  error: Ref<ApiError | null>
+  /** ISO instant of the offline copy on screen; null when the data is fresh. */
+  offlineSince: Ref<string | null>
+  load(): Promise<void>
+}
+
+/** No answer, or the BFF could not reach ERPNext: the offline copy is better than nothing. */
+const worthTheCache = (e: ApiError) => e.offline || e.status === 502 || e.status === 503 || e.status === 504
+
+function useCachedResource<T extends TechDay | TechJobDetail>(path: () => string, key: () => string, fallback?: () => Promise<Cached<T> | null>): Loaded<T> {
+  const data = shallowRef<T | null>(null) as Ref<T | null>
+  const loading = ref(true)
+  const error = ref<ApiError | null>(null) as Ref<ApiError | null>
+  const offlineSince = ref<string | null>(null)
+  let generation = 0
+
+  async function load(): Promise<void> {
+    const mine = ++generation
+    loading.value = data.value === null
+    error.value = null
+    try {
+      const fresh = await api<T>(path())
+      if (mine !== generation) return
+      data.value = fresh
+      offlineSince.value = null
+      await remember(key(), fresh)
+    } catch (err) {
+      if (mine !== generation) return
+      const e = toApiError(err)
+      const cached = worthTheCache(e) ? (await recall<T>(key())) ?? (await fallback?.()) ?? null : null
+      if (cached) {
+        data.value = cached.value
+        offlineSince.value = cached.savedAt
+      } else if (data.value && worthTheCache(e)) {
+        offlineSince.value ??= new Date().toISOString()
+      } else {
+        error.value = e
+      }
+    } finally {
+      if (mine === generation) loading.value = false
+    }
+  }
+
+  const onOnline = () => void load()
+  window.addEventListener('online', onOnline)
+  const stopEvents = onLiveEvent<{ doctype?: string; name?: string }>('doc_update', (e) => {
+    if (e.data?.doctype === 'Dispatch Job' || e.data?.doctype === 'Service Equipment') void load()
+  })
+  const stopJobEvents = onLiveEvent('job.updated', () => void load())
+  onBeforeUnmount(() => {
+    window.removeEventListener('online', onOnline)
+    stopEvents()
+    stopJobEvents()
+  })
+  return { data, loading, error, offlineSince, load }
+}
+
+function email(): string {
+  return useUserGroups().me?.email ?? ''
+}
+
+export function useTechDay(): Loaded<TechDay> {
+  return useCachedResource<TechDay>(() => '/tech/day', () => dayKey(email()))
+}
+
+export function useTechJob(name: () => string): Loaded<TechJobDetail> {
+  return useCachedResource<TechJobDetail>(
+    () => `/tech/jobs/${encodeURIComponent(name())}`,
+    () => jobKey(email(), name()),
+    // A job never opened online is still in the day's copy: enough to find it and scan there.
+    async () => {
+      const day = await recall<TechDay>(dayKey(email()))
+      const job = day?.value.jobs.find((j) => j.name === name())
+      return day && job ? { value: { job, location: null, equipment: [] }, savedAt: day.savedAt } : null
+    },
+  )
+}
+
+/**
+ * After the day loads, each job's page (equipment included) is kept too, so every job of the day
+ * opens in a basement — not only those visited while there was a network.
+ */
+export async function keepJobsForOffline(day: TechDay): Promise<void> {
+  const who = email()
+  for (const job of day.jobs) {
+    try {
+      await remember(jobKey(who, job.name), await api<TechJobDetail>(`/tech/jobs/${encodeURIComponent(job.name)}`))
+    } catch {
+      return // the network went away: what is kept so far will do
+    }
+  }
+}
