@@ -5,8 +5,8 @@
  * doc_update events, and swept for changes made outside the BFF now and then.
  */
 import {
-  customerNumber, foldMapped, foldText, macMapped, originalRange, phoneMapped, serialMapped,
-  type MappedKey,
+  customerNumber, foldMapped, foldText, macKey, macMapped, normalizePhone, originalRange, phoneMapped, serialKey,
+  serialMapped, type MappedKey,
 } from '../../src/features/clients/normalize'
 import {
   SEARCH_LIMIT, SEARCH_MIN_LENGTH, type ClientSearchAnswer, type ClientSearchResult, type MatchField,
@@ -63,7 +63,7 @@ class Haystack {
 
 const FIELD_WEIGHT: Record<MatchField, number> = { number: 100, serial: 90, mac: 90, phone: 80, name: 70, email: 50, address: 40 }
 /** How many hits per field are ranked; beyond it the answer says "more". */
-const SCAN_CAP = 2_000
+const SCAN_CAP = 400
 
 const MAPPERS: Record<Exclude<MatchField, 'number'>, (text: string) => MappedKey> = {
   name: foldMapped,
@@ -72,6 +72,11 @@ const MAPPERS: Record<Exclude<MatchField, 'number'>, (text: string) => MappedKey
   phone: phoneMapped,
   serial: serialMapped,
   mac: (t) => macMapped(t) ?? { key: '', origin: [] },
+}
+
+/** The same keys as MAPPERS, without the character map: what the index is built from. */
+const KEYS: Record<Exclude<MatchField, 'number'>, (text: string) => string> = {
+  name: foldText, address: foldText, email: foldText, phone: normalizePhone, serial: serialKey, mac: macKey,
 }
 
 type Group = 'customer' | 'location' | 'equipment'
@@ -111,7 +116,7 @@ export class ClientIndex {
     const entries: Partial<Record<MatchField, Entry[]>> = {}
     const add = (field: Exclude<MatchField, 'number'>, customer: string, text: string | null | undefined) => {
       if (!text) return
-      const key = MAPPERS[field](text).key
+      const key = KEYS[field](text)
       if (key) (entries[field] ??= []).push({ customer, text, key })
     }
     if (this.dirty.has('customer')) {
@@ -146,29 +151,36 @@ export class ClientIndex {
     const answer = { query: q, results: [] as ClientSearchResult[], truncated: false, indexed: this.customers.size }
     if (q.length < SEARCH_MIN_LENGTH) return answer
 
-    const best = new Map<string, { field: MatchField; text: string; ranges: [number, number][]; score: number }>()
+    // Highlights are worked out only for the results shown, not for every hit.
+    interface Hit { field: MatchField; text: string; ranges: () => [number, number][]; score: number }
+    const best = new Map<string, Hit>()
     let capped = false
-    const offer = (customer: string, field: MatchField, text: string, ranges: [number, number][], score: number) => {
+    const offer = (customer: string, hit: Hit) => {
       const held = best.get(customer)
-      if (!held || held.score < score) best.set(customer, { field, text, ranges, score })
+      if (!held || held.score < hit.score) best.set(customer, hit)
     }
     const scan = (field: Exclude<MatchField, 'number'>, needle: string, also: string[] = []) => {
       const hits = this.haystacks.get(field)?.find(needle, SCAN_CAP) ?? []
       if (hits.length >= SCAN_CAP) capped = true
       for (const { entry, at } of hits) {
         if (!also.every((t) => entry.key.includes(t))) continue
-        const mapped = MAPPERS[field](entry.text)
-        const ranges = [needle, ...also].map((t) => {
-          const start = t === needle ? at : entry.key.indexOf(t)
-          return originalRange(mapped, start, start + t.length)
-        })
         const score = FIELD_WEIGHT[field] + quality(entry.key, at, needle.length) * 10 + Math.min(9, Math.round((9 * needle.length) / entry.key.length))
-        offer(entry.customer, field, entry.text, ranges, score)
+        if ((best.get(entry.customer)?.score ?? -1) >= score) continue
+        offer(entry.customer, {
+          field, text: entry.text, score,
+          ranges: () => {
+            const mapped = MAPPERS[field](entry.text)
+            return [needle, ...also].map((t) => {
+              const start = t === needle ? at : entry.key.indexOf(t)
+              return originalRange(mapped, start, start + t.length)
+            })
+          },
+        })
       }
     }
 
     const number = customerNumber(q)
-    if (number && this.customers.has(number)) offer(number, 'number', number, [[0, number.length]], FIELD_WEIGHT.number + 30)
+    if (number && this.customers.has(number)) offer(number, { field: 'number', text: number, ranges: () => [[0, number.length]], score: FIELD_WEIGHT.number + 30 })
 
     const folded = foldText(q)
     if (folded.length >= SEARCH_MIN_LENGTH) {
@@ -190,7 +202,7 @@ export class ClientIndex {
     const ranked = [...best.entries()]
       .map(([customer, m]) => ({ customer, m, row: this.customers.get(customer) }))
       .filter((r): r is typeof r & { row: CustomerRow } => r.row !== undefined)
-      .sort((a, b) => b.m.score - a.m.score || a.row.customer_name.localeCompare(b.row.customer_name, 'fr'))
+      .sort((a, b) => b.m.score - a.m.score || (a.row.customer_name < b.row.customer_name ? -1 : a.row.customer_name > b.row.customer_name ? 1 : 0))
     answer.truncated = capped || ranked.length > SEARCH_LIMIT
     answer.results = ranked.slice(0, SEARCH_LIMIT).map(({ customer, m, row }) => ({
       customer,
@@ -198,7 +210,7 @@ export class ClientIndex {
       phone: row.mobile_no ?? null,
       address: this.firstAddress.get(customer) ?? null,
       disabled: Boolean(row.disabled),
-      match: { field: m.field, text: m.text, ranges: m.ranges },
+      match: { field: m.field, text: m.text, ranges: m.ranges() },
       score: m.score,
     }))
     return answer

@@ -52,21 +52,25 @@ function parseJsonObject(text: string): Record<string, unknown> | null {
   }
 }
 
+/** Frappe reads `in []` as "is empty", which would widen a scope; an impossible value keeps it closed. */
+const NOTHING = '\u0000none'
+const inList = (values: string[]) => (values.length ? values : [NOTHING])
+
 /** The filter a technician's scope adds to a read of each doctype, or null when not readable at all. */
 function scopeFilter(doctype: string, scope: { technician: string | null; locations: string[]; customers: string[] }): FilterRow | null {
   switch (doctype) {
     case 'Dispatch Job':
-      return [doctype, 'technician', '=', scope.technician ?? '\u0000none']
+      return [doctype, 'technician', '=', scope.technician ?? NOTHING]
     case 'Customer':
-      return [doctype, 'name', 'in', scope.customers]
+      return [doctype, 'name', 'in', inList(scope.customers)]
     case 'Service Location':
-      return [doctype, 'name', 'in', scope.locations]
+      return [doctype, 'name', 'in', inList(scope.locations)]
     case 'Service Equipment':
-      return [doctype, 'service_location', 'in', scope.locations]
+      return [doctype, 'service_location', 'in', inList(scope.locations)]
     case 'Tag':
       return null
     default:
-      return [doctype, 'name', 'in', []]
+      return [doctype, 'name', 'in', [NOTHING]]
   }
 }
 

@@ -60,6 +60,8 @@ describe('reading a document', () => {
     const { status, body } = await erp.get(`/api/resource/Tag/${encodeURIComponent('Fibre / Zone Sud')}`)
     expect(status).toBe(200)
     expect((body as Data).data.tag_name).toBe('Fibre / Zone Sud')
+    await erp.create('Tag', { tag_name: 'a/b' })
+    expect((await erp.get('/api/resource/Tag/a/b')).status).toBe(200)
   })
 })
 

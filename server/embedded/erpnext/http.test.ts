@@ -147,6 +147,15 @@ describe('robustness', () => {
     expect(body.exc_type).toBe('DoesNotExistError')
   })
 
+  it('accepts a document as a form field `data`, as Frappe does', async () => {
+    const erp = testErp()
+    const { status, body } = await erp.request('POST', '/api/resource/Customer',
+      new URLSearchParams({ data: JSON.stringify({ customer_name: 'Form' }) }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' })
+    expect(status).toBe(200)
+    expect(body).toMatchObject({ data: { name: 'CUST-00001', customer_name: 'Form' } })
+  })
+
   it('refuses writing a child doctype on its own', async () => {
     const erp = testErp()
     const { status } = await erp.post('/api/resource/Technician%20Tag', { tag: 'x' })

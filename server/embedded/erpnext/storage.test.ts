@@ -3,7 +3,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createErpnext } from './index'
-import { query, TEST_TOKEN, testErp } from './testing'
+import { query, TEST_NOW, TEST_TOKEN, testErp } from './testing'
+
+// A tiny stand-in for the seed module, so this suite tests the seeding path, not the generator.
+const seedCalls: unknown[] = []
+vi.mock('../seed/index', () => ({
+  generateDataset: (opts: unknown) => {
+    seedCalls.push(opts)
+    return {
+      Tag: [{ name: 'Fibre', tag_name: 'Fibre' }],
+      Technician: [{ name: 'TECH-001', full_name: 'Ana', email: 'ana@x.ca', tags: [{ tag: 'Fibre' }] }],
+      Customer: [{ name: 'CUST-00001', customer_name: 'A' }, { name: 'CUST-00002', customer_name: 'B' }],
+    }
+  },
+}))
 
 const dirs: string[] = []
 function tempDir(): string {
@@ -38,9 +51,10 @@ describe('persistence', () => {
     const first = createErpnext({ dataDir, token: TEST_TOKEN, seedProfile: 'none' })
     first.insertMany('Tag', [{ name: 'Fibre', tag_name: 'Fibre' }])
     first.close()
-    // 'demo' would need the seed module; with data present it must not even try.
+    const calls = seedCalls.length
     const second = createErpnext({ dataDir, token: TEST_TOKEN, seedProfile: 'demo' })
     await expect(second.ready).resolves.toBeUndefined()
+    expect(seedCalls).toHaveLength(calls)
     second.close()
   })
 })
@@ -115,23 +129,26 @@ describe('bulk import (insertMany)', () => {
 })
 
 describe('seeding', () => {
-  it('seeds the demo dataset from server/embedded/seed once, and not again on restart', async () => {
+  it('seeds from server/embedded/seed once, and not again on restart', async () => {
     const dataDir = tempDir()
     const count = async (erp: ReturnType<typeof createErpnext>, doctype: string) => {
       const res = await erp.app.fetch(new Request(`http://erp/api/method/frappe.client.get_count?doctype=${encodeURIComponent(doctype)}`, { headers: auth }))
       return ((await res.json()) as { message: number }).message
     }
-    const first = createErpnext({ dataDir, token: TEST_TOKEN, seedProfile: 'demo' })
-    await first.ready
-    const customers = await count(first, 'Customer')
-    expect(customers).toBeGreaterThan(0)
-    expect(await count(first, 'Dispatch Job')).toBeGreaterThan(0)
+    const first = createErpnext({ dataDir, token: TEST_TOKEN, seedProfile: 'demo', now: () => TEST_NOW })
+    // Requests made while seeding wait for it.
+    expect(await count(first, 'Customer')).toBe(2)
+    expect(seedCalls.at(-1)).toEqual({ profile: 'demo', now: TEST_NOW })
+    const calls = seedCalls.length
+    expect(await count(first, 'Technician')).toBe(1)
     first.close()
+
     const second = createErpnext({ dataDir, token: TEST_TOKEN, seedProfile: 'demo' })
-    expect(await count(second, 'Customer')).toBe(customers)
+    expect(await count(second, 'Customer')).toBe(2)
+    expect(seedCalls).toHaveLength(calls)
     // The series continues after the seeded names.
     const created = await second.app.fetch(new Request('http://erp/api/resource/Customer', { method: 'POST', headers: auth, body: '{"customer_name":"Nouveau"}' }))
-    expect(((await created.json()) as { data: { name: string } }).data.name).toBe(`CUST-${String(customers + 1).padStart(5, '0')}`)
+    expect(((await created.json()) as { data: { name: string } }).data.name).toBe('CUST-00003')
     second.close()
   })
 

@@ -111,13 +111,21 @@ function docPath(doctype: string, name: string): string {
   return `/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(name)}`
 }
 
+/** undici hides the useful part ("ECONNREFUSED 127.0.0.1:8000") two causes deep. */
+function rootCause(err: Error): string {
+  let e: unknown = err
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause
+  const code = (e as NodeJS.ErrnoException).code
+  return e instanceof Error ? `${code && !e.message.includes(code) ? `${code} ` : ''}${e.message}` : String(e)
+}
+
 function toUpstreamError(what: string, err: unknown): UpstreamError {
   if (err instanceof FetchError) {
     const status = err.response?.status ?? null
     if (status === null) {
       const timedOut = err.cause instanceof Error && (err.cause.name === 'TimeoutError' || err.cause.name === 'AbortError')
       return new UpstreamError(
-        timedOut ? `ERPNext did not answer in time while ${what}` : `ERPNext is unreachable while ${what}: ${err.cause instanceof Error ? err.cause.message : err.message}`,
+        timedOut ? `ERPNext did not answer in time while ${what}` : `ERPNext is unreachable while ${what}: ${rootCause(err)}`,
         null, null,
       )
     }

@@ -148,10 +148,12 @@ export async function startHub(opts: HubOptions & { host?: string; port: number 
     hub,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        // End SSE streams cleanly first (clients see the end and reconnect elsewhere), then drop
+        // whatever is still open after a short grace: keep-alive sockets would hold the port.
         hub.close()
-        server.close(() => resolve())
-        // SSE clients and keep-alive sockets would otherwise hold the port open.
-        server.closeAllConnections()
+        server.close(() => { clearTimeout(force); resolve() })
+        setImmediate(() => server.closeIdleConnections())
+        const force = setTimeout(() => server.closeAllConnections(), 250)
       })
       return closing
     },

@@ -227,7 +227,7 @@ function createSite(
     service_location: '',
     status: 'Active',
     start_date: activatedOn,
-    plans: plans.map((p) => ({ plan: p.plan, qty: p.qty })),
+    plans, // the rows are plain { plan, qty }, shared with the site
   }
   if (cancelled) {
     const endedAt = created + 60 * DAY + rng.next() * (now - created - 61 * DAY)

@@ -65,11 +65,12 @@ export function sortByCreation<T extends Stampable>(docs: readonly T[]): T[] {
 
 /** "YYYY-MM-DD HH:MM:SS.ffffff" → a number in the same order (milliseconds, calendar-naive). */
 function creationKey(s: string): number {
-  const n = (from: number, len: number) => {
-    let v = 0
-    for (let i = from; i < from + len; i++) v = v * 10 + (s.charCodeAt(i) - 48)
-    return v
-  }
-  return ((((n(0, 4) * 13 + n(5, 2)) * 32 + n(8, 2)) * 24 + n(11, 2)) * 60 + n(14, 2)) * 60_000 +
-    n(17, 2) * 1000 + n(20, 3)
+  return ((((digitsAt(s, 0, 4) * 13 + digitsAt(s, 5, 2)) * 32 + digitsAt(s, 8, 2)) * 24 + digitsAt(s, 11, 2)) * 60 +
+    digitsAt(s, 14, 2)) * 60_000 + digitsAt(s, 17, 2) * 1000 + digitsAt(s, 20, 3)
+}
+
+function digitsAt(s: string, from: number, length: number): number {
+  let v = 0
+  for (let i = from; i < from + length; i++) v = v * 10 + (s.charCodeAt(i) - 48)
+  return v
 }

@@ -30,11 +30,15 @@ class Fleet {
 
   mac(model: EquipmentModel): string | undefined {
     if (model.ouis.length === 0) return undefined
-    const draw = () => `${this.rng.pick(model.ouis)}:${this.rng.hex(2)}:${this.rng.hex(2)}:${this.rng.hex(2)}`
-    let m = draw()
-    while (this.macs.has(m)) m = draw()
+    let m = this.drawMac(model)
+    while (this.macs.has(m)) m = this.drawMac(model)
     this.macs.add(m)
     return m
+  }
+
+  private drawMac(model: EquipmentModel): string {
+    const low = this.rng.hex(6)
+    return `${this.rng.pick(model.ouis)}:${low.slice(0, 2)}:${low.slice(2, 4)}:${low.slice(4, 6)}`
   }
 }
 

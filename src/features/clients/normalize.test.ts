@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  customerNumber, foldMapped, foldText, macMapped, normalizeMac, normalizePhone, originalRange, phoneMapped, serialKey, toE164,
+  customerNumber, foldMapped, foldText, macKey, macMapped, normalizeMac, normalizePhone, originalRange, phoneMapped, serialKey, serialMapped, toE164,
 } from './normalize'
 
 describe('phone numbers compare on their digits, whatever the formatting', () => {
@@ -79,5 +79,20 @@ describe('names and addresses compare without accents, case or punctuation', () 
     expect(customerNumber('000012')).toBe('CUST-00012')
     expect(customerNumber('123456')).toBeNull()
     expect(customerNumber('Tremblay')).toBeNull()
+  })
+})
+
+describe('the fast keys the index is built from are the keys the highlights are mapped on', () => {
+  const samples = ["  Marie-Ève  CÔTÉ ", "Benoît D'Amours", 'Œuvre & Cœur', '12, rue Saint-Jérôme, app. 3', 'ÇA (Ltée)', 'me.cote@Gmail.com', 'İstanbul']
+  it.each(samples)('%s', (text) => {
+    expect(foldText(text)).toBe(foldMapped(text).key)
+    expect(normalizePhone(text)).toBe(phoneMapped(text).key)
+    expect(serialKey(text)).toBe(serialMapped(text).key)
+    expect(macKey(text)).toBe(macMapped(text)?.key ?? '')
+  })
+  it.each(['+1 (514) 555-1234', 'aa:bb:cc:dd:ee:ff', 'GPON-1A2B'])('%s', (text) => {
+    expect(normalizePhone(text)).toBe(phoneMapped(text).key)
+    expect(serialKey(text)).toBe(serialMapped(text).key)
+    expect(macKey(text)).toBe(macMapped(text)?.key ?? '')
   })
 })

@@ -75,8 +75,9 @@ export function leaseLock(storage: Pick<Storage, 'getItem' | 'setItem' | 'remove
 
 /** The best lock this browser offers. */
 export function browserFlushLock(): FlushLock {
-  const locks = (navigator as Navigator & { locks?: LockManagerLike }).locks
-  if (locks?.request) return webLock(locks)
+  // Typed as always there, but missing in older Safari and in insecure contexts.
+  const locks = 'locks' in navigator ? (navigator.locks as LockManagerLike | undefined) : undefined
+  if (locks && typeof locks.request === 'function') return webLock(locks)
   const clock: LeaseClock = {
     now: () => Date.now(),
     setInterval: (fn, ms) => window.setInterval(fn, ms),

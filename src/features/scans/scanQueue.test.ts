@@ -141,8 +141,9 @@ describe('the scan queue', () => {
 
   it('with no network the pass stops at the first scan, and "retry now" skips the backoff', async () => {
     const transport = scriptedTransport({ save: [failure(0, 'NETWORK')] })
-    const { queue, store } = setup(transport)
+    const { queue, store, clock } = setup(transport)
     const first = await capture(queue)
+    clock.advance(1_000)
     const second = await capture(queue)
     await store.put({ ...(await store.get(first.id))!, step: 'confirmed', state: 'waiting', values })
     await store.put({ ...(await store.get(second.id))!, state: 'waiting' }) // the hub is to read it

@@ -215,14 +215,14 @@ export class ScanQueue {
 
   /** Takes one scan as far as it can go; returns the failure that stopped it, if any. */
   private async process(id: string): Promise<ScanError | null> {
-    let record = await this.deps.store.get(id)
+    let record: ScanRecord | null | undefined = await this.deps.store.get(id)
     if (!record || record.state !== 'waiting') return null
     try {
       if (record.step !== 'confirmed') {
-        if (!record.photo) return this.needsAttention(id, { code: 'NO_PHOTO', status: 0, ...NO_PHOTO, at: this.deps.clock.now() })
+        if (!record.photo) return this.needsAttention(id, { code: 'NO_PHOTO', status: 422, ...NO_PHOTO, at: this.deps.clock.now() })
         const reading = await this.deps.transport.read(record)
         const values = mergeReading(record.values, reading)
-        if (!values.serial_no) return this.needsAttention(id, { code: 'NO_SERIAL', status: 0, ...NO_SERIAL, at: this.deps.clock.now() }, values)
+        if (!values.serial_no) return this.needsAttention(id, { code: 'NO_SERIAL', status: 422, ...NO_SERIAL, at: this.deps.clock.now() }, values)
         record = await this.update(id, (r) => ({ ...r, step: 'confirmed', readBy: 'hub', values }))
         if (!record) return null
       }

@@ -52,9 +52,9 @@ export function uniqueUsername(email: string, taken: Set<string>): string {
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
 
-function scryptAsync(password: string, salt: Buffer, keylen: number): Promise<Buffer> {
+function scryptAsync(password: string, salt: Buffer, keylen: number, cost: { N: number; r: number; p: number } = SCRYPT): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p }, (err, key) => (err ? reject(err) : resolve(key)))
+    scrypt(password, salt, keylen, { N: cost.N, r: cost.r, p: cost.p }, (err, key) => (err ? reject(err) : resolve(key)))
   })
 }
 
@@ -66,9 +66,10 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, , , , saltB64, hashB64] = stored.split('$')
+  const [scheme, N, r, p, saltB64, hashB64] = stored.split('$')
   if (scheme !== 'scrypt' || !saltB64 || !hashB64) return false
   const expected = Buffer.from(hashB64, 'base64')
-  const key = await scryptAsync(password, Buffer.from(saltB64, 'base64'), expected.length)
+  // The cost parameters travel with the hash, so raising them later keeps old hashes valid.
+  const key = await scryptAsync(password, Buffer.from(saltB64, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p) })
   return timingSafeEqual(key, expected)
 }

@@ -1,0 +1,124 @@
+import type { APIRequestContext, Page } from '@playwright/test'
+import { test, expect, signInAs } from './fixtures'
+
+/** Reads the demo dataset through the BFF, as the CSR persona (the page's cookie). */
+async function erpList<T>(request: APIRequestContext, doctype: string, fields: string[], filters: unknown[], limit = 1): Promise<T[]> {
+  const q = new URLSearchParams({ fields: JSON.stringify(fields), filters: JSON.stringify(filters), limit_page_length: String(limit) })
+  const res = await request.get(`/ops/api/erp/resource/${encodeURIComponent(doctype)}?${q}`)
+  expect(res.status()).toBe(200)
+  return ((await res.json()) as { data: T[] }).data
+}
+
+async function searchFor(page: Page, text: string) {
+  const box = page.getByTestId('client-search').locator('input')
+  await box.fill(text)
+  return page.getByTestId('client-result')
+}
+
+test.describe('finding a customer', () => {
+  test.beforeEach(async ({ page }) => {
+    await signInAs(page, 'csr', '/clients')
+  })
+
+  test('by part of a name typed without accents, the matched part highlighted and labelled', async ({ page }) => {
+    const results = await searchFor(page, 'cote')
+    await expect(results.first()).toBeVisible()
+    await expect(results.first().getByTestId('match-reason')).toContainText('Nom')
+    await expect(results.first().locator('mark').first()).toHaveText('Côté')
+    await page.screenshot({ path: '/tmp/clients-search-name.png' })
+  })
+
+  test('by a phone typed with other formatting, opened with the keyboard', async ({ page }) => {
+    const [customer] = await erpList<{ name: string; mobile_no: string }>(page.request, 'Customer', ['name', 'mobile_no'], [['mobile_no', 'like', '+1 %']])
+    const digits = customer.mobile_no.replace(/\D/g, '').slice(1)
+    const typed = `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}.${digits.slice(6)}`
+    const results = await searchFor(page, typed)
+    const hit = results.filter({ has: page.locator(`[data-customer="${customer.name}"]`) }).or(page.locator(`[data-testid="client-result"][data-customer="${customer.name}"]`))
+    await expect(hit).toBeVisible()
+    await expect(hit.getByTestId('match-reason')).toContainText('Téléphone')
+    await expect(hit.getByTestId('match-reason')).toContainText(customer.mobile_no)
+    // The best match is first: Enter opens it.
+    await expect(results.first()).toHaveAttribute('data-customer', customer.name)
+    await page.getByTestId('client-search').locator('input').press('Enter')
+    await expect(page).toHaveURL(new RegExp(`#/clients/${customer.name}$`))
+    await expect(page.getByTestId('customer-name')).toBeVisible()
+  })
+
+  test('by an equipment serial, partly and in lower case', async ({ page }) => {
+    const [eq] = await erpList<{ serial_no: string; customer: string }>(page.request, 'Service Equipment', ['serial_no', 'customer'], [['customer', 'is', 'set'], ['equipment_type', '=', 'ONT']])
+    const results = await searchFor(page, eq.serial_no.slice(0, 9).toLowerCase())
+    const hit = page.locator(`[data-testid="client-result"][data-customer="${eq.customer}"]`)
+    await expect(hit).toBeVisible()
+    await expect(hit.getByTestId('match-reason')).toContainText('Numéro de série')
+    await expect(results.first()).toBeVisible()
+  })
+
+  test('by a MAC typed without separators', async ({ page }) => {
+    const [eq] = await erpList<{ mac_address: string; customer: string }>(page.request, 'Service Equipment', ['mac_address', 'customer'], [['customer', 'is', 'set'], ['mac_address', 'is', 'set']])
+    await searchFor(page, eq.mac_address.replace(/:/g, '').toLowerCase())
+    const hit = page.locator(`[data-testid="client-result"][data-customer="${eq.customer}"]`)
+    await expect(hit).toBeVisible()
+    await expect(hit.getByTestId('match-reason')).toContainText('MAC')
+    await expect(hit.locator('mark')).toHaveText(eq.mac_address)
+  })
+
+  test('says so when nothing matches, and Esc clears the box', async ({ page }) => {
+    await searchFor(page, 'zzqqxx')
+    await expect(page.getByTestId('client-search-empty')).toContainText('Aucun client ne correspond')
+    await page.getByTestId('client-search').locator('input').press('Escape')
+    await expect(page.getByTestId('client-search').locator('input')).toHaveValue('')
+  })
+})
+
+test.describe('the customer page', () => {
+  test('shows every panel, and remembers the customer among the recent ones', async ({ page }) => {
+    await signInAs(page, 'csr')
+    const [issue] = await erpList<{ customer: string }>(page.request, 'Issue', ['customer'], [['status', '=', 'Open'], ['customer', 'is', 'set']])
+    await page.goto(`/ops/#/clients/${issue.customer}`)
+    for (const panel of ['identity', 'invoices', 'tickets', 'locations', 'jobs', 'timeline']) {
+      await expect(page.getByTestId(`panel-${panel}`)).toHaveAttribute('data-state', 'ready')
+    }
+    await expect(page.getByTestId('ticket').first()).toBeVisible()
+    await expect(page.getByTestId('location').first()).toBeVisible()
+    await expect(page.getByTestId('balance')).toBeVisible()
+    await page.screenshot({ path: '/tmp/clients-page.png', fullPage: true })
+    const name = await page.getByTestId('customer-name').textContent()
+    await page.goto('/ops/#/clients')
+    await expect(page.getByTestId('recent-customers')).toContainText(name!.trim())
+  })
+
+  test('a text sent appears in the timeline at once, its status follows delivery, and the reply arrives live', async ({ page }) => {
+    await signInAs(page, 'csr')
+    const [customer] = await erpList<{ name: string }>(page.request, 'Customer', ['name'], [['mobile_no', 'is', 'set']])
+    await page.goto(`/ops/#/clients/${customer.name}`)
+    await expect(page.getByTestId('panel-timeline')).toHaveAttribute('data-state', 'ready')
+    await page.getByTestId('action-sms').click()
+    await page.getByTestId('sms-body').locator('textarea').fill('Votre technicien arrive demain matin. [reply]')
+    await page.getByTestId('sms-send').click()
+    const sent = page.locator('[data-testid="timeline-item"][data-kind="sms-sent"]').filter({ hasText: 'Votre technicien arrive demain matin' })
+    await expect(sent).toBeVisible()
+    await expect(sent.getByTestId('sms-status')).toHaveAttribute('data-status', 'delivered')
+    await expect(sent.getByTestId('sms-status')).toHaveText('Livré')
+    await expect(page.locator('[data-testid="timeline-item"][data-kind="sms-received"]').first()).toBeVisible()
+    await page.screenshot({ path: '/tmp/clients-sms.png' })
+  })
+
+  test('booking a technician creates an unassigned job the dispatch board will see', async ({ page }) => {
+    await signInAs(page, 'csr')
+    const [loc] = await erpList<{ customer: string; name: string; address_line: string; latitude: number }>(page.request, 'Service Location', ['customer', 'name', 'address_line', 'latitude'], [['status', '=', 'Active']])
+    await page.goto(`/ops/#/clients/${loc.customer}`)
+    await expect(page.getByTestId('panel-locations')).toHaveAttribute('data-state', 'ready')
+    await page.getByTestId('action-book').click()
+    await page.getByTestId('book-description').locator('textarea').fill('Internet coupe le soir')
+    await page.getByTestId('book-create').click()
+    const job = page.locator('[data-testid="job"][data-status="Unscheduled"]').filter({ hasText: 'Non assignée' }).first()
+    await expect(job).toBeVisible()
+    const jobs = await erpList<{ name: string; status: string; technician?: string; address: string; latitude: number; description: string }>(
+      page.request, 'Dispatch Job', ['name', 'status', 'technician', 'address', 'latitude', 'description'],
+      [['customer', '=', loc.customer], ['description', '=', 'Internet coupe le soir']],
+    )
+    expect(jobs).toHaveLength(1)
+    expect(jobs[0]).toMatchObject({ status: 'Unscheduled', address: expect.stringContaining(loc.address_line), latitude: loc.latitude })
+    expect(jobs[0].technician ?? null).toBeNull()
+  })
+})

@@ -1,0 +1,214 @@
+/**
+ * Répartition in real Chromium against the embedded ERPNext: dragging, rule warnings, live
+ * updates between two dispatchers, stale edits, filters in the URL, and the keyboard path.
+ * Each test books its own jobs on its own technician (tomorrow, so nothing is "in the past").
+ */
+import type { APIRequestContext, Page } from '@playwright/test'
+import { test, expect, signInAs } from './fixtures'
+import type { BoardPayload, BoardTechnician } from '../src/features/dispatch/contract'
+
+const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto' }).format(new Date(Date.now() + 86_400_000))
+
+interface Job { name: string; modified: string; technician?: string; scheduled_start?: string; status: string }
+
+async function board(request: APIRequestContext): Promise<BoardPayload> {
+  const res = await request.get(`/ops/api/dispatch/board?from=${tomorrow}&to=${tomorrow}`)
+  expect(res.status()).toBe(200)
+  return res.json()
+}
+
+/** An active technician on an 08:00–16:30 shift, the n-th one (each test takes its own). */
+function technician(payload: BoardPayload, n: number, without?: string): BoardTechnician {
+  const fit = payload.technicians
+    .filter((x) => x.status === 'Active' && x.shift_start === '08:00' && x.name !== 'TECH-001' && (!without || !x.tags.includes(without)))
+    .sort((a, b) => a.name.localeCompare(b.name))
+  return fit[n]
+}
+
+async function createJob(request: APIRequestContext, payload: BoardPayload, extra: Record<string, unknown> = {}): Promise<Job> {
+  const res = await request.post('/ops/api/erp/resource/Dispatch%20Job', {
+    data: {
+      job_type: 'Repair', status: 'Unscheduled', priority: 'Urgent', duration_minutes: 60,
+      customer: payload.jobs.find((j) => j.customer)!.customer, address: '12, rue Test, Saint-Jérôme QC',
+      latitude: 45.78, longitude: -74.0, scheduled_start: `${tomorrow} 10:00:00`, tags: [{ tag: 'Fibre' }],
+      ...extra,
+    },
+  })
+  expect(res.status()).toBe(200)
+  return (await res.json()).data
+}
+
+async function getJob(request: APIRequestContext, name: string): Promise<Job> {
+  return (await (await request.get(`/ops/api/erp/resource/Dispatch%20Job/${name}`)).json()).data
+}
+
+async function openBoard(page: Page, tech: string, queueJob?: string) {
+  await page.goto(`/ops/#/dispatch?day=${tomorrow}&tech=${tech}`)
+  await expect(page.getByTestId(`row-${tech}`)).toBeVisible()
+  if (queueJob) {
+    await page.getByTestId('queue-filter').locator('input').fill(queueJob)
+    await expect(page.getByTestId(`queue-${queueJob}`)).toBeVisible()
+  }
+}
+
+/** Drags with a real mouse: press, move in steps (the ghost follows), release unless told not to. */
+async function dragTo(page: Page, from: string, to: { x: number; y: number }, release = true) {
+  const box = (await page.getByTestId(from).boundingBox())!
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(to.x, to.y, { steps: 8 })
+  await expect(page.getByTestId('drag-ghost')).toBeVisible()
+  if (release) await page.mouse.up()
+}
+
+async function rowPoint(page: Page, tech: string, fraction: number) {
+  const boardBox = (await page.getByTestId('dispatch-board').boundingBox())!
+  const row = (await page.getByTestId(`row-${tech}`).boundingBox())!
+  return { x: boardBox.x + 188 + (boardBox.width - 188) * fraction, y: row.y + row.height / 2 }
+}
+
+test('a job dragged from the queue onto a technician is saved in ERPNext', async ({ page }) => {
+  await signInAs(page, 'dispatcher')
+  const payload = await board(page.request)
+  const tech = technician(payload, 0)
+  const job = await createJob(page.request, payload)
+  await openBoard(page, tech.name, job.name)
+
+  await dragTo(page, `queue-${job.name}`, await rowPoint(page, tech.name, 0.5))
+  await expect(page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)).toBeVisible()
+  await expect(page.getByTestId(`queue-${job.name}`)).toHaveCount(0)
+  await expect.poll(async () => (await getJob(page.request, job.name)).technician).toBe(tech.name)
+  const saved = await getJob(page.request, job.name)
+  expect(saved.status).toBe('Scheduled')
+  expect(saved.scheduled_start?.slice(0, 10)).toBe(tomorrow)
+  expect(Number(saved.scheduled_start?.slice(14, 16)) % 15).toBe(0) // snapped to a quarter hour
+})
+
+test('the ghost and the board warn of an overlap and of a missing skill', async ({ page }) => {
+  await signInAs(page, 'dispatcher')
+  const payload = await board(page.request)
+  const tech = technician(payload, 1, 'Nacelle')
+  const booked = await createJob(page.request, payload, { status: 'Scheduled', technician: tech.name, scheduled_start: `${tomorrow} 10:00:00` })
+  const overlapping = await createJob(page.request, payload)
+  const needsBucket = await createJob(page.request, payload, { tags: [{ tag: 'Fibre' }, { tag: 'Nacelle' }] })
+  await openBoard(page, tech.name, overlapping.name)
+
+  const bookedBox = (await page.getByTestId(`job-${booked.name}`).boundingBox())!
+  await dragTo(page, `queue-${overlapping.name}`, { x: bookedBox.x + bookedBox.width / 2, y: bookedBox.y + bookedBox.height / 2 }, false)
+  await expect(page.getByTestId('drag-warning')).toContainText([`Chevauche ${booked.name}`])
+  await expect(page.getByTestId('drop-preview')).toBeVisible()
+  await page.mouse.up()
+  await expect(page.getByTestId(`job-${overlapping.name}`)).toHaveAttribute('data-warnings', /overlap/)
+  await expect(page.getByTestId(`job-${booked.name}`)).toHaveAttribute('data-warnings', /overlap/)
+
+  await page.getByTestId('queue-filter').locator('input').fill(needsBucket.name)
+  await dragTo(page, `queue-${needsBucket.name}`, await rowPoint(page, tech.name, 0.12), false)
+  await expect(page.getByTestId('drag-ghost')).toContainText('Compétence manquante : Nacelle')
+  await page.mouse.up()
+  await expect(page.getByTestId(`job-${needsBucket.name}`)).toHaveAttribute('data-warnings', /missingSkill/)
+  await page.getByTestId(`job-${needsBucket.name}`).click()
+  await expect(page.getByTestId('panel-warnings')).toContainText('Compétence manquante : Nacelle')
+})
+
+test('two dispatchers: one drags, the other sees it without reloading', async ({ page, browser }) => {
+  await signInAs(page, 'dispatcher')
+  const payload = await board(page.request)
+  const tech = technician(payload, 2)
+  const job = await createJob(page.request, payload)
+
+  const other = await browser.newContext({ locale: 'fr-CA', timezoneId: 'America/Toronto', viewport: { width: 1600, height: 1000 } })
+  const colleague = await other.newPage()
+  await signInAs(colleague, 'dispatcher')
+  await openBoard(colleague, tech.name)
+  await expect(colleague.getByTestId(`job-${job.name}`)).toHaveCount(0)
+
+  await openBoard(page, tech.name, job.name)
+  await dragTo(page, `queue-${job.name}`, await rowPoint(page, tech.name, 0.5))
+  const started = Date.now()
+  await expect(colleague.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)).toBeVisible({ timeout: 5_000 })
+  expect(Date.now() - started).toBeLessThan(3_000)
+  await other.close()
+})
+
+test('a stale edit is refused with a clear message and the newer version is shown', async ({ page }) => {
+  await signInAs(page, 'dispatcher')
+  const payload = await board(page.request)
+  const tech = technician(payload, 3)
+  const colleagueTech = technician(payload, 4)
+  const job = await createJob(page.request, payload)
+  // This dispatcher's live feed is down, so they still hold the old version when they drag.
+  await page.route('**/ops/api/events', (route) => route.abort())
+  await openBoard(page, tech.name, job.name)
+
+  const put = await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, {
+    data: { technician: colleagueTech.name, status: 'Scheduled', scheduled_start: `${tomorrow} 14:00:00`, modified: job.modified },
+  })
+  expect(put.status()).toBe(200)
+
+  await dragTo(page, `queue-${job.name}`, await rowPoint(page, tech.name, 0.5))
+  const banner = page.getByTestId('stale-banner')
+  await expect(banner).toContainText('Quelqu’un a modifié')
+  await expect(banner).toContainText(job.name)
+  await expect(page.getByTestId('stale-now')).toContainText(colleagueTech.full_name)
+  await expect(page.getByTestId('stale-now')).toContainText('14:00')
+  await expect(page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)).toHaveCount(0)
+  // The colleague's change stands: nothing was lost.
+  expect((await getJob(page.request, job.name)).technician).toBe(colleagueTech.name)
+})
+
+test('the view’s filters live in the address and survive a reload', async ({ page }) => {
+  await signInAs(page, 'dispatcher')
+  await page.goto(`/ops/#/dispatch?day=${tomorrow}`)
+  await expect(page.getByTestId('dispatch-board')).toBeVisible()
+  await page.getByTestId('filter-status').click()
+  await page.getByRole('option', { name: 'Planifiée' }).click()
+  await page.keyboard.press('Escape')
+  await page.getByTestId('board-search').locator('input').fill('rue')
+  await expect(page).toHaveURL(/status=Scheduled/)
+  await expect(page).toHaveURL(/q=rue/)
+
+  await page.reload()
+  await expect(page).toHaveURL(/status=Scheduled/)
+  await expect(page.getByTestId('filter-status')).toContainText('Planifiée')
+  await expect(page.getByTestId('board-search').locator('input')).toHaveValue('rue')
+  const statuses = await page.getByTestId('dispatch-board').locator('[data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
+  expect(statuses.length).toBeGreaterThan(0)
+  expect(new Set(statuses)).toEqual(new Set(['Scheduled']))
+})
+
+test('a job can be assigned with the keyboard alone', async ({ page }) => {
+  await signInAs(page, 'dispatcher')
+  const payload = await board(page.request)
+  const tech = technician(payload, 5)
+  const job = await createJob(page.request, payload, { job_type: 'Inspection', tags: [] })
+  await openBoard(page, tech.name)
+
+  const focused = () => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? '')
+  const tabTo = async (testid: string) => {
+    for (let i = 0; i < 40 && (await focused()) !== testid; i++) await page.keyboard.press('Tab')
+    expect(await focused()).toBe(testid)
+  }
+  await page.keyboard.press('/')
+  await tabTo('queue-filter')
+  await page.keyboard.type(job.name)
+  await tabTo(`queue-${job.name}`)
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('panel-job-name')).toHaveText(job.name)
+  await page.keyboard.press('Enter')
+  const dialog = page.getByTestId('assign-dialog')
+  await expect(dialog).toBeVisible()
+  await page.keyboard.type(tech.full_name)
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('assign-technician')).toContainText(tech.full_name)
+  await tabTo('assign-time')
+  await page.keyboard.type('1130')
+  await tabTo('assign-save')
+  await page.keyboard.press('Enter')
+
+  await expect(dialog).toBeHidden()
+  await expect(page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)).toBeVisible()
+  const saved = await getJob(page.request, job.name)
+  expect(saved.technician).toBe(tech.name)
+  expect(saved.scheduled_start?.slice(0, 16)).toBe(`${tomorrow} 11:30`)
+})

@@ -1,0 +1,72 @@
+import { test, expect, signInAs } from './fixtures'
+import { ADMIN, adminList, freshJob, openJob, TECHNICIAN } from './techFixtures'
+import type { DispatchJob } from '../src/contracts/doctypes'
+
+for (const viewport of [{ width: 800, height: 1280, name: 'portrait' }, { width: 1280, height: 800, name: 'landscape' }]) {
+  test(`a technician sees their day in order and works a job through En route → En cours → Terminé (${viewport.name})`, async ({ page, request }) => {
+    await page.setViewportSize(viewport)
+    const job = await freshJob(request)
+    await signInAs(page, 'technician', '/tech')
+
+    const today = page.getByTestId('tech-today')
+    await expect(today.getByTestId(`job-card-${job.name}`)).toBeVisible()
+    const starts = await today.locator('[data-testid^="job-card-"] .text-h6').allTextContents()
+    expect(starts.length).toBeGreaterThan(0)
+    expect([...starts].sort()).toEqual(starts) // in the order of the day
+    const card = today.getByTestId(`job-card-${job.name}`)
+    await expect(card).toContainText('Installation')
+    await expect(card).toContainText('Haute')
+    await expect(card.getByTestId(`directions-${job.name}`)).toHaveAttribute('href', /google\.com\/maps|geo:|maps\.apple/)
+    await page.screenshot({ path: `/tmp/tech-day-${viewport.name}.png` })
+
+    await openJob(page, job.name)
+    await expect(page.getByTestId('job-description')).toContainText('panneau électrique')
+    for (const id of ['status-en-route', 'status-in-progress', 'status-completed', 'scan-open', 'back-to-day']) {
+      const box = await page.getByTestId(id).boundingBox()
+      expect(box?.height, `${id} is a 48 px touch target`).toBeGreaterThanOrEqual(48)
+    }
+    await page.screenshot({ path: `/tmp/tech-job-${viewport.name}.png` })
+
+    await page.getByTestId('status-en-route').click()
+    await expect(page.getByTestId('job-status')).toHaveText('En route')
+    await page.getByTestId('status-in-progress').click()
+    await expect(page.getByTestId('job-status')).toHaveText('En cours')
+    await page.getByTestId('status-completed').click()
+    await page.getByTestId('complete-notes').fill('ONT installé, signal −19 dBm. Client satisfait.')
+    await page.getByTestId('complete-confirm').click()
+    await expect(page.getByTestId('job-status')).toHaveText('Terminée')
+    await expect(page.getByTestId('status-completed')).toHaveCount(0)
+
+    const [saved] = await adminList<DispatchJob>(request, 'Dispatch Job', [['name', '=', job.name]], ['status', 'completion_notes'])
+    expect(saved).toMatchObject({ status: 'Completed', completion_notes: 'ONT installé, signal −19 dBm. Client satisfait.' })
+  })
+}
+
+test('a status set on a job someone changed meanwhile is refused; the job is reloaded and the technician told', async ({ page, request }) => {
+  const job = await freshJob(request)
+  // No live updates (a weak LTE link dropped the event stream), so the page keeps the old version.
+  await page.route('**/ops/api/events', (route) => route.abort())
+  await signInAs(page, 'technician', '/tech')
+  await openJob(page, job.name)
+  // Dispatch edits the job while the technician looks at it.
+  const edit = await request.put(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, { headers: ADMIN, data: { description: 'Le client demande d’appeler avant d’arriver.' } })
+  expect(edit.status()).toBe(200)
+
+  await page.getByTestId('status-en-route').click()
+  await expect(page.getByText('quelqu’un l’avait modifiée entre-temps')).toBeVisible()
+  await expect(page.getByTestId('job-description')).toContainText('appeler avant d’arriver')
+  await expect(page.getByTestId('job-status')).toHaveText('Planifiée')
+  await page.getByTestId('status-en-route').click()
+  await expect(page.getByTestId('job-status')).toHaveText('En route')
+})
+
+test('a technician cannot open another technician’s job: a clear sentence, and a 403 from the BFF', async ({ page, request }) => {
+  const [theirs] = await adminList<DispatchJob>(request, 'Dispatch Job', [['technician', 'is', 'set'], ['technician', '!=', TECHNICIAN]], ['name'], 1)
+  await signInAs(page, 'technician')
+  await page.goto(`/ops/#/tech/jobs/${theirs.name}`)
+  await expect(page.getByTestId('job-error')).toContainText('assignée à un autre technicien')
+  expect((await page.request.get(`/ops/api/tech/jobs/${theirs.name}`)).status()).toBe(403)
+  expect((await page.request.get(`/ops/api/erp/resource/Dispatch%20Job/${theirs.name}`)).status()).toBe(403)
+  const write = await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${theirs.name}`, { data: { status: 'Completed' } })
+  expect(write.status()).toBe(403)
+})

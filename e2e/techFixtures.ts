@@ -1,0 +1,96 @@
+/**
+ * Helpers of the technician journeys (tech*.spec.ts, scans*.spec.ts): an administrator's hand on
+ * the data (Authentik headers from loopback, trusted in demo mode), a fresh job for TECH-001, the
+ * hub's fault plan, and barcode pictures made with bwip-js.
+ */
+import bwipjs from 'bwip-js'
+import { PNG } from 'pngjs'
+import { expect, type APIRequestContext, type Page } from '@playwright/test'
+import { toFrappeDatetime } from '../src/contracts/frappeTime'
+import type { DispatchJob } from '../src/contracts/doctypes'
+
+export const ADMIN = {
+  'x-authentik-email': 'sophie.lavoie@gigafibre.ca',
+  'x-authentik-username': 'sophie.lavoie',
+  'x-authentik-name': 'Sophie Lavoie',
+  'x-authentik-groups': 'ops-admin',
+}
+
+export const TECHNICIAN = 'TECH-001'
+
+async function ok<T>(response: Awaited<ReturnType<APIRequestContext['get']>>): Promise<T> {
+  expect(response.status(), await response.text()).toBeLessThan(300)
+  return (await response.json()) as T
+}
+
+export async function adminList<T>(request: APIRequestContext, doctype: string, filters: unknown[], fields = ['*'], limit = 20): Promise<T[]> {
+  const q = new URLSearchParams({ fields: JSON.stringify(fields), filters: JSON.stringify(filters), limit_page_length: String(limit) })
+  return (await ok<{ data: T[] }>(await request.get(`/ops/api/erp/resource/${encodeURIComponent(doctype)}?${q}`, { headers: ADMIN }))).data
+}
+
+/** A job for TECH-001 starting in an hour, at the address of one of their existing jobs. */
+export async function freshJob(request: APIRequestContext, extra: Partial<DispatchJob> = {}): Promise<DispatchJob> {
+  const [model] = await adminList<DispatchJob>(request, 'Dispatch Job', [['technician', '=', TECHNICIAN], ['service_location', 'is', 'set']], ['customer', 'service_location', 'address', 'latitude', 'longitude'], 1)
+  const start = new Date(Date.now() + 3600_000)
+  const body = {
+    job_type: 'Installation', status: 'Scheduled', priority: 'High', technician: TECHNICIAN,
+    customer: model.customer, service_location: model.service_location, address: model.address,
+    latitude: model.latitude, longitude: model.longitude, scheduled_start: toFrappeDatetime(start), duration_minutes: 90,
+    description: 'Installer l’ONT au sous-sol, près du panneau électrique.', ...extra,
+  }
+  return (await ok<{ data: DispatchJob }>(await request.post('/ops/api/erp/resource/Dispatch%20Job', { headers: ADMIN, data: body }))).data
+}
+
+export async function equipmentCount(request: APIRequestContext, filters: unknown[]): Promise<number> {
+  return (await adminList(request, 'Service Equipment', filters, ['name'], 0)).length
+}
+
+/** Makes the embedded hub fail or stall (server/embedded/hub/faults.ts); `null` clears the plan. */
+export async function hubFaults(request: APIRequestContext, vision: Record<string, number> | null): Promise<void> {
+  const response = vision
+    ? await request.post('/ops/api/_test/hub-faults', { headers: ADMIN, data: { vision } })
+    : await request.delete('/ops/api/_test/hub-faults', { headers: ADMIN })
+  expect(response.status(), await response.text()).toBe(200)
+}
+
+/** A serial never seen before, as printed on a TP-Link ONT. */
+export function newSerial(): string {
+  return `TPLG${Math.floor(Math.random() * 0xffffffff).toString(16).toUpperCase().padStart(8, '0')}`
+}
+
+/** A clear Code 128 label, as a technician photographs it: readable on the tablet. */
+export async function code128(text: string): Promise<Buffer> {
+  return bwipjs.toBuffer({ bcid: 'code128', text, scale: 3, height: 12, includetext: true, paddingwidth: 20, paddingheight: 20, backgroundcolor: 'FFFFFF' })
+}
+
+export async function qrLabel(text: string): Promise<Buffer> {
+  return bwipjs.toBuffer({ bcid: 'qrcode', text, scale: 6, paddingwidth: 20, paddingheight: 20, backgroundcolor: 'FFFFFF' })
+}
+
+/**
+ * A wide photo with the barcode printed tiny (1 px bars): the tablet, which reads photos reduced
+ * to 1280 px, cannot read it; the hub, which reads the full picture, can.
+ */
+export async function tinyCode128(text: string, width = 3000, height = 2000): Promise<Buffer> {
+  const small = PNG.sync.read(await bwipjs.toBuffer({ bcid: 'code128', text, scale: 1, height: 4, paddingwidth: 10, paddingheight: 10, backgroundcolor: 'FFFFFF' }))
+  const big = new PNG({ width, height })
+  big.data.fill(255)
+  PNG.bitblt(small, big, 0, 0, small.width, small.height, Math.floor(width / 2 - small.width / 2), Math.floor(height / 2))
+  return PNG.sync.write(big)
+}
+
+export const photo = (buffer: Buffer) => ({ name: 'etiquette.png', mimeType: 'image/png', buffer })
+
+/** Opens a job's page the way a technician does: from their day. */
+export async function openJob(page: Page, job: string): Promise<void> {
+  await page.getByTestId(`open-job-${job}`).click()
+  await expect(page.getByTestId('tech-job')).toBeVisible()
+  await expect(page.getByTestId('job-customer')).not.toBeEmpty()
+}
+
+/** Waits for the service worker to be active, then reloads so it controls the page. */
+export async function installOffline(page: Page): Promise<void> {
+  await page.evaluate(async () => { await navigator.serviceWorker.ready })
+  await page.reload()
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true)
+}
