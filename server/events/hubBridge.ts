@@ -8,7 +8,14 @@ import type { HubClient } from '../upstream/hub'
 
 export interface Bridge { stop(): void }
 
-export function bridgeHubEvents(hub: HubClient, bus: EventBus, log: (msg: string) => void = console.warn): Bridge {
+export interface BridgeOptions {
+  log?: (msg: string) => void
+  /** Called each time the hub's stream is open (first connection and every resumption). */
+  onConnected?: () => void
+}
+
+export function bridgeHubEvents(hub: HubClient, bus: EventBus, options: BridgeOptions = {}): Bridge {
+  const log = options.log ?? console.warn
   let lastId: string | null = null
   let stopped = false
   let controller: AbortController | null = null
@@ -21,6 +28,7 @@ export function bridgeHubEvents(hub: HubClient, bus: EventBus, log: (msg: string
     const res = await fetch(`${hub.baseUrl}/sse?topics=sms,jobs,devices`, { headers, signal: controller.signal })
     if (!res.ok || !res.body) throw new Error(`hub SSE answered ${res.status}`)
     delay = 500
+    options.onConnected?.()
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
     let buffer = ''
     for (;;) {
