@@ -146,7 +146,7 @@ describe('ERP policy', () => {
     const bus = createMemoryBus()
     const app = createApp(testConfig(), { erp, hub: noHub, bus })
     await app.fetch(staffRequest('/ops/api/erp/resource/Issue', STAFF.csr, { method: 'POST', body: '{"subject":"Pas de signal"}' }))
-    expect(bus.since(0)).toEqual([{ id: 1, type: 'doc_update', data: { doctype: 'Issue', name: 'ISS-2026-00001', modified: '2026-11-27 09:00:00.000001', action: 'create' } }])
+    expect(await bus.since('0')).toEqual([{ id: '1', type: 'doc_update', data: { doctype: 'Issue', name: 'ISS-2026-00001', modified: '2026-11-27 09:00:00.000001', action: 'create' } }])
   })
 })
 

@@ -9,6 +9,7 @@ import { createApp } from './app'
 import { createAuditJournal } from './audit'
 import { ConfigError, loadConfig } from './config'
 import { createMemoryBus } from './events/bus'
+import { createRedisBus } from './events/redisBus'
 import { bridgeHubEvents } from './events/hubBridge'
 import { FEATURE_ROUTES } from './routes/features'
 import { createErpClient } from './upstream/erp'
@@ -56,7 +57,8 @@ async function main() {
 
   const erp = createErpClient(erpUrl, erpToken!, config.upstreamTimeoutMs)
   const hub = createHubClient(hubUrl, hubToken!, config.upstreamTimeoutMs)
-  const bus = createMemoryBus()
+  const bus = config.redisUrl ? await createRedisBus(config.redisUrl) : createMemoryBus()
+  closers.push(() => bus.close())
   const bridge = bridgeHubEvents(hub, bus)
   closers.push(() => bridge.stop())
   const app = createApp(config, { erp, hub, bus, audit: createAuditJournal(config.dataDir), features: FEATURE_ROUTES })

@@ -1,16 +1,44 @@
 /**
- * The BFF's event fan-out. Each event gets an increasing id; the last few thousand are kept so a
- * browser that reconnects with Last-Event-ID receives exactly what it missed.
+ * The BFF's event fan-out. Each event gets an id that increases; recent events are kept so a
+ * browser that reconnects with Last-Event-ID receives exactly what it missed. One replica keeps
+ * them in memory; several replicas share a Redis stream (events/redisBus.ts), so a browser can
+ * resume on any of them.
  */
-export interface BusEvent { id: number; type: string; data: unknown }
+export interface BusEvent { id: string; type: string; data: unknown }
 export type BusListener = (event: BusEvent) => void
 
 export interface EventBus {
-  publish(type: string, data: unknown): BusEvent
+  publish(type: string, data: unknown): void
   /** Events after `id`, or null when some of them are no longer retained (the client must reload). */
-  since(id: number): BusEvent[] | null
+  since(id: string): Promise<BusEvent[] | null>
   subscribe(listener: BusListener): () => void
-  lastId(): number
+  /** The id of the newest event ('0' when none). */
+  lastId(): Promise<string>
+  close(): Promise<void>
+}
+
+/** Orders event ids: plain counters ("42") and Redis stream ids ("1732712345678-3") alike. */
+export function compareEventIds(a: string, b: string): number {
+  const pa = a.split('-').map(Number)
+  const pb = b.split('-').map(Number)
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
+    if (d !== 0) return d
+  }
+  return 0
+}
+
+export const isEventId = (id: string) => /^\d+(-\d+)?$/.test(id)
+
+/** Calls each listener, so that one failing subscriber never stops the others. */
+export function deliver(listeners: Iterable<BusListener>, event: BusEvent) {
+  for (const l of listeners) {
+    try {
+      l(event)
+    } catch {
+      // the subscriber's own problem
+    }
+  }
 }
 
 export function createMemoryBus(retain = 5_000): EventBus {
@@ -19,28 +47,25 @@ export function createMemoryBus(retain = 5_000): EventBus {
   let next = 1
   return {
     publish(type, data) {
-      const event = { id: next++, type, data }
+      const event = { id: String(next++), type, data }
       events.push(event)
       if (events.length > retain) events.splice(0, events.length - retain)
-      for (const l of listeners) {
-        try {
-          l(event)
-        } catch {
-          // a failing subscriber must not stop the others
-        }
-      }
-      return event
+      deliver(listeners, event)
     },
-    since(id) {
-      if (id >= next - 1) return []
+    async since(id) {
+      if (!isEventId(id)) return null
+      const after = Number(id.split('-')[0])
+      if (after > next - 1) return null // an id from before a restart: the client must reload
+      if (after === next - 1) return []
       const first = events[0]
-      if (!first || first.id > id + 1) return id === 0 ? [...events] : null
-      return events.filter((e) => e.id > id)
+      if (!first || Number(first.id) > after + 1) return null
+      return events.filter((e) => Number(e.id) > after)
     },
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    lastId: () => next - 1,
+    lastId: async () => String(next - 1),
+    close: async () => listeners.clear(),
   }
 }

@@ -3,39 +3,40 @@
  * missed events are no longer retained it sends `resync` so the page reloads its data instead of
  * silently missing a change.
  */
-import type { EventBus, BusEvent } from '../events/bus'
+import { compareEventIds, type BusEvent, type EventBus } from '../events/bus'
 
 const HEARTBEAT_MS = 15_000
 
 export function eventStream(req: Request, bus: EventBus, accept: (e: BusEvent) => boolean = () => true): Response {
   const url = new URL(req.url)
-  const lastRaw = req.headers.get('last-event-id') ?? url.searchParams.get('lastEventId')
-  const lastId = lastRaw && /^\d+$/.test(lastRaw) ? Number(lastRaw) : null
+  const lastId = req.headers.get('last-event-id') ?? url.searchParams.get('lastEventId')
   const encoder = new TextEncoder()
   let cleanup = () => {}
   const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
+    async start(controller) {
+      let open = true
       const write = (text: string) => {
+        if (!open) return
         try {
           controller.enqueue(encoder.encode(text))
         } catch {
           cleanup()
         }
       }
+      let newestSent: string | null = null
       const send = (e: BusEvent) => {
+        if (newestSent !== null && compareEventIds(e.id, newestSent) <= 0) return
+        newestSent = e.id
         if (accept(e)) write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`)
       }
-      write(`retry: 2000\n: connected\n\n`)
-      if (lastId !== null) {
-        const missed = bus.since(lastId)
-        if (missed === null) write(`id: ${bus.lastId()}\nevent: resync\ndata: {}\n\n`)
-        else missed.forEach(send)
-      } else {
-        write(`id: ${bus.lastId()}\nevent: hello\ndata: {}\n\n`)
-      }
-      const unsubscribe = bus.subscribe(send)
+      // Listen first and hold live events back while the missed ones are replayed, so an event
+      // published meanwhile is neither lost nor sent twice.
+      const held: BusEvent[] = []
+      let replaying = true
+      const unsubscribe = bus.subscribe((e) => (replaying ? held.push(e) : send(e)))
       const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS)
       cleanup = () => {
+        open = false
         clearInterval(heartbeat)
         unsubscribe()
       }
@@ -47,6 +48,28 @@ export function eventStream(req: Request, bus: EventBus, accept: (e: BusEvent) =
           // already closed
         }
       })
+
+      write('retry: 2000\n: connected\n\n')
+      try {
+        if (lastId !== null) {
+          const missed = await bus.since(lastId)
+          if (missed === null) {
+            const newest = await bus.lastId()
+            newestSent = newest
+            write(`id: ${newest}\nevent: resync\ndata: {}\n\n`)
+          } else {
+            missed.forEach(send)
+          }
+        } else {
+          const newest = await bus.lastId()
+          newestSent = newest
+          write(`id: ${newest}\nevent: hello\ndata: {}\n\n`)
+        }
+      } catch {
+        write('event: resync\ndata: {}\n\n')
+      }
+      replaying = false
+      held.forEach(send)
     },
     cancel() {
       cleanup()
