@@ -46,7 +46,7 @@ async function openBoard(page: Page, tech: string, queueJob?: string) {
   await page.goto(`/ops/#/dispatch?day=${tomorrow}&tech=${tech}`)
   await expect(page.getByTestId(`row-${tech}`)).toBeVisible()
   if (queueJob) {
-    await page.getByTestId('queue-filter').locator('input').fill(queueJob)
+    await page.getByTestId('queue-filter').fill(queueJob)
     await expect(page.getByTestId(`queue-${queueJob}`)).toBeVisible()
   }
 }
@@ -60,6 +60,9 @@ async function dragTo(page: Page, from: string, to: { x: number; y: number }, re
   await expect(page.getByTestId('drag-ghost')).toBeVisible()
   if (release) await page.mouse.up()
 }
+
+/** Quasar puts data-testid on the native control; its visible value is in the surrounding field. */
+const field = (page: Page, testid: string) => page.locator('.q-field').filter({ has: page.getByTestId(testid) })
 
 async function rowPoint(page: Page, tech: string, fraction: number) {
   const boardBox = (await page.getByTestId('dispatch-board').boundingBox())!
@@ -101,7 +104,7 @@ test('the ghost and the board warn of an overlap and of a missing skill', async 
   await expect(page.getByTestId(`job-${overlapping.name}`)).toHaveAttribute('data-warnings', /overlap/)
   await expect(page.getByTestId(`job-${booked.name}`)).toHaveAttribute('data-warnings', /overlap/)
 
-  await page.getByTestId('queue-filter').locator('input').fill(needsBucket.name)
+  await page.getByTestId('queue-filter').fill(needsBucket.name)
   await dragTo(page, `queue-${needsBucket.name}`, await rowPoint(page, tech.name, 0.12), false)
   await expect(page.getByTestId('drag-ghost')).toContainText('Compétence manquante : Nacelle')
   await page.mouse.up()
@@ -150,7 +153,7 @@ test('a stale edit is refused with a clear message and the newer version is show
   await expect(banner).toContainText('Quelqu’un a modifié')
   await expect(banner).toContainText(job.name)
   await expect(page.getByTestId('stale-now')).toContainText(colleagueTech.full_name)
-  await expect(page.getByTestId('stale-now')).toContainText('14:00')
+  await expect(page.getByTestId('stale-now')).toContainText('14 h 00')
   await expect(page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)).toHaveCount(0)
   // The colleague's change stands: nothing was lost.
   expect((await getJob(page.request, job.name)).technician).toBe(colleagueTech.name)
@@ -161,16 +164,17 @@ test('the view’s filters live in the address and survive a reload', async ({ p
   await page.goto(`/ops/#/dispatch?day=${tomorrow}`)
   await expect(page.getByTestId('dispatch-board')).toBeVisible()
   await page.getByTestId('filter-status').click()
-  await page.getByRole('option', { name: 'Planifiée' }).click()
+  await page.getByRole('option', { name: 'Planifiée', exact: true }).click()
   await page.keyboard.press('Escape')
-  await page.getByTestId('board-search').locator('input').fill('rue')
+  await page.getByTestId('board-search').fill('rue')
   await expect(page).toHaveURL(/status=Scheduled/)
   await expect(page).toHaveURL(/q=rue/)
 
   await page.reload()
   await expect(page).toHaveURL(/status=Scheduled/)
-  await expect(page.getByTestId('filter-status')).toContainText('Planifiée')
-  await expect(page.getByTestId('board-search').locator('input')).toHaveValue('rue')
+  await expect(field(page, 'filter-status')).toContainText('Planifiée')
+  await expect(page.getByTestId('board-search')).toHaveValue('rue')
+  await expect(page.getByTestId('dispatch-board').locator('[data-status]').first()).toBeVisible()
   const statuses = await page.getByTestId('dispatch-board').locator('[data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
   expect(statuses.length).toBeGreaterThan(0)
   expect(new Set(statuses)).toEqual(new Set(['Scheduled']))
@@ -200,7 +204,7 @@ test('a job can be assigned with the keyboard alone', async ({ page }) => {
   await page.keyboard.type(tech.full_name)
   await page.keyboard.press('ArrowDown')
   await page.keyboard.press('Enter')
-  await expect(page.getByTestId('assign-technician')).toContainText(tech.full_name)
+  await expect(field(page, 'assign-technician')).toContainText(tech.full_name)
   await tabTo('assign-time')
   await page.keyboard.type('1130')
   await tabTo('assign-save')

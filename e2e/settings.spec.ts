@@ -1,23 +1,29 @@
 import { test, expect, signInAs } from './fixtures'
 import type { Page } from '@playwright/test'
 
+/** Signs in, then opens a Paramètres screen by its address (sign-in lands on the home screen). */
+async function openAs(page: Page, persona: 'admin' | 'dispatcher', hash: string) {
+  await signInAs(page, persona)
+  await page.goto(`/ops/#${hash}`)
+}
+
 async function invite(page: Page, email: string, group = 'ops-csr') {
   await page.getByTestId('invite-open').click()
-  await page.getByTestId('invite-email').locator('input').fill(email)
-  await page.getByTestId('invite-first').locator('input').fill('Nadia')
-  await page.getByTestId('invite-last').locator('input').fill('Tremblay')
+  await page.getByTestId('invite-email').fill(email)
+  await page.getByTestId('invite-first').fill('Nadia')
+  await page.getByTestId('invite-last').fill('Tremblay')
   await page.getByTestId('invite-groups').getByText(group, { exact: true }).click()
   await page.getByTestId('invite-send').click()
 }
 
 test('an admin invites a user, sees the temporary password and copies it', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'])
-  await signInAs(page, 'admin', '/settings/users')
+  await openAs(page, 'admin', '/settings/users')
   await expect(page.getByTestId('users-table')).toContainText('sophie.lavoie@gigafibre.ca')
 
   // Nothing is sent until the form makes sense.
   await page.getByTestId('invite-open').click()
-  await page.getByTestId('invite-email').locator('input').fill('nadia')
+  await page.getByTestId('invite-email').fill('nadia')
   await page.getByTestId('invite-send').click()
   await expect(page.getByTestId('invite-dialog')).toContainText('Entrez une adresse courriel complète')
   await expect(page.getByTestId('invite-dialog')).toContainText('Choisissez au moins un groupe')
@@ -43,7 +49,7 @@ test('an admin invites a user, sees the temporary password and copies it', async
 })
 
 test('inviting the same e-mail again reads as "already exists"', async ({ page }) => {
-  await signInAs(page, 'admin', '/settings/users')
+  await openAs(page, 'admin', '/settings/users')
   await invite(page, 'olivier.cote@gigafibre.ca')
   await expect(page.getByTestId('temp-password')).toBeVisible()
   await page.getByTestId('invite-close').click()
@@ -67,15 +73,15 @@ test('a non-admin gets no Paramètres entry and a 403 from the API', async ({ pa
 })
 
 test('creating a technician makes them appear on the dispatch board', async ({ page }) => {
-  await signInAs(page, 'admin', '/settings/technicians')
+  await openAs(page, 'admin', '/settings/technicians')
   await page.getByTestId('technician-add').click()
-  await page.getByTestId('tech-full-name').locator('input').fill('Aaron Abel')
-  await page.getByTestId('tech-email').locator('input').fill('aaron.abel@gigafibre.ca')
-  await page.getByTestId('tech-phone').locator('input').fill('555-1234')
+  await page.getByTestId('tech-full-name').fill('Aaron Abel')
+  await page.getByTestId('tech-email').fill('aaron.abel@gigafibre.ca')
+  await page.getByTestId('tech-phone').fill('555-1234')
   await page.getByTestId('tech-save').click()
   await expect(page.getByTestId('technician-dialog')).toContainText('Entrez un numéro à 10 chiffres')
   await expect(page.getByTestId('tech-no-account')).toBeVisible() // no sign-in account has this e-mail yet
-  await page.getByTestId('tech-phone').locator('input').fill('514 555-0199')
+  await page.getByTestId('tech-phone').fill('514 555-0199')
   await page.getByTestId('tech-tags').click()
   await page.getByRole('option', { name: /Fibre/ }).click()
   await page.keyboard.press('Escape')
@@ -83,27 +89,29 @@ test('creating a technician makes them appear on the dispatch board', async ({ p
   await expect(page.getByTestId('technician-dialog')).toHaveCount(0)
   await expect(page.getByTestId('technicians-table')).toContainText('Aaron Abel')
   await expect(page.getByTestId('technicians-table')).toContainText('+15145550199')
+  await page.screenshot({ path: '/tmp/settings-technicians.png' })
 
   await page.getByTestId('nav-dispatch').click()
   await expect(page.getByTestId('dispatch-board')).toContainText('Aaron Abel')
 })
 
 test('a stale technician edit is refused and the newer version is shown with what changed', async ({ page }) => {
-  await signInAs(page, 'admin', '/settings/technicians')
+  await openAs(page, 'admin', '/settings/technicians')
   await page.getByTestId('technician-edit-TECH-002').click()
-  await expect(page.getByTestId('tech-full-name').locator('input')).not.toHaveValue('')
+  await expect(page.getByTestId('tech-full-name')).not.toHaveValue('')
   // A colleague saves first.
   const current = await (await page.request.get('/ops/api/erp/resource/Technician/TECH-002')).json()
   const put = await page.request.put('/ops/api/erp/resource/Technician/TECH-002', { data: { mobile_no: '+14505550123', modified: current.data.modified } })
   expect(put.status()).toBe(200)
 
-  await page.getByTestId('tech-color').locator('input').fill('#123456')
+  await page.getByTestId('tech-color').fill('#123456')
   await page.getByTestId('tech-save').click()
   await expect(page.getByTestId('technician-stale')).toContainText('Quelqu’un a modifié ce technicien')
   await expect(page.getByTestId('technician-stale')).toContainText('téléphone')
-  await expect(page.getByTestId('tech-phone').locator('input')).toHaveValue('+14505550123')
+  await page.screenshot({ path: '/tmp/settings-technician-stale.png' })
+  await expect(page.getByTestId('tech-phone')).toHaveValue('+14505550123')
   // Saving again now applies on top of the newer version.
-  await page.getByTestId('tech-color').locator('input').fill('#123456')
+  await page.getByTestId('tech-color').fill('#123456')
   await page.getByTestId('tech-save').click()
   await expect(page.getByTestId('technician-dialog')).toHaveCount(0)
   const after = await (await page.request.get('/ops/api/erp/resource/Technician/TECH-002')).json()
@@ -111,21 +119,21 @@ test('a stale technician edit is refused and the newer version is shown with wha
 })
 
 test('a tag in use cannot be deleted, and the page says where it is used', async ({ page }) => {
-  await signInAs(page, 'admin', '/settings/tags')
+  await openAs(page, 'admin', '/settings/tags')
   await expect(page.getByTestId('tag-usage-Fibre')).toContainText(/\d+ tech\./)
   await page.getByTestId('tag-delete-Fibre').click()
-  await page.getByRole('button', { name: 'Supprimer' }).click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Supprimer' }).click()
   const dialog = page.getByTestId('tag-in-use')
   await expect(dialog).toContainText('« Fibre » est encore utilisée')
-  await expect(dialog.getByTestId('tag-in-use-technicians')).toContainText(/\d+ techniciens : .+\(TECH-\d{3}\)/)
+  await expect(dialog.getByTestId('tag-in-use-technicians')).toContainText(/\d+ techniciens : .+\(TECH-\d{3}\) et \d+ autres/)
   await page.screenshot({ path: '/tmp/settings-tag-in-use.png' })
   await page.getByRole('button', { name: 'Fermer' }).click()
   expect((await page.request.get('/ops/api/erp/resource/Tag/Fibre')).status()).toBe(200)
 
   // The name is the key: locked when editing; colour and category change.
   await page.getByTestId('tag-edit-Wi-Fi').click()
-  await expect(page.getByTestId('tag-name').locator('input')).toHaveAttribute('readonly', '')
-  await page.getByTestId('tag-color').locator('input').fill('#00AA88')
+  await expect(page.getByTestId('tag-name')).toHaveAttribute('readonly', '')
+  await page.getByTestId('tag-color').fill('#00AA88')
   await page.getByTestId('tag-save').click()
   await expect(page.getByTestId('tag-dialog')).toHaveCount(0)
   expect((await (await page.request.get('/ops/api/erp/resource/Tag/Wi-Fi')).json()).data.color).toBe('#00AA88')
@@ -149,7 +157,7 @@ test('the journal shows the invitation and an edit with the admin’s e-mail, an
   await expect(edit).toContainText('Modification ERPNext')
   await expect(edit).toContainText('sophie.lavoie@gigafibre.ca')
 
-  await page.getByTestId('journal-search').locator('input').fill('emma.gagnon')
+  await page.getByTestId('journal-search').fill('emma.gagnon')
   await expect(table.getByTestId('journal-row')).toHaveCount(1)
   await page.screenshot({ path: '/tmp/settings-journal.png' })
   expect(await page.content()).not.toContain(password)
@@ -159,7 +167,7 @@ test('the journal shows the invitation and an edit with the admin’s e-mail, an
 })
 
 test('the capabilities page shows which groups grant which capabilities', async ({ page }) => {
-  await signInAs(page, 'admin', '/settings/capabilities')
+  await openAs(page, 'admin', '/settings/capabilities')
   await expect(page.getByTestId('cap-ops-tech-tech:self').locator('.q-icon')).toBeVisible()
   await expect(page.getByTestId('cap-ops-csr-users:manage')).toHaveText('—')
   await page.screenshot({ path: '/tmp/settings-capabilities.png' })

@@ -3,7 +3,7 @@
  * the data (Authentik headers from loopback, trusted in demo mode), a fresh job for TECH-001, the
  * hub's fault plan, and barcode pictures made with bwip-js.
  */
-import bwipjs from 'bwip-js'
+import bwipjs from 'bwip-js/node'
 import { PNG } from 'pngjs'
 import { expect, type APIRequestContext, type Page } from '@playwright/test'
 import { toFrappeDatetime } from '../src/contracts/frappeTime'

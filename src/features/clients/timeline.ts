@@ -2,7 +2,7 @@
  * The customer's one timeline: texts, calls and e-mails (Communication) and the life of their
  * jobs, newest first. Pure: the composable feeds it pages and live events.
  */
-import type { Communication, DispatchJob } from 'src/contracts/doctypes'
+import type { Communication, DispatchJob } from '../../contracts/doctypes'
 import { toInstant } from './format'
 
 export type TimelineKind = 'sms-sent' | 'sms-received' | 'call-in' | 'call-out' | 'email' | 'job'

@@ -19,13 +19,25 @@ const OPTIONS: ReaderOptions = {
   formats: ['Code128', 'Code39', 'Code93', 'QRCode', 'DataMatrix', 'EAN13', 'ITF'],
 }
 
+const overrides = { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) }
 let prepared = false
 function prepare(): void {
   if (prepared) return
-  prepareZXingModule({
-    overrides: { locateFile: (path: string, prefix: string) => (path.endsWith('.wasm') ? wasmUrl : prefix + path) },
-  })
+  prepareZXingModule({ overrides })
   prepared = true
+}
+
+/**
+ * Loads the reader ahead of the first scan (on opening a job), so it is in memory before the
+ * technician walks into the basement — even where no service worker has cached it yet.
+ */
+export function warmUpDeviceReader(): void {
+  if (prepared) return
+  prepared = true
+  void prepareZXingModule({ overrides, fireImmediately: true }).catch((err: unknown) => {
+    prepared = false
+    console.warn('the barcode reader could not be loaded ahead:', err)
+  })
 }
 
 /** The photo's pixels at reading size, on white (a transparent PNG would read as black). */

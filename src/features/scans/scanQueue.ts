@@ -73,6 +73,7 @@ export class ScanQueue {
   private timer: unknown = null
   private flushing: Promise<void> | null = null
   private again = false
+  private againForced = false
   private stopped = false
   private readonly random: () => number
 
@@ -177,7 +178,9 @@ export class ScanQueue {
   flush(opts: { force?: boolean } = {}): Promise<void> {
     if (this.stopped) return Promise.resolve()
     if (this.flushing) {
+      // A pass is under way (maybe waiting on a slow hub): one more follows it, forced if asked.
       this.again = true
+      this.againForced ||= opts.force ?? false
       return this.flushing
     }
     this.flushing = (async () => {
@@ -186,7 +189,8 @@ export class ScanQueue {
         do {
           this.again = false
           await this.deps.lock.run(() => this.pass(force))
-          force = false
+          force = this.againForced
+          this.againForced = false
         } while (this.again && !this.stopped)
       } finally {
         this.flushing = null

@@ -152,8 +152,8 @@ export const fr = {
     action: 'Action',
     allActions: 'Toutes les actions',
     actions: {
-      'erp.create': 'Création ERPNext', 'erp.update': 'Modification ERPNext', 'erp.delete': 'Suppression ERPNext',
-      'hub.invite': 'Invitation', 'hub.sms': 'SMS', 'hub.vision': 'Scan',
+      erp_create: 'Création ERPNext', erp_update: 'Modification ERPNext', erp_delete: 'Suppression ERPNext',
+      hub_invite: 'Invitation', hub_sms: 'SMS', hub_vision: 'Scan',
     },
     columns: { at: 'Quand', actor: 'Qui', action: 'Quoi', target: 'Sur', outcome: 'Résultat', requestId: 'No de requête' },
     outcomes: { ok: 'Réussi', refused: 'Refusé', failed: 'Échoué' },
@@ -319,8 +319,8 @@ export const en: typeof fr = {
     action: 'Action',
     allActions: 'All actions',
     actions: {
-      'erp.create': 'ERPNext creation', 'erp.update': 'ERPNext change', 'erp.delete': 'ERPNext deletion',
-      'hub.invite': 'Invitation', 'hub.sms': 'SMS', 'hub.vision': 'Scan',
+      erp_create: 'ERPNext creation', erp_update: 'ERPNext change', erp_delete: 'ERPNext deletion',
+      hub_invite: 'Invitation', hub_sms: 'SMS', hub_vision: 'Scan',
     },
     columns: { at: 'When', actor: 'Who', action: 'What', target: 'On', outcome: 'Outcome', requestId: 'Request no.' },
     outcomes: { ok: 'Succeeded', refused: 'Refused', failed: 'Failed' },
