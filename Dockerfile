@@ -18,7 +18,8 @@ COPY --from=build /app/package.json /app/tsconfig.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/server ./server
-COPY --from=build /app/src/contracts ./src/contracts
+# Feature routes of the BFF share pure logic and contracts with the SPA (src/contracts, src/features/*/ pure modules).
+COPY --from=build /app/src ./src
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
