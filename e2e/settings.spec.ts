@@ -88,7 +88,7 @@ test('creating a technician makes them appear on the dispatch board', async ({ p
   await page.getByTestId('tech-save').click()
   await expect(page.getByTestId('technician-dialog')).toHaveCount(0)
   await expect(page.getByTestId('technicians-table')).toContainText('Aaron Abel')
-  await expect(page.getByTestId('technicians-table')).toContainText('+15145550199')
+  await expect(page.getByTestId('technicians-table')).toContainText('514 555-0199')
   await page.screenshot({ path: '/tmp/settings-technicians.png' })
 
   await page.getByTestId('nav-dispatch').click()

@@ -9,24 +9,36 @@ import { bffError, json, SENTENCES } from '../errors'
 import type { ErpClient } from '../upstream/erp'
 import { ClientIndex, INDEXED_FIELDS, type IndexedDoctype } from './clientsIndex'
 
-const PAGE = 5_000
-/** Changes made in ERPNext by others (not through this BFF) are picked up this often at most. */
-const SWEEP_EVERY_MS = 30_000
+const PAGE = 2_500
+/**
+ * Changes made in ERPNext by others (not through this BFF, so without a doc_update) are picked
+ * up this often at most; a sweep reads every document modified since the newest one seen.
+ */
+const SWEEP_EVERY_MS = 5 * 60_000
 const QUERY_MAX_LENGTH = 200
 
 const isIndexed = (doctype: unknown): doctype is IndexedDoctype => typeof doctype === 'string' && doctype in INDEXED_FIELDS
 
 type Row = { name: string; modified?: string }
 
-async function listPage(erp: ErpClient, doctype: IndexedDoctype, start: number, since?: string): Promise<Row[]> {
+/**
+ * One page of a doctype, by name after `after` (keyset paging: an offset deep into 50,000 rows
+ * makes the database walk all of them again for every page).
+ */
+async function listPage(erp: ErpClient, doctype: IndexedDoctype, after: string | null, since?: string): Promise<Row[]> {
+  const filters: unknown[] = []
+  if (after) filters.push([doctype, 'name', '>', after])
+  if (since) filters.push([doctype, 'modified', '>', since])
   const q = new URLSearchParams({
     fields: JSON.stringify(INDEXED_FIELDS[doctype]),
-    filters: JSON.stringify(since ? [[doctype, 'modified', '>', since]] : []),
+    filters: JSON.stringify(filters),
     order_by: 'name asc',
-    limit_start: String(start),
     limit_page_length: String(PAGE),
   })
-  const answer = await erp.send('GET', `/api/resource/${encodeURIComponent(doctype)}?${q}`)
+  const path = `/api/resource/${encodeURIComponent(doctype)}?${q}`
+  let answer = await erp.send('GET', path).catch(() => null)
+  // A busy ERPNext may drop one page of a long load; one more try before giving up on the build.
+  answer ??= await erp.send('GET', path)
   if (answer.status !== 200) throw new Error(`ERPNext answered ${answer.status} listing ${doctype}`)
   return (JSON.parse(answer.body) as { data: Row[] }).data
 }
@@ -50,10 +62,11 @@ export function createClientSearch(erp: ErpClient, now: () => number = Date.now)
   }
 
   async function loadAll(doctype: IndexedDoctype, since?: string): Promise<void> {
-    for (let start = 0; ; start += PAGE) {
-      const rows = await listPage(erp, doctype, start, since)
+    for (let after: string | null = null; ;) {
+      const rows = await listPage(erp, doctype, after, since)
       remember(doctype, rows)
       if (rows.length < PAGE) return
+      after = rows[rows.length - 1].name
     }
   }
 
@@ -70,7 +83,8 @@ export function createClientSearch(erp: ErpClient, now: () => number = Date.now)
   function ensureBuilt(): Promise<void> {
     ready ??= (async () => {
       const started = now()
-      await Promise.all((Object.keys(INDEXED_FIELDS) as IndexedDoctype[]).map((d) => loadAll(d)))
+      // One doctype after the other: ERPNext serves other users meanwhile.
+      for (const d of Object.keys(INDEXED_FIELDS) as IndexedDoctype[]) await loadAll(d)
       built = true
       lastSweep = started
       for (const p of pending.splice(0)) await apply(p.doctype, p.name, p.action).catch(() => undefined)
@@ -118,6 +132,12 @@ export const clientsRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
     if (event.type !== 'doc_update') return
     search.onDocUpdate(event.data).catch((err: unknown) => console.warn('client search: update failed:', err instanceof Error ? err.message : err))
   })
+
+  // A served BFF (it has a data directory; apps built by tests do not) builds the index right
+  // away, so the first CSR of the day does not wait seconds for the first search.
+  if (ctx.config.dataDir) {
+    setTimeout(() => search.ensureBuilt().catch((err: unknown) => console.warn('client search: warm-up failed:', err instanceof Error ? err.message : err)), 1_000).unref()
+  }
 
   app.get('/ops/api/clients/search', async (event) => {
     const user = ctx.user(event)

@@ -39,8 +39,8 @@ class Haystack {
     this.joined = entries.map((e) => e.key).join('\u0001')
   }
 
-  /** Entries whose key contains `needle`, with where; at most `cap` of them. */
-  find(needle: string, cap: number): { entry: Entry; at: number }[] {
+  /** Entries whose key contains `needle` (and passes `keep`), with where; at most `cap` of them. */
+  find(needle: string, cap: number, keep: (key: string) => boolean = () => true): { entry: Entry; at: number }[] {
     const hits: { entry: Entry; at: number }[] = []
     if (!needle) return hits
     let from = 0
@@ -54,7 +54,7 @@ class Haystack {
         if (this.starts[mid] <= at) lo = mid
         else hi = mid - 1
       }
-      hits.push({ entry: this.entries[lo], at: at - this.starts[lo] })
+      if (keep(this.entries[lo].key)) hits.push({ entry: this.entries[lo], at: at - this.starts[lo] })
       from = this.starts[lo] + this.entries[lo].key.length + 1 // one hit per entry
     }
     return hits
@@ -63,7 +63,7 @@ class Haystack {
 
 const FIELD_WEIGHT: Record<MatchField, number> = { number: 100, serial: 90, mac: 90, phone: 80, name: 70, email: 50, address: 40 }
 /** How many hits per field are ranked; beyond it the answer says "more". */
-const SCAN_CAP = 400
+const SCAN_CAP = 250
 
 const MAPPERS: Record<Exclude<MatchField, 'number'>, (text: string) => MappedKey> = {
   name: foldMapped,
@@ -160,10 +160,10 @@ export class ClientIndex {
       if (!held || held.score < hit.score) best.set(customer, hit)
     }
     const scan = (field: Exclude<MatchField, 'number'>, needle: string, also: string[] = []) => {
-      const hits = this.haystacks.get(field)?.find(needle, SCAN_CAP) ?? []
+      const keep = also.length ? (key: string) => also.every((t) => key.includes(t)) : undefined
+      const hits = this.haystacks.get(field)?.find(needle, SCAN_CAP, keep) ?? []
       if (hits.length >= SCAN_CAP) capped = true
       for (const { entry, at } of hits) {
-        if (!also.every((t) => entry.key.includes(t))) continue
         const score = FIELD_WEIGHT[field] + quality(entry.key, at, needle.length) * 10 + Math.min(9, Math.round((9 * needle.length) / entry.key.length))
         if ((best.get(entry.customer)?.score ?? -1) >= score) continue
         offer(entry.customer, {
@@ -186,15 +186,19 @@ export class ClientIndex {
     if (folded.length >= SEARCH_MIN_LENGTH) {
       // Words in any order: scan for the longest, keep the entries that hold the others too.
       const words = [...new Set(folded.split(' '))].sort((a, b) => b.length - a.length)
-      scan('name', words[0], words.slice(1))
+      // Names hold letters; a query of digits and dashes is a phone, a number or a civic address.
+      if (/\p{L}/u.test(folded)) scan('name', words[0], words.slice(1))
       scan('address', words[0], words.slice(1))
-      if (q.includes('@') || /^[a-z]/i.test(q)) scan('email', foldText(q.toLowerCase()))
+      // The name part of an address is already found by name; only a typed "@" means the e-mail.
+      if (q.includes('@')) scan('email', foldText(q))
     }
     const phoneLike = /^[\d\s().+-]+$/.test(q)
     const phone = phoneLike ? phoneMapped(q).key : ''
     if (phone.length >= 3) scan('phone', phone)
     const serial = serialMapped(q).key
-    if (serial.length >= 4 || (serial.length >= 3 && /\d/.test(serial))) scan('serial', serial)
+    // Serials mix letters and digits; letters alone are a name far more often (and "ZTEG" alone
+    // would match a whole model line), so a serial scan waits for a digit or a long token.
+    if ((serial.length >= 3 && /\d/.test(serial)) || (serial.length >= 8 && !/\s/.test(q))) scan('serial', serial)
     const mac = macMapped(q)?.key ?? ''
     // Plain digits are a phone far more often than a piece of MAC: ask for more of them.
     if (mac.length >= 12 || (mac.length >= 4 && (/[A-F:.-]/i.test(q) || mac.length >= 6))) scan('mac', mac)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Technician } from 'src/contracts/doctypes'
-import { changedFields, draftOf, emptyDraft, normalizePhone, technicianDoc, technicianProblems } from './technicianForm'
+import { changedFields, displayPhone, draftOf, emptyDraft, normalizePhone, technicianDoc, technicianProblems } from './technicianForm'
 
 const valid = { ...emptyDraft(), full_name: 'Luc Gagné', email: 'luc.gagne@gigafibre.ca' }
 
@@ -17,6 +17,9 @@ describe('a technician before saving', () => {
     expect(normalizePhone('555-1234')).toBeNull()
     expect(normalizePhone('014 555 1234')).toBeNull()
     expect(technicianProblems({ ...valid, mobile_no: '555-1234' })).toEqual({ mobile_no: 'phone' })
+    // Lists show every valid number the same way, however it was stored.
+    expect(['+15145551234', '+1 514-555-1234', '5145551234', '(514) 555-1234'].map(displayPhone)).toEqual(Array(4).fill('514 555-1234'))
+    expect(displayPhone('poste 22')).toBe('poste 22')
   })
 
   it('wants a shift that ends after it starts, in HH:MM, both or neither', () => {

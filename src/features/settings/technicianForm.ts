@@ -49,6 +49,12 @@ export function normalizePhone(typed: string): string | null {
   return null
 }
 
+/** How a number reads in a list: "514 555-1234" for any valid North American number, else as stored. */
+export function displayPhone(stored: string): string {
+  const e164 = normalizePhone(stored)
+  return e164 ? `${e164.slice(2, 5)} ${e164.slice(5, 8)}-${e164.slice(8)}` : stored
+}
+
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/
 
 export function technicianProblems(d: TechnicianDraft): TechnicianProblems {

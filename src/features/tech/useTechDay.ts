@@ -59,11 +59,18 @@ function useCachedResource<T extends TechDay | TechJobDetail>(path: () => string
 
   const onOnline = () => void load()
   window.addEventListener('online', onOnline)
+  // A burst of edits at the dispatch desk becomes one reload, not one per edit.
+  let soon: number | undefined
+  const reloadSoon = () => {
+    window.clearTimeout(soon)
+    soon = window.setTimeout(() => void load(), 400)
+  }
   const stopEvents = onLiveEvent<{ doctype?: string; name?: string }>('doc_update', (e) => {
-    if (e.data?.doctype === 'Dispatch Job' || e.data?.doctype === 'Service Equipment') void load()
+    if (e.data?.doctype === 'Dispatch Job' || e.data?.doctype === 'Service Equipment') reloadSoon()
   })
-  const stopJobEvents = onLiveEvent('job.updated', () => void load())
+  const stopJobEvents = onLiveEvent('job.updated', reloadSoon)
   onBeforeUnmount(() => {
+    window.clearTimeout(soon)
     window.removeEventListener('online', onOnline)
     stopEvents()
     stopJobEvents()

@@ -1,0 +1,186 @@
+/**
+ * npm run bench -- dispatch: the Répartition board in headless Chromium (1600×1000) on the
+ * `large` profile (1,000 technicians, 20,000 jobs this week), and on `demo` to show the DOM does
+ * not grow with the number of jobs. Each profile runs a BFF with embedded upstreams on its own
+ * spare port and data directory under .tmp/ (kept between runs: seeding `large` takes minutes).
+ *
+ * Numbers come from the page's own performance marks (dispatch:paint, dispatch:filter,
+ * dispatch:patch); drag frames are timed from each pointer move to the frame after it.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type Page } from '@playwright/test'
+import { addDays, toFrappeDate } from '../src/contracts/frappeTime'
+import { mondayOf } from '../src/features/dispatch/timeAxis'
+
+const ROOT = resolve(import.meta.dirname, '..')
+const PROFILES = { large: 3231, demo: 3232 } as const
+/** Technicians each profile seeds, to recognise our own server on its port. */
+const CREW = { large: 1000, demo: 40 } as const
+type Profile = keyof typeof PROFILES
+
+interface Row { profile: Profile; view: 'day' | 'week'; jobs: number; paint: number; payloadKb: number; dom: number; heapMb: number; filter: number; patch: number; sseMs: number; dragP95: number; dragMax: number }
+
+function spaDir(): string {
+  const own = join(ROOT, 'dist/spa-dispatch')
+  if (existsSync(join(own, 'index.html'))) return own
+  const built = spawnSync('npx', ['vite', 'build', '--outDir', 'dist/spa-dispatch', '--emptyOutDir'], { cwd: ROOT, stdio: 'inherit' })
+  if (built.status !== 0) throw new Error('could not build the SPA')
+  return own
+}
+
+async function healthy(port: number, profile: Profile): Promise<boolean> {
+  try {
+    const ready = await fetch(`http://127.0.0.1:${port}/ops/readyz`, { signal: AbortSignal.timeout(2000) })
+    if (ready.status !== 200) return false
+    const count = await fetch(`http://127.0.0.1:${port}/ops/api/erp/method/frappe.client.get_count?doctype=Technician`, {
+      headers: { cookie: 'ops_demo_persona=dispatcher' }, signal: AbortSignal.timeout(5000),
+    })
+    const n = ((await count.json()) as { message?: number }).message
+    if (n !== CREW[profile]) throw new Error(`port ${port} serves another dataset (${n} technicians); free it or change PROFILES`)
+    return true
+  } catch (err) {
+    if (err instanceof Error && err.message.startsWith('port ')) throw err
+    return false
+  }
+}
+
+/** Starts (or reuses) a BFF seeded with the profile; data seeded for an earlier week is replaced. */
+async function server(profile: Profile): Promise<{ port: number; child: ChildProcess | null }> {
+  const port = PROFILES[profile]
+  if (await healthy(port, profile)) return { port, child: null }
+  const dataDir = join(ROOT, `.tmp/bench-dispatch-${profile}`)
+  const week = mondayOf(toFrappeDate(new Date()))
+  const marker = join(dataDir, 'seeded-week')
+  if (existsSync(dataDir) && (!existsSync(marker) || readFileSync(marker, 'utf8') !== week)) rmSync(dataDir, { recursive: true, force: true })
+  mkdirSync(dataDir, { recursive: true })
+  console.log(`starting the ${profile} BFF on :${port} (${existsSync(join(dataDir, 'erpnext.sqlite')) ? 'reusing its data' : 'seeding — a few minutes for large'})`)
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_PROFILE: profile, SPA_DIR: spaDir(), ERP_URL: '', HUB_URL: '' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const deadline = Date.now() + 15 * 60_000
+  while (!(await healthy(port, profile))) {
+    if (child.exitCode !== null) throw new Error(`the ${profile} BFF exited (${child.exitCode})`)
+    if (Date.now() > deadline) throw new Error(`the ${profile} BFF did not become ready`)
+    await new Promise((r) => setTimeout(r, 1000))
+  }
+  writeFileSync(marker, week)
+  return { port, child }
+}
+
+const p95 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * 0.95))] : NaN
+}
+
+async function lastMeasure(page: Page, name: string, timeoutMs = 20_000): Promise<number> {
+  await page.waitForFunction((n) => performance.getEntriesByName(n, 'measure').length > 0, name, { timeout: timeoutMs })
+  return page.evaluate((n) => {
+    const all = performance.getEntriesByName(n, 'measure')
+    return all[all.length - 1].duration
+  }, name)
+}
+
+async function measureView(browser: Browser, port: number, profile: Profile, view: 'day' | 'week'): Promise<Row> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'fr-CA', timezoneId: 'America/Toronto', baseURL: `http://127.0.0.1:${port}` })
+  const page = await context.newPage()
+  const cdp = await context.newCDPSession(page)
+  await page.request.post('/ops/api/demo/persona', { data: { id: 'dispatcher' } })
+  const today = toFrappeDate(new Date())
+  let payloadBytes = 0
+  page.on('response', async (res) => {
+    if (res.url().includes('/ops/api/dispatch/board')) payloadBytes = (await res.body().catch(() => Buffer.alloc(0))).length
+  })
+  await page.goto(`/ops/#/dispatch?day=${today}&view=${view}`)
+  const paint = await lastMeasure(page, 'dispatch:paint', 120_000)
+  await page.waitForTimeout(500)
+  const dom = await page.evaluate(() => document.getElementsByTagName('*').length)
+  await cdp.send('HeapProfiler.collectGarbage')
+  const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
+
+  // Drag a block across rows and along the time axis; each move is timed to the frame after it.
+  const block = page.locator('[data-testid^="job-DJ"]').first()
+  const box = (await block.boundingBox())!
+  const board = (await page.getByTestId('dispatch-board').boundingBox())!
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[] }
+    w.__frames = []
+    window.addEventListener('pointermove', () => {
+      const t0 = performance.now()
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel()
+        channel.port1.onmessage = () => w.__frames.push(performance.now() - t0)
+        channel.port2.postMessage(null)
+      })
+    }, { capture: true })
+  })
+  await page.mouse.move(box.x + 6, box.y + box.height / 2)
+  await page.mouse.down()
+  for (let i = 1; i <= 80; i++) {
+    await page.mouse.move(box.x + 6 + (i % 40) * 9, board.y + 60 + ((i * 7) % (board.height - 120)))
+  }
+  await page.keyboard.press('Escape')
+  await page.mouse.up()
+  const frames = await page.evaluate(() => (window as unknown as { __frames: number[] }).__frames)
+
+  // Apply a filter (status) through the address, as a shared link or the toolbar does.
+  await page.evaluate(() => { location.hash = location.hash + '&status=Scheduled' })
+  const filter = await lastMeasure(page, 'dispatch:filter')
+  await page.evaluate(() => { location.hash = location.hash.replace('&status=Scheduled', '') })
+
+  // One live update: a colleague moves a visible job (through the BFF, which publishes it).
+  const name = (await page.locator('[data-testid^="job-DJ"]').nth(1).getAttribute('data-testid'))!.slice(4)
+  const current = (await (await page.request.get(`/ops/api/erp/resource/Dispatch%20Job/${name}`)).json()).data as { modified: string; duration_minutes: number }
+  await page.evaluate(() => performance.clearMeasures('dispatch:patch'))
+  const sent = Date.now()
+  await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${name}`, { data: { duration_minutes: current.duration_minutes + 15, modified: current.modified } })
+  const patch = await lastMeasure(page, 'dispatch:patch')
+  const sseMs = Date.now() - sent
+  const jobs = await page.evaluate(() => document.querySelectorAll('[data-testid^="job-DJ"]').length)
+  await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${name}`, { data: { duration_minutes: current.duration_minutes } })
+
+  const payloadJobs = await page.evaluate(async ([from, to]) => {
+    const res = await fetch(`/ops/api/dispatch/board?from=${from}&to=${to}`)
+    return ((await res.json()) as { jobs: unknown[] }).jobs.length
+  }, view === 'week' ? [mondayOf(today), addDays(mondayOf(today), 6)] : [today, today])
+  void jobs
+  await context.close()
+  return {
+    profile, view, jobs: payloadJobs, paint, payloadKb: payloadBytes / 1024, dom, heapMb: heap.usedSize / 1024 / 1024,
+    filter, patch, sseMs, dragP95: p95(frames), dragMax: Math.max(...frames),
+  }
+}
+
+export async function run(): Promise<void> {
+  const started: ChildProcess[] = []
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  })
+  const rows: Row[] = []
+  try {
+    for (const profile of ['demo', 'large'] as const) {
+      const s = await server(profile)
+      if (s.child) started.push(s.child)
+      for (const view of ['day', 'week'] as const) {
+        // Median of three runs for the timings; the first run also warms the BFF's caches.
+        const runs = [await measureView(browser, s.port, profile, view), await measureView(browser, s.port, profile, view), await measureView(browser, s.port, profile, view)]
+        const median = (k: keyof Row) => [...runs].map((r) => r[k] as number).sort((a, b) => a - b)[1]
+        rows.push({ ...runs[0], paint: median('paint'), filter: median('filter'), patch: median('patch'), sseMs: median('sseMs'), dragP95: median('dragP95'), dragMax: median('dragMax'), heapMb: median('heapMb'), dom: median('dom') })
+      }
+    }
+  } finally {
+    await browser.close()
+    for (const child of started) child.kill('SIGTERM')
+  }
+  const f = (n: number, d = 1) => n.toFixed(d)
+  console.table(rows.map((r) => ({
+    profile: r.profile, view: r.view, 'jobs loaded': r.jobs, 'payload KB': f(r.payloadKb, 0),
+    'data→paint ms (≤800)': f(r.paint, 0), 'drag p95 ms (≤16)': f(r.dragP95), 'drag max ms': f(r.dragMax),
+    'filter ms (≤50)': f(r.filter), 'SSE patch ms (≤5)': f(r.patch, 2), 'SSE end-to-end ms': f(r.sseMs, 0),
+    'DOM elements': r.dom, 'JS heap MB (≤80)': f(r.heapMb),
+  })))
+}
