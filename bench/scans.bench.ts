@@ -192,6 +192,7 @@ export async function run(): Promise<void> {
     chaos.active = false
     await hubFaults(admin, null)
     await context.setOffline(true)
+    const backlog = await tabs[0].evaluate(() => (window as unknown as { bench: { state(): Promise<{ pending: number }> } }).bench.state())
     const onlineAt = Date.now()
     await context.setOffline(false)
     let state = { pending: -1, attention: [] as (string | undefined)[] }
@@ -220,6 +221,7 @@ export async function run(): Promise<void> {
       ['duplicates', String(duplicates)],
       ['lost', String(lost)],
       ['needing attention', `${state.attention.length}${state.attention.length ? ` (${[...new Set(state.attention)].join(', ')})` : ''}`],
+      ['waiting when the network came back', String(backlog.pending)],
       ['time to drain once online', `${drainSeconds.toFixed(1)} s (target ≤ ${DRAIN_TARGET_S} s)`],
       ['chaos: offline periods', String(chaos.offline)],
       ['chaos: hub 5xx bursts / stalls > 8 s', `${chaos.hubFailures} / ${chaos.hubStalls}`],

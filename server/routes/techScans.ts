@@ -14,6 +14,7 @@ import type { EquipmentType, ScanSaveAnswer, ScanSaveRequest } from '../../src/c
 import type { AppContext } from '../app'
 import { readBodyLimited, json, type Sentence } from '../errors'
 import type { RequestUser } from '../session'
+import { UpstreamUnreachable } from '../upstream/erp'
 import { answering, erpData, loadOwnJob, requireTechnician, TechRefusal } from './techDay'
 
 const SCAN_ID = /^[A-Za-z0-9_-]{8,80}$/
@@ -71,6 +72,16 @@ async function findOne(ctx: AppContext, field: 'scan_id' | 'serial_no' | 'mac_ad
   return rows[0] ?? null
 }
 
+/** The equipment this scan may already be, in one round trip: same scan id, same serial, same MAC. */
+async function candidates(ctx: AppContext, scanId: string, request: ScanSaveRequest): Promise<ServiceEquipment[]> {
+  const or: unknown[][] = [['scan_id', '=', scanId], ['serial_no', '=', request.serial_no]]
+  if (request.mac_address) or.push(['mac_address', '=', request.mac_address])
+  const q = new URLSearchParams({ fields: '["*"]', or_filters: JSON.stringify(or), limit_page_length: '10' })
+  const answer = await ctx.erp.send('GET', `${EQUIPMENT}?${q}`)
+  if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} looking up equipment`)
+  return (JSON.parse(answer.body) as { data: ServiceEquipment[] }).data
+}
+
 function excType(body: string): string {
   try {
     return String((JSON.parse(body) as { exc_type?: unknown }).exc_type ?? '')
@@ -83,13 +94,11 @@ export async function recordScan(ctx: AppContext, user: RequestUser, technician:
   const job: DispatchJob = await loadOwnJob(ctx, technician, request.job)
   if (!job.service_location) throw new TechRefusal(409, 'JOB_WITHOUT_LOCATION', SENTENCES.noLocation)
 
-  const already = await findOne(ctx, 'scan_id', scanId)
+  const found = await candidates(ctx, scanId, request)
+  const already = found.find((e) => e.scan_id === scanId)
   if (already) return { equipment: already, outcome: 'already' }
-
-  if (request.mac_address) {
-    const holder = await findOne(ctx, 'mac_address', request.mac_address)
-    if (holder && holder.serial_no !== request.serial_no) throw new TechRefusal(409, 'MAC_IN_USE', macInUse(holder.name))
-  }
+  const holder = request.mac_address ? found.find((e) => e.mac_address === request.mac_address && e.serial_no !== request.serial_no) : undefined
+  if (holder) throw new TechRefusal(409, 'MAC_IN_USE', macInUse(holder.name))
 
   const fields: Record<string, unknown> = {
     customer: job.customer, service_location: job.service_location, dispatch_job: job.name,
@@ -117,12 +126,13 @@ export async function recordScan(ctx: AppContext, user: RequestUser, technician:
 
   // Two attempts: a concurrent replay of this scan, or a new equipment with this serial, can slip
   // in between the lookups and the write; the second pass settles on what ERPNext now holds.
+  let known = found.find((e) => e.serial_no === request.serial_no) ?? null
   for (let attempt = 0; attempt < 2; attempt++) {
     if (attempt > 0) {
       const replayed = await findOne(ctx, 'scan_id', scanId)
       if (replayed) return { equipment: replayed, outcome: 'already' }
+      known = await findOne(ctx, 'serial_no', request.serial_no)
     }
-    const known = await findOne(ctx, 'serial_no', request.serial_no)
     const result = known
       ? await write('PUT', `${EQUIPMENT}/${encodeURIComponent(known.name)}`, 'updated')
       : await write('POST', EQUIPMENT, 'created')

@@ -223,7 +223,11 @@ function rowSql(schema: Schema, meta: DoctypeMeta, row: FilterRow, binds: SqlVal
   const column = resolveColumn(table.child, row.field, 'filters')
   const inner = condition(`c.${quoteIdent(column.name)}`, column, row.op, row.value, binds)
   binds.push(meta.name, table.field.fieldname)
-  return `EXISTS (SELECT 1 FROM ${table.child.table} c WHERE ${inner} AND c."parent" = ${meta.table}."name" AND c."parenttype" = ? AND c."parentfield" = ?)`
+  // Probe the child rows through their parent index (schema.ts names it idx_<child>_parent_parentfield_idx):
+  // without statistics SQLite may pick the index on the filtered field and scan every row carrying that
+  // value once per document — minutes for 20,000 jobs filtered on a common tag.
+  const parentIndex = quoteIdent(`idx_${table.child.name}_parent_parentfield_idx`.replace(/\s+/g, '_'))
+  return `EXISTS (SELECT 1 FROM ${table.child.table} c INDEXED BY ${parentIndex} WHERE ${inner} AND c."parent" = ${meta.table}."name" AND c."parenttype" = ? AND c."parentfield" = ?)`
 }
 
 /** `filters` are AND-ed, `or_filters` OR-ed, and the two groups AND-ed together, as in Frappe. */

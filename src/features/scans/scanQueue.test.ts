@@ -139,20 +139,24 @@ describe('the scan queue', () => {
     expect(transport.savedIds).toEqual([])
   })
 
-  it('with no network the pass stops at the first scan, and "retry now" skips the backoff', async () => {
-    const transport = scriptedTransport({ save: [failure(0, 'NETWORK')] })
-    const { queue, store, clock } = setup(transport)
-    const first = await capture(queue)
-    clock.advance(1_000)
-    const second = await capture(queue)
-    await store.put({ ...(await store.get(first.id))!, step: 'confirmed', state: 'waiting', values })
-    await store.put({ ...(await store.get(second.id))!, state: 'waiting' }) // the hub is to read it
+  it('with no network the pass stops instead of failing every scan in turn, and "retry now" skips the backoff', async () => {
+    const offline = Array.from({ length: 8 }, () => failure(0, 'NETWORK'))
+    const transport = scriptedTransport({ save: offline })
+    let attemptsSeen = 0
+    const counting: ScanTransport = { read: (r) => transport.read(r), save: (r) => { attemptsSeen++; return transport.save(r) } }
+    const { queue, store, clock } = setup(counting as typeof transport)
+    for (let i = 0; i < 8; i++) {
+      const s = await capture(queue)
+      await store.put({ ...s, step: 'confirmed', state: 'waiting', values })
+      clock.advance(1_000)
+    }
     await queue.flush()
-    expect(transport.reads).toBe(0) // the second scan was not attempted after the network failed
-    expect(await store.get(first.id)).toMatchObject({ attempts: 1, state: 'waiting' })
+    expect(attemptsSeen).toBe(4) // the scans already on their way; the other four were not tried
+    expect((await store.all()).filter((r) => r.attempts === 1)).toHaveLength(4)
 
+    attemptsSeen = 0
+    await queue.retryNow() // the network is back (4 scripted failures left, then success)
     await queue.retryNow()
-    expect(transport.savedIds).toEqual([first.id, second.id])
     expect(await store.all()).toEqual([])
   })
 

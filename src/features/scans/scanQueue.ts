@@ -33,6 +33,8 @@ export interface ScanQueueDeps {
   lock: FlushLock
   clock: QueueClock
   random?: () => number
+  /** Scans sent at once during a flush. */
+  concurrency?: number
   /** Called after anything in the queue changed (this tab's view, other tabs' badges). */
   onChange?: () => void
   /** Called when ERPNext confirmed a scan's equipment and the scan left the queue. */
@@ -76,9 +78,11 @@ export class ScanQueue {
   private againForced = false
   private stopped = false
   private readonly random: () => number
+  private readonly concurrency: number
 
   constructor(private readonly deps: ScanQueueDeps) {
     this.random = deps.random ?? Math.random
+    this.concurrency = deps.concurrency ?? 4
   }
 
   list(): Promise<ScanRecord[]> {
@@ -207,14 +211,22 @@ export class ScanQueue {
     this.timer = null
   }
 
+  /**
+   * A few scans at a time (a backlog of hundreds drains in seconds, not minutes), oldest first.
+   * No answer at all means no network: the pass stops rather than failing every scan in turn.
+   */
   private async pass(force: boolean): Promise<void> {
     const now = this.deps.clock.now()
     const due = (await this.deps.store.all()).filter((r) => r.state === 'waiting' && (force || r.nextAttemptAt <= now))
-    for (const { id } of due) {
-      if (this.stopped) return
-      const error = await this.process(id)
-      if (error && noAnswer(error)) return
+    let next = 0
+    let unreachable = false
+    const worker = async () => {
+      while (!unreachable && !this.stopped && next < due.length) {
+        const error = await this.process(due[next++].id)
+        if (error && noAnswer(error)) unreachable = true
+      }
     }
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker))
   }
 
   /** Takes one scan as far as it can go; returns the failure that stopped it, if any. */
