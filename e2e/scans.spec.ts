@@ -25,12 +25,14 @@ test('scan online: the tablet reads the label, the technician confirms, ERPNext 
   const serial = newSerial()
   const visionCalls: string[] = []
   page.on('request', (r) => { if (isVision(r)) visionCalls.push(r.url()) })
+  await page.setViewportSize({ width: 800, height: 1280 })
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
 
   await scan(page, await code128(serial))
   await expect(page.getByTestId('scan-serial')).toHaveValue(serial)
   await expect(page.getByTestId('scan-read-by')).toHaveText(/Lu sur la tablette/)
+  await page.screenshot({ path: '/tmp/tech-scan-sheet.png' })
   await page.getByTestId('scan-confirm').click()
   await expect(page.getByText(/Équipement EQ-\d+ enregistré/)).toBeVisible()
   await expect(page.locator(`[data-testid="equipment-item"][data-serial="${serial}"]`)).toBeVisible()
@@ -203,6 +205,7 @@ test('a 400 puts the scan in "needs attention": never retried on its own, fixed 
   await expect(queued.getByTestId('queued-scan-state')).toHaveText('À corriger')
   await expect(queued.getByTestId('queued-scan-error')).toContainText('Dernière erreur')
   expect(visionCalls).toBe(1)
+  await page.screenshot({ path: '/tmp/tech-scan-panel.png' })
 
   await page.getByTestId('scan-retry-now').click()
   await page.clock.fastForward('30:00') // half an hour of backoff timers, had there been any

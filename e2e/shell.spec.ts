@@ -45,3 +45,8 @@ test('the user menu shows the name and groups, and the online indicator follows 
   await context.setOffline(false)
   await expect(page.getByTestId('online-indicator')).toHaveAttribute('data-online', 'yes')
 })
+
+test('a link to a screen opens that screen once the persona is picked', async ({ page }) => {
+  await signInAs(page, 'admin', '/settings/tags')
+  await expect(page).toHaveURL(/#\/settings\/tags$/)
+})

@@ -19,7 +19,9 @@ const READ_EACH_BELOW = 40
 const CONCURRENCY = 4
 
 const TECH_FIELDS = ['name', 'full_name', 'status', 'color', 'traccar_device_id', 'home_latitude', 'home_longitude', 'shift_start', 'shift_end', 'modified']
-const JOB_FIELDS = ['name', 'job_type', 'status', 'priority', 'customer', 'technician', 'scheduled_start', 'duration_minutes', 'address', 'latitude', 'longitude', 'description', 'creation', 'modified']
+const JOB_FIELDS = ['name', 'job_type', 'status', 'priority', 'customer', 'technician', 'scheduled_start', 'duration_minutes', 'address', 'latitude', 'longitude', 'modified']
+/** The queue also shows what each request is about and how long it has waited. */
+const QUEUE_FIELDS = [...JOB_FIELDS, 'description', 'creation']
 
 type Row = Record<string, unknown>
 
@@ -116,7 +118,7 @@ export async function buildBoard(erp: ErpClient, cache: TagCache, from: string, 
     erp.list<{ name: string; category?: string; color?: string }>('Tag', { fields: ['name', 'category', 'color'] }),
     erp.list<Row>('Technician', { fields: TECH_FIELDS }),
     erp.list<Row>('Dispatch Job', { fields: JOB_FIELDS, filters: inRange }),
-    erp.list<Row>('Dispatch Job', { fields: JOB_FIELDS, filters: waiting }),
+    erp.list<Row>('Dispatch Job', { fields: QUEUE_FIELDS, filters: waiting }),
   ])
   const tagNames = tags.map((t) => t.name)
   const techTags = await withTags(erp, cache, 'Technician', 'Technician Tag', tagNames, techRows, [])
