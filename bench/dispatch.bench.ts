@@ -95,7 +95,10 @@ async function measureView(browser: Browser, port: number, profile: Profile, vie
     if (res.url().includes('/ops/api/dispatch/board')) payloadBytes = (await res.body().catch(() => Buffer.alloc(0))).length
   })
   await page.goto(`/ops/#/dispatch?day=${today}&view=${view}`)
-  const paint = await lastMeasure(page, 'dispatch:paint', 120_000)
+  const paint = await lastMeasure(page, 'dispatch:paint', 120_000).catch(async (err: unknown) => {
+    await page.screenshot({ path: `/tmp/dispatch-bench-${profile}-${view}.png` })
+    throw err
+  })
   await page.waitForTimeout(500)
   const dom = await page.evaluate(() => document.getElementsByTagName('*').length)
   await cdp.send('HeapProfiler.collectGarbage')
@@ -167,7 +170,11 @@ export async function run(): Promise<void> {
       if (s.child) started.push(s.child)
       for (const view of ['day', 'week'] as const) {
         // Median of three runs for the timings; the first run also warms the BFF's caches.
-        const runs = [await measureView(browser, s.port, profile, view), await measureView(browser, s.port, profile, view), await measureView(browser, s.port, profile, view)]
+        const runs: Row[] = []
+        for (let i = 0; i < 3; i++) {
+          runs.push(await measureView(browser, s.port, profile, view))
+          console.log(`  ${profile} ${view} run ${i + 1}: paint ${runs[i].paint.toFixed(0)} ms, drag p95 ${runs[i].dragP95.toFixed(1)} ms, filter ${runs[i].filter.toFixed(1)} ms, patch ${runs[i].patch.toFixed(2)} ms`)
+        }
         const median = (k: keyof Row) => [...runs].map((r) => r[k] as number).sort((a, b) => a - b)[1]
         rows.push({ ...runs[0], paint: median('paint'), filter: median('filter'), patch: median('patch'), sseMs: median('sseMs'), dragP95: median('dragP95'), dragMax: median('dragMax'), heapMb: median('heapMb'), dom: median('dom') })
       }

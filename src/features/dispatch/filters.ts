@@ -97,7 +97,7 @@ export function jobMatcher(v: BoardView): (job: FilterableJob) => boolean {
     (type.size === 0 || type.has(job.job_type)) &&
     (priority.size === 0 || priority.has(job.priority)) &&
     (tags.length === 0 || tags.some((t) => job.tags.includes(t))) &&
-    (needle === '' || (job.haystack ?? jobHaystack(job)).includes(needle))
+    (needle === '' || (job.haystack ??= jobHaystack(job)).includes(needle))
 }
 
 export interface FilterableTechnician { name: string; full_name: string; tags: readonly string[] }

@@ -18,7 +18,8 @@ export interface PlacedJob extends BoardJob {
   /** Instants of the scheduled interval (ms). */
   start: number
   end: number
-  haystack: string
+  /** Folded search text; filled lazily (first search, or idle time after a load). */
+  haystack?: string
 }
 
 export type BoardState = 'idle' | 'loading' | 'ready' | 'error'
@@ -29,7 +30,7 @@ export interface StaleEdit { job: string; error: ApiError }
 function place(job: BoardJob): PlacedJob {
   const start = parseSiteDatetime(job.scheduled_start)
   const duration = job.duration_minutes > 0 ? job.duration_minutes : 60
-  return markRaw({ ...job, start, end: start + duration * MINUTE, haystack: jobHaystack(job) })
+  return markRaw({ ...job, start, end: start + duration * MINUTE })
 }
 
 function byStart(a: PlacedJob, b: PlacedJob) {
@@ -77,6 +78,8 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   const positions = shallowRef<ReadonlyMap<string, TechnicianPosition>>(new Map())
 
   const jobs = markRaw(new Map<string, PlacedJob>())
+  /** The same Map as `rows`, read without tracking by views that follow the data at their own pace. */
+  let rowMap = rows.value
   const customers = markRaw(new Map<string, string>())
   let techByName = new Map<string, BoardTechnician>()
   let loadToken = 0
@@ -84,6 +87,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   const job = (name: string | null | undefined) => (name ? jobs.get(name) : undefined)
   const technician = (name: string | null | undefined) => (name ? techByName.get(name) : undefined)
   const allJobs = () => jobs.values()
+  const rawRows = (): ReadonlyMap<string, readonly PlacedJob[]> => rowMap
 
   /** Where a job belongs: a row, the queue, or nowhere (outside the range). */
   function slotOf(j: PlacedJob): 'queue' | 'row' | null {
@@ -113,9 +117,26 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     technicians.value = [...payload.technicians].sort((a, b) => a.full_name.localeCompare(b.full_name, 'fr') || a.name.localeCompare(b.name))
     tags.value = payload.tags
     range.value = r
+    rowMap = next
     rows.value = next
     queue.value = waiting
     revision.value++
+    prepareSearch()
+  }
+
+  /** Folds every job's search text in idle slices, so the first search is as quick as the next. */
+  function prepareSearch() {
+    const pending = [...jobs.values()]
+    const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn) : setTimeout(fn, 16))
+    const slice = () => {
+      const until = performance.now() + 8
+      while (pending.length && performance.now() < until) {
+        const j = pending.pop()!
+        j.haystack ??= jobHaystack(j)
+      }
+      if (pending.length) idle(slice)
+    }
+    idle(slice)
   }
 
   /** Loads the range around `day`; keeps what is shown until the new data is there. */
@@ -238,6 +259,6 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
 
   return {
     state, error, range, technicians, tags, rows, queue, revision, selectedJob, selectedTechnician, saving, staleEdit, positions,
-    job, technician, allJobs, load, put, drop, refreshJob, assign, loadPositions,
+    job, technician, allJobs, rawRows, load, put, drop, refreshJob, assign, loadPositions,
   }
 })

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { createApp } from '../app'
+import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig, type RecordedCall } from '../testing'
+import type { BoardPayload } from '../../src/features/dispatch/contract'
+import { dispatchRoutes } from './dispatch'
+
+const TECHS = [
+  { name: 'TECH-001', full_name: 'Julien Gagnon', status: 'Active', shift_start: '08:00', shift_end: '16:30', modified: 'm1', color: null },
+  { name: 'TECH-002', full_name: 'Marie Roy', status: 'Active', shift_start: '07:00', shift_end: '15:30', modified: 'm1' },
+]
+const JOBS = [
+  { name: 'DJ-1', job_type: 'Repair', status: 'Scheduled', priority: 'High', technician: 'TECH-001', customer: 'CUST-1', scheduled_start: '2026-11-27 09:00:00', duration_minutes: 60, modified: 'v1' },
+  { name: 'DJ-2', job_type: 'Installation', status: 'Scheduled', priority: 'Low', technician: 'TECH-002', customer: 'CUST-2', scheduled_start: '2026-11-27 10:00:00', duration_minutes: 120, modified: 'v1' },
+]
+const QUEUE = [{ name: 'DJ-3', job_type: 'Repair', status: 'Unscheduled', priority: 'Urgent', customer: 'CUST-1', scheduled_start: '2026-11-28 08:00:00', duration_minutes: 45, modified: 'v1', creation: '2026-11-26 08:00:00' }]
+const TAGS: Record<string, string[]> = { Fibre: ['TECH-001', 'TECH-002', 'DJ-1', 'DJ-3'], Nacelle: ['TECH-002', 'DJ-2'], Mirabel: ['TECH-001'] }
+
+/** Many more jobs, so tags are read with one list per tag rather than document by document. */
+const MANY = Array.from({ length: 60 }, (_, i) => ({ ...JOBS[0], name: `DJ-1${String(i).padStart(3, '0')}` }))
+
+/**
+ * ERPNext as Frappe answers: child filters select documents but lists never return child rows;
+ * a single document comes with its tags. `lists` counts list reads.
+ */
+function erp(jobs = JOBS) {
+  const counter = { lists: 0, gets: 0 }
+  const tagsOf = (name: string) => Object.entries(TAGS).filter(([, names]) => names.includes(name) || (name.startsWith('DJ-1') && names.includes('DJ-1'))).map(([tag]) => ({ tag }))
+  const upstream = recordingErp((call: RecordedCall) => {
+    const url = new URL(call.path, 'http://erp')
+    const parts = url.pathname.split('/')
+    const doctype = decodeURIComponent(parts[3])
+    if (parts[4]) {
+      counter.gets++
+      return ok({ data: { name: decodeURIComponent(parts[4]), tags: tagsOf(decodeURIComponent(parts[4])) } })
+    }
+    counter.lists++
+    const filters = JSON.parse(url.searchParams.get('filters') ?? '[]') as unknown[][]
+    const tagFilter = filters.find((f) => f.length === 4)
+    if (doctype === 'Tag') return ok({ data: Object.keys(TAGS).map((name) => ({ name, category: name === 'Mirabel' ? 'Zone' : 'Skill' })) })
+    if (doctype === 'Customer') return ok({ data: [{ name: 'CUST-1', customer_name: 'Gilles Landry' }, { name: 'CUST-2', customer_name: 'Lise Blais' }] })
+    const rows: { name: string }[] = doctype === 'Technician' ? TECHS : filters.some((f) => f[0] === 'status' && f[1] === '=') ? QUEUE : jobs
+    if (tagFilter) return ok({ data: rows.filter((r) => tagsOf(r.name).some((t) => t.tag === tagFilter[3])).map((r) => ({ name: r.name })) })
+    return ok({ data: rows })
+  })
+  // recordingErp reads lists through the same answer function: count them there.
+  return Object.assign(upstream, { counter })
+}
+
+describe('GET /ops/api/dispatch/board', () => {
+  it('answers technicians and jobs with their tags, customer names and the unassigned queue, in one payload', async () => {
+    const app = createApp(testConfig(), { erp: erp(), hub: noHub, features: [dispatchRoutes] })
+    const res = await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.dispatcher))
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as BoardPayload
+    expect(body.technicians.find((t) => t.name === 'TECH-001')).toEqual({
+      name: 'TECH-001', full_name: 'Julien Gagnon', status: 'Active', shift_start: '08:00', shift_end: '16:30', tags: ['Fibre', 'Mirabel'],
+    })
+    expect(body.jobs.map((j) => [j.name, j.tags, j.customer_name])).toEqual([
+      ['DJ-1', ['Fibre'], 'Gilles Landry'], ['DJ-2', ['Nacelle'], 'Lise Blais'], ['DJ-3', ['Fibre'], 'Gilles Landry'],
+    ])
+    expect(body.tags).toContainEqual({ name: 'Mirabel', category: 'Zone' })
+  })
+
+  it('reads many jobs’ tags with one list per tag, and only again for documents that changed', async () => {
+    const upstream = erp(MANY)
+    const app = createApp(testConfig(), { erp: upstream, hub: noHub, features: [dispatchRoutes] })
+    const body = (await (await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.dispatcher))).json()) as BoardPayload
+    expect(body.jobs.filter((j) => j.name.startsWith('DJ-1')).every((j) => j.tags.join() === 'Fibre')).toBe(true)
+    // Tag, Technician, range, queue, customers + one list per tag (3) for the 60 jobs.
+    expect(upstream.counter.lists).toBe(8)
+    const gets = upstream.counter.gets
+    MANY[5] = { ...MANY[5], modified: 'v2' }
+    await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.dispatcher))
+    expect(upstream.counter.lists).toBe(13) // the five lists, no tag list
+    expect(upstream.counter.gets - gets).toBe(1) // the one job that changed
+  })
+
+  it('refuses a technician (403), the unauthenticated (401) and a malformed or too long range (400)', async () => {
+    const upstream = erp()
+    const app = createApp(testConfig(), { erp: upstream, hub: noHub, features: [dispatchRoutes] })
+    expect((await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.tech))).status).toBe(403)
+    expect((await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', null))).status).toBe(401)
+    const bad = await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-01&to=2026-12-31', STAFF.dispatcher))
+    expect(bad.status).toBe(400)
+    expect((await bad.json()).error.messages.fr).toMatch(/Période invalide/)
+    expect((await app.fetch(staffRequest('/ops/api/dispatch/board?from=demain', STAFF.dispatcher))).status).toBe(400)
+    expect(upstream.calls).toHaveLength(0)
+  })
+})
