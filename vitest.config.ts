@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import vue from '@vitejs/plugin-vue'
 import { quasar, transformAssetUrls } from '@quasar/vite-plugin'
@@ -6,6 +7,7 @@ import { quasar, transformAssetUrls } from '@quasar/vite-plugin'
 // happy-dom with a `// @vitest-environment happy-dom` line at the top of the file.
 export default defineConfig({
   plugins: [vue({ template: { transformAssetUrls } }), quasar({})],
+  resolve: { alias: { src: fileURLToPath(new URL('./src', import.meta.url)) } },
   test: {
     include: ['server/**/*.test.ts', 'src/**/*.test.ts'],
     environment: 'node',
