@@ -202,6 +202,7 @@ test('a job can be assigned with the keyboard alone', async ({ page }) => {
   const dialog = page.getByTestId('assign-dialog')
   await expect(dialog).toBeVisible()
   await page.keyboard.type(tech.full_name)
+  await expect(page.getByRole('option').first()).toContainText(tech.full_name)
   await page.keyboard.press('ArrowDown')
   await page.keyboard.press('Enter')
   await expect(field(page, 'assign-technician')).toContainText(tech.full_name)

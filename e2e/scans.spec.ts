@@ -205,7 +205,6 @@ test('a 400 puts the scan in "needs attention": never retried on its own, fixed 
   await expect(queued.getByTestId('queued-scan-state')).toHaveText('À corriger')
   await expect(queued.getByTestId('queued-scan-error')).toContainText('Dernière erreur')
   expect(visionCalls).toBe(1)
-  await page.screenshot({ path: '/tmp/tech-scan-panel.png' })
 
   await page.getByTestId('scan-retry-now').click()
   await page.clock.fastForward('30:00') // half an hour of backoff timers, had there been any
@@ -229,6 +228,7 @@ test('discarding a scan that needs attention asks first, then forgets it', async
   await context.setOffline(false)
   await page.getByTestId('scan-badge').click()
   await expect(page.getByTestId('queued-scan')).toHaveAttribute('data-state', 'attention')
+  await page.screenshot({ path: '/tmp/tech-scan-panel.png' })
 
   await page.getByTestId('queued-scan-discard').click()
   await expect(page.getByText('Abandonner ce scan ?')).toBeVisible()

@@ -9,6 +9,7 @@
  */
 import { getRouterParam, type H3 } from 'h3'
 import { EQUIPMENT_TYPES, type DispatchJob, type ServiceEquipment } from '../../src/contracts/doctypes'
+import { formatMac, isAcceptableSerial, normalizeSerial } from '../../src/contracts/equipmentLabel'
 import { toFrappeDate } from '../../src/contracts/frappeTime'
 import type { EquipmentType, ScanSaveAnswer, ScanSaveRequest } from '../../src/contracts/tech'
 import type { AppContext } from '../app'
@@ -18,7 +19,6 @@ import { UpstreamUnreachable } from '../upstream/erp'
 import { answering, erpData, loadOwnJob, requireTechnician, TechRefusal } from './techDay'
 
 const SCAN_ID = /^[A-Za-z0-9_-]{8,80}$/
-const SERIAL = /^[A-Z0-9][A-Z0-9-]{2,39}$/
 const EQUIPMENT = '/api/resource/Service%20Equipment'
 
 const SENTENCES = {
@@ -44,22 +44,16 @@ const macInUse = (other: string): Sentence => ({
   en: `This MAC address already belongs to other equipment (${other}). Check it, correct it or remove it.`,
 })
 
-export function normalizeMac(value: string): string | null {
-  const hex = value.replace(/[^0-9A-Fa-f]/g, '')
-  if (hex.length !== 12 || !/^[0-9A-F:.\s-]+$/i.test(value.trim())) return null
-  return hex.toUpperCase().match(/../g)!.join(':')
-}
-
 /** The request body, validated once here; a refusal names what to correct. */
 function parseRequest(raw: unknown): ScanSaveRequest {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new TechRefusal(400, 'INVALID_BODY', SENTENCES.badBody)
   const b = raw as Record<string, unknown>
   if (typeof b.job !== 'string' || !/^[\w.-]{1,140}$/.test(b.job)) throw new TechRefusal(400, 'INVALID_BODY', SENTENCES.badBody)
-  const serial = typeof b.serial_no === 'string' ? b.serial_no.trim().toUpperCase() : ''
-  if (!SERIAL.test(serial)) throw new TechRefusal(400, 'INVALID_SERIAL', SENTENCES.badSerial)
+  const serial = typeof b.serial_no === 'string' ? normalizeSerial(b.serial_no) : ''
+  if (!isAcceptableSerial(serial)) throw new TechRefusal(400, 'INVALID_SERIAL', SENTENCES.badSerial)
   let mac: string | null = null
   if (typeof b.mac_address === 'string' && b.mac_address.trim()) {
-    mac = normalizeMac(b.mac_address)
+    mac = formatMac(b.mac_address)
     if (!mac) throw new TechRefusal(400, 'INVALID_MAC', SENTENCES.badMac)
   }
   if (!(EQUIPMENT_TYPES as readonly unknown[]).includes(b.equipment_type)) throw new TechRefusal(400, 'INVALID_TYPE', SENTENCES.badType)

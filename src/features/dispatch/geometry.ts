@@ -32,3 +32,6 @@ export const PRIORITY_ICONS: Readonly<Record<string, string>> = {
   Medium: '',
   Low: '',
 }
+
+/** Translated job types and statuses, built once per locale for all rows. */
+export interface BoardLabels { type: Readonly<Record<string, string>>; status: Readonly<Record<string, string>> }

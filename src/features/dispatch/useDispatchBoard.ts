@@ -27,10 +27,12 @@ export type BoardState = 'idle' | 'loading' | 'ready' | 'error'
 /** A write refused because someone changed the job first: what the dispatcher is shown. */
 export interface StaleEdit { job: string; error: ApiError }
 
+/** Adds the job's instants, in place: 20,000 copies at load would only feed the garbage collector. */
 function place(job: BoardJob): PlacedJob {
-  const start = parseSiteDatetime(job.scheduled_start)
-  const duration = job.duration_minutes > 0 ? job.duration_minutes : 60
-  return markRaw({ ...job, start, end: start + duration * MINUTE })
+  const placed = job as PlacedJob
+  placed.start = parseSiteDatetime(job.scheduled_start)
+  placed.end = placed.start + (job.duration_minutes > 0 ? job.duration_minutes : 60) * MINUTE
+  return markRaw(placed)
 }
 
 function byStart(a: PlacedJob, b: PlacedJob) {

@@ -3,7 +3,7 @@
  * `/vision/equipment`, 8 s at most, with the scan id as Idempotency-Key), and ERPNext records the
  * equipment (`PUT /tech/scans/{scanId}`, idempotent by the same id). Failures are ApiErrors.
  */
-import { api } from '../../api/http'
+import { api, ApiError, toApiError } from '../../api/http'
 import type { ScanSaveAnswer, ScanSaveRequest } from '../../contracts/tech'
 import type { ScanTransport } from './scanQueue'
 import { formatMac, readingFromBarcodes, type DecodedBarcode, type Reading } from './scanRecord'
@@ -38,6 +38,23 @@ export function readingFromHub(answer: unknown): Reading {
   }
 }
 
+/** The hub speaks English to programs; a refused photo is told to the technician in their words. */
+function inWords(e: ApiError): ApiError {
+  if (e.status === 413) {
+    return new ApiError(e.status, e.code, {
+      fr: 'La photo est trop lourde pour être lue par le serveur. Reprenez-la de plus près ou saisissez le numéro de série.',
+      en: 'The photo is too large for the server to read. Take it again closer, or type the serial number in.',
+    }, e.body)
+  }
+  if (e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403 && e.status !== 408 && e.status !== 429) {
+    return new ApiError(e.status, e.code, {
+      fr: `Le serveur n’a pas pu lire cette photo (${e.sentence.en}). Reprenez-la ou saisissez le numéro de série.`,
+      en: `The server could not read this photo (${e.sentence.en}). Take it again, or type the serial number in.`,
+    }, e.body)
+  }
+  return e
+}
+
 export function httpScanTransport(timeoutMs = HUB_READ_TIMEOUT_MS): ScanTransport {
   return {
     async read(scan) {
@@ -50,6 +67,8 @@ export function httpScanTransport(timeoutMs = HUB_READ_TIMEOUT_MS): ScanTranspor
           method: 'POST', body: form, headers: { 'Idempotency-Key': scan.id }, signal: controller.signal,
         })
         return readingFromHub(answer)
+      } catch (err) {
+        throw inWords(toApiError(err))
       } finally {
         clearTimeout(timer)
       }
