@@ -74,6 +74,8 @@ export function createHub(opts: HubOptions): Hub {
       const cause = error.cause
       if (cause instanceof HubError) return errorResponse(cause.status, cause.code, cause.message)
       if (error.unhandled || error.status >= 500) {
+        // A caller that gave up (the BFF's 8 s vision timeout) is not a fault of the hub.
+        if (cause instanceof Error && cause.message === 'aborted') return errorResponse(499, 'CLIENT_CLOSED', 'The caller closed the request')
         console.error('[hub] unhandled error:', cause ?? error)
         return errorResponse(500, 'INTERNAL_ERROR', 'Internal error in the hub')
       }
