@@ -201,6 +201,7 @@ test('a job can be assigned with the keyboard alone', async ({ page }) => {
   await page.keyboard.press('Enter')
   const dialog = page.getByTestId('assign-dialog')
   await expect(dialog).toBeVisible()
+  await expect(page.getByTestId('assign-technician')).toBeFocused() // the dialog opens with the technician field
   await page.keyboard.type(tech.full_name)
   await expect(page.getByRole('option').first()).toContainText(tech.full_name)
   await page.keyboard.press('ArrowDown')

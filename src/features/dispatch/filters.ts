@@ -123,23 +123,14 @@ const PRIORITY_RANK: Record<string, number> = { Urgent: 0, High: 1, Medium: 2, L
 
 export interface QueueItem { name: string; priority: string; creation?: string; distanceKm?: number | null }
 
-/** The unassigned queue's order: most urgent, oldest, or nearest first; ties by name. */
-export function sortQueue<T extends QueueItem>(items: readonly T[], by: QueueSort): T[] {
-  const key: (i: T) => number | string =
-    by === 'priority' ? (i) => PRIORITY_RANK[i.priority] ?? 9
-      : by === 'age' ? (i) => i.creation ?? '9999'
-        : (i) => i.distanceKm ?? Number.POSITIVE_INFINITY
-  return [...items].sort((a, b) => {
-    const ka = key(a)
-    const kb = key(b)
-    if (ka < kb) return -1
-    if (ka > kb) return 1
-    if (by !== 'age') {
-      // Among equals, the one waiting longest comes first.
-      const ca = a.creation ?? ''
-      const cb = b.creation ?? ''
-      if (ca !== cb) return ca < cb ? -1 : 1
-    }
-    return a.name.localeCompare(b.name)
-  })
+/** The unassigned queue's order: most urgent, oldest, or nearest first; ties by name. Keys are computed once per item. */
+export function sortQueue<T extends QueueItem>(items: readonly T[], by: QueueSort, distanceOf: (item: T) => number | null | undefined = (i) => i.distanceKm): T[] {
+  const keyed = items.map((item) => ({
+    item,
+    key: by === 'priority' ? PRIORITY_RANK[item.priority] ?? 9 : by === 'age' ? 0 : distanceOf(item) ?? Number.POSITIVE_INFINITY,
+    // Among equals, the one waiting longest comes first.
+    creation: item.creation ?? '9999',
+  }))
+  keyed.sort((a, b) => a.key - b.key || (a.creation < b.creation ? -1 : a.creation > b.creation ? 1 : 0) || (a.item.name < b.item.name ? -1 : a.item.name > b.item.name ? 1 : 0))
+  return keyed.map((k) => k.item)
 }
