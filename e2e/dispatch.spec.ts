@@ -218,3 +218,18 @@ test('a job can be assigned with the keyboard alone', async ({ page }) => {
   expect(saved.technician).toBe(tech.name)
   expect(saved.scheduled_start?.slice(0, 16)).toBe(`${tomorrow} 11:30`)
 })
+
+test('a job booked from a customer file with no requested time waits in the queue, and the board still opens', async ({ page }) => {
+  await signInAs(page, 'dispatcher')
+  const payload = await board(page.request)
+  const res = await page.request.post('/ops/api/erp/resource/Dispatch%20Job', {
+    data: { job_type: 'Inspection', status: 'Unscheduled', priority: 'High', duration_minutes: 45, customer: payload.jobs.find((j) => j.customer)!.customer },
+  })
+  expect(res.status()).toBe(200)
+  const job = (await res.json()).data as Job
+  const tech = technician(payload, 5)
+  await openBoard(page, tech.name, job.name)
+  await page.getByTestId(`queue-${job.name}`).click()
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('dialog')).toBeVisible()
+})

@@ -65,6 +65,13 @@ async function main() {
 
   const server = serve(app, { port: config.port, hostname: config.host, silent: true })
   await server.ready()
+  // Keep idle connections open longer than the proxy in front (Traefik) and clients keep them, so
+  // a request is never sent on a socket the server is closing at that instant (ECONNRESET).
+  const http = server.node?.server
+  if (http && 'keepAliveTimeout' in http) {
+    http.keepAliveTimeout = 95_000
+    http.headersTimeout = 96_000
+  }
   console.log(`Gigafibre Ops on ${server.url ?? `http://${config.host}:${config.port}/`}ops/${config.demo ? ' (demo data)' : ''}`)
 
   let closing = false

@@ -27,3 +27,12 @@ describe('time axis in America/Toronto', () => {
     expect(siteDay(shift.end)).toBe('2026-11-01')
   })
 })
+
+describe('a job booked with no requested time', () => {
+  it('has no day and no time rather than breaking the board', () => {
+    const start = parseSiteDatetime(undefined)
+    expect(Number.isNaN(start)).toBe(true)
+    expect(siteDay(start)).toBe('')
+    expect(siteTime(start)).toBe('')
+  })
+})

@@ -100,8 +100,9 @@ export function shiftOn(day: string, shiftStart: string | undefined, shiftEnd: s
   return { start, end }
 }
 
-/** Site-local "YYYY-MM-DD" of an instant. */
+/** Site-local "YYYY-MM-DD" of an instant; '' for a job with no requested time (NaN). */
 export function siteDay(instant: number): string {
+  if (!Number.isFinite(instant)) return ''
   const hour = Math.floor(instant / HOUR)
   let day = dayOfUtcHour.get(hour)
   if (day === undefined) {
@@ -111,8 +112,9 @@ export function siteDay(instant: number): string {
   return day
 }
 
-/** Site-local "HH:MM" of an instant. */
+/** Site-local "HH:MM" of an instant; '' for a job with no requested time (NaN). */
 export function siteTime(instant: number): string {
+  if (!Number.isFinite(instant)) return ''
   const w = siteWallClock(new Date(instant))
   return `${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`
 }
