@@ -19,7 +19,8 @@ const MAC_PATTERNS = [
   /^[0-9A-F]{12}$/i,
   /^[0-9A-F]{4}\.[0-9A-F]{4}\.[0-9A-F]{4}$/i,
 ]
-const LABEL_PREFIX = /^(?:MAC(?:\s*ADDR(?:ESS)?)?|GPON\s*SN|S\/N|SN|SERIAL(?:\s*(?:NO|NUMBER))?)\s*[:#=]?\s*/i
+/** Words printed before a value on a label ("S/N:", "MAC"), dropped before reading it. */
+export const LABEL_PREFIX = /^(?:MAC(?:\s*ADDR(?:ESS)?)?|GPON\s*SN|S\/N|SN|SERIAL(?:\s*(?:NO|NUMBER))?)\s*[:#=]?\s*/i
 
 export function isMac(value: string): boolean {
   return MAC_PATTERNS.some((p) => p.test(value.trim()))
@@ -48,7 +49,7 @@ export function normalizeSerial(value: string): string {
 }
 
 /** Key/value payloads some label QR codes carry: `SN:GPON1A2B3C4D;MAC:9CA2F4112233;MODEL:XX230v`. */
-function labelFields(value: string): Partial<Reading> {
+export function labelFields(value: string): Partial<Reading> {
   const out: Partial<Reading> = {}
   for (const part of value.split(/[;\n\r|,]+/)) {
     const m = /^\s*([A-Za-z/ ]+?)\s*[:=]\s*(.+?)\s*$/.exec(part)

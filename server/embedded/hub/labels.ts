@@ -1,7 +1,10 @@
 /**
  * What the barcodes on an equipment label mean: which is the serial, which is the MAC, and the
- * brand/model a serial's vendor prefix gives away. Pure functions, no image decoding here.
+ * brand/model a serial's vendor prefix gives away. Pure functions, no image decoding here. The
+ * serial and MAC rules are the contract's (src/contracts/equipmentLabel.ts), so the hub stand-in and
+ * the tablet read a label the same way.
  */
+import { formatMac, isMac, isSerial, labelFields, LABEL_PREFIX } from '../../../src/contracts/equipmentLabel'
 
 export type BarcodeKind = 'serial' | 'mac' | 'unknown'
 
@@ -33,30 +36,6 @@ export function formatName(zxingFormat: string): string {
     ?? zxingFormat.replace(/([a-z])([A-Z0-9])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toUpperCase()
 }
 
-const LABEL_PREFIX = /^(?:MAC(?:\s*ADDR(?:ESS)?)?|GPON\s*SN|S\/N|SN|SERIAL(?:\s*(?:NO|NUMBER))?)\s*[:#=]?\s*/i
-
-const MAC_PATTERNS = [
-  /^[0-9A-F]{2}([:-])[0-9A-F]{2}(?:\1[0-9A-F]{2}){4}$/i,
-  /^[0-9A-F]{12}$/i,
-  /^[0-9A-F]{4}\.[0-9A-F]{4}\.[0-9A-F]{4}$/i,
-]
-
-export function isMac(value: string): boolean {
-  return MAC_PATTERNS.some((p) => p.test(value))
-}
-
-export function formatMac(value: string): string {
-  return value.replace(/[^0-9A-Fa-f]/g, '').toUpperCase().match(/../g)!.join(':')
-}
-
-/**
- * A serial as printed on CPE labels: 6–24 upper-case letters/digits (dashes allowed), with at least
- * one letter and two digits — so a GTIN (digits only) or a word is not mistaken for one.
- */
-export function isSerial(value: string): boolean {
-  return /^[A-Z0-9][A-Z0-9-]{5,23}$/.test(value) && /[A-Z]/.test(value) && /\d.*\d/.test(value)
-}
-
 function stripLabel(value: string): string {
   return value.trim().replace(LABEL_PREFIX, '').trim()
 }
@@ -66,22 +45,6 @@ export function barcodeKind(value: string): BarcodeKind {
   if (isMac(v)) return 'mac'
   if (isSerial(v)) return 'serial'
   return 'unknown'
-}
-
-/** `SN:GPON1A2B3C4D;MAC:9CA2F4112233;MODEL:XX230v` — the key/value payload some label QR codes carry. */
-function labelFields(value: string): Partial<EquipmentLabel> {
-  const out: Partial<EquipmentLabel> = {}
-  for (const part of value.split(/[;\n\r|,]+/)) {
-    const m = /^\s*([A-Za-z/ ]+?)\s*[:=]\s*(.+?)\s*$/.exec(part)
-    if (!m) continue
-    const key = m[1].toUpperCase().replace(/\s+/g, '')
-    const v = m[2]
-    if (['SN', 'S/N', 'SERIAL', 'SERIALNO', 'SERIALNUMBER', 'GPONSN'].includes(key) && isSerial(v.toUpperCase())) out.serial = v.toUpperCase()
-    else if (['MAC', 'MACADDRESS', 'MACADDR'].includes(key) && isMac(v)) out.mac = formatMac(v)
-    else if (['MODEL', 'MODELE', 'PN'].includes(key)) out.model = v
-    else if (['BRAND', 'VENDOR', 'MANUFACTURER', 'MARQUE'].includes(key)) out.brand = v
-  }
-  return out
 }
 
 export function equipmentFromBarcodes(barcodes: readonly Barcode[]): EquipmentLabel {
