@@ -56,6 +56,23 @@ test('scan online: the tablet reads the label, the technician confirms, ERPNext 
   expect(visionCalls).toEqual([]) // read on the tablet, the hub was not needed
 })
 
+test('a tablet whose reader does not load in time hands the photo to the hub', async ({ page, request }) => {
+  const job = await freshJob(request)
+  const serial = newSerial()
+  // The reader's .wasm never arrives (a download stuck on a weak network).
+  await page.route('**/*.wasm', () => undefined)
+  await signInAs(page, 'technician', '/tech')
+  await openJob(page, job.name)
+
+  await scan(page, await code128(serial))
+  await expect(page.getByTestId('scan-reading')).toBeVisible()
+  await expect(page.getByTestId('scan-serial')).toHaveValue(serial, { timeout: 20_000 })
+  await expect(page.getByTestId('scan-read-by')).toHaveText(/Lu par le serveur/)
+  await page.getByTestId('scan-confirm').click()
+  await expect(page.locator(`[data-testid="equipment-item"][data-serial="${serial}"]`)).toBeVisible()
+  expect(await equipmentCount(request, [['serial_no', '=', serial]])).toBe(1)
+})
+
 test('scan with the network off, reload the page, network back: exactly one equipment', async ({ page, context, request }) => {
   const job = await freshJob(request)
   const serial = newSerial()

@@ -58,15 +58,30 @@ async function pixels(photo: Blob): Promise<ImageData> {
   return ctx.getImageData(0, 0, width, height)
 }
 
+/**
+ * How long the tablet may take to read a photo. A reading takes well under a second once the
+ * reader is loaded; past this, something is stuck (the reader still downloading on a weak network,
+ * a busy old tablet) and the hub reads the photo instead of the technician waiting on a spinner.
+ */
+export const DEVICE_READ_TIMEOUT_MS = 5_000
+
 /** The barcodes zxing finds on the photo; an empty list when none (or when the device cannot read). */
-export async function decodeOnDevice(photo: Blob): Promise<DecodedBarcode[]> {
+export async function decodeOnDevice(photo: Blob, timeoutMs = DEVICE_READ_TIMEOUT_MS): Promise<DecodedBarcode[]> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the reader within ${timeoutMs} ms`)), timeoutMs)
+  })
   try {
     prepare()
-    const results = await readBarcodes(await pixels(photo), OPTIONS)
+    const read = (async () => readBarcodes(await pixels(photo), OPTIONS))()
+    const results = await Promise.race([read, timeout])
     return results.filter((r) => r.isValid && r.text).map((r) => ({ format: r.format, value: r.text }))
   } catch (err) {
-    // An old browser without WebAssembly or a photo it cannot decode: the hub reads it instead.
+    // An old browser without WebAssembly, a photo it cannot decode, a reader that does not answer:
+    // the hub reads it instead.
     console.warn('on-device barcode reading failed:', err)
     return []
+  } finally {
+    clearTimeout(timer)
   }
 }
