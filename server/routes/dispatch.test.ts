@@ -58,6 +58,10 @@ describe('GET /ops/api/dispatch/board', () => {
     expect(body.jobs.map((j) => [j.name, j.tags, j.customer_name])).toEqual([
       ['DJ-1', ['Fibre'], 'Gilles Landry'], ['DJ-2', ['Nacelle'], 'Lise Blais'], ['DJ-3', ['Fibre'], 'Gilles Landry'],
     ])
+    // Each start comes as an instant too, in the site's zone (EST in November: UTC−5).
+    expect(body.jobs.map((j) => [j.name, j.start])).toEqual([
+      ['DJ-1', Date.parse('2026-11-27T14:00:00Z')], ['DJ-2', Date.parse('2026-11-27T15:00:00Z')], ['DJ-3', Date.parse('2026-11-28T13:00:00Z')],
+    ])
     expect(body.tags).toContainEqual({ name: 'Mirabel', category: 'Zone' })
   })
 

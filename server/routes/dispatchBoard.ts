@@ -8,6 +8,7 @@
  * `modified`: a job read again only when it changed (a drag, a colleague, the hub).
  */
 import { addDays } from '../../src/contracts/frappeTime'
+import { parseSiteDatetime } from '../../src/features/dispatch/timeAxis'
 import type { BoardJob, BoardPayload, BoardTechnician } from '../../src/features/dispatch/contract'
 import type { ErpClient } from '../upstream/erp'
 
@@ -135,6 +136,8 @@ export async function buildBoard(erp: ErpClient, cache: TagCache, from: string, 
     const job = compact<BoardJob>(row)
     job.tags = tagsOf.get(job.name) ?? []
     job.duration_minutes = Number(job.duration_minutes) || 60
+    const start = parseSiteDatetime(job.scheduled_start)
+    if (Number.isFinite(start)) job.start = start
     const customer = job.customer ? customers.get(job.customer) : undefined
     if (customer) job.customer_name = customer
     return job

@@ -29,6 +29,12 @@ export interface BoardJob {
   technician?: string
   /** Site-local Frappe datetime. */
   scheduled_start?: string
+  /**
+   * `scheduled_start` as an instant (ms since the epoch), worked out by the BFF so the browser
+   * does not convert 20,000 site-local datetimes before it can draw a week. Absent when the job
+   * has no requested time.
+   */
+  start?: number
   duration_minutes: number
   address?: string
   latitude?: number

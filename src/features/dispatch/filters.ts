@@ -106,7 +106,7 @@ export interface FilterableTechnician { name: string; full_name: string; tags: r
  * Rows to show. `hasMatchingJob` tells whether a technician has a job passing the job filters in
  * the range; it only matters for a search (a search narrows rows to who is concerned).
  */
-export function technicianMatcher(v: BoardView, tagCategory: ReadonlyMap<string, string | undefined>, hasMatchingJob: (technician: string) => boolean): (t: FilterableTechnician) => boolean {
+export function technicianMatcher(v: Pick<BoardView, 'tech' | 'tag' | 'q'>, tagCategory: ReadonlyMap<string, string | undefined>, hasMatchingJob: (technician: string) => boolean): (t: FilterableTechnician) => boolean {
   const chosen = new Set(v.tech)
   // Only skill and zone tags describe a technician; a job-type tag narrows jobs only.
   const rowTags = v.tag.filter((t) => tagCategory.get(t) === 'Skill' || tagCategory.get(t) === 'Zone')

@@ -9,7 +9,7 @@ export const ROW_HEIGHT = 48
 export const HEADER_HEIGHT = 44
 export const NAME_WIDTH = 188
 /** Rows rendered beyond the visible ones, above and below, so a quick scroll never shows blanks. */
-export const OVERSCAN_ROWS = 6
+export const OVERSCAN_ROWS = 4
 
 export function pxPerHour(mode: ViewMode, zoom: number): number {
   return (mode === 'day' ? 96 : 18) * zoom

@@ -27,10 +27,14 @@ export type BoardState = 'idle' | 'loading' | 'ready' | 'error'
 /** A write refused because someone changed the job first: what the dispatcher is shown. */
 export interface StaleEdit { job: string; error: ApiError }
 
-/** Adds the job's instants, in place: 20,000 copies at load would only feed the garbage collector. */
-function place(job: BoardJob): PlacedJob {
+/**
+ * Adds the job's instants, in place: 20,000 copies at load would only feed the garbage collector.
+ * A board payload brings the start instant worked out by the BFF (`fromServer`); any other
+ * version of a job (a drag, a live update) has its start read from `scheduled_start`.
+ */
+function place(job: BoardJob, fromServer = false): PlacedJob {
   const placed = job as PlacedJob
-  placed.start = parseSiteDatetime(job.scheduled_start)
+  placed.start = fromServer && typeof job.start === 'number' ? job.start : parseSiteDatetime(job.scheduled_start)
   placed.end = placed.start + (job.duration_minutes > 0 ? job.duration_minutes : 60) * MINUTE
   return markRaw(placed)
 }
@@ -82,7 +86,19 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   const jobs = markRaw(new Map<string, PlacedJob>())
   /** The same Map as `rows`, read without tracking by views that follow the data at their own pace. */
   let rowMap = rows.value
-  const customers = markRaw(new Map<string, string>())
+  /**
+   * Customer names by customer, from the jobs held, for live updates (a document read from
+   * ERPNext has the customer's id only). Filled in idle time after a load, not while the board
+   * is being drawn; until then a name is looked up among the jobs.
+   */
+  let customers = new Map<string, string>()
+  let customersReady = false
+  function customerName(customer: string): string | undefined {
+    const known = customers.get(customer)
+    if (known || customersReady) return known
+    for (const j of jobs.values()) if (j.customer === customer && j.customer_name) return j.customer_name
+    return undefined
+  }
   let techByName = new Map<string, BoardTechnician>()
   let loadToken = 0
 
@@ -101,12 +117,13 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
 
   function ingest(payload: BoardPayload, r: ViewRange) {
     jobs.clear()
+    customers = new Map()
+    customersReady = false
     const next = new Map<string, PlacedJob[]>()
     const waiting: PlacedJob[] = []
     for (const t of payload.technicians) next.set(t.name, [])
     for (const raw of payload.jobs) {
-      if (raw.customer && raw.customer_name) customers.set(raw.customer, raw.customer_name)
-      const j = place(raw)
+      const j = place(raw, true)
       jobs.set(j.name, j)
       if (j.status === 'Unscheduled' || !j.technician) waiting.push(j)
       else if (j.end > r.start && j.start < r.end) {
@@ -126,17 +143,24 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     prepareSearch()
   }
 
-  /** Folds every job's search text in idle slices, so the first search is as quick as the next. */
+  /**
+   * Folds every job's search text and notes its customer's name in idle slices, once the board is
+   * drawn, so the first search and the first live update are as quick as the next.
+   */
   function prepareSearch() {
     const pending = [...jobs.values()]
+    const names = customers
     const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn) : setTimeout(fn, 16))
     const slice = () => {
+      if (names !== customers) return // a newer load took over
       const until = performance.now() + 8
       while (pending.length && performance.now() < until) {
         const j = pending.pop()!
         j.haystack ??= jobHaystack(j)
+        if (j.customer && j.customer_name && !names.has(j.customer)) names.set(j.customer, j.customer_name)
       }
       if (pending.length) idle(slice)
+      else customersReady = true
     }
     idle(slice)
   }
@@ -153,6 +177,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
       if (token !== loadToken) return
       performance.mark('dispatch:data-received')
       ingest(payload, r)
+      performance.measure('dispatch:ingest', 'dispatch:data-received')
       state.value = 'ready'
     } catch (err) {
       if (token !== loadToken) return
@@ -175,7 +200,8 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
 
   /** Puts one job's new version on the board: only the rows it leaves and enters change. */
   function put(raw: BoardJob) {
-    if (raw.customer && !raw.customer_name) raw = { ...raw, customer_name: customers.get(raw.customer) }
+    if (raw.customer && !raw.customer_name) raw = { ...raw, customer_name: customerName(raw.customer) }
+    else if (raw.customer && raw.customer_name) customers.set(raw.customer, raw.customer_name)
     const next = place(raw)
     const previous = jobs.get(next.name)
     const map = rows.value

@@ -3,7 +3,7 @@
  * the BFF, or the hub's job.updated), reloads the range on `resync`, polls technicians' positions
  * while the page is visible, and ticks the clock for the now-line and "in the past".
  */
-import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue'
+import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
 import { onLiveEvent } from 'src/api/events'
 import { useDispatchBoard } from './useDispatchBoard'
 
@@ -35,12 +35,24 @@ export function useLiveBoard(opts: { now: Ref<number>; reload: () => void }) {
     }
   }
 
+  /** The board first, then the map's technicians: the first poll waits until the board is drawn. */
+  function firstPoll() {
+    const start = () => requestAnimationFrame(() => setTimeout(() => void pollPositions(), 0))
+    if (store.state === 'ready') return start()
+    const stop = watch(() => store.state, (state) => {
+      if (state !== 'ready' && state !== 'error') return
+      stop()
+      start()
+    })
+    stops.push(stop)
+  }
+
   onMounted(() => {
     stops.push(onLiveEvent<DocUpdate>('doc_update', (e) => { if (e.data?.doctype === 'Dispatch Job') onChange(e.data.name, e.data.modified, e.data.action) }))
     stops.push(onLiveEvent<DocUpdate>('job.updated', (e) => onChange(e.data?.name, e.data?.modified)))
     stops.push(onLiveEvent('resync', () => opts.reload()))
     clock = window.setInterval(() => { opts.now.value = Date.now() }, CLOCK_EVERY_MS)
-    void pollPositions()
+    firstPoll()
     positionsTimer = window.setInterval(() => void pollPositions(), POSITIONS_EVERY_MS)
   })
 
