@@ -17,11 +17,16 @@ async function board(request: APIRequestContext): Promise<BoardPayload> {
   return res.json()
 }
 
-/** An active technician on an 08:00–16:30 shift, the n-th one (each test takes its own). */
+/**
+ * An active technician on an 08:00–16:30 shift, the n-th one (each test takes its own). The demo
+ * data is laid out around the day it is generated, so those with nothing booked tomorrow come
+ * first: a test's own jobs then meet only each other.
+ */
 function technician(payload: BoardPayload, n: number, without?: string): BoardTechnician {
+  const booked = new Set(payload.jobs.filter((j) => j.status !== 'Unscheduled' && j.technician).map((j) => j.technician))
   const fit = payload.technicians
     .filter((x) => x.status === 'Active' && x.shift_start === '08:00' && x.name !== 'TECH-001' && (!without || !x.tags.includes(without)))
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => Number(booked.has(a.name)) - Number(booked.has(b.name)) || a.name.localeCompare(b.name))
   return fit[n]
 }
 
