@@ -37,6 +37,8 @@ export default defineConfig({
     timeout: 120_000,
     env: {
       PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: E2E_DATA_DIR, HUB_TEST_HOOKS: '1', SEED_PROFILE: 'demo',
+      // Low enough for a journey to reach the limit of modem polls in a few clicks.
+      RATE_LIMITS: 'diagnose=5',
       ...(process.env.SPA_DIR ? { SPA_DIR: process.env.SPA_DIR } : {}),
     },
   },

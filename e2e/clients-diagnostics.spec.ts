@@ -95,3 +95,25 @@ test.describe('Diagnostiquer', () => {
     await page.screenshot({ path: '/tmp/clients-diag-timeout.png' })
   })
 })
+
+// The journeys' server allows 5 modem polls per staff member per minute (RATE_LIMITS in
+// playwright.config.ts), so the limit is reached in a few clicks; the administrator's budget is
+// used by no other journey.
+test('past the limit of modem polls, a refresh is refused with how long to wait, and the reading stays', async ({ page }) => {
+  await signInAs(page, 'admin')
+  const eq = pick(await modems(page), 'healthy')
+  const dialog = await diagnoseOn(page, eq)
+  await expect(dialog.getByTestId('diagnostics-headline')).toContainText('Tout va bien')
+  const refresh = dialog.getByTestId('diagnostics-refresh')
+  const answers: number[] = []
+  page.on('response', (r) => { if (r.url().includes('/refresh')) answers.push(r.status()) })
+  for (let i = 0; i < 6 && !answers.includes(429); i++) {
+    await refresh.click()
+    await expect(refresh).not.toHaveClass(/q-btn--loading/)
+  }
+  expect(answers.filter((s) => s === 200).length).toBeLessThanOrEqual(5)
+  expect(answers.at(-1)).toBe(429)
+  await page.screenshot({ path: '/tmp/clients-diag-rate-limited.png' })
+  await expect(dialog.getByTestId('diagnostics-notice')).toContainText(/Trop de demandes : au plus 5 interrogations de modem par minute\. Réessayez dans \d+ s\./)
+  await expect(dialog.getByTestId('diagnostics-headline')).toContainText('Tout va bien')
+})

@@ -14,6 +14,7 @@ import { createMemoryBus, type EventBus } from './events/bus'
 import { createErpHandler, type WriteRecord } from './routes/erp'
 import { eventStream } from './routes/events'
 import { createHubHandler, type HubCall } from './routes/hub'
+import { createMemoryLimiter, type RateLimiter } from './rateLimit'
 import { DEMO_PERSONA_COOKIE, resolveUser, type RequestUser } from './session'
 import { createStaticHandler } from './static'
 import { createTechScopes, type TechScopes } from './techScope'
@@ -26,6 +27,8 @@ export interface AppDeps {
   bus?: EventBus
   audit?: AuditJournal
   scopes?: TechScopes
+  /** Counts the limited hub actions; in memory by default (Redis across replicas, see main.ts). */
+  limiter?: RateLimiter
   /** The TCP peer of a request; by default what the server adapter reports. */
   peerAddress?: (event: H3Event) => string | undefined
   /** Extra routes (feature modules) registered on the same app, with the same helpers. */
@@ -136,7 +139,7 @@ export function createApp(config: Config, deps: AppDeps): H3 {
     })
   }
   const handleErp = createErpHandler({ erp: deps.erp, scopes, onWrite: onErpWrite })
-  const handleHub = createHubHandler(deps.hub, config.bodyLimitBytes, onHubWrite)
+  const handleHub = createHubHandler(deps.hub, config.bodyLimitBytes, onHubWrite, { limiter: deps.limiter ?? createMemoryLimiter(), limits: config.rateLimits })
   const serveSpa = createStaticHandler(resolve(config.spaDir))
 
   const authed = (fn: (event: H3Event, user: RequestUser) => Response | Promise<Response>) => (event: H3Event) => {

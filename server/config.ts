@@ -4,6 +4,7 @@
  */
 import { parseTrustedProxies, type ProxyRange } from './identity'
 import { parseCapabilityMap, DEFAULT_CAPABILITY_MAP, type CapabilityMap } from './policy'
+import { parseRateLimits, RATE_LIMIT_DEFAULTS, type RateLimits } from './rateLimit'
 
 export interface Config {
   host: string
@@ -22,6 +23,8 @@ export interface Config {
   capabilityMap: CapabilityMap
   seedProfile: 'demo' | 'large' | 'none'
   redisUrl: string | null
+  /** Per staff member per minute, for the hub's costly or outward actions (0 = no limit). */
+  rateLimits: RateLimits
   tileUrl: string
   upstreamTimeoutMs: number
   /** Largest request body the BFF accepts, in bytes (vision uploads are the big ones). */
@@ -99,6 +102,11 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
   const redisUrl = val('REDIS_URL')
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`)
 
+  let rateLimits: RateLimits = { ...RATE_LIMIT_DEFAULTS }
+  const parsedLimits = parseRateLimits(val('RATE_LIMITS') ?? undefined)
+  if ('problem' in parsedLimits) problems.push(`RATE_LIMITS: ${parsedLimits.problem}`)
+  else rateLimits = parsedLimits.limits
+
   const config: Config = {
     host: val('HOST') ?? '0.0.0.0',
     port: intIn(env, 'PORT', 3000, 0, 65535, problems),
@@ -113,6 +121,7 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
     capabilityMap,
     seedProfile: seedRaw as Config['seedProfile'],
     redisUrl,
+    rateLimits,
     tileUrl: val('TILE_URL') ?? '',
     upstreamTimeoutMs: intIn(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000, problems),
     bodyLimitBytes: intIn(env, 'BODY_LIMIT_BYTES', 12 * 1024 * 1024, 1024, 64 * 1024 * 1024, problems),

@@ -3,7 +3,11 @@
  * alongside, and a stable code for programs. ERP routes answer in Frappe's error shape so a Frappe
  * client understands them too.
  */
+import { promisify } from 'node:util'
+import { constants as zlibConstants, gzip } from 'node:zlib'
 import type { BffErrorBody } from '../src/contracts/capabilities'
+
+const gzipAsync = promisify(gzip)
 
 export interface Sentence { fr: string; en: string }
 
@@ -38,6 +42,21 @@ export function frappeError(req: Request, status: number, excType: string, text:
 }
 
 export { json }
+
+/** Below this, compressing costs more than it saves. */
+const COMPRESS_FROM_BYTES = 32 * 1024
+
+/**
+ * JSON for the large answers (a week's board is ~9 MB): gzip at its fastest level when the
+ * browser accepts it, ~15× smaller for ~30 ms of work off the event loop.
+ */
+export async function largeJson(req: Request, status: number, body: unknown): Promise<Response> {
+  const text = JSON.stringify(body)
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', vary: 'accept-encoding' }
+  if (text.length < COMPRESS_FROM_BYTES || !/\bgzip\b/.test(req.headers.get('accept-encoding') ?? '')) return new Response(text, { status, headers })
+  const zipped = await gzipAsync(Buffer.from(text), { level: zlibConstants.Z_BEST_SPEED })
+  return new Response(new Uint8Array(zipped.buffer, zipped.byteOffset, zipped.byteLength), { status, headers: { ...headers, 'content-encoding': 'gzip' } })
+}
 
 export const SENTENCES = {
   unauthenticated: {

@@ -10,6 +10,7 @@ import { createAuditJournal } from './audit'
 import { ConfigError, loadConfig } from './config'
 import { createMemoryBus } from './events/bus'
 import { createRedisBus } from './events/redisBus'
+import { createMemoryLimiter, createRedisLimiter } from './rateLimit'
 import { bridgeHubEvents } from './events/hubBridge'
 import { FEATURE_ROUTES } from './routes/features'
 import { createErpClient } from './upstream/erp'
@@ -61,7 +62,9 @@ async function main() {
   closers.push(() => bus.close())
   const bridge = bridgeHubEvents(hub, bus)
   closers.push(() => bridge.stop())
-  const app = createApp(config, { erp, hub, bus, audit: createAuditJournal(config.dataDir), features: FEATURE_ROUTES })
+  const limiter = config.redisUrl ? createRedisLimiter(config.redisUrl) : createMemoryLimiter()
+  closers.push(async () => { await limiter.close?.() })
+  const app = createApp(config, { erp, hub, bus, limiter, audit: createAuditJournal(config.dataDir), features: FEATURE_ROUTES })
 
   const server = serve(app, { port: config.port, hostname: config.host, silent: true })
   await server.ready()

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../app'
 import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig, type RecordedCall } from '../testing'
@@ -77,6 +78,23 @@ describe('GET /ops/api/dispatch/board', () => {
     await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.dispatcher))
     expect(upstream.counter.lists).toBe(13) // the five lists, no tag list
     expect(upstream.counter.gets - gets).toBe(1) // the one job that changed
+  })
+
+  it('sends a large board gzipped to a browser that accepts it, and plain to one that does not', async () => {
+    const many = Array.from({ length: 400 }, (_, i) => ({ ...JOBS[0], name: `DJ-9${String(i).padStart(3, '0')}`, address: `${i}, rue Saint-Georges, Sainte-Thérèse QC` }))
+    const app = createApp(testConfig(), { erp: erp(many), hub: noHub, features: [dispatchRoutes] })
+    const url = '/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27'
+    const zipped = await app.fetch(staffRequest(url, STAFF.dispatcher, { headers: { 'accept-encoding': 'gzip, deflate, br' } }))
+    expect(zipped.headers.get('content-encoding')).toBe('gzip')
+    expect(zipped.headers.get('vary')).toMatch(/accept-encoding/i)
+    const bytes = Buffer.from(await zipped.arrayBuffer())
+    const body = JSON.parse(gunzipSync(bytes).toString('utf8')) as BoardPayload
+    expect(body.jobs.filter((j) => j.name.startsWith('DJ-9'))).toHaveLength(400)
+    expect(bytes.length).toBeLessThan(gunzipSync(bytes).length / 5)
+
+    const plain = await app.fetch(staffRequest(url, STAFF.dispatcher))
+    expect(plain.headers.get('content-encoding')).toBeNull()
+    expect(((await plain.json()) as BoardPayload).jobs).toHaveLength(body.jobs.length)
   })
 
   it('refuses a technician (403), the unauthenticated (401) and a malformed or too long range (400)', async () => {

@@ -5,7 +5,7 @@
  */
 import type { H3 } from 'h3'
 import type { AppContext, FeatureRoutes } from '../app'
-import { bffError, json, SENTENCES } from '../errors'
+import { bffError, largeJson, SENTENCES } from '../errors'
 import { UpstreamUnreachable } from '../upstream/erp'
 import { buildBoard, TagCache } from './dispatchBoard'
 
@@ -33,7 +33,7 @@ export const dispatchRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
       })
     }
     try {
-      return json(200, await buildBoard(ctx.erp, cache, from, to))
+      return await largeJson(event.req, 200, await buildBoard(ctx.erp, cache, from, to))
     } catch (err) {
       if (err instanceof UpstreamUnreachable) return bffError(event.req, 502, 'ERP_UNAVAILABLE', SENTENCES.erpDown)
       throw err

@@ -7,6 +7,7 @@ import { BodyTooLargeError, bffError, readBodyLimited, SENTENCES } from '../erro
 import { UpstreamUnreachable } from '../upstream/erp'
 import { UpstreamTimeout, type HubClient } from '../upstream/hub'
 import type { RequestUser } from '../session'
+import type { RateLimiter, RateLimitName, RateLimits } from '../rateLimit'
 
 interface HubRoute {
   method: string
@@ -17,24 +18,26 @@ interface HubRoute {
   audit?: string
   /** What the journal names as the target: never a secret (no body, no password). */
   target?: (request: Record<string, unknown>, answer: Record<string, unknown>, req: Request) => string
+  /** The per-minute limit this action counts against, per staff member. */
+  limit?: RateLimitName
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
 export const HUB_ROUTES: readonly HubRoute[] = [
   { method: 'GET', pattern: /^\/devices\/lookup$/, capabilities: ['devices:diagnose'], timeoutMs: 15_000 },
-  { method: 'POST', pattern: /^\/devices\/[^/]+\/refresh$/, capabilities: ['devices:diagnose'], timeoutMs: 30_000 },
+  { method: 'POST', pattern: /^\/devices\/[^/]+\/refresh$/, capabilities: ['devices:diagnose'], timeoutMs: 30_000, limit: 'diagnose' },
   {
     method: 'POST', pattern: /^\/vision\/(barcodes|equipment)$/, capabilities: ['tech:self'], timeoutMs: 8_000, audit: 'hub.vision',
     target: (_r, _a, req) => `scan ${req.headers.get('idempotency-key') ?? '(no key)'}`,
   },
   { method: 'GET', pattern: /^\/auth\/users$/, capabilities: ['users:manage'], timeoutMs: 10_000 },
   {
-    method: 'POST', pattern: /^\/auth\/users$/, capabilities: ['users:manage'], timeoutMs: 20_000, audit: 'hub.invite',
+    method: 'POST', pattern: /^\/auth\/users$/, capabilities: ['users:manage'], timeoutMs: 20_000, audit: 'hub.invite', limit: 'invite',
     target: (r) => `User ${str(r.email)}`,
   },
   {
-    method: 'POST', pattern: /^\/sms\/send$/, capabilities: ['sms:send'], timeoutMs: 10_000, audit: 'hub.sms',
+    method: 'POST', pattern: /^\/sms\/send$/, capabilities: ['sms:send'], timeoutMs: 10_000, audit: 'hub.sms', limit: 'sms',
     target: (r, a) => `Customer ${str(r.customer)} (${str(a.sid) || 'not sent'})`,
   },
 ]
@@ -58,7 +61,26 @@ function asObject(text: string): Record<string, unknown> {
   }
 }
 
-export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (call: HubCall) => void) {
+const LIMITED: Record<RateLimitName, { fr: string; en: string }> = {
+  diagnose: { fr: 'interrogations de modem', en: 'modem polls' },
+  sms: { fr: 'SMS envoyés', en: 'text messages sent' },
+  invite: { fr: 'invitations', en: 'invitations' },
+}
+
+/** 429, with how long to wait, in the user's language. */
+function rateLimited(req: Request, name: RateLimitName, max: number, retryAfterMs: number): Response {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
+  const res = bffError(req, 429, 'RATE_LIMITED', {
+    fr: `Trop de demandes : au plus ${max} ${LIMITED[name].fr} par minute. Réessayez dans ${seconds} s.`,
+    en: `Too many requests: at most ${max} ${LIMITED[name].en} per minute. Try again in ${seconds} s.`,
+  })
+  res.headers.set('retry-after', String(seconds))
+  return res
+}
+
+export interface HubLimits { limiter: RateLimiter; limits: RateLimits }
+
+export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (call: HubCall) => void, limits?: HubLimits) {
   return async function handleHub(req: Request, user: RequestUser, requestId: string): Promise<Response> {
     const url = new URL(req.url)
     const path = url.pathname.replace(/^\/ops\/api\/hub/, '')
@@ -70,6 +92,11 @@ export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (ca
         : bffError(req, 404, 'NOT_FOUND', SENTENCES.notFound)
     }
     if (!route.capabilities.some((c) => user.capabilities.includes(c))) return bffError(req, 403, 'FORBIDDEN', SENTENCES.forbidden)
+    const max = route.limit && limits ? limits.limits[route.limit] : 0
+    if (route.limit && limits && max > 0) {
+      const decision = await limits.limiter.hit(`${route.limit}:${user.email}`, max)
+      if (!decision.allowed) return rateLimited(req, route.limit, max, decision.retryAfterMs)
+    }
     try {
       const body = req.method === 'GET' ? undefined : await readBodyLimited(req, bodyLimit)
       const answer = await hub.send(req.method, path + url.search, {

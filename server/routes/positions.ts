@@ -7,7 +7,7 @@
 import type { H3 } from 'h3'
 import type { PositionsPayload, TechnicianPosition } from '../../src/features/dispatch/contract'
 import type { AppContext, FeatureRoutes } from '../app'
-import { bffError, json, SENTENCES } from '../errors'
+import { SENTENCES, bffError, largeJson } from '../errors'
 import type { ErpClient } from '../upstream/erp'
 import type { HubClient } from '../upstream/hub'
 
@@ -121,7 +121,7 @@ export function positionRoutes(options: Partial<PositionOptions> = {}): FeatureR
       if (!user) return bffError(event.req, 401, 'UNAUTHENTICATED', SENTENCES.unauthenticated)
       if (!user.capabilities.includes('dispatch:view')) return bffError(event.req, 403, 'FORBIDDEN', SENTENCES.forbidden)
       try {
-        return json(200, await source.get())
+        return await largeJson(event.req, 200, await source.get())
       } catch {
         return bffError(event.req, 502, 'POSITIONS_UNAVAILABLE', {
           fr: 'Les positions des techniciens sont indisponibles pour le moment. Elles reviendront d’elles-mêmes.',

@@ -18,6 +18,8 @@ export function useDiagnostics(serial: string) {
   const error = shallowRef<ApiError | null>(null)
   const refreshing = ref(false)
   const queued = ref(false)
+  /** A refresh refused while a reading is shown (too many polls): said beside the reading, which stays. */
+  const notice = shallowRef<ApiError | null>(null)
   const baseline: StoredReading | null = lastReading(serial)
   const diagnosis = computed(() => (device.value ? diagnose(device.value, baseline) : null))
   /** When the modem was last heard from, for "dernier contact il y a 3 h" when it stops answering. */
@@ -29,6 +31,7 @@ export function useDiagnostics(serial: string) {
     device.value = doc
     state.value = 'ready'
     error.value = null
+    notice.value = null
     rememberReading(serial, {
       at: doc.fetchedAt,
       rx: Object.fromEntries(doc.opticalStatus.filter((o) => Number.isFinite(o.rxPowerDbm)).map((o) => [o.interface, o.rxPowerDbm])),
@@ -64,11 +67,13 @@ export function useDiagnostics(serial: string) {
       if (answer.queued === true) queued.value = true
       else accept(answer)
     } catch (err) {
-      fail(err)
+      const e = toApiError(err)
+      if (e.status === 429 && device.value) notice.value = e
+      else fail(err)
     } finally {
       refreshing.value = false
     }
   }
 
-  return { serial, state, device, diagnosis, error, refreshing, queued, baseline, lastContact, load, refresh }
+  return { serial, state, device, diagnosis, error, notice, refreshing, queued, baseline, lastContact, load, refresh }
 }
