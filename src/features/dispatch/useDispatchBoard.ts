@@ -150,16 +150,25 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   function prepareSearch() {
     const pending = [...jobs.values()]
     const names = customers
+    // The site zone's offset for each hour the jobs start in, worked out now rather than on the
+    // first live update or drag (the board payload brings instants, so nothing else has yet).
+    const hours = new Map<string, string>()
+    for (const j of pending) if (j.scheduled_start) hours.set(j.scheduled_start.slice(0, 13), j.scheduled_start)
     const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn) : setTimeout(fn, 16))
     const slice = () => {
       if (names !== customers) return // a newer load took over
       const until = performance.now() + 8
+      for (const [hour, sample] of hours) {
+        if (performance.now() >= until) break
+        parseSiteDatetime(sample)
+        hours.delete(hour)
+      }
       while (pending.length && performance.now() < until) {
         const j = pending.pop()!
         j.haystack ??= jobHaystack(j)
         if (j.customer && j.customer_name && !names.has(j.customer)) names.set(j.customer, j.customer_name)
       }
-      if (pending.length) idle(slice)
+      if (pending.length || hours.size) idle(slice)
       else customersReady = true
     }
     idle(slice)
