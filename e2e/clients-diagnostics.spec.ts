@@ -107,12 +107,15 @@ test('past the limit of modem polls, a refresh is refused with how long to wait,
   const refresh = dialog.getByTestId('diagnostics-refresh')
   const answers: number[] = []
   page.on('response', (r) => { if (r.url().includes('/refresh')) answers.push(r.status()) })
-  for (let i = 0; i < 6 && !answers.includes(429); i++) {
+  // Limits count per minute: should a new minute begin mid-test, five more are allowed.
+  for (let i = 0; i < 12 && !answers.includes(429); i++) {
     await refresh.click()
     await expect(refresh).not.toHaveClass(/q-btn--loading/)
   }
-  expect(answers.filter((s) => s === 200).length).toBeLessThanOrEqual(5)
   expect(answers.at(-1)).toBe(429)
+  const accepted = answers.filter((s) => s < 300).length // the hub answers 200 or 202 (polled, answer to follow)
+  expect(accepted).toBeGreaterThanOrEqual(5)
+  expect(accepted).toBeLessThanOrEqual(10)
   await page.screenshot({ path: '/tmp/clients-diag-rate-limited.png' })
   await expect(dialog.getByTestId('diagnostics-notice')).toContainText(/Trop de demandes : au plus 5 interrogations de modem par minute\. Réessayez dans \d+ s\./)
   await expect(dialog.getByTestId('diagnostics-headline')).toContainText('Tout va bien')
