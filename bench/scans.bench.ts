@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path'
 import bwipjs from 'bwip-js/node'
 import { chromium, request as playwrightRequest, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test'
 import { build } from 'vite'
+import { mulberry32 } from '../server/embedded/seed/random'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const PORT = Number(process.env.BENCH_SCANS_PORT ?? 3233)
@@ -28,17 +29,6 @@ const PHOTO_SHARE = 0.3
 const DRAIN_TARGET_S = 60
 const ADMIN = { 'x-authentik-email': 'sophie.lavoie@gigafibre.ca', 'x-authentik-username': 'sophie.lavoie', 'x-authentik-name': 'Sophie Lavoie', 'x-authentik-groups': 'ops-admin' }
 
-/** Deterministic randomness, so a bad run can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** A page with nothing but the real scan queue of the app, wired as the app wires it. */
 async function buildHarness(): Promise<string> {
@@ -141,7 +131,7 @@ export async function run(): Promise<void> {
   const server = await startServer(harness)
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] })
   const admin = await playwrightRequest.newContext({ baseURL: BASE, extraHTTPHeaders: ADMIN })
-  const random = rng(20261127)
+  const random = mulberry32(20261127) // deterministic, so a bad run can be replayed
   const chaos = { active: true, offline: 0, hubFailures: 0, hubStalls: 0, bff5xx: 0, lostAnswers: 0, reloads: 0 }
   try {
     const context = await browser.newContext({ baseURL: BASE })

@@ -3,11 +3,9 @@
  * Redis (shared by replicas; Debian's redis-server, installed by .ci/run), refused with a 429 that
  * says how long to wait, and never in the way of another staff member or another action.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app'
-import { ok, recordingErp, STAFF, staffRequest, testConfig } from './testing'
+import { freePort, ok, recordingErp, STAFF, staffRequest, startRedis, testConfig } from './testing'
 import type { HubClient } from './upstream/hub'
 import { createMemoryLimiter, createRedisLimiter, parseRateLimits, RATE_WINDOW_MS, type RateLimiter } from './rateLimit'
 
@@ -35,31 +33,17 @@ describe('the memory limiter', () => {
   })
 })
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
-
 describe('the Redis limiter', () => {
-  let redis: ChildProcess
+  let redis: { url: string; stop: () => void }
   let url: string
   const limiters: RateLimiter[] = []
   beforeAll(async () => {
-    const port = await freePort()
-    url = `redis://127.0.0.1:${port}`
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
-    await new Promise<void>((resolve, reject) => {
-      redis.once('error', reject)
-      redis.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && resolve())
-    })
+    redis = await startRedis()
+    url = redis.url
   })
   afterAll(async () => {
     for (const l of limiters) await l.close?.()
-    redis?.kill()
+    redis?.stop()
   })
 
   it('shares one count between replicas', async () => {

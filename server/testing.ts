@@ -62,3 +62,26 @@ export const noHub: HubClient = {
   send: async () => ({ status: 404, body: '{"error":{"code":"NOT_FOUND","message":"none"}}', contentType: 'application/json' }),
   json: async () => ({ status: 404, data: null }),
 }
+
+/** A free TCP port on loopback, for a server a test starts. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net')
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+/** Debian's redis-server on a free port, without persistence (installed by .ci/run). */
+export async function startRedis(): Promise<{ url: string; stop: () => void }> {
+  const { spawn } = await import('node:child_process')
+  const port = await freePort()
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((resolve, reject) => {
+    redis.once('error', reject)
+    redis.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && resolve())
+  })
+  return { url: `redis://127.0.0.1:${port}`, stop: () => redis.kill() }
+}

@@ -2,39 +2,23 @@
  * Two BFF replicas sharing one Redis: a write on one reaches browsers on the other, and a browser
  * resumes on either with the ids it saw. Needs Debian's redis-server (installed by .ci/run).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../app'
-import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig } from '../testing'
+import { noHub, ok, recordingErp, STAFF, staffRequest, startRedis, testConfig } from '../testing'
 import type { EventBus } from './bus'
 import { createRedisBus } from './redisBus'
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-let redis: ChildProcess
+let redis: { url: string; stop: () => void }
 let url: string
 const buses: EventBus[] = []
 
 beforeAll(async () => {
-  const port = await freePort()
-  url = `redis://127.0.0.1:${port}`
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  await new Promise<void>((resolve, reject) => {
-    redis.once('error', reject)
-    redis.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && resolve())
-  })
+  redis = await startRedis()
+  url = redis.url
 })
 afterAll(async () => {
   for (const b of buses) await b.close()
-  redis?.kill()
+  redis?.stop()
 })
 
 async function replica() {

@@ -92,8 +92,8 @@ export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (ca
         : bffError(req, 404, 'NOT_FOUND', SENTENCES.notFound)
     }
     if (!route.capabilities.some((c) => user.capabilities.includes(c))) return bffError(req, 403, 'FORBIDDEN', SENTENCES.forbidden)
-    const max = route.limit && limits ? limits.limits[route.limit] : 0
-    if (route.limit && limits && max > 0) {
+    if (route.limit && limits && limits.limits[route.limit] > 0) {
+      const max = limits.limits[route.limit]
       const decision = await limits.limiter.hit(`${route.limit}:${user.email}`, max)
       if (!decision.allowed) return rateLimited(req, route.limit, max, decision.retryAfterMs)
     }

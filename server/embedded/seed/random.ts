@@ -18,7 +18,8 @@ export interface Rng {
   gauss(): number
 }
 
-function mulberry32(seed: number): () => number {
+/** mulberry32: uniform numbers in [0, 1), the same sequence for the same seed. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

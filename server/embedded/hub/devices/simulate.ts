@@ -7,6 +7,7 @@
 import type { DeviceDocument, Host, MeshNode, OpticalEntry, WifiRadio } from './document'
 import { opticalStatus } from './optical'
 import { SERIAL_PREFIXES } from '../labels'
+import { mulberry32 } from '../../seed/random'
 
 export type DeviceCategory = 'healthy' | 'weak' | 'critical_low' | 'overload' | 'los' | 'offline' | 'timeout'
 
@@ -50,16 +51,9 @@ export interface Rng {
   chance(p: number): boolean
 }
 
-/** mulberry32 — a seeded PRNG, so a serial's details are reproducible. */
+/** A seeded PRNG, so a serial's details are reproducible. */
 export function seededRng(seed: number): Rng {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const next = mulberry32(seed)
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
