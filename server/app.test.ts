@@ -16,6 +16,13 @@ function erpWithTechnician() {
     if (call.path.startsWith('/api/resource/Dispatch%20Job?') && call.path.includes('service_location')) {
       return ok({ data: [{ service_location: 'LOC-00001', customer: 'CUST-00001' }] })
     }
+    if (call.path === '/api/method/frappe.client.get_count') {
+      // Counts within the scope: the job named, if it is TECH-001's.
+      const rows = (JSON.parse(call.body ?? '{}') as { filters: [string, string, string, string][] }).filters
+      const name = rows.find((r) => r[1] === 'name')?.[3]
+      const technician = rows.find((r) => r[1] === 'technician')?.[3]
+      return ok({ message: name === JOB.name && technician === JOB.technician ? 1 : 0 })
+    }
     if (call.path.startsWith('/api/resource/Dispatch%20Job/DJ-2026-00001')) return ok({ data: JOB })
     if (call.path.startsWith('/api/resource/Dispatch%20Job/DJ-2026-00002')) return ok({ data: { ...JOB, name: 'DJ-2026-00002', technician: 'TECH-007' } })
     return ok({ data: [] })
@@ -101,10 +108,11 @@ describe('ERP policy', () => {
     expect(sentFilters).toEqual([['Dispatch Job', 'status', '=', 'Scheduled'], ['Dispatch Job', 'technician', '=', 'TECH-001']])
   })
 
-  it('refuses a technician another technician’s job (403) and serves their own', async () => {
+  it('answers a technician that another technician’s job does not exist (404) and serves their own', async () => {
     const app = createApp(testConfig(), { erp: erpWithTechnician(), hub: noHub })
     const other = await app.fetch(staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-2026-00002', STAFF.tech))
-    expect(other.status).toBe(403)
+    expect(other.status).toBe(404)
+    expect((await other.json()).exc_type).toBe('DoesNotExistError')
     const own = await app.fetch(staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-2026-00001', STAFF.tech))
     expect(own.status).toBe(200)
   })
@@ -191,6 +199,7 @@ describe('configuration', () => {
       expect(err).toBeInstanceOf(ConfigError)
       expect((err as ConfigError).problems).toEqual([
         'ERP_URL is set but ERP_TOKEN is not',
+        'ERP_URL is set but HUB_URL is not (the simulated hub must never stand in front of a real ERPNext)',
         'TRUSTED_PROXIES is required when ERP_URL is set (the addresses of Traefik, e.g. "10.0.0.5,10.0.1.0/24")',
         'CAPABILITY_MAP: unknown capability "fly" for group "ops-x"',
         'PORT must be a whole number from 0 to 65535 (got "abc")',

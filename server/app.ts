@@ -11,11 +11,13 @@ import { createAuditJournal, type AuditJournal } from './audit'
 import type { Config } from './config'
 import { bffError, json, SENTENCES } from './errors'
 import { createMemoryBus, type EventBus } from './events/bus'
+import { createDocLookup, technicianEvents } from './events/techEvents'
 import { createErpHandler, type WriteRecord } from './routes/erp'
 import { eventStream } from './routes/events'
 import { createHubHandler, type HubCall } from './routes/hub'
 import { createMemoryLimiter, type RateLimiter } from './rateLimit'
 import { DEMO_PERSONA_COOKIE, resolveUser, type RequestUser } from './session'
+import { writeRefusal } from './sameOrigin'
 import { createStaticHandler } from './static'
 import { createTechScopes, type TechScopes } from './techScope'
 import type { ErpClient } from './upstream/erp'
@@ -69,8 +71,17 @@ const SECURITY_HEADERS = (config: Config): Record<string, string> => {
       "connect-src 'self'",
       "worker-src 'self' blob:",
       "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "object-src 'none'",
+      "form-action 'self'",
     ].join('; '),
   }
+}
+
+/** Header names as they arrived on the socket (every other entry of Node's rawHeaders). */
+function rawHeaderNames(event: H3Event): string[] | undefined {
+  const raw = event.runtime?.node?.req.rawHeaders
+  return raw ? raw.filter((_, i) => i % 2 === 0) : undefined
 }
 
 export function createApp(config: Config, deps: AppDeps): H3 {
@@ -88,7 +99,7 @@ export function createApp(config: Config, deps: AppDeps): H3 {
     bus,
     audit,
     scopes,
-    user: (event) => resolveUser(event.req, peerOf(event), config),
+    user: (event) => resolveUser(event.req, peerOf(event), config, rawHeaderNames(event)),
     requestId(event) {
       let id = requestIds.get(event.req)
       if (!id) {
@@ -115,6 +126,13 @@ export function createApp(config: Config, deps: AppDeps): H3 {
       for (const [k, v] of Object.entries(headers)) if (!response.headers.has(k)) response.headers.set(k, v)
       response.headers.set('x-request-id', ctx.requestId(event))
     },
+  })
+
+  // Before any route: a write that is not from our own pages is refused before it is read,
+  // forwarded or journaled.
+  app.use((event) => {
+    const refusal = writeRefusal(event.req, config.publicOrigin ?? event.url.origin)
+    if (refusal) return bffError(event.req, refusal.status, refusal.code, refusal.sentence)
   })
 
   const onErpWrite = (w: WriteRecord) => {
@@ -195,7 +213,12 @@ export function createApp(config: Config, deps: AppDeps): H3 {
 
   app.all('/ops/api/erp/**', authed((event, user) => handleErp(event.req, user, ctx.requestId(event))))
   app.all('/ops/api/hub/**', authed((event, user) => handleHub(event.req, user, ctx.requestId(event))))
+  const docLookup = createDocLookup(deps.erp)
   app.get('/ops/api/events', authed((event, user) => {
+    // A technician's stream carries only what concerns their own jobs; office staff see the rest,
+    // SMS only with clients:view.
+    const office = user.capabilities.some((c) => c !== 'tech:self')
+    if (!office) return eventStream(event.req, bus, technicianEvents(() => scopes.of(user), docLookup))
     const seesSms = user.capabilities.includes('clients:view')
     return eventStream(event.req, bus, (e) => seesSms || !e.type.startsWith('sms.'))
   }))

@@ -22,6 +22,8 @@ export interface Config {
   trustedProxies: ProxyRange[]
   capabilityMap: CapabilityMap
   seedProfile: 'demo' | 'large' | 'none'
+  /** The instant the embedded ERPNext lays its seeded dataset out around; null → the real now. */
+  seedNow: Date | null
   redisUrl: string | null
   /** Per staff member per minute, for the hub's costly or outward actions (0 = no limit). */
   rateLimits: RateLimits
@@ -29,6 +31,11 @@ export interface Config {
   upstreamTimeoutMs: number
   /** Largest request body the BFF accepts, in bytes (vision uploads are the big ones). */
   bodyLimitBytes: number
+  /**
+   * The origin browsers see the app at (e.g. https://ops.gigafibre.ca), for the same-origin check
+   * of writes when Sec-Fetch-Site is absent; null → the origin of the request's own Host.
+   */
+  publicOrigin: string | null
 }
 
 export type Env = Record<string, string | undefined>
@@ -75,6 +82,7 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
   if (hubUrl && !isUrl(hubUrl)) problems.push(`HUB_URL must be an http(s) URL (got "${hubUrl}")`)
   if (hubUrl && !hubToken) problems.push('HUB_URL is set but HUB_TOKEN is not')
   if (hubUrl && !erpUrl) problems.push('HUB_URL is set but ERP_URL is not (the embedded ERPNext serves only the embedded hub)')
+  if (erpUrl && !hubUrl) problems.push('ERP_URL is set but HUB_URL is not (the simulated hub must never stand in front of a real ERPNext)')
 
   const demo = !erpUrl
   let trustedProxies: ProxyRange[] = []
@@ -98,6 +106,22 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
 
   const seedRaw = val('SEED_PROFILE') ?? 'demo'
   if (!['demo', 'large', 'none'].includes(seedRaw)) problems.push(`SEED_PROFILE must be demo, large or none (got "${seedRaw}")`)
+  const seedNowRaw = val('SEED_NOW')
+  const seedNow = seedNowRaw && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(seedNowRaw)
+    && !Number.isNaN(Date.parse(seedNowRaw)) ? new Date(seedNowRaw) : null
+  if (seedNowRaw && !seedNow) problems.push(`SEED_NOW must be an ISO date-time with its UTC offset, e.g. 2026-12-31T23:30:00-05:00 (got "${seedNowRaw}")`)
+
+  const publicOriginRaw = val('PUBLIC_ORIGIN')
+  let publicOrigin: string | null = null
+  if (publicOriginRaw) {
+    try {
+      const u = new URL(publicOriginRaw)
+      if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== publicOriginRaw.replace(/\/$/, '').toLowerCase()) throw new Error('not an origin')
+      publicOrigin = u.origin
+    } catch {
+      problems.push(`PUBLIC_ORIGIN must be a scheme and host only, e.g. https://ops.gigafibre.ca (got "${publicOriginRaw}")`)
+    }
+  }
 
   const redisUrl = val('REDIS_URL')
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`)
@@ -120,11 +144,13 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
     trustedProxies,
     capabilityMap,
     seedProfile: seedRaw as Config['seedProfile'],
+    seedNow,
     redisUrl,
     rateLimits,
     tileUrl: val('TILE_URL') ?? '',
     upstreamTimeoutMs: intIn(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000, problems),
     bodyLimitBytes: intIn(env, 'BODY_LIMIT_BYTES', 12 * 1024 * 1024, 1024, 64 * 1024 * 1024, problems),
+    publicOrigin,
   }
   if (problems.length) throw new ConfigError(problems)
   return config

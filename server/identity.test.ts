@@ -11,7 +11,7 @@ describe('trusted proxies', () => {
     expect(isTrustedPeer(peer, ranges)).toBe(expected)
   })
   it('reports entries that are not addresses', () => {
-    expect(parseTrustedProxies('10.0.0.1/40, traefik').problems).toEqual(['"10.0.0.1/40" has an invalid prefix length', '"traefik" is not an IP address or CIDR range'])
+    expect(parseTrustedProxies('10.0.0.1/40, traefik').problems).toEqual(['"10.0.0.1/40" has an invalid prefix length (at most 32)', '"traefik" is not one IP address or one CIDR range (e.g. 10.0.0.5 or 10.0.1.0/24)'])
   })
 })
 

@@ -50,24 +50,34 @@ export function addressBytes(address: string): Uint8Array | null {
   return out
 }
 
+/** One address or one CIDR, written exactly: no spaces, no empty prefix, digits only after the slash. */
+const PROXY_ENTRY = /^([0-9A-Fa-f:.]+)(?:\/(\d{1,3}))?$/
+
 export function parseTrustedProxies(raw: string): { ranges: ProxyRange[]; problems: string[] } {
   const ranges: ProxyRange[] = []
   const problems: string[] = []
-  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [addr, bits] = entry.split('/')
-    const bytes = addressBytes(addr)
-    if (!bytes) {
-      problems.push(`"${entry}" is not an IP address or CIDR range`)
+  const entries = raw.split(',').map((s) => s.trim())
+  if (entries.some((e) => e === '')) problems.push('has an empty entry (check the commas)')
+  for (const entry of entries.filter(Boolean)) {
+    const m = PROXY_ENTRY.exec(entry)
+    const kind = m ? isIP(m[1]) : 0
+    if (!m || kind === 0) {
+      problems.push(`"${entry}" is not one IP address or one CIDR range (e.g. 10.0.0.5 or 10.0.1.0/24)`)
       continue
     }
-    const v4 = isIP(addr) === 4
-    const max = v4 ? 32 : 128
-    const n = bits === undefined ? max : Number(bits)
-    if (!Number.isInteger(n) || n < 0 || n > max) {
-      problems.push(`"${entry}" has an invalid prefix length`)
+    const max = kind === 4 ? 32 : 128
+    const n = m[2] === undefined ? max : Number(m[2])
+    if (n > max) {
+      problems.push(`"${entry}" has an invalid prefix length (at most ${max})`)
       continue
     }
-    ranges.push({ bytes, prefix: v4 ? n + 96 : n })
+    const range = { bytes: addressBytes(m[1])!, prefix: kind === 4 ? n + 96 : n }
+    // A range that holds every IPv4 or every IPv6 peer would believe anyone's identity headers.
+    if (n === 0 || (isTrustedPeer('0.0.0.0', [range]) && isTrustedPeer('255.255.255.255', [range]))) {
+      problems.push(`"${entry}" would trust every peer; name the proxies' own addresses`)
+      continue
+    }
+    ranges.push(range)
   }
   return { ranges, problems }
 }
@@ -84,6 +94,27 @@ export function isTrustedPeer(peer: string | undefined, ranges: readonly ProxyRa
     }
     return true
   })
+}
+
+/**
+ * Whether any X-authentik-* header arrives more than once. `rawNames` are the header names as
+ * received (Node's rawHeaders); without them, a Fetch Headers object has already joined repeats
+ * with ", ", which no e-mail, username, uid or group list contains.
+ */
+export function hasRepeatedIdentityHeader(headers: Headers, rawNames?: readonly string[]): boolean {
+  if (rawNames) {
+    const seen = new Set<string>()
+    for (const raw of rawNames) {
+      const name = raw.toLowerCase()
+      if (!name.startsWith('x-authentik-')) continue
+      if (seen.has(name)) return true
+      seen.add(name)
+    }
+  }
+  for (const name of ['x-authentik-email', 'x-authentik-username', 'x-authentik-uid', 'x-authentik-groups']) {
+    if (headers.get(name)?.includes(',')) return true
+  }
+  return false
 }
 
 /** The identity carried by Authentik's headers, or null when they are absent or unusable. */

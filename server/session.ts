@@ -5,7 +5,7 @@
 import type { Capability } from '../src/contracts/capabilities'
 import { PERSONAS } from '../src/contracts/personas'
 import type { Config } from './config'
-import { identityFromHeaders, isTrustedPeer, type Identity } from './identity'
+import { hasRepeatedIdentityHeader, identityFromHeaders, isTrustedPeer, type Identity } from './identity'
 import { capabilitiesOf } from './policy'
 
 export interface RequestUser extends Identity {
@@ -22,8 +22,13 @@ function cookie(req: Request, name: string): string | null {
   return null
 }
 
-export function resolveUser(req: Request, peer: string | undefined, config: Config): RequestUser | null {
+/**
+ * `rawHeaderNames` are the header names as they arrived, when the server adapter has them: an
+ * identity header sent twice (a proxy's and a client's) is refused rather than merged.
+ */
+export function resolveUser(req: Request, peer: string | undefined, config: Config, rawHeaderNames?: readonly string[]): RequestUser | null {
   if (!isTrustedPeer(peer, config.trustedProxies)) return null
+  if (hasRepeatedIdentityHeader(req.headers, rawHeaderNames)) return null
   let identity: Identity | null = identityFromHeaders(req.headers)
   if (!identity && config.demo) {
     const persona = PERSONAS.find((p) => p.id === cookie(req, DEMO_PERSONA_COOKIE))

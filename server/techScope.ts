@@ -6,7 +6,7 @@
 import type { ErpClient } from './upstream/erp'
 import type { RequestUser } from './session'
 
-export interface TechScope { technician: string | null; locations: string[]; customers: string[] }
+export interface TechScope { technician: string | null; jobs: string[]; locations: string[]; customers: string[] }
 
 export interface TechScopes {
   of(user: RequestUser): Promise<TechScope>
@@ -41,14 +41,14 @@ export function createTechScopes(erp: ErpClient, now: () => number = Date.now): 
     of(user) {
       return cached(scopes, user.email, async () => {
         const technician = await technicianFor(user.email)
-        if (!technician) return { technician: null, locations: [], customers: [] }
-        const jobs = await erp.list<{ service_location?: string; customer?: string }>('Dispatch Job', {
-          fields: ['service_location', 'customer'],
+        if (!technician) return { technician: null, jobs: [], locations: [], customers: [] }
+        const jobs = await erp.list<{ name: string; service_location?: string; customer?: string }>('Dispatch Job', {
+          fields: ['name', 'service_location', 'customer'],
           filters: [['technician', '=', technician]],
         })
         const locations = [...new Set(jobs.map((j) => j.service_location).filter((x): x is string => !!x))]
         const customers = [...new Set(jobs.map((j) => j.customer).filter((x): x is string => !!x))]
-        return { technician, locations, customers }
+        return { technician, jobs: jobs.map((j) => j.name), locations, customers }
       })
     },
     invalidate() {

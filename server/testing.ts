@@ -28,6 +28,9 @@ export function staffRequest(url: string, who: { email: string; groups: string }
     headers.set('x-authentik-name', who.email.split('@')[0].replace('.', ' '))
     headers.set('x-authentik-groups', who.groups)
   }
+  // As the SPA sends them from a browser: writes say they are same-origin, JSON bodies say so.
+  if (!headers.has('sec-fetch-site') && !headers.has('origin')) headers.set('sec-fetch-site', 'same-origin')
+  if (typeof init.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'application/json')
   const req = new Request(new URL(url, 'http://ops.test'), { ...init, headers })
   Object.defineProperty(req, 'ip', { value: init.peer ?? LOOPBACK })
   return req

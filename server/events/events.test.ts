@@ -52,7 +52,12 @@ describe('live events to the browser', () => {
 
   it('keeps SMS content from staff who cannot read customer files', async () => {
     const bus = createMemoryBus()
-    const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub, bus })
+    // The technician's own job DJ-1 is at CUST-00001: even then, the customer's texts are not theirs to read.
+    const erp = recordingErp((call) => ok({
+      data: call.path.startsWith('/api/resource/Technician?') ? [{ name: 'TECH-001' }]
+        : call.path.startsWith('/api/resource/Dispatch%20Job?') ? [{ name: 'DJ-1', customer: 'CUST-00001', service_location: 'LOC-00001' }] : [],
+    }))
+    const app = createApp(testConfig(), { erp, hub: noHub, bus })
     bus.publish('sms.inbound', { customer: 'CUST-00001', body: 'Oui' })
     bus.publish('doc_update', { doctype: 'Dispatch Job', name: 'DJ-1' })
     const res = await app.fetch(staffRequest('/ops/api/events', STAFF.tech, { headers: { 'last-event-id': '0' } }))

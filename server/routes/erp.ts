@@ -4,6 +4,7 @@
  * what those jobs link to; everyone else sees what their capabilities allow.
  */
 import type { Capability } from '../../src/contracts/capabilities'
+import { ERP_PAGE_CAP } from '../../src/contracts/limits'
 import { BodyTooLargeError, frappeError, readBodyLimited, SENTENCES, json } from '../errors'
 import { FilterSyntaxError, normalizeFilters, type FilterRow } from '../erpFilters'
 import { decide, READ_METHODS, TECHNICIAN_JOB_FIELDS, type Verb } from '../policy'
@@ -13,6 +14,13 @@ import type { RequestUser } from '../session'
 import type { TechScopes } from '../techScope'
 
 const ERP_BODY_LIMIT = 1024 * 1024
+
+/** The most rows one read through the pass-through returns; the README says so. */
+export const PAGE_CAP = ERP_PAGE_CAP
+/** Query arguments whose length costs ERPNext parsing time: bounded before anything goes upstream. */
+const BOUNDED_ARGS = ['fields', 'filters', 'or_filters', 'order_by', 'group_by'] as const
+export const ARG_LIMIT_BYTES = 4096
+const PAGE_ARGS = ['limit', 'limit_page_length', 'page_length'] as const
 
 export interface WriteRecord {
   user: RequestUser
@@ -36,11 +44,42 @@ const VERB_OF: Record<string, Verb> = { GET: 'read', HEAD: 'read', POST: 'create
 const validation = (req: Request, en: string, fr: string) => frappeError(req, 417, 'ValidationError', { fr, en })
 const forbidden = (req: Request) => frappeError(req, 403, 'PermissionError', SENTENCES.forbidden)
 
+/** An upstream answer passed on; an error's body loses its tracebacks first (see cleanFrappeError). */
 function relay(answer: UpstreamAnswer): Response {
-  return new Response(answer.body, {
+  const body = answer.status >= 400 ? cleanFrappeError(answer.body) : answer.body
+  return new Response(body, {
     status: answer.status,
-    headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' },
+    headers: { 'content-type': answer.status >= 400 ? 'application/json; charset=utf-8' : answer.contentType, 'cache-control': 'no-store' },
   })
+}
+
+/** What the browser may see of a Frappe error: which error, and the sentence ERPNext wrote. */
+export function cleanFrappeError(text: string): string {
+  const body = parseJsonObject(text)
+  if (!body) return JSON.stringify({ exc_type: 'UpstreamError', _server_messages: JSON.stringify([]) })
+  const excType = typeof body.exc_type === 'string' && /^\w{1,80}$/.test(body.exc_type) ? body.exc_type : 'UpstreamError'
+  const messages: string[] = []
+  try {
+    const list: unknown = JSON.parse(typeof body._server_messages === 'string' ? body._server_messages : '[]')
+    for (const item of Array.isArray(list) ? list : []) {
+      const m = typeof item === 'string' ? (parseJsonObject(item)?.message ?? item) : null
+      if (typeof m === 'string') messages.push(m)
+    }
+  } catch {
+    // unreadable messages are dropped with the rest
+  }
+  // `exception` is "module.ExcType: message" on one line; anything longer is a traceback.
+  const exception = typeof body.exception === 'string' ? body.exception.split('\n')[0].slice(0, 500) : ''
+  if (!messages.length && exception.includes(': ') && !/Traceback|File "/.test(exception)) messages.push(exception.slice(exception.indexOf(': ') + 2))
+  const clean = messages.map((m) => m.replace(/<[^>]*>/g, '').slice(0, 1000)).filter(Boolean)
+  const out: Record<string, unknown> = {
+    exc_type: excType,
+    exception: `frappe.exceptions.${excType}${clean[0] ? `: ${clean[0]}` : ''}`,
+    _server_messages: JSON.stringify(clean.map((message) => JSON.stringify({ message }))),
+  }
+  const bilingual = body.messages as Record<string, unknown> | undefined
+  if (bilingual && typeof bilingual.fr === 'string' && typeof bilingual.en === 'string') out.messages = { fr: bilingual.fr, en: bilingual.en }
+  return JSON.stringify(out)
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | null {
@@ -92,10 +131,43 @@ function docInScope(doctype: string, doc: Record<string, unknown>, scope: { tech
   }
 }
 
+/** "Absent": the same answer whether the document does not exist or lies outside the caller's scope. */
+const absent = (req: Request) => frappeError(req, 404, 'DoesNotExistError', {
+  fr: 'Ce document n’existe pas ou vous n’y avez pas accès.',
+  en: 'This document does not exist or you do not have access to it.',
+})
+
+const tooLong = (req: Request, arg: string) => frappeError(req, 400, 'ValidationError', {
+  fr: `Le paramètre ${arg} dépasse ${ARG_LIMIT_BYTES} octets. Resserrez la demande.`,
+  en: `The ${arg} parameter is longer than ${ARG_LIMIT_BYTES} bytes. Narrow the request.`,
+})
+
+/** The first bounded argument that is too long, if any. */
+function overlongArg(args: Record<string, unknown>): string | null {
+  for (const key of BOUNDED_ARGS) {
+    const v = args[key]
+    if (v === undefined || v === null) continue
+    const text = typeof v === 'string' ? v : JSON.stringify(v)
+    if (Buffer.byteLength(text) > ARG_LIMIT_BYTES) return key
+  }
+  return null
+}
+
+/** A page of at most PAGE_CAP rows: "0" (all) and anything larger become PAGE_CAP. */
+function capPage(args: Record<string, unknown>): void {
+  for (const key of PAGE_ARGS) {
+    if (args[key] === undefined || args[key] === null || args[key] === '') continue
+    const n = Number(args[key])
+    if (!Number.isFinite(n) || n <= 0 || n > PAGE_CAP) args[key] = PAGE_CAP
+  }
+}
+
 export function createErpHandler(deps: ErpRouteDeps) {
   const { erp, scopes } = deps
 
   async function guarded(req: Request, user: RequestUser, requestId: string, url: URL): Promise<Response> {
+    const overlong = overlongArg(Object.fromEntries(url.searchParams))
+    if (overlong) return tooLong(req, overlong)
     const rest = url.pathname.replace(/^\/ops\/api\/erp/, '')
     const resource = /^\/resource\/([^/]+)(?:\/(.+))?$/.exec(rest)
     const method = /^\/method\/([\w.]+)$/.exec(rest)
@@ -114,6 +186,17 @@ export function createErpHandler(deps: ErpRouteDeps) {
     return frappeError(req, 404, 'DoesNotExistError', SENTENCES.notFound)
   }
 
+  /**
+   * Whether `name` exists within the technician's scope, asked upstream with the scope as an AND
+   * filter, so the answer for "outside" and "absent" is one and the same.
+   */
+  async function inScope(doctype: string, name: string, extra: FilterRow): Promise<boolean> {
+    const args = { doctype, filters: [[doctype, 'name', '=', name], extra] }
+    const answer = await erp.send('POST', '/api/method/frappe.client.get_count', JSON.stringify(args))
+    if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} counting ${doctype}`)
+    return Number(parseJsonObject(answer.body)?.message ?? 0) > 0
+  }
+
   async function resourceRoute(req: Request, user: RequestUser, requestId: string, url: URL, doctype: string, name: string | undefined): Promise<Response> {
     const verb = VERB_OF[req.method]
     if (!verb || (verb === 'create' && name !== undefined) || (verb !== 'read' && verb !== 'create' && name === undefined)) {
@@ -122,29 +205,29 @@ export function createErpHandler(deps: ErpRouteDeps) {
     const decision = decide(doctype, verb, user.capabilities)
     if (!decision.allowed) return forbidden(req)
     const path = `/api/resource/${encodeURIComponent(doctype)}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`
+    const scope = decision.scoped ? await scopes.of(user) : null
+    const extra = scope ? scopeFilter(doctype, scope) : null
 
     if (verb === 'read') {
       if (name === undefined) {
-        if (decision.scoped) {
-          const scope = await scopes.of(user)
-          const extra = scopeFilter(doctype, scope)
-          if (extra) {
-            let filters: FilterRow[]
-            try {
-              filters = normalizeFilters(doctype, url.searchParams.get('filters'))
-            } catch (e) {
-              return validation(req, (e as Error).message, 'Les filtres ne sont pas lisibles (JSON attendu).')
-            }
-            url.searchParams.set('filters', JSON.stringify([...filters, extra]))
+        const args: Record<string, unknown> = Object.fromEntries(url.searchParams)
+        capPage(args)
+        if (!args.limit && !args.limit_page_length) args.limit_page_length = 20
+        if (extra) {
+          let filters: FilterRow[]
+          try {
+            filters = normalizeFilters(doctype, url.searchParams.get('filters'))
+          } catch (e) {
+            return validation(req, (e as Error).message, 'Les filtres ne sont pas lisibles (JSON attendu).')
           }
+          args.filters = JSON.stringify([...filters, extra])
         }
-        return relay(await erp.send('GET', `${path}${url.search}`))
+        const query = new URLSearchParams(Object.entries(args).map(([k, v]) => [k, String(v)]))
+        return relay(await erp.send('GET', `${path}?${query}`))
       }
+      if (extra && !(await inScope(doctype, name, extra))) return absent(req)
       const answer = await erp.send('GET', path)
-      if (decision.scoped && answer.status === 200) {
-        const doc = (parseJsonObject(answer.body)?.data ?? {}) as Record<string, unknown>
-        if (!docInScope(doctype, doc, await scopes.of(user))) return forbidden(req)
-      }
+      if (scope && answer.status === 404) return absent(req)
       return relay(answer)
     }
 
@@ -155,15 +238,16 @@ export function createErpHandler(deps: ErpRouteDeps) {
       body = parseJsonObject(new TextDecoder().decode(bytes))
       if (!body) return validation(req, 'The body must be a JSON object.', 'Le contenu doit être un objet JSON.')
     }
-    if (decision.scoped) {
-      const scope = await scopes.of(user)
+    if (scope) {
       if (verb === 'create') {
         if (!docInScope(doctype, body!, scope)) return forbidden(req)
       } else {
         const current = await erp.send('GET', path)
+        if (current.status === 404) return absent(req)
         if (current.status !== 200) return relay(current)
         const doc = (parseJsonObject(current.body)?.data ?? {}) as Record<string, unknown>
-        if (!docInScope(doctype, doc, scope) || (body && !docInScope(doctype, { ...doc, ...body }, scope))) return forbidden(req)
+        if (!docInScope(doctype, doc, scope)) return absent(req)
+        if (body && !docInScope(doctype, { ...doc, ...body }, scope)) return forbidden(req)
         if (doctype === 'Dispatch Job' && body && Object.keys(body).some((k) => !TECHNICIAN_JOB_FIELDS.has(k))) return forbidden(req)
       }
     }
@@ -189,36 +273,40 @@ export function createErpHandler(deps: ErpRouteDeps) {
     if (req.method === 'POST') {
       const text = new TextDecoder().decode(await readBodyLimited(req, ERP_BODY_LIMIT))
       if (text.trim()) {
-        const type = req.headers.get('content-type') ?? ''
-        const parsed = type.includes('application/x-www-form-urlencoded')
-          ? Object.fromEntries(new URLSearchParams(text))
-          : parseJsonObject(text)
+        const parsed = parseJsonObject(text)
         if (!parsed) return validation(req, 'The body must be a JSON object.', 'Le contenu doit être un objet JSON.')
         args = { ...args, ...parsed }
       }
     } else if (req.method !== 'GET') {
       return frappeError(req, 405, 'ValidationError', { fr: 'Méthode non permise ici.', en: 'Method not allowed here.' })
     }
+    const overlong = overlongArg(args)
+    if (overlong) return tooLong(req, overlong)
+    capPage(args)
     const doctype = typeof args.doctype === 'string' ? args.doctype : ''
     const decision = decide(doctype, 'read', user.capabilities)
     if (!decision.allowed) return forbidden(req)
-    if (decision.scoped) {
-      const scope = await scopes.of(user)
-      const extra = scopeFilter(doctype, scope)
+    const extra = decision.scoped ? scopeFilter(doctype, await scopes.of(user)) : null
+    if (extra) {
+      let filters: FilterRow[]
+      try {
+        const raw = typeof args.filters === 'string' && !/^[[{]/.test(args.filters.trim()) ? { name: args.filters } : args.filters
+        filters = normalizeFilters(doctype, raw)
+      } catch (e) {
+        return validation(req, (e as Error).message, 'Les filtres ne sont pas lisibles (JSON attendu).')
+      }
       if (method === 'frappe.client.get') {
-        const answer = await erp.send('POST', `/api/method/${method}`, JSON.stringify(args))
-        const doc = (parseJsonObject(answer.body)?.message ?? {}) as Record<string, unknown>
-        if (answer.status === 200 && !docInScope(doctype, doc, scope)) return forbidden(req)
-        return relay(answer)
+        // Found within the scope first, then fetched by name: outside and absent answer alike.
+        const wanted = typeof args.name === 'string' ? [...filters, [doctype, 'name', '=', args.name] as FilterRow] : filters
+        const found = await erp.send('POST', '/api/method/frappe.client.get_list', JSON.stringify({ doctype, fields: ['name'], filters: [...wanted, extra], limit_page_length: 1 }))
+        if (found.status !== 200) return relay(found)
+        const rows = parseJsonObject(found.body)?.message
+        const first = Array.isArray(rows) ? (rows[0] as { name?: unknown } | undefined) : undefined
+        if (typeof first?.name !== 'string') return absent(req)
+        const answer = await erp.send('POST', `/api/method/${method}`, JSON.stringify({ doctype, name: first.name }))
+        return answer.status === 404 ? absent(req) : relay(answer)
       }
-      if (extra) {
-        try {
-          const raw = typeof args.filters === 'string' && !/^[[{]/.test(args.filters.trim()) ? { name: args.filters } : args.filters
-          args.filters = [...normalizeFilters(doctype, raw), extra]
-        } catch (e) {
-          return validation(req, (e as Error).message, 'Les filtres ne sont pas lisibles (JSON attendu).')
-        }
-      }
+      args.filters = [...filters, extra]
     }
     return relay(await erp.send('POST', `/api/method/${method}`, JSON.stringify(args)))
   }

@@ -7,7 +7,11 @@ import { compareEventIds, type BusEvent, type EventBus } from '../events/bus'
 
 const HEARTBEAT_MS = 15_000
 
-export function eventStream(req: Request, bus: EventBus, accept: (e: BusEvent) => boolean = () => true): Response {
+/**
+ * `accept` decides per event whether this stream carries it; it may need to look something up,
+ * so it may answer later — events are still written in the order they were published.
+ */
+export function eventStream(req: Request, bus: EventBus, accept: (e: BusEvent) => boolean | Promise<boolean> = () => true): Response {
   const url = new URL(req.url)
   const lastId = req.headers.get('last-event-id') ?? url.searchParams.get('lastEventId')
   const encoder = new TextEncoder()
@@ -24,10 +28,37 @@ export function eventStream(req: Request, bus: EventBus, accept: (e: BusEvent) =
         }
       }
       let newestSent: string | null = null
+      const format = (e: BusEvent) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`
+      // Events whose decision is pending keep their place: later ones wait behind them.
+      let queue: Promise<void> = Promise.resolve()
+      let waiting = 0
+      const decide = async (e: BusEvent) => {
+        try {
+          return await accept(e)
+        } catch {
+          return false
+        }
+      }
       const send = (e: BusEvent) => {
         if (newestSent !== null && compareEventIds(e.id, newestSent) <= 0) return
         newestSent = e.id
-        if (accept(e)) write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`)
+        if (waiting === 0) {
+          let verdict: boolean | Promise<boolean>
+          try {
+            verdict = accept(e)
+          } catch {
+            return
+          }
+          if (typeof verdict === 'boolean') {
+            if (verdict) write(format(e))
+            return
+          }
+          waiting++
+          queue = verdict.then((ok) => { if (ok) write(format(e)) }, () => undefined).finally(() => { waiting-- })
+          return
+        }
+        waiting++
+        queue = queue.then(async () => { if (await decide(e)) write(format(e)) }).finally(() => { waiting-- })
       }
       // Listen first and hold live events back while the missed ones are replayed, so an event
       // published meanwhile is neither lost nor sent twice.

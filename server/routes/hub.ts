@@ -2,6 +2,7 @@
  * /ops/api/hub/<path>: the hub's API (HUB.md) behind the capability policy. Only the routes
  * listed here pass; each has its own timeout (vision answers within 8 s or the scan is queued).
  */
+import { createHash } from 'node:crypto'
 import type { Capability } from '../../src/contracts/capabilities'
 import { BodyTooLargeError, bffError, readBodyLimited, SENTENCES } from '../errors'
 import { UpstreamUnreachable } from '../upstream/erp'
@@ -80,6 +81,26 @@ function rateLimited(req: Request, name: RateLimitName, max: number, retryAfterM
 
 export interface HubLimits { limiter: RateLimiter; limits: RateLimits }
 
+/**
+ * The hub replays a cached answer for a known Idempotency-Key; keyed per staff member, one
+ * person's key can never fetch another's answer.
+ */
+export function scopedIdempotencyKey(email: string, key: string | null): string | undefined {
+  if (!key) return undefined
+  return createHash('sha256').update(`${email}\n${key}`).digest('base64url')
+}
+
+/** What the browser may see of a hub error: its code and sentences, never a stack. */
+function cleanHubError(text: string): string {
+  const error = asObject(text).error as Record<string, unknown> | undefined
+  const code = typeof error?.code === 'string' ? error.code.slice(0, 80) : 'HUB_ERROR'
+  const message = typeof error?.message === 'string' ? error.message.slice(0, 1000) : ''
+  const messages = error?.messages as Record<string, unknown> | undefined
+  const out: Record<string, unknown> = { code, message }
+  if (messages && typeof messages.fr === 'string' && typeof messages.en === 'string') out.messages = { fr: messages.fr, en: messages.en }
+  return JSON.stringify({ error: out })
+}
+
 export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (call: HubCall) => void, limits?: HubLimits) {
   return async function handleHub(req: Request, user: RequestUser, requestId: string): Promise<Response> {
     const url = new URL(req.url)
@@ -102,7 +123,7 @@ export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (ca
       const answer = await hub.send(req.method, path + url.search, {
         body,
         contentType: req.headers.get('content-type') ?? undefined,
-        idempotencyKey: req.headers.get('idempotency-key') ?? undefined,
+        idempotencyKey: scopedIdempotencyKey(user.email, req.headers.get('idempotency-key')),
         timeoutMs: route.timeoutMs,
       })
       if (route.audit) {
@@ -110,6 +131,9 @@ export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (ca
         const answerJson = asObject(answer.body)
         const target = route.target ? route.target(requestJson, answerJson, req) : path
         onWrite({ user, requestId, action: route.audit, target, status: answer.status, answer: answerJson })
+      }
+      if (answer.status >= 400) {
+        return new Response(cleanHubError(answer.body), { status: answer.status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } })
       }
       return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' } })
     } catch (err) {

@@ -2,6 +2,7 @@
  * ERPNext through the BFF, in Frappe's REST v1 shape: lists, documents, writes with the
  * document's `modified` so a stale edit is refused rather than silently overwriting a colleague's.
  */
+import { ERP_PAGE_CAP } from '../contracts/limits'
 import { api } from './http'
 
 export type Filters = Record<string, unknown> | unknown[][]
@@ -19,16 +20,23 @@ const resource = (doctype: string, name?: string) =>
   `/erp/resource/${encodeURIComponent(doctype)}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`
 
 export const erp = {
+  /** `limit: 0` reads every row, page by page (the BFF returns at most ERP_PAGE_CAP rows at once). */
   async list<T>(doctype: string, p: ListParams = {}, signal?: AbortSignal): Promise<T[]> {
-    const query: Record<string, string> = {
-      fields: JSON.stringify(p.fields ?? ['name']),
-      limit_page_length: String(p.limit ?? 20),
-    }
+    const wanted = p.limit ?? 20
+    const query: Record<string, string> = { fields: JSON.stringify(p.fields ?? ['name']) }
     if (p.filters) query.filters = JSON.stringify(p.filters)
     if (p.orFilters) query.or_filters = JSON.stringify(p.orFilters)
     if (p.orderBy) query.order_by = p.orderBy
-    if (p.start) query.limit_start = String(p.start)
-    return (await api<{ data: T[] }>(resource(doctype), { query, signal })).data
+    const rows: T[] = []
+    let start = p.start ?? 0
+    for (;;) {
+      const page = wanted === 0 ? ERP_PAGE_CAP : Math.min(ERP_PAGE_CAP, wanted - rows.length)
+      const pageQuery = { ...query, limit_page_length: String(page), ...(start ? { limit_start: String(start) } : {}) }
+      const { data } = await api<{ data: T[] }>(resource(doctype), { query: pageQuery, signal })
+      rows.push(...data)
+      start += data.length
+      if (data.length < page || (wanted !== 0 && rows.length >= wanted)) return rows
+    }
   },
   async get<T>(doctype: string, name: string, signal?: AbortSignal): Promise<T> {
     return (await api<{ data: T }>(resource(doctype, name), { signal })).data

@@ -57,7 +57,7 @@ function resolveColumn(meta: DoctypeMeta, spec: string, where: string): Column {
     const isTable = meta.tableFields.some((t) => t.field.fieldname === spec)
     throw dataError(isTable
       ? `Field ${spec} is a child table of ${meta.name}; child tables are not available in ${where}`
-      : `Invalid field name ${JSON.stringify(spec)} in ${where}: no such field in ${meta.name}`)
+      : `Invalid field name ${JSON.stringify(spec.slice(0, 200))} in ${where}: no such field in ${meta.name}`)
   }
   return column
 }
@@ -79,11 +79,17 @@ export function parseFields(meta: DoctypeMeta, raw: unknown): string[] {
 export function parseOrderBy(meta: DoctypeMeta, raw: unknown): string {
   const text = raw === undefined || raw === null ? '' : String(raw).trim()
   if (text === '') return '"creation" DESC, "name" DESC'
-  const parts = text.split(',').map((part) => {
-    const m = /^(.+?)(?:\s+(asc|desc))?$/i.exec(part.trim())
-    if (!m) throw dataError(`Invalid order_by: ${text}`)
-    const column = resolveColumn(meta, m[1], 'order_by')
-    return { column: column.name, dir: (m[2] ?? 'asc').toUpperCase() }
+  // Split by hand, not by a backtracking pattern: the text comes from the caller and its length
+  // must cost linear time.
+  const parts = text.split(',').map((piece) => {
+    const part = piece.trim()
+    const space = Math.max(part.lastIndexOf(' '), part.lastIndexOf('\t'), part.lastIndexOf('\n'))
+    const last = space >= 0 ? part.slice(space + 1).toLowerCase() : ''
+    const hasDir = last === 'asc' || last === 'desc'
+    const field = hasDir ? part.slice(0, space).trim() : part
+    if (!field) throw dataError(`Invalid order_by: ${text.slice(0, 200)}`)
+    const column = resolveColumn(meta, field, 'order_by')
+    return { column: column.name, dir: hasDir ? last.toUpperCase() : 'ASC' }
   })
   // A unique last key keeps pages stable when the sort field has ties.
   if (!parts.some((p) => p.column === 'name')) parts.push({ column: 'name', dir: parts[0].dir })

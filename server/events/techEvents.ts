@@ -1,0 +1,75 @@
+/**
+ * Which live events a technician's stream carries: only those about their own jobs and what those
+ * jobs link to (the customer, the service location, the equipment there), and tags. Everything
+ * else — other technicians' jobs, SMS, modem alarms, tickets — is for the office, and a technician
+ * never learns of it. Deny by default: an event type not named here is not sent.
+ */
+import type { BusEvent } from './bus'
+import type { ErpClient } from '../upstream/erp'
+import type { TechScope } from '../techScope'
+
+/** The ERPNext fields an event needs resolved: one lookup per document version, shared by all streams. */
+export interface DocLookup {
+  field(doctype: string, name: string, version: string, field: string): Promise<string | null>
+}
+
+const MAX_CACHED = 2_000
+
+export function createDocLookup(erp: ErpClient): DocLookup {
+  const cache = new Map<string, Promise<Record<string, unknown> | null>>()
+  return {
+    async field(doctype, name, version, field) {
+      const key = `${doctype}\u0000${name}\u0000${version}`
+      let doc = cache.get(key)
+      if (!doc) {
+        doc = erp.send('GET', `/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(name)}`).then((answer) => {
+          if (answer.status !== 200) return null
+          const data = (JSON.parse(answer.body) as { data?: Record<string, unknown> }).data
+          return data ?? null
+        }).catch(() => null)
+        cache.set(key, doc)
+        if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string)
+      }
+      const value = (await doc)?.[field]
+      return typeof value === 'string' ? value : null
+    },
+  }
+}
+
+interface DocRef { doctype?: unknown; name?: unknown; modified?: unknown }
+
+/** A filter for one technician's stream; `scope` is read again for each event (it is cached a few seconds). */
+export function technicianEvents(scope: () => Promise<TechScope>, docs: DocLookup): (e: BusEvent) => Promise<boolean> {
+  return async (e) => {
+    const data = (e.data ?? {}) as DocRef
+    const name = typeof data.name === 'string' ? data.name : null
+    if (!name) return false
+    const version = typeof data.modified === 'string' ? data.modified : e.id
+    const mine = await scope()
+    if (e.type === 'job.updated') return jobConcerns(mine, name, version, docs)
+    if (e.type !== 'doc_update') return false
+    switch (data.doctype) {
+      case 'Dispatch Job':
+        return jobConcerns(mine, name, version, docs)
+      case 'Customer':
+        return mine.customers.includes(name)
+      case 'Service Location':
+        return mine.locations.includes(name)
+      case 'Service Equipment': {
+        const location = await docs.field('Service Equipment', name, version, 'service_location')
+        return location !== null && mine.locations.includes(location)
+      }
+      case 'Tag':
+        return true
+      default:
+        return false
+    }
+  }
+}
+
+/** A job is theirs if it was (taken off them: their day must drop it) or is now (given to them). */
+async function jobConcerns(mine: TechScope, name: string, version: string, docs: DocLookup): Promise<boolean> {
+  if (!mine.technician) return false
+  if (mine.jobs.includes(name)) return true
+  return (await docs.field('Dispatch Job', name, version, 'technician')) === mine.technician
+}
