@@ -5,7 +5,9 @@
  * concurrent replays meet ERPNext's DuplicateEntryError and settle on the one that won.
  * Equipment already known by its serial (a spare from stock, a modem moved) is updated rather
  * than duplicated — looked up with the service token, since a spare is outside the technician's
- * scope until it is installed.
+ * scope until it is installed. Equipment registered at another customer or address is not taken
+ * on a scan's word: the scan is refused and dispatch or customer service confirms the transfer
+ * (equipmentTransfers.ts).
  */
 import { getRouterParam, type H3 } from 'h3'
 import { EQUIPMENT_TYPES, type DispatchJob, type ServiceEquipment } from '../../src/contracts/doctypes'
@@ -16,6 +18,7 @@ import type { AppContext } from '../app'
 import { readBodyLimited, json, type Sentence } from '../errors'
 import type { RequestUser } from '../session'
 import { UpstreamUnreachable } from '../upstream/erp'
+import { refuseScanElsewhere, registeredElsewhere } from './equipmentTransfers'
 import { answering, erpData, loadOwnJob, requireTechnician, TechRefusal } from './techDay'
 
 const SCAN_ID = /^[A-Za-z0-9_-]{8,80}$/
@@ -103,9 +106,12 @@ export async function recordScan(ctx: AppContext, user: RequestUser, technician:
   if (request.brand) fields.brand = request.brand
   if (request.model) fields.model = request.model
 
-  const write = async (method: 'POST' | 'PUT', path: string, outcome: 'created' | 'updated'): Promise<ScanSaveAnswer | 'duplicate'> => {
-    const answer = await ctx.erp.send(method, path, JSON.stringify(fields))
-    if (answer.status === 409 && excType(answer.body) === 'DuplicateEntryError') return 'duplicate'
+  const write = async (method: 'POST' | 'PUT', path: string, outcome: 'created' | 'updated', modified?: string): Promise<ScanSaveAnswer | 'again'> => {
+    // An update carries the `modified` read with the checks: equipment reassigned in between is
+    // read again (and checked again) rather than overwritten.
+    const answer = await ctx.erp.send(method, path, JSON.stringify(modified ? { ...fields, modified } : fields))
+    if (answer.status === 409 && excType(answer.body) === 'DuplicateEntryError') return 'again'
+    if (answer.status === 417 && excType(answer.body) === 'TimestampMismatchError') return 'again'
     if (answer.status >= 400 && answer.status < 500) {
       throw new TechRefusal(answer.status, excType(answer.body) || 'REFUSED', {
         fr: 'ERPNext a refusé cet équipement. Vérifiez le numéro de série et la MAC, puis réessayez.',
@@ -118,8 +124,9 @@ export async function recordScan(ctx: AppContext, user: RequestUser, technician:
     return { equipment: saved, outcome }
   }
 
-  // Two attempts: a concurrent replay of this scan, or a new equipment with this serial, can slip
-  // in between the lookups and the write; the second pass settles on what ERPNext now holds.
+  // Two attempts: a concurrent replay of this scan, a new equipment with this serial, or a change
+  // to the known one can slip in between the lookups and the write; the second pass settles on
+  // what ERPNext now holds.
   let known = found.find((e) => e.serial_no === request.serial_no) ?? null
   for (let attempt = 0; attempt < 2; attempt++) {
     if (attempt > 0) {
@@ -127,10 +134,15 @@ export async function recordScan(ctx: AppContext, user: RequestUser, technician:
       if (replayed) return { equipment: replayed, outcome: 'already' }
       known = await findOne(ctx, 'serial_no', request.serial_no)
     }
+    const where = known && registeredElsewhere(known, job)
+    if (known && where) {
+      // loadOwnJob has checked that this job is the technician's, so `technician` is set.
+      await refuseScanElsewhere(ctx, { user, technician: technician ?? '', scanId, job, equipment: known, where, requestId })
+    }
     const result = known
-      ? await write('PUT', `${EQUIPMENT}/${encodeURIComponent(known.name)}`, 'updated')
+      ? await write('PUT', `${EQUIPMENT}/${encodeURIComponent(known.name)}`, 'updated', known.modified)
       : await write('POST', EQUIPMENT, 'created')
-    if (result !== 'duplicate') return result
+    if (result !== 'again') return result
   }
   throw new TechRefusal(409, 'DUPLICATE', {
     fr: 'ERPNext signale un équipement en double (série ou MAC). Vérifiez les valeurs scannées.',

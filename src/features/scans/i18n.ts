@@ -18,6 +18,9 @@ export const fr = {
     discardOk: 'Abandonner le scan',
     keep: 'Garder',
     job: 'Intervention {job}',
+    retry: 'Réessayer',
+    transferHint: 'Rien n’a été enregistré. Quand le bureau aura confirmé le transfert, touchez « Réessayer ».',
+    transferState: 'Transfert à confirmer',
   },
   state: {
     waiting: 'En attente d’envoi',
@@ -55,6 +58,7 @@ export const fr = {
     saved: 'Équipement {name} enregistré ({serial}).',
     queued: 'Scan gardé sur la tablette : il sera envoyé au retour du réseau.',
     needsAttention: 'ERPNext a refusé ce scan : {reason}',
+    keptForTransfer: '{reason} Le scan est gardé sur la tablette (« En attente ») : touchez « Réessayer » quand le transfert sera confirmé.',
     photoAlt: 'Photo de l’étiquette',
   },
   update: {
@@ -83,6 +87,9 @@ export const en: typeof fr = {
     discardOk: 'Discard the scan',
     keep: 'Keep',
     job: 'Job {job}',
+    retry: 'Retry',
+    transferHint: 'Nothing was recorded. Once the office has confirmed the transfer, tap “Retry”.',
+    transferState: 'Transfer to confirm',
   },
   state: {
     waiting: 'Waiting to be sent',
@@ -120,6 +127,7 @@ export const en: typeof fr = {
     saved: 'Equipment {name} recorded ({serial}).',
     queued: 'Scan kept on the tablet: it will be sent when the network is back.',
     needsAttention: 'ERPNext refused this scan: {reason}',
+    keptForTransfer: '{reason} The scan is kept on the tablet (“Pending”): tap “Retry” once the transfer is confirmed.',
     photoAlt: 'Photo of the label',
   },
   update: {

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { ScanSaveAnswer } from '../../contracts/tech'
 import { leaseLock, type FlushLock } from './flushLock'
 import { ScanQueue, type QueueClock, type ScanTransport } from './scanQueue'
-import { backoffDelay, readingFromBarcodes, type Reading, type ScanRecord } from './scanRecord'
+import { awaitsTransfer, backoffDelay, readingFromBarcodes, type Reading, type ScanRecord } from './scanRecord'
 import { idbScanStore } from './scanStore'
 
 /** A clock the test moves by hand: timers fire only when it says so. */
@@ -127,6 +127,31 @@ describe('the scan queue', () => {
     await queue.confirm(scan.id, { ...values, serial_no: 'TPLG1A2B3C4E' })
     expect(transport.savedIds).toEqual([scan.id])
     expect(await store.all()).toEqual([])
+  })
+
+  it('a 409 transfer refusal keeps the scan in "needs attention" with the server’s sentence; retried once the office confirmed, it leaves the queue', async () => {
+    const refusal = Object.assign(new Error('refused'), {
+      status: 409, code: 'EQUIPMENT_AT_OTHER_CUSTOMER',
+      sentence: { fr: 'Cet équipement est enregistré chez un autre client.', en: 'This equipment is registered at another customer.' },
+    })
+    const { queue, store, transport, clock, onSaved } = setup(scriptedTransport({ save: [refusal, refusal] }))
+    const scan = await capture(queue)
+    await queue.confirm(scan.id, values)
+    expect(await store.get(scan.id)).toMatchObject({
+      state: 'attention', step: 'confirmed', attempts: 0,
+      lastError: { code: 'EQUIPMENT_AT_OTHER_CUSTOMER', status: 409, fr: 'Cet équipement est enregistré chez un autre client.', en: 'This equipment is registered at another customer.' },
+    })
+    expect(awaitsTransfer((await store.get(scan.id))!.lastError)).toBe(true)
+    expect(clock.pending).toBe(0) // never retried on its own
+    await queue.retryNow()
+    expect(await store.get(scan.id)).toMatchObject({ state: 'attention' })
+
+    await queue.retry(scan.id) // not confirmed yet: refused again, still kept
+    expect(await store.get(scan.id)).toMatchObject({ state: 'attention', values: { serial_no: 'TPLG1A2B3C4D' } })
+    await queue.retryNow({ transfers: true }) // the technician's "Réessayer maintenant": confirmed by now, the same scan id goes through
+    expect(transport.savedIds).toEqual([scan.id])
+    expect(await store.all()).toEqual([])
+    expect(onSaved).toHaveBeenCalledTimes(1)
   })
 
   it('a scan the technician discards is gone, and nothing is sent for it', async () => {

@@ -10,7 +10,7 @@
 import type { ScanSaveAnswer } from '../../contracts/tech'
 import type { FlushLock } from './flushLock'
 import {
-  backoffDelay, isRetryable, newScanId, normalizeSerial,
+  awaitsTransfer, backoffDelay, isRetryable, newScanId, normalizeSerial,
   type HubReader, type Reading, type ScanError, type ScanRecord, type ScanValues,
 } from './scanRecord'
 import type { ScanStore } from './scanStore'
@@ -162,6 +162,15 @@ export class ScanQueue {
     await this.flush()
   }
 
+  /**
+   * Sends a scan in "needs attention" again as it is, values unchanged: after the office confirmed
+   * the transfer it was waiting for. A scan that was never confirmed stays as it is.
+   */
+  async retry(id: string): Promise<void> {
+    await this.update(id, (r) => (r.state === 'attention' && r.step === 'confirmed' ? { ...r, state: 'waiting', nextAttemptAt: 0 } : r))
+    await this.flush({ force: true })
+  }
+
   /** Leaves an unread photo to the queue: the hub will read it, and a serial found is recorded. */
   async leaveToQueue(id: string): Promise<void> {
     await this.update(id, (r) => ({ ...r, state: 'waiting', step: r.step === 'confirmed' ? 'confirmed' : 'captured', nextAttemptAt: 0 }))
@@ -173,8 +182,19 @@ export class ScanQueue {
     this.changed()
   }
 
-  /** "Réessayer maintenant", the network coming back, the app starting: backoff waits are skipped. */
-  retryNow(): Promise<void> {
+  /**
+   * "Réessayer maintenant", the network coming back, the app starting: backoff waits are skipped.
+   * `transfers`: the technician's own tap also sends again the scans waiting on a transfer (the
+   * office may have confirmed it); the automatic moments leave those alone.
+   */
+  async retryNow(opts: { transfers?: boolean } = {}): Promise<void> {
+    if (opts.transfers) {
+      for (const r of await this.deps.store.all()) {
+        if (r.state === 'attention' && r.step === 'confirmed' && awaitsTransfer(r.lastError)) {
+          await this.update(r.id, (current) => (current.state === 'attention' ? { ...current, state: 'waiting', nextAttemptAt: 0 } : current))
+        }
+      }
+    }
     return this.flush({ force: true })
   }
 

@@ -3,6 +3,7 @@
  * rules around it: what a reading means, which failures are worth retrying, how long to wait.
  */
 import type { EquipmentType } from '../../contracts/tech'
+import { isTransferRefusal } from '../../contracts/equipmentTransfer'
 import type { DecodedBarcode, Reading } from '../../contracts/equipmentLabel'
 
 export { formatMac, isAcceptableSerial, isMac, isSerial, normalizeSerial, readingFromBarcodes } from '../../contracts/equipmentLabel'
@@ -60,6 +61,15 @@ export interface ScanRecord {
 /** Whether a failure is worth trying again later (the network, a busy or broken upstream). */
 export function isRetryable(status: number): boolean {
   return status === 0 || status === 401 || status === 408 || status === 429 || status >= 500
+}
+
+/**
+ * A refusal that waits on the office, not on the technician: equipment registered at another
+ * customer, whose transfer dispatch or customer service confirms. The same scan, sent again once
+ * it is confirmed, goes through (and records nothing twice: the scan id is the key).
+ */
+export function awaitsTransfer(error: Pick<ScanError, 'code'> | null): boolean {
+  return !!error && isTransferRefusal(error.code)
 }
 
 export const BACKOFF = { baseMs: 2_000, capMs: 60_000 }

@@ -43,8 +43,9 @@ export const useScanQueue = defineStore('scans', () => {
   const queue = () => scanService().queue
   return {
     scans, pending, needsAttention, scanInProgress, forJob, start, refresh,
-    retryNow: () => queue().retryNow(),
+    retryNow: (opts?: { transfers?: boolean }) => queue().retryNow(opts),
     discard: (id: string) => queue().discard(id),
     confirm: (id: string, values: ScanValues) => queue().confirm(id, values),
+    retry: (id: string) => queue().retry(id),
   }
 })
