@@ -52,7 +52,7 @@ export interface AppContext {
 export type FeatureRoutes = (app: H3, ctx: AppContext) => void
 
 const SECURITY_HEADERS = (config: Config): Record<string, string> => {
-  let tiles = ''
+  let tiles: string
   try {
     tiles = config.tileUrl ? ` ${new URL(config.tileUrl.replace(/\{[a-z]\}/g, 'a')).origin}` : ''
   } catch {

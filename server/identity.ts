@@ -30,7 +30,6 @@ export function addressBytes(address: string): Uint8Array | null {
   }
   if (kind !== 6) return null
   const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(a)
-  let groups: string[]
   if (v4Tail) {
     const v4 = addressBytes(v4Tail[1])!
     const head = a.slice(0, -v4Tail[1].length)
@@ -40,7 +39,7 @@ export function addressBytes(address: string): Uint8Array | null {
   const [left, right] = a.split('::')
   const l = left ? left.split(':') : []
   const r = right !== undefined ? (right ? right.split(':') : []) : []
-  groups = right !== undefined ? [...l, ...Array(8 - l.length - r.length).fill('0'), ...r] : l
+  const groups = right !== undefined ? [...l, ...Array(8 - l.length - r.length).fill('0'), ...r] : l
   const out = new Uint8Array(16)
   groups.forEach((g, i) => {
     const n = parseInt(g, 16)

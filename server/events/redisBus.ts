@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis'
 import { compareEventIds, deliver, isEventId, type BusEvent, type BusListener, type EventBus } from './bus'
+import { parseJsonOr } from '../../src/contracts/json'
 
 const STREAM = 'ops:events'
 const RETAIN = 5_000
@@ -13,13 +14,7 @@ type StreamEntry = [id: string, fields: string[]]
 
 function toEvent([id, fields]: StreamEntry): BusEvent {
   const get = (k: string) => fields[fields.indexOf(k) + 1]
-  let data: unknown = null
-  try {
-    data = JSON.parse(get('data') ?? 'null')
-  } catch {
-    data = null
-  }
-  return { id, type: get('type') ?? 'message', data }
+  return { id, type: get('type') ?? 'message', data: parseJsonOr(get('data') ?? 'null', null) }
 }
 
 /**

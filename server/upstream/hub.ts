@@ -3,6 +3,7 @@
  * and the Idempotency-Key that makes a replayed scan safe.
  */
 import { UpstreamUnreachable, type UpstreamAnswer } from './erp'
+import { parseJsonOr } from '../../src/contracts/json'
 
 export interface HubClient {
   send(method: string, path: string, init?: { body?: Uint8Array<ArrayBuffer>; contentType?: string; idempotencyKey?: string; timeoutMs?: number }): Promise<UpstreamAnswer>
@@ -33,13 +34,7 @@ export function createHubClient(baseUrl: string, token: string, defaultTimeoutMs
     send,
     async json<T>(path: string, timeoutMs?: number) {
       const answer = await send('GET', path, { timeoutMs })
-      let data: T | null = null
-      try {
-        data = JSON.parse(answer.body) as T
-      } catch {
-        data = null
-      }
-      return { status: answer.status, data }
+      return { status: answer.status, data: parseJsonOr(answer.body, null) as T | null }
     },
   }
 }

@@ -2,6 +2,8 @@
  * Live events from the BFF (/ops/api/events). EventSource reconnects by itself and resends
  * Last-Event-ID, so nothing is missed; on `resync` (too long away) listeners reload their data.
  */
+import { parseJsonOr } from '../contracts/json'
+
 export interface LiveEvent<T = unknown> { id: string; type: string; data: T }
 type Listener = (e: LiveEvent) => void
 
@@ -15,13 +17,7 @@ function ensureSource() {
   for (const type of TYPES) {
     source.addEventListener(type, (raw) => {
       const msg = raw as MessageEvent<string>
-      let data: unknown = null
-      try {
-        data = JSON.parse(msg.data)
-      } catch {
-        data = null
-      }
-      const event = { id: msg.lastEventId, type, data }
+      const event = { id: msg.lastEventId, type, data: parseJsonOr(msg.data, null) }
       for (const l of listeners.get(type) ?? []) l(event)
       for (const l of listeners.get('*') ?? []) l(event)
     })

@@ -4,6 +4,7 @@
  * instead of a status code.
  */
 import { ofetch, FetchError, type FetchOptions } from 'ofetch'
+import { parseJsonObject, parseJsonOr } from '../contracts/json'
 
 export interface Sentence { fr: string; en: string }
 
@@ -58,13 +59,13 @@ function sentenceOf(status: number, body: unknown): { code: string; sentence: Se
     const known = EXC_SENTENCES[b.exc_type]
     if (known) return { code: b.exc_type, sentence: known }
     if (b.messages && typeof b.messages === 'object') return { code: b.exc_type, sentence: b.messages as Sentence }
-    let message = ''
-    try {
-      const list = JSON.parse(String(b._server_messages ?? '[]')) as string[]
-      message = list.map((m) => (JSON.parse(m) as { message?: string }).message ?? '').join(' ')
-    } catch {
-      message = ''
-    }
+    const list = parseJsonOr(String(b._server_messages ?? '[]'), [])
+    const message = (Array.isArray(list) ? list : [])
+      .map((m) => {
+        const o = parseJsonObject(String(m))
+        return typeof o?.message === 'string' ? o.message : ''
+      })
+      .join(' ')
     const fallback = GENERIC[status] ?? GENERIC[417]
     return { code: b.exc_type, sentence: message ? { fr: `${fallback.fr} ${message}`, en: `${fallback.en} ${message}` } : fallback }
   }

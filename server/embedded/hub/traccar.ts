@@ -4,6 +4,7 @@ import { addDays, fromSiteWallClock, parseFrappeDatetime, toFrappeDate } from '.
 import type { ErpClient } from './erp'
 import { HubError, badRequest, notFound } from './errors'
 import { applyFaults, type FaultPlan } from './faults'
+import { distanceKm as greatCircleKm } from '../../../src/contracts/geo'
 
 /**
  * `GET /traccar/positions?deviceId=N` — a stand-in for Traccar. Technicians drive plausible routes
@@ -51,11 +52,7 @@ const DEPOT: LatLon = { lat: 45.7804, lon: -74.0036 }
 const KM_PER_NAUTICAL_MILE = 1.852
 
 export function distanceKm(a: LatLon, b: LatLon): number {
-  const rad = Math.PI / 180
-  const dLat = (b.lat - a.lat) * rad
-  const dLon = (b.lon - a.lon) * rad
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)))
+  return greatCircleKm({ latitude: a.lat, longitude: a.lon }, { latitude: b.lat, longitude: b.lon })
 }
 
 export function bearing(a: LatLon, b: LatLon): number {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseFrappeDatetime } from '../../contracts/frappeTime'
-import { distanceKm, nearestFreeSlot, rankCandidates, type CandidateJob, type CandidateTechnician } from './candidates'
+import { distanceKm } from '../../contracts/geo'
+import { nearestFreeSlot, rankCandidates, type CandidateJob, type CandidateTechnician } from './candidates'
 import { MINUTE } from './timeAxis'
 
 const at = (local: string) => parseFrappeDatetime(local)!.getTime()

@@ -6,17 +6,8 @@
  */
 import { checkPlacement, missingSkills, overlaps, type RuleJob, type RuleTechnician, type RuleWarning } from './rules'
 import { MINUTE, shiftOn, siteDay, snap, SNAP_MINUTES } from './timeAxis'
+import { distanceKm, type LatLon } from '../../contracts/geo'
 
-export interface LatLon { latitude: number; longitude: number }
-
-/** Great-circle distance in km (haversine). */
-export function distanceKm(a: LatLon, b: LatLon): number {
-  const rad = Math.PI / 180
-  const dLat = (b.latitude - a.latitude) * rad
-  const dLon = (b.longitude - a.longitude) * rad
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)))
-}
 
 export interface CandidateJob extends RuleJob { latitude?: number; longitude?: number }
 export interface CandidateTechnician extends RuleTechnician { home_latitude?: number; home_longitude?: number }

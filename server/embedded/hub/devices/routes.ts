@@ -27,7 +27,7 @@ const SIMULATED_TYPES: readonly string[] = ['ONT', 'Router', 'Mesh Node']
 
 /** `aa-bb-cc-dd-ee-ff`, `AABB.CCDD.EEFF`, `aabbccddeeff`… → `AA:BB:CC:DD:EE:FF`, else null. */
 export function normalizeMac(input: string): string | null {
-  const hex = input.trim().replace(/[\s:.\-]/g, '')
+  const hex = input.trim().replace(/[\s:.-]/g, '')
   if (!/^[0-9a-fA-F]{12}$/.test(hex)) return null
   return hex.toUpperCase().match(/../g)!.join(':')
 }
