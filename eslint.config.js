@@ -8,6 +8,8 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 const FEATURES = ['clients', 'diagnostics', 'dispatch', 'scans', 'settings', 'tech']
+/** A feature's deliberate exports: its index, and for the shell, its `shell` module. */
+const ENTRY = '(index|shell)(\\.ts)?$'
 
 /** server/ and the embedded stand-ins may import src/contracts, nothing else of the SPA. */
 const serverBoundary = {
@@ -22,8 +24,8 @@ function featureBoundary(feature) {
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { regex: `^\\.\\./(?!${feature}/)[^./][^/]*/.+`, message: 'Import another feature through its index (e.g. ../scans), not its files.' },
-          { regex: `^src/features/(?!${feature}/)[^/]+/.+`, message: 'Import another feature through its index (e.g. src/features/scans), not its files.' },
+          { regex: `^\\.\\./(?!${feature}/)[^./][^/]*/(?!${ENTRY}).+`, message: 'Import another feature through its index (e.g. ../scans), not its files.' },
+          { regex: `^src/features/(?!${feature}/)[^/]+/(?!${ENTRY}).+`, message: 'Import another feature through its index (e.g. src/features/scans), not its files.' },
           { regex: '(^|/)server/', message: 'The SPA never imports the BFF: share through src/contracts.' },
         ],
       }],
@@ -59,7 +61,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { regex: '(^|/)features/[^/]+/.+', message: 'Import a feature through its index (e.g. src/features/scans), not its files.' },
+          { regex: `(^|/)features/[^/]+/(?!${ENTRY}).+`, message: 'Import a feature through its index (e.g. src/features/scans), not its files.' },
           { regex: '(^|/)server/', message: 'The SPA never imports the BFF: share through src/contracts.' },
         ],
       }],

@@ -1,15 +1,68 @@
-import { defineConfig } from '@playwright/test'
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test'
+import type { WorldOptions } from './e2e/fixtures'
 
 const PORT = Number(process.env.E2E_PORT ?? 3199)
 /** Each port gets its own data directory, so two runs on one machine never share state. */
 export const E2E_DATA_DIR = `.tmp/e2e-data-${PORT}`
 
 /**
+ * The journeys' clock. With E2E_NOW (an ISO instant with its offset, e.g.
+ * `E2E_NOW=2026-11-01T01:50:00-04:00 npx playwright test`) they run as if it were that instant: the
+ * server seeds its data around it (SEED_NOW) and its clock reads it (e2e/serverClock.ts), the
+ * browsers' clocks and the tests' own `world.now()` too, and time runs on from there. Every process
+ * measures the shift from the same origin, the runner's start, handed to its workers.
+ */
+process.env.E2E_CLOCK_ORIGIN ??= String(Date.now())
+const ORIGIN = Number(process.env.E2E_CLOCK_ORIGIN)
+const E2E_NOW = process.env.E2E_NOW || undefined
+if (E2E_NOW && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})$/.test(E2E_NOW)) {
+  throw new Error(`E2E_NOW must be an ISO date-time with its offset, e.g. 2026-11-01T01:50:00-04:00 (got "${E2E_NOW}")`)
+}
+
+/**
+ * The autumn clock change, from the evening before: tomorrow, the day the journeys book on, is 25
+ * hours long. The board, the tablet's "tomorrow" and the technicians' shifts are checked there on
+ * every run, whatever the real date.
+ */
+const AUTUMN_EVE = '2026-10-31T20:00:00-04:00'
+
+type Server = NonNullable<Extract<PlaywrightTestConfig['webServer'], unknown[]>>[number]
+
+/** The production start command on a fresh data directory, at `now` when given. */
+function server(port: number, now: string | undefined): Server {
+  const dataDir = `.tmp/e2e-data-${port}`
+  const shift = now ? Date.parse(now) - ORIGIN : 0
+  return {
+    command: `rm -rf ${dataDir} && node --import tsx ${now ? '--import ./e2e/serverClock.ts ' : ''}server/main.ts`,
+    url: `http://127.0.0.1:${port}/ops/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: {
+      PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, HUB_TEST_HOOKS: '1', SEED_PROFILE: 'demo',
+      // Low enough for a journey to reach the limit of modem polls in a few clicks.
+      RATE_LIMITS: 'diagnose=5',
+      ...(now ? { SEED_NOW: now, E2E_CLOCK_SHIFT_MS: String(shift) } : {}),
+      ...(process.env.SPA_DIR ? { SPA_DIR: process.env.SPA_DIR } : {}),
+    },
+  }
+}
+
+/** What a project's browsers and API calls use: its server, its clock, the app's own Origin on writes. */
+function at(port: number, now: string | undefined) {
+  const origin = `http://127.0.0.1:${port}`
+  return { baseURL: origin, extraHTTPHeaders: { origin }, clockShiftMs: now ? Date.parse(now) - ORIGIN : 0 }
+}
+
+const autumn = !E2E_NOW
+
+/**
  * End-to-end journeys in Debian's Chromium (npm cannot download a browser here), against the
  * production start command with the embedded ERPNext and hub, on a fresh data directory.
  */
-export default defineConfig({
+export default defineConfig<WorldOptions>({
   testDir: 'e2e',
+  // Per port too: a run clears its output directory when it starts, and must not clear another's.
+  outputDir: `test-results/e2e-${PORT}`,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -19,7 +72,6 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
     locale: 'fr-CA',
     timezoneId: 'America/Toronto',
     viewport: { width: 1600, height: 1000 },
@@ -29,17 +81,13 @@ export default defineConfig({
     },
     trace: 'retain-on-failure',
   },
-  webServer: {
-    // A fresh data directory each run; then exactly the production start command.
-    command: `rm -rf ${E2E_DATA_DIR} && node --import tsx server/main.ts`,
-    url: `http://127.0.0.1:${PORT}/ops/healthz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    env: {
-      PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: E2E_DATA_DIR, HUB_TEST_HOOKS: '1', SEED_PROFILE: 'demo',
-      // Low enough for a journey to reach the limit of modem polls in a few clicks.
-      RATE_LIMITS: 'diagnose=5',
-      ...(process.env.SPA_DIR ? { SPA_DIR: process.env.SPA_DIR } : {}),
-    },
-  },
+  projects: [
+    { name: 'journeys', use: at(PORT, E2E_NOW) },
+    // The dispatcher's and the technician's days once more, the evening before the clocks fall back.
+    ...(autumn ? [{
+      name: 'autumn-eve', use: at(PORT + 1, AUTUMN_EVE),
+      testMatch: ['dispatch.spec.ts', 'tech.spec.ts'], grep: [/dispatch\.spec/, /sees their day in order .*\(landscape\)/],
+    }] : []),
+  ],
+  webServer: [server(PORT, E2E_NOW), ...(autumn ? [server(PORT + 1, AUTUMN_EVE)] : [])],
 })

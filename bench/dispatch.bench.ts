@@ -11,8 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from '@playwright/test'
-import { addDays, toFrappeDate } from '../src/contracts/frappeTime'
-import { mondayOf } from '../src/features/dispatch/timeAxis'
+import { addDays, mondayOf, toFrappeDate } from '../src/contracts/frappeTime'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const PROFILES = { large: 3231, demo: 3232 } as const

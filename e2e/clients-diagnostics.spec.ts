@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test'
-import { test, expect, signInAs } from './fixtures'
+import { erpList, test, expect, signInAs, type World } from './fixtures'
 // The embedded hub decides each modem's condition from its serial; the test uses the same
 // simulation to pick a healthy modem, one in loss of signal and one that does not answer.
 import { deviceCategory, simulateDevice, type SimulatedEquipmentType } from '../server/embedded/hub/devices/simulate'
@@ -8,23 +8,18 @@ import { diagnose } from '../src/features/diagnostics/diagnosis'
 
 interface Equipment { serial_no: string; customer: string; brand?: string; model?: string; mac_address?: string; equipment_type: SimulatedEquipmentType }
 
-async function modems(page: Page): Promise<Equipment[]> {
-  const q = new URLSearchParams({
-    fields: JSON.stringify(['serial_no', 'customer', 'brand', 'model', 'mac_address', 'equipment_type']),
-    filters: JSON.stringify([['equipment_type', '=', 'ONT'], ['status', '=', 'In Service'], ['customer', 'is', 'set']]),
-    limit_page_length: '600',
-  })
-  const res = await page.request.get(`/ops/api/erp/resource/Service%20Equipment?${q}`)
-  expect(res.status()).toBe(200)
-  return ((await res.json()) as { data: Equipment[] }).data
+/** Every modem in service at a customer: the test picks among them by how the hub will find them. */
+function modems(page: Page): Promise<Equipment[]> {
+  return erpList<Equipment>(page.request, 'Service Equipment', [['equipment_type', '=', 'ONT'], ['status', '=', 'In Service'], ['customer', 'is', 'set']],
+    ['serial_no', 'customer', 'brand', 'model', 'mac_address', 'equipment_type'], 0)
 }
 
-function pick(list: Equipment[], condition: 'healthy' | 'los' | 'timeout'): Equipment {
+function pick(list: Equipment[], condition: 'healthy' | 'los' | 'timeout', world: World): Equipment {
   const found = list.find((e) => {
     const category = deviceCategory(e.serial_no)
     if (condition !== 'healthy') return category === condition
     if (category !== 'healthy') return false
-    const sim = simulateDevice({ serial: e.serial_no, equipmentType: e.equipment_type, brand: e.brand, model: e.model, mac: e.mac_address }, new Date())
+    const sim = simulateDevice({ serial: e.serial_no, equipmentType: e.equipment_type, brand: e.brand, model: e.model, mac: e.mac_address }, world.now())
     return sim.document !== null && diagnose(parseDevice(sim.document), null).headline === 'healthy'
   })
   if (!found) throw new Error(`no ${condition} modem among ${list.length} in the demo dataset`)
@@ -46,8 +41,8 @@ test.describe('Diagnostiquer', () => {
     if (!fleet.length) fleet = await modems(page)
   })
 
-  test('a healthy modem reads "all good", with the fiber level, and the next diagnosis says how it changed', async ({ page }) => {
-    const eq = pick(fleet, 'healthy')
+  test('a healthy modem reads "all good", with the fiber level, and the next diagnosis says how it changed', async ({ page, world }) => {
+    const eq = pick(fleet, 'healthy', world)
     const dialog = await diagnoseOn(page, eq)
     await expect(dialog.getByTestId('diagnostics-headline')).toHaveAttribute('data-headline', 'healthy')
     await expect(dialog.getByTestId('diagnostics-headline')).toContainText('Tout va bien')
@@ -70,8 +65,8 @@ test.describe('Diagnostiquer', () => {
     await expect(again.getByTestId('diagnostics-change')).toContainText(/(depuis le|inchangé depuis le) \d+ \w+/)
   })
 
-  test('a modem in loss of signal says no light reaches it and what the customer should check', async ({ page }) => {
-    const eq = pick(fleet, 'los')
+  test('a modem in loss of signal says no light reaches it and what the customer should check', async ({ page, world }) => {
+    const eq = pick(fleet, 'los', world)
     const dialog = await diagnoseOn(page, eq)
     await expect(dialog.getByTestId('diagnostics-headline')).toHaveAttribute('data-headline', 'los')
     await expect(dialog.getByTestId('diagnostics-headline')).toContainText('Aucune lumière n’arrive au modem')
@@ -84,8 +79,8 @@ test.describe('Diagnostiquer', () => {
     await page.screenshot({ path: '/tmp/clients-diag-los.png' })
   })
 
-  test('a modem that does not answer gets a sentence saying so and a way to try again', async ({ page }) => {
-    const eq = pick(fleet, 'timeout')
+  test('a modem that does not answer gets a sentence saying so and a way to try again', async ({ page, world }) => {
+    const eq = pick(fleet, 'timeout', world)
     const dialog = await diagnoseOn(page, eq)
     await expect(dialog).toHaveAttribute('data-state', 'timeout')
     await expect(dialog.getByTestId('diagnostics-problem')).toContainText('Le modem ne répond pas')
@@ -99,9 +94,9 @@ test.describe('Diagnostiquer', () => {
 // The journeys' server allows 5 modem polls per staff member per minute (RATE_LIMITS in
 // playwright.config.ts), so the limit is reached in a few clicks; the administrator's budget is
 // used by no other journey.
-test('past the limit of modem polls, a refresh is refused with how long to wait, and the reading stays', async ({ page }) => {
+test('past the limit of modem polls, a refresh is refused with how long to wait, and the reading stays', async ({ page, world }) => {
   await signInAs(page, 'admin')
-  const eq = pick(await modems(page), 'healthy')
+  const eq = pick(await modems(page), 'healthy', world)
   const dialog = await diagnoseOn(page, eq)
   await expect(dialog.getByTestId('diagnostics-headline')).toContainText('Tout va bien')
   const refresh = dialog.getByTestId('diagnostics-refresh')

@@ -1,5 +1,5 @@
 import type { APIRequestContext, Page } from '@playwright/test'
-import { test, expect, signInAs } from './fixtures'
+import { customerWithOpenTicketAndInvoices, test, expect, signInAs } from './fixtures'
 
 /** Reads the demo dataset through the BFF, as the CSR persona (the page's cookie). */
 async function erpList<T>(request: APIRequestContext, doctype: string, fields: string[], filters: unknown[], limit = 1): Promise<T[]> {
@@ -72,10 +72,10 @@ test.describe('finding a customer', () => {
 })
 
 test.describe('the customer page', () => {
-  test('shows every panel, and remembers the customer among the recent ones', async ({ page }) => {
+  test('shows every panel, and remembers the customer among the recent ones', async ({ page, request, world }) => {
+    const customer = await customerWithOpenTicketAndInvoices(request, world)
     await signInAs(page, 'csr')
-    const [issue] = await erpList<{ customer: string }>(page.request, 'Issue', ['customer'], [['status', '=', 'Open'], ['customer', 'is', 'set']])
-    await page.goto(`/ops/#/clients/${issue.customer}`)
+    await page.goto(`/ops/#/clients/${customer}`)
     for (const panel of ['identity', 'invoices', 'tickets', 'locations', 'jobs', 'timeline']) {
       await expect(page.getByTestId(`panel-${panel}`)).toHaveAttribute('data-state', 'ready')
     }
@@ -112,14 +112,17 @@ test.describe('the customer page', () => {
     await page.getByTestId('action-book').click()
     await page.getByTestId('book-description').fill('Internet coupe le soir')
     await page.getByTestId('book-create').click()
-    const job = page.locator('[data-testid="job"][data-status="Unscheduled"]').filter({ hasText: 'Non assignée' }).first()
-    await expect(job).toBeVisible()
-    const jobs = await erpList<{ name: string; status: string; technician?: string; address: string; latitude: number; description: string }>(
+    type Booked = { name: string; status: string; technician?: string; address: string; latitude: number; description: string }
+    const booked = () => erpList<Booked>(
       page.request, 'Dispatch Job', ['name', 'status', 'technician', 'address', 'latitude', 'description'],
-      [['customer', '=', loc.customer], ['description', '=', 'Internet coupe le soir']],
+      [['customer', '=', loc.customer], ['description', '=', 'Internet coupe le soir']], 0,
     )
-    expect(jobs).toHaveLength(1)
-    expect(jobs[0]).toMatchObject({ status: 'Unscheduled', address: expect.stringContaining(loc.address_line), latitude: loc.latitude })
-    expect(jobs[0].technician ?? null).toBeNull()
+    await expect.poll(async () => (await booked()).length).toBe(1)
+    const [created] = await booked()
+    expect(created).toMatchObject({ status: 'Unscheduled', address: expect.stringContaining(loc.address_line), latitude: loc.latitude })
+    expect(created.technician ?? null).toBeNull()
+    const job = page.locator(`[data-testid="job"][data-job="${created.name}"]`)
+    await expect(job).toHaveAttribute('data-status', 'Unscheduled')
+    await expect(job).toContainText('Non assignée')
   })
 })

@@ -1,54 +1,30 @@
 /**
  * Répartition in real Chromium against the embedded ERPNext: dragging, rule warnings, live
  * updates between two dispatchers, stale edits, filters in the URL, and the keyboard path.
- * Each test books its own jobs on its own technician (tomorrow, so nothing is "in the past").
+ * Each test books its own jobs tomorrow (so nothing is "in the past"), on a technician with
+ * nothing else booked that day, so its jobs meet only each other.
  */
 import type { APIRequestContext, Page } from '@playwright/test'
-import { test, expect, signInAs } from './fixtures'
-import type { BoardPayload, BoardTechnician } from '../src/features/dispatch/contract'
-
-const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto' }).format(new Date(Date.now() + 86_400_000))
+import { adminCreate, freeTechnician, servedCustomer, test, expect, signInAs } from './fixtures'
 
 interface Job { name: string; modified: string; technician?: string; scheduled_start?: string; status: string }
 
-async function board(request: APIRequestContext): Promise<BoardPayload> {
-  const res = await request.get(`/ops/api/dispatch/board?from=${tomorrow}&to=${tomorrow}`)
-  expect(res.status()).toBe(200)
-  return res.json()
-}
-
-/**
- * An active technician on an 08:00–16:30 shift, the n-th one (each test takes its own). The demo
- * data is laid out around the day it is generated, so those with nothing booked tomorrow come
- * first: a test's own jobs then meet only each other.
- */
-function technician(payload: BoardPayload, n: number, without?: string): BoardTechnician {
-  const booked = new Set(payload.jobs.filter((j) => j.status !== 'Unscheduled' && j.technician).map((j) => j.technician))
-  const fit = payload.technicians
-    .filter((x) => x.status === 'Active' && x.shift_start === '08:00' && x.name !== 'TECH-001' && (!without || !x.tags.includes(without)))
-    .sort((a, b) => Number(booked.has(a.name)) - Number(booked.has(b.name)) || a.name.localeCompare(b.name))
-  return fit[n]
-}
-
-async function createJob(request: APIRequestContext, payload: BoardPayload, extra: Record<string, unknown> = {}): Promise<Job> {
-  const res = await request.post('/ops/api/erp/resource/Dispatch%20Job', {
-    data: {
-      job_type: 'Repair', status: 'Unscheduled', priority: 'Urgent', duration_minutes: 60,
-      customer: payload.jobs.find((j) => j.customer)!.customer, address: '12, rue Test, Saint-Jérôme QC',
-      latitude: 45.78, longitude: -74.0, scheduled_start: `${tomorrow} 10:00:00`, tags: [{ tag: 'Fibre' }],
-      ...extra,
-    },
+/** An urgent repair waiting in the queue for `day` at 10:00, unless told otherwise. */
+async function createJob(request: APIRequestContext, day: string, extra: Record<string, unknown> = {}): Promise<Job> {
+  return adminCreate<Job>(request, 'Dispatch Job', {
+    job_type: 'Repair', status: 'Unscheduled', priority: 'Urgent', duration_minutes: 60,
+    customer: await servedCustomer(request), address: '12, rue Test, Saint-Jérôme QC',
+    latitude: 45.78, longitude: -74.0, scheduled_start: `${day} 10:00:00`, tags: [{ tag: 'Fibre' }],
+    ...extra,
   })
-  expect(res.status()).toBe(200)
-  return (await res.json()).data
 }
 
 async function getJob(request: APIRequestContext, name: string): Promise<Job> {
   return (await (await request.get(`/ops/api/erp/resource/Dispatch%20Job/${name}`)).json()).data
 }
 
-async function openBoard(page: Page, tech: string, queueJob?: string) {
-  await page.goto(`/ops/#/dispatch?day=${tomorrow}&tech=${tech}`)
+async function openBoard(page: Page, day: string, tech: string, queueJob?: string) {
+  await page.goto(`/ops/#/dispatch?day=${day}&tech=${tech}`)
   await expect(page.getByTestId(`row-${tech}`)).toBeVisible()
   if (queueJob) {
     await page.getByTestId('queue-filter').fill(queueJob)
@@ -75,12 +51,12 @@ async function rowPoint(page: Page, tech: string, fraction: number) {
   return { x: boardBox.x + 188 + (boardBox.width - 188) * fraction, y: row.y + row.height / 2 }
 }
 
-test('a job dragged from the queue onto a technician is saved in ERPNext', async ({ page }) => {
+test('a job dragged from the queue onto a technician is saved in ERPNext', async ({ page, request, world }) => {
+  const tomorrow = world.day(1)
   await signInAs(page, 'dispatcher')
-  const payload = await board(page.request)
-  const tech = technician(payload, 0)
-  const job = await createJob(page.request, payload)
-  await openBoard(page, tech.name, job.name)
+  const tech = await freeTechnician(request, tomorrow)
+  const job = await createJob(request, tomorrow)
+  await openBoard(page, tomorrow, tech.name, job.name)
 
   await dragTo(page, `queue-${job.name}`, await rowPoint(page, tech.name, 0.5))
   await expect(page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)).toBeVisible()
@@ -92,14 +68,14 @@ test('a job dragged from the queue onto a technician is saved in ERPNext', async
   expect(Number(saved.scheduled_start?.slice(14, 16)) % 15).toBe(0) // snapped to a quarter hour
 })
 
-test('the ghost and the board warn of an overlap and of a missing skill', async ({ page }) => {
+test('the ghost and the board warn of an overlap and of a missing skill', async ({ page, request, world }) => {
+  const tomorrow = world.day(1)
   await signInAs(page, 'dispatcher')
-  const payload = await board(page.request)
-  const tech = technician(payload, 1, 'Nacelle')
-  const booked = await createJob(page.request, payload, { status: 'Scheduled', technician: tech.name, scheduled_start: `${tomorrow} 10:00:00` })
-  const overlapping = await createJob(page.request, payload)
-  const needsBucket = await createJob(page.request, payload, { tags: [{ tag: 'Fibre' }, { tag: 'Nacelle' }] })
-  await openBoard(page, tech.name, overlapping.name)
+  const tech = await freeTechnician(request, tomorrow, { lacking: 'Nacelle' })
+  const booked = await createJob(request, tomorrow, { status: 'Scheduled', technician: tech.name, scheduled_start: `${tomorrow} 10:00:00` })
+  const overlapping = await createJob(request, tomorrow)
+  const needsBucket = await createJob(request, tomorrow, { tags: [{ tag: 'Fibre' }, { tag: 'Nacelle' }] })
+  await openBoard(page, tomorrow, tech.name, overlapping.name)
 
   const bookedBox = (await page.getByTestId(`job-${booked.name}`).boundingBox())!
   await dragTo(page, `queue-${overlapping.name}`, { x: bookedBox.x + bookedBox.width / 2, y: bookedBox.y + bookedBox.height / 2 }, false)
@@ -118,35 +94,34 @@ test('the ghost and the board warn of an overlap and of a missing skill', async 
   await expect(page.getByTestId('panel-warnings')).toContainText('Compétence manquante : Nacelle')
 })
 
-test('two dispatchers: one drags, the other sees it without reloading', async ({ page, browser }) => {
+test('two dispatchers: one drags, the other sees it without reloading', async ({ page, request, world, newContext }) => {
+  const tomorrow = world.day(1)
   await signInAs(page, 'dispatcher')
-  const payload = await board(page.request)
-  const tech = technician(payload, 2)
-  const job = await createJob(page.request, payload)
+  const tech = await freeTechnician(request, tomorrow)
+  const job = await createJob(request, tomorrow)
 
-  const other = await browser.newContext({ locale: 'fr-CA', timezoneId: 'America/Toronto', viewport: { width: 1600, height: 1000 } })
+  const other = await newContext()
   const colleague = await other.newPage()
   await signInAs(colleague, 'dispatcher')
-  await openBoard(colleague, tech.name)
+  await openBoard(colleague, tomorrow, tech.name)
   await expect(colleague.getByTestId(`job-${job.name}`)).toHaveCount(0)
 
-  await openBoard(page, tech.name, job.name)
+  await openBoard(page, tomorrow, tech.name, job.name)
   await dragTo(page, `queue-${job.name}`, await rowPoint(page, tech.name, 0.5))
   const started = Date.now()
   await expect(colleague.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)).toBeVisible({ timeout: 5_000 })
   expect(Date.now() - started).toBeLessThan(3_000)
-  await other.close()
 })
 
-test('a stale edit is refused with a clear message and the newer version is shown', async ({ page }) => {
+test('a stale edit is refused with a clear message and the newer version is shown', async ({ page, request, world }) => {
+  const tomorrow = world.day(1)
   await signInAs(page, 'dispatcher')
-  const payload = await board(page.request)
-  const tech = technician(payload, 3)
-  const colleagueTech = technician(payload, 4)
-  const job = await createJob(page.request, payload)
+  const tech = await freeTechnician(request, tomorrow)
+  const colleagueTech = await freeTechnician(request, tomorrow, { taken: [tech.name] })
+  const job = await createJob(request, tomorrow)
   // This dispatcher's live feed is down, so they still hold the old version when they drag.
   await page.route('**/ops/api/events', (route) => route.abort())
-  await openBoard(page, tech.name, job.name)
+  await openBoard(page, tomorrow, tech.name, job.name)
 
   const put = await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, {
     data: { technician: colleagueTech.name, status: 'Scheduled', scheduled_start: `${tomorrow} 14:00:00`, modified: job.modified },
@@ -164,7 +139,11 @@ test('a stale edit is refused with a clear message and the newer version is show
   expect((await getJob(page.request, job.name)).technician).toBe(colleagueTech.name)
 })
 
-test('the view’s filters live in the address and survive a reload', async ({ page }) => {
+test('the view’s filters live in the address and survive a reload', async ({ page, request, world }) => {
+  const tomorrow = world.day(1)
+  // Something planned tomorrow on a street, whatever the day's data holds.
+  const tech = await freeTechnician(request, tomorrow)
+  await createJob(request, tomorrow, { status: 'Scheduled', technician: tech.name, scheduled_start: `${tomorrow} 09:00:00` })
   await signInAs(page, 'dispatcher')
   await page.goto(`/ops/#/dispatch?day=${tomorrow}`)
   await expect(page.getByTestId('dispatch-board')).toBeVisible()
@@ -185,12 +164,12 @@ test('the view’s filters live in the address and survive a reload', async ({ p
   expect(new Set(statuses)).toEqual(new Set(['Scheduled']))
 })
 
-test('a job can be assigned with the keyboard alone', async ({ page }) => {
+test('a job can be assigned with the keyboard alone', async ({ page, request, world }) => {
+  const tomorrow = world.day(1)
   await signInAs(page, 'dispatcher')
-  const payload = await board(page.request)
-  const tech = technician(payload, 5)
-  const job = await createJob(page.request, payload, { job_type: 'Inspection', tags: [] })
-  await openBoard(page, tech.name)
+  const tech = await freeTechnician(request, tomorrow)
+  const job = await createJob(request, tomorrow, { job_type: 'Inspection', tags: [] })
+  await openBoard(page, tomorrow, tech.name)
 
   const focused = () => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? '')
   const tabTo = async (testid: string) => {
@@ -224,16 +203,16 @@ test('a job can be assigned with the keyboard alone', async ({ page }) => {
   expect(saved.scheduled_start?.slice(0, 16)).toBe(`${tomorrow} 11:30`)
 })
 
-test('a job booked from a customer file with no requested time waits in the queue, and the board still opens', async ({ page }) => {
+test('a job booked from a customer file with no requested time waits in the queue, and the board still opens', async ({ page, request, world }) => {
+  const tomorrow = world.day(1)
   await signInAs(page, 'dispatcher')
-  const payload = await board(page.request)
   const res = await page.request.post('/ops/api/erp/resource/Dispatch%20Job', {
-    data: { job_type: 'Inspection', status: 'Unscheduled', priority: 'High', duration_minutes: 45, customer: payload.jobs.find((j) => j.customer)!.customer },
+    data: { job_type: 'Inspection', status: 'Unscheduled', priority: 'High', duration_minutes: 45, customer: await servedCustomer(request) },
   })
   expect(res.status()).toBe(200)
   const job = (await res.json()).data as Job
-  const tech = technician(payload, 5)
-  await openBoard(page, tech.name, job.name)
+  const tech = await freeTechnician(request, tomorrow)
+  await openBoard(page, tomorrow, tech.name, job.name)
   await page.getByTestId(`queue-${job.name}`).click()
   await page.keyboard.press('Enter')
   await expect(page.getByRole('dialog')).toBeVisible()

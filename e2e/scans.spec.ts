@@ -1,5 +1,5 @@
 import type { BrowserContext, Page, Request } from '@playwright/test'
-import { test, expect, signInAs } from './fixtures'
+import { test, expect, installFakeTimers, signInAs } from './fixtures'
 import {
   adminList, code128, equipmentCount, freshJob, hubFaults, installOffline, newSerial, openJob, photo, qrLabel, tinyCode128,
 } from './techFixtures'
@@ -20,8 +20,8 @@ test.afterEach(async ({ request }) => {
   await hubFaults(request, null)
 })
 
-test('scan online: the tablet reads the label, the technician confirms, ERPNext has the equipment', async ({ page, request }) => {
-  const job = await freshJob(request)
+test('scan online: the tablet reads the label, the technician confirms, ERPNext has the equipment', async ({ page, request, world }) => {
+  const job = await freshJob(request, world)
   const serial = newSerial()
   const visionCalls: string[] = []
   page.on('request', (r) => { if (isVision(r)) visionCalls.push(r.url()) })
@@ -56,8 +56,8 @@ test('scan online: the tablet reads the label, the technician confirms, ERPNext 
   expect(visionCalls).toEqual([]) // read on the tablet, the hub was not needed
 })
 
-test('a tablet whose reader does not load in time hands the photo to the hub', async ({ page, request }) => {
-  const job = await freshJob(request)
+test('a tablet whose reader does not load in time hands the photo to the hub', async ({ page, request, world }) => {
+  const job = await freshJob(request, world)
   const serial = newSerial()
   // The reader's .wasm never arrives (a download stuck on a weak network).
   await page.route('**/*.wasm', () => undefined)
@@ -73,8 +73,8 @@ test('a tablet whose reader does not load in time hands the photo to the hub', a
   expect(await equipmentCount(request, [['serial_no', '=', serial]])).toBe(1)
 })
 
-test('scan with the network off, reload the page, network back: exactly one equipment', async ({ page, context, request }) => {
-  const job = await freshJob(request)
+test('scan with the network off, reload the page, network back: exactly one equipment', async ({ page, context, request, world }) => {
+  const job = await freshJob(request, world)
   const serial = newSerial()
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
@@ -100,8 +100,8 @@ test('scan with the network off, reload the page, network back: exactly one equi
   expect(await equipmentCount(request, [['dispatch_job', '=', job.name]])).toBe(1)
 })
 
-test('the hub answers 500 twice, then reads the photo: the queue retries with backoff and records one equipment', async ({ page, request }) => {
-  const job = await freshJob(request)
+test('the hub answers 500 twice, then reads the photo: the queue retries with backoff and records one equipment', async ({ page, request, world }) => {
+  const job = await freshJob(request, world)
   const serial = newSerial()
   const vision: number[] = []
   page.on('response', (r) => { if (isVision(r.request())) vision.push(r.status()) })
@@ -121,14 +121,14 @@ test('the hub answers 500 twice, then reads the photo: the queue retries with ba
   await expect(page.locator(`[data-testid="equipment-item"][data-serial="${serial}"]`)).toBeVisible()
 })
 
-test('the hub slower than 8 s: the photo is queued at once, then sent by the queue', async ({ page, request }) => {
-  const job = await freshJob(request)
+test('the hub slower than 8 s: the photo is queued at once, then sent by the queue', async ({ page, request, world }) => {
+  const job = await freshJob(request, world)
   const serial = newSerial()
   await hubFaults(request, { delayMs: 9_000 })
-  await page.clock.install()
+  await installFakeTimers(page, world)
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
-  await page.clock.pauseAt(Date.now() + 60_000) // from here, the tablet's timers wait for the test
+  await page.clock.pauseAt(world.now().getTime() + 60_000) // from here, the tablet's timers wait for the test
 
   await scan(page, await tinyCode128(serial))
   await expect(page.getByTestId('scan-reading')).toContainText('8 s au plus')
@@ -144,8 +144,8 @@ test('the hub slower than 8 s: the photo is queued at once, then sent by the que
   expect(await equipmentCount(request, [['serial_no', '=', serial]])).toBe(1)
 })
 
-test('the answer is lost after ERPNext saved the equipment: the replay creates no duplicate', async ({ page, context, request }) => {
-  const job = await freshJob(request)
+test('the answer is lost after ERPNext saved the equipment: the replay creates no duplicate', async ({ page, context, request, world }) => {
+  const job = await freshJob(request, world)
   const serial = newSerial()
   const saves: number[] = []
   let dropped = false
@@ -171,8 +171,8 @@ test('the answer is lost after ERPNext saved the equipment: the replay creates n
   expect(await equipmentCount(request, [['serial_no', '=', serial]])).toBe(1)
 })
 
-test('two tabs open when the network comes back: the scan is sent once', async ({ page, context, request }) => {
-  const job = await freshJob(request)
+test('two tabs open when the network comes back: the scan is sent once', async ({ page, context, request, world }) => {
+  const job = await freshJob(request, world)
   const serial = newSerial()
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
@@ -204,12 +204,12 @@ async function photoLeftToTheHub(page: Page, context: BrowserContext, serial: st
   await expect(page.getByTestId('scan-badge')).toHaveText(/En attente : 1/)
 }
 
-test('a 400 puts the scan in "needs attention": never retried on its own, fixed by the technician', async ({ page, context, request }) => {
-  const job = await freshJob(request)
+test('a 400 puts the scan in "needs attention": never retried on its own, fixed by the technician', async ({ page, context, request, world }) => {
+  const job = await freshJob(request, world)
   const serial = newSerial()
   let visionCalls = 0
   page.on('response', (r) => { if (isVision(r.request())) visionCalls++ }) // answered by the hub, not failed offline
-  await page.clock.install()
+  await installFakeTimers(page, world)
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
   await photoLeftToTheHub(page, context, serial)
@@ -236,8 +236,8 @@ test('a 400 puts the scan in "needs attention": never retried on its own, fixed 
   expect(await equipmentCount(request, [['serial_no', '=', serial]])).toBe(1)
 })
 
-test('discarding a scan that needs attention asks first, then forgets it', async ({ page, context, request }) => {
-  const job = await freshJob(request)
+test('discarding a scan that needs attention asks first, then forgets it', async ({ page, context, request, world }) => {
+  const job = await freshJob(request, world)
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
   await photoLeftToTheHub(page, context, newSerial())
@@ -257,8 +257,8 @@ test('discarding a scan that needs attention asks first, then forgets it', async
   await expect(page.getByTestId('scan-badge')).toHaveCount(0)
 })
 
-test('the app opens with no network and shows the technician’s last loaded day', async ({ page, context, request }) => {
-  const job = await freshJob(request)
+test('the app opens with no network and shows the technician’s last loaded day', async ({ page, context, request, world }) => {
+  const job = await freshJob(request, world)
   await signInAs(page, 'technician', '/tech')
   await expect(page.getByTestId(`job-card-${job.name}`)).toBeVisible()
   await installOffline(page)

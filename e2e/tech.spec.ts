@@ -1,15 +1,24 @@
 import { test, expect, signInAs } from './fixtures'
 import { ADMIN, adminList, freshJob, openJob, TECHNICIAN } from './techFixtures'
 import type { DispatchJob } from '../src/contracts/doctypes'
+import { startOfSiteDay } from '../src/contracts/frappeTime'
 
 for (const viewport of [{ width: 800, height: 1280, name: 'portrait' }, { width: 1280, height: 800, name: 'landscape' }]) {
-  test(`a technician sees their day in order and works a job through En route → En cours → Terminé (${viewport.name})`, async ({ page, request }) => {
+  test(`a technician sees their day in order and works a job through En route → En cours → Terminé (${viewport.name})`, async ({ page, request, world }) => {
     await page.setViewportSize(viewport)
-    const job = await freshJob(request)
+    const job = await freshJob(request, world)
+    const tomorrow = world.day(1)
+    const booked = await freshJob(request, world, { scheduled_start: `${tomorrow} 09:00:00` })
     await signInAs(page, 'technician', '/tech')
 
     const today = page.getByTestId('tech-today')
     await expect(today.getByTestId(`job-card-${job.name}`)).toBeVisible()
+    // Tomorrow is the site's next calendar day, whatever the clocks do overnight.
+    const next = page.getByTestId('tech-tomorrow')
+    await expect(next.getByTestId(`job-card-${booked.name}`)).toBeVisible()
+    await expect(next).toContainText(new Intl.DateTimeFormat('fr-CA', { timeZone: 'America/Toronto', weekday: 'long', day: 'numeric', month: 'long' })
+      .format(startOfSiteDay(tomorrow)))
+    await expect(today.getByTestId(`job-card-${booked.name}`)).toHaveCount(0)
     const starts = await today.locator('[data-testid^="job-card-"] .text-h6').allTextContents()
     expect(starts.length).toBeGreaterThan(0)
     expect([...starts].sort()).toEqual(starts) // in the order of the day
@@ -42,8 +51,8 @@ for (const viewport of [{ width: 800, height: 1280, name: 'portrait' }, { width:
   })
 }
 
-test('a status set on a job someone changed meanwhile is refused; the job is reloaded and the technician told', async ({ page, request }) => {
-  const job = await freshJob(request)
+test('a status set on a job someone changed meanwhile is refused; the job is reloaded and the technician told', async ({ page, request, world }) => {
+  const job = await freshJob(request, world)
   // No live updates (a weak LTE link dropped the event stream), so the page keeps the old version.
   await page.route('**/ops/api/events', (route) => route.abort())
   await signInAs(page, 'technician', '/tech')
@@ -60,13 +69,15 @@ test('a status set on a job someone changed meanwhile is refused; the job is rel
   await expect(page.getByTestId('job-status')).toHaveText('En route')
 })
 
-test('a technician cannot open another technician’s job: a clear sentence, and a 403 from the BFF', async ({ page, request }) => {
+test('a technician cannot open another technician’s job: a clear sentence; the BFF does not show it, nor lets it be written', async ({ page, request }) => {
   const [theirs] = await adminList<DispatchJob>(request, 'Dispatch Job', [['technician', 'is', 'set'], ['technician', '!=', TECHNICIAN]], ['name'], 1)
   await signInAs(page, 'technician')
   await page.goto(`/ops/#/tech/jobs/${theirs.name}`)
   await expect(page.getByTestId('job-error')).toContainText('assignée à un autre technicien')
+  // The tablet's own route says whose job it is (the sentence above); the ERPNext pass-through
+  // answers as if the job did not exist.
   expect((await page.request.get(`/ops/api/tech/jobs/${theirs.name}`)).status()).toBe(403)
-  expect((await page.request.get(`/ops/api/erp/resource/Dispatch%20Job/${theirs.name}`)).status()).toBe(403)
+  expect((await page.request.get(`/ops/api/erp/resource/Dispatch%20Job/${theirs.name}`)).status()).toBe(404)
   const write = await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${theirs.name}`, { data: { status: 'Completed' } })
   expect(write.status()).toBe(403)
 })

@@ -1,44 +1,35 @@
 /**
- * Helpers of the technician journeys (tech*.spec.ts, scans*.spec.ts): an administrator's hand on
- * the data (Authentik headers from loopback, trusted in demo mode), a fresh job for TECH-001, the
- * hub's fault plan, and barcode pictures made with bwip-js.
+ * Helpers of the technician journeys (tech*.spec.ts, scans*.spec.ts): a fresh job for TECH-001,
+ * the hub's fault plan, and barcode pictures made with bwip-js.
  */
 import bwipjs from 'bwip-js/node'
 import { PNG } from 'pngjs'
 import { expect, type APIRequestContext, type Page } from '@playwright/test'
-import { toFrappeDatetime } from '../src/contracts/frappeTime'
+import { toFrappeDate, toFrappeDatetime } from '../src/contracts/frappeTime'
 import type { DispatchJob } from '../src/contracts/doctypes'
+import { ADMIN, adminCreate, adminList, type World } from './fixtures'
 
-export const ADMIN = {
-  'x-authentik-email': 'sophie.lavoie@gigafibre.ca',
-  'x-authentik-username': 'sophie.lavoie',
-  'x-authentik-name': 'Sophie Lavoie',
-  'x-authentik-groups': 'ops-admin',
-}
+export { ADMIN, adminList }
 
 export const TECHNICIAN = 'TECH-001'
 
-async function ok<T>(response: Awaited<ReturnType<APIRequestContext['get']>>): Promise<T> {
-  expect(response.status(), await response.text()).toBeLessThan(300)
-  return (await response.json()) as T
-}
-
-export async function adminList<T>(request: APIRequestContext, doctype: string, filters: unknown[], fields = ['*'], limit = 20): Promise<T[]> {
-  const q = new URLSearchParams({ fields: JSON.stringify(fields), filters: JSON.stringify(filters), limit_page_length: String(limit) })
-  return (await ok<{ data: T[] }>(await request.get(`/ops/api/erp/resource/${encodeURIComponent(doctype)}?${q}`, { headers: ADMIN }))).data
-}
-
-/** A job for TECH-001 starting in an hour, at the address of one of their existing jobs. */
-export async function freshJob(request: APIRequestContext, extra: Partial<DispatchJob> = {}): Promise<DispatchJob> {
+/**
+ * A job for TECH-001 later today, at the address of one of their jobs: in an hour, or right now
+ * when the day ends within the hour, so it is on the tablet's "today" whatever the time.
+ */
+export async function freshJob(request: APIRequestContext, world: World, extra: Partial<DispatchJob> = {}): Promise<DispatchJob> {
   const [model] = await adminList<DispatchJob>(request, 'Dispatch Job', [['technician', '=', TECHNICIAN], ['service_location', 'is', 'set']], ['customer', 'service_location', 'address', 'latitude', 'longitude'], 1)
-  const start = new Date(Date.now() + 3600_000)
+  expect(model, `a job of ${TECHNICIAN} with an address`).toBeDefined()
+  const now = world.now()
+  const inAnHour = new Date(now.getTime() + 3600_000)
+  const start = toFrappeDate(inAnHour) === toFrappeDate(now) ? inAnHour : now
   const body = {
     job_type: 'Installation', status: 'Scheduled', priority: 'High', technician: TECHNICIAN,
     customer: model.customer, service_location: model.service_location, address: model.address,
     latitude: model.latitude, longitude: model.longitude, scheduled_start: toFrappeDatetime(start), duration_minutes: 90,
     description: 'Installer l’ONT au sous-sol, près du panneau électrique.', ...extra,
   }
-  return (await ok<{ data: DispatchJob }>(await request.post('/ops/api/erp/resource/Dispatch%20Job', { headers: ADMIN, data: body }))).data
+  return adminCreate<DispatchJob>(request, 'Dispatch Job', body)
 }
 
 export async function equipmentCount(request: APIRequestContext, filters: unknown[]): Promise<number> {

@@ -36,6 +36,8 @@ export interface Config {
    * of writes when Sec-Fetch-Site is absent; null → the origin of the request's own Host.
    */
   publicOrigin: string | null
+  /** Demo only: /ops/api/_test/hub-faults may make the embedded hub slow or failing (HUB_TEST_HOOKS=1). */
+  hubTestHooks: boolean
 }
 
 export type Env = Record<string, string | undefined>
@@ -151,6 +153,7 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
     upstreamTimeoutMs: intIn(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 100, 120_000, problems),
     bodyLimitBytes: intIn(env, 'BODY_LIMIT_BYTES', 12 * 1024 * 1024, 1024, 64 * 1024 * 1024, problems),
     publicOrigin,
+    hubTestHooks: demo && val('HUB_TEST_HOOKS') === '1',
   }
   if (problems.length) throw new ConfigError(problems)
   return config

@@ -5,11 +5,29 @@
  */
 import { promisify } from 'node:util'
 import { constants as zlibConstants, gzip } from 'node:zlib'
+import { HTTPError } from 'h3'
 import type { BffErrorBody } from '../src/contracts/capabilities'
 
 const gzipAsync = promisify(gzip)
 
 export interface Sentence { fr: string; en: string }
+
+/**
+ * The one way the BFF says no: a route throws a Refusal (status, stable code, sentence in both
+ * languages) and the app's onError writes the body. `headers` go on the answer (e.g. Retry-After).
+ */
+export class Refusal extends HTTPError {
+  constructor(status: number, readonly code: string, readonly sentence: Sentence, headers?: Record<string, string>) {
+    super({ status, message: sentence.en, headers })
+  }
+}
+
+/** A refusal on the ERPNext pass-through, written in Frappe's error shape (exc_type) for Frappe clients. */
+export class FrappeRefusal extends Refusal {
+  constructor(status: number, readonly excType: string, sentence: Sentence) {
+    super(status, excType, sentence)
+  }
+}
 
 export function prefersEnglish(req: Request): boolean {
   const lang = req.headers.get('accept-language') ?? ''
@@ -80,7 +98,12 @@ export const SENTENCES = {
     en: 'The hub service is not answering right now. Try again in a moment.',
   },
   notFound: { fr: 'Cette adresse n’existe pas.', en: 'There is nothing at this address.' },
+  methodNotAllowed: { fr: 'Méthode non permise ici.', en: 'Method not allowed here.' },
+  hubTimeout: { fr: 'Le hub n’a pas répondu à temps. Réessayez.', en: 'The hub did not answer in time. Try again.' },
 } satisfies Record<string, Sentence>
+
+export const unauthenticated = () => new Refusal(401, 'UNAUTHENTICATED', SENTENCES.unauthenticated)
+export const forbidden = () => new Refusal(403, 'FORBIDDEN', SENTENCES.forbidden)
 
 export class BodyTooLargeError extends Error {}
 

@@ -12,7 +12,6 @@ import { createMemoryBus } from './events/bus'
 import { createRedisBus } from './events/redisBus'
 import { createMemoryLimiter, createRedisLimiter } from './rateLimit'
 import { bridgeHubEvents } from './events/hubBridge'
-import { FEATURE_ROUTES } from './routes/features'
 import { createErpClient } from './upstream/erp'
 import { createHubClient } from './upstream/hub'
 
@@ -37,7 +36,7 @@ async function main() {
     const { startErpnext, DEMO_ERP_TOKEN } = await import('./embedded/erpnext/index')
     erpToken = erpToken ?? DEMO_ERP_TOKEN
     const started = Date.now()
-    const erp = await startErpnext({ dataDir: config.dataDir, token: erpToken, seedProfile: config.seedProfile, port: Number(process.env.EMBEDDED_ERP_PORT ?? 0) })
+    const erp = await startErpnext({ dataDir: config.dataDir, token: erpToken, seedProfile: config.seedProfile, seedNow: config.seedNow ?? undefined, port: Number(process.env.EMBEDDED_ERP_PORT ?? 0) })
     erpUrl = erp.url
     closers.push(erp.close)
     console.log(`embedded ERPNext on ${erp.url} (data in ${config.dataDir}, ready in ${Date.now() - started} ms)`)
@@ -49,7 +48,7 @@ async function main() {
     hubToken = hubToken ?? DEMO_HUB_TOKEN
     const hub = await startHub({
       erpUrl, erpToken: erpToken!, hubToken, dataDir: config.dataDir, faults: process.env.HUB_FAULTS,
-      testHooks: process.env.HUB_TEST_HOOKS === '1', port: Number(process.env.EMBEDDED_HUB_PORT ?? 0),
+      testHooks: config.hubTestHooks, port: Number(process.env.EMBEDDED_HUB_PORT ?? 0),
     })
     hubUrl = hub.url
     closers.push(hub.close)
@@ -64,7 +63,7 @@ async function main() {
   closers.push(() => bridge.stop())
   const limiter = config.redisUrl ? createRedisLimiter(config.redisUrl) : createMemoryLimiter()
   closers.push(async () => { await limiter.close?.() })
-  const app = createApp(config, { erp, hub, bus, limiter, audit: createAuditJournal(config.dataDir), features: FEATURE_ROUTES })
+  const app = createApp(config, { erp, hub, bus, limiter, audit: createAuditJournal(config.dataDir) })
 
   const server = serve(app, { port: config.port, hostname: config.host, silent: true })
   await server.ready()

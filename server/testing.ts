@@ -3,7 +3,7 @@
  * and an ERPNext stand-in that records what reached it.
  */
 import { loadConfig, type Config, type Env } from './config'
-import type { ErpClient, UpstreamAnswer } from './upstream/erp'
+import { erpClientOver, type ErpClient, type UpstreamAnswer } from './upstream/erp'
 import type { HubClient } from './upstream/hub'
 
 export const LOOPBACK = '127.0.0.1'
@@ -41,20 +41,22 @@ export interface RecordedCall { method: string; path: string; body?: string }
 /** An ERPNext that answers from a function and records every call the BFF made. */
 export function recordingErp(answer: (call: RecordedCall) => UpstreamAnswer | Promise<UpstreamAnswer>): ErpClient & { calls: RecordedCall[] } {
   const calls: RecordedCall[] = []
-  return {
-    calls,
-    async send(method, path, body) {
-      const call = { method, path, body }
-      calls.push(call)
-      return answer(call)
-    },
-    async list<T>(doctype: string, params: { fields: string[]; filters?: unknown[] }) {
-      const q = new URLSearchParams({ fields: JSON.stringify(params.fields), filters: JSON.stringify(params.filters ?? []) })
-      const a = await answer({ method: 'GET', path: `/api/resource/${encodeURIComponent(doctype)}?${q}` })
-      return (JSON.parse(a.body) as { data: T[] }).data
-    },
-    ping: async () => true,
-  }
+  const client = erpClientOver(async (method, path, body) => {
+    const call = body === undefined ? { method, path } : { method, path, body }
+    calls.push(call)
+    return answer(call)
+  })
+  return { ...client, calls, ping: async () => true }
+}
+
+/** The BFF's ERPNext client talking to an in-memory embedded ERPNext (its app.fetch), with a test token. */
+export function inProcessErp(erp: { app: { fetch(req: Request): Response | Promise<Response> } }): ErpClient {
+  return erpClientOver(async (method, path, body) => {
+    const res = await erp.app.fetch(new Request(`http://erp.test${path}`, {
+      method, body, headers: { authorization: 'token test-key:test-secret', 'content-type': 'application/json' },
+    }))
+    return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? 'application/json' }
+  })
 }
 
 export const ok = (body: unknown, status = 200): UpstreamAnswer => ({ status, body: JSON.stringify(body), contentType: 'application/json' })

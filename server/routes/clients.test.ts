@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createApp } from '../app'
 import { createMemoryBus } from '../events/bus'
 import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig, type RecordedCall } from '../testing'
-import type { ClientSearchAnswer } from '../../src/features/clients/searchContract'
-import { clientsRoutes } from './clients'
+import type { ClientSearchAnswer } from '../../src/contracts/clientSearch'
 
 type Doc = Record<string, unknown> & { name: string }
 
@@ -19,7 +18,8 @@ function fakeErp(seed: Record<string, Doc[]>) {
       rows = rows.filter((r) => (op === '=' ? r[field] === value : String(r[field] ?? '') > value))
     }
     const size = Number(url.searchParams.get('limit_page_length') ?? 20)
-    return ok({ data: [...rows].sort((a, b) => a.name.localeCompare(b.name)).slice(0, size) })
+    const sorted = [...rows].sort((a, b) => a.name.localeCompare(b.name))
+    return ok({ data: size === 0 ? sorted : sorted.slice(0, size) }) // 0 means all, as in Frappe
   })
   return { erp, tables, setDown: (v: boolean) => { down = v } }
 }
@@ -44,7 +44,7 @@ const SEED: Record<string, Doc[]> = {
 function setup() {
   const fake = fakeErp(SEED)
   const bus = createMemoryBus()
-  const app = createApp(testConfig(), { erp: fake.erp, hub: noHub, bus, features: [clientsRoutes] })
+  const app = createApp(testConfig(), { erp: fake.erp, hub: noHub, bus })
   const search = async (q: string, who: { email: string; groups: string } | null = STAFF.csr) =>
     app.fetch(staffRequest(`/ops/api/clients/search?q=${encodeURIComponent(q)}`, who))
   const found = async (q: string) => {
@@ -113,7 +113,7 @@ describe('customer search', () => {
   it('reads a customer base larger than one page, page after page', async () => {
     const many = Array.from({ length: 6_000 }, (_, i) => ({ name: `CUST-${String(i + 100).padStart(5, '0')}`, customer_name: `Client ${i}`, mobile_no: null, disabled: 0 }))
     const fake = fakeErp({ ...SEED, Customer: [...SEED.Customer, ...many] })
-    const app = createApp(testConfig(), { erp: fake.erp, hub: noHub, features: [clientsRoutes] })
+    const app = createApp(testConfig(), { erp: fake.erp, hub: noHub })
     const res = await app.fetch(staffRequest('/ops/api/clients/search?q=client%205999', STAFF.csr))
     expect(((await res.json()) as ClientSearchAnswer).results[0].customerName).toBe('Client 5999')
     const customerPages = fake.erp.calls.filter((c) => c.path.startsWith('/api/resource/Customer?'))

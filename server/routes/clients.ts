@@ -5,7 +5,8 @@
  */
 import type { H3 } from 'h3'
 import type { AppContext, FeatureRoutes } from '../app'
-import { bffError, json, SENTENCES } from '../errors'
+import { json, Refusal } from '../errors'
+import { requireCapability } from '../guard'
 import type { ErpClient } from '../upstream/erp'
 import { ClientIndex, INDEXED_FIELDS, type IndexedDoctype } from './clientsIndex'
 
@@ -29,18 +30,9 @@ async function listPage(erp: ErpClient, doctype: IndexedDoctype, after: string |
   const filters: unknown[] = []
   if (after) filters.push([doctype, 'name', '>', after])
   if (since) filters.push([doctype, 'modified', '>', since])
-  const q = new URLSearchParams({
-    fields: JSON.stringify(INDEXED_FIELDS[doctype]),
-    filters: JSON.stringify(filters),
-    order_by: 'name asc',
-    limit_page_length: String(PAGE),
-  })
-  const path = `/api/resource/${encodeURIComponent(doctype)}?${q}`
-  let answer = await erp.send('GET', path).catch(() => null)
+  const page = () => erp.list<Row>(doctype, { fields: [...INDEXED_FIELDS[doctype]], filters, orderBy: 'name asc', limit: PAGE })
   // A busy ERPNext may drop one page of a long load; one more try before giving up on the build.
-  answer ??= await erp.send('GET', path)
-  if (answer.status !== 200) throw new Error(`ERPNext answered ${answer.status} listing ${doctype}`)
-  return (JSON.parse(answer.body) as { data: Row[] }).data
+  return page().catch(page)
 }
 
 /** The index and how it stays current; one per app. */
@@ -72,10 +64,8 @@ export function createClientSearch(erp: ErpClient, now: () => number = Date.now)
 
   async function apply(doctype: IndexedDoctype, name: string, action: string): Promise<void> {
     if (action === 'delete') return index.remove(doctype, name)
-    const q = new URLSearchParams({ fields: JSON.stringify(INDEXED_FIELDS[doctype]), filters: JSON.stringify([[doctype, 'name', '=', name]]) })
-    const answer = await erp.send('GET', `/api/resource/${encodeURIComponent(doctype)}?${q}`)
-    if (answer.status !== 200) return
-    const rows = (JSON.parse(answer.body) as { data: Row[] }).data
+    const rows = await erp.list<Row>(doctype, { fields: [...INDEXED_FIELDS[doctype]], filters: [[doctype, 'name', '=', name]] }).catch(() => null)
+    if (!rows) return
     if (rows.length) remember(doctype, rows)
     else index.remove(doctype, name)
   }
@@ -140,9 +130,7 @@ export const clientsRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
   }
 
   app.get('/ops/api/clients/search', async (event) => {
-    const user = ctx.user(event)
-    if (!user) return bffError(event.req, 401, 'UNAUTHENTICATED', SENTENCES.unauthenticated)
-    if (!user.capabilities.includes('clients:view')) return bffError(event.req, 403, 'FORBIDDEN', SENTENCES.forbidden)
+    requireCapability(ctx, event, 'clients:view')
     const q = (event.url.searchParams.get('q') ?? '').slice(0, QUERY_MAX_LENGTH)
     const started = performance.now()
     try {
@@ -150,7 +138,7 @@ export const clientsRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
       return json(200, { ...answer, tookMs: Math.round((performance.now() - started) * 10) / 10 })
     } catch (err) {
       console.warn(`[${ctx.requestId(event)}] client search:`, err instanceof Error ? err.message : err)
-      return bffError(event.req, 502, 'SEARCH_UNAVAILABLE', {
+      throw new Refusal(502, 'SEARCH_UNAVAILABLE', {
         fr: 'La recherche de clients n’est pas disponible : ERPNext ne répond pas. Réessayez dans un instant.',
         en: 'Customer search is unavailable: ERPNext is not answering. Try again in a moment.',
       })

@@ -7,10 +7,10 @@
 import {
   customerNumber, foldMapped, foldText, macKey, macMapped, normalizePhone, originalRange, phoneMapped, serialKey,
   serialMapped, type MappedKey,
-} from '../../src/features/clients/normalize'
+} from '../../src/contracts/searchKeys'
 import {
   SEARCH_LIMIT, SEARCH_MIN_LENGTH, type ClientSearchAnswer, type ClientSearchResult, type MatchField,
-} from '../../src/features/clients/searchContract'
+} from '../../src/contracts/clientSearch'
 
 export interface CustomerRow { name: string; customer_name: string; mobile_no?: string | null; email_id?: string | null; disabled?: number | null; modified?: string }
 export interface LocationRow { name: string; customer: string; address_line: string; city: string; postal_code?: string | null; modified?: string }

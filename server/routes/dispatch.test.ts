@@ -2,8 +2,7 @@ import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../app'
 import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig, type RecordedCall } from '../testing'
-import type { BoardPayload } from '../../src/features/dispatch/contract'
-import { dispatchRoutes } from './dispatch'
+import type { BoardPayload } from '../../src/contracts/dispatch'
 
 const TECHS = [
   { name: 'TECH-001', full_name: 'Julien Gagnon', status: 'Active', shift_start: '08:00', shift_end: '16:30', modified: 'm1', color: null },
@@ -49,7 +48,7 @@ function erp(jobs = JOBS) {
 
 describe('GET /ops/api/dispatch/board', () => {
   it('answers technicians and jobs with their tags, customer names and the unassigned queue, in one payload', async () => {
-    const app = createApp(testConfig(), { erp: erp(), hub: noHub, features: [dispatchRoutes] })
+    const app = createApp(testConfig(), { erp: erp(), hub: noHub })
     const res = await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.dispatcher))
     expect(res.status).toBe(200)
     const body = (await res.json()) as BoardPayload
@@ -68,7 +67,7 @@ describe('GET /ops/api/dispatch/board', () => {
 
   it('reads many jobs’ tags with one list per tag, and only again for documents that changed', async () => {
     const upstream = erp(MANY)
-    const app = createApp(testConfig(), { erp: upstream, hub: noHub, features: [dispatchRoutes] })
+    const app = createApp(testConfig(), { erp: upstream, hub: noHub })
     const body = (await (await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.dispatcher))).json()) as BoardPayload
     expect(body.jobs.filter((j) => j.name.startsWith('DJ-1')).every((j) => j.tags.join() === 'Fibre')).toBe(true)
     // Tag, Technician, range, queue, customers + one list per tag (3) for the 60 jobs.
@@ -82,7 +81,7 @@ describe('GET /ops/api/dispatch/board', () => {
 
   it('sends a large board gzipped to a browser that accepts it, and plain to one that does not', async () => {
     const many = Array.from({ length: 400 }, (_, i) => ({ ...JOBS[0], name: `DJ-9${String(i).padStart(3, '0')}`, address: `${i}, rue Saint-Georges, Sainte-Thérèse QC` }))
-    const app = createApp(testConfig(), { erp: erp(many), hub: noHub, features: [dispatchRoutes] })
+    const app = createApp(testConfig(), { erp: erp(many), hub: noHub })
     const url = '/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27'
     const zipped = await app.fetch(staffRequest(url, STAFF.dispatcher, { headers: { 'accept-encoding': 'gzip, deflate, br' } }))
     expect(zipped.headers.get('content-encoding')).toBe('gzip')
@@ -99,7 +98,7 @@ describe('GET /ops/api/dispatch/board', () => {
 
   it('refuses a technician (403), the unauthenticated (401) and a malformed or too long range (400)', async () => {
     const upstream = erp()
-    const app = createApp(testConfig(), { erp: upstream, hub: noHub, features: [dispatchRoutes] })
+    const app = createApp(testConfig(), { erp: upstream, hub: noHub })
     expect((await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.tech))).status).toBe(403)
     expect((await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', null))).status).toBe(401)
     const bad = await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-01&to=2026-12-31', STAFF.dispatcher))

@@ -5,8 +5,8 @@
  */
 import type { H3 } from 'h3'
 import type { AppContext, FeatureRoutes } from '../app'
-import { bffError, largeJson, SENTENCES } from '../errors'
-import { UpstreamUnreachable } from '../upstream/erp'
+import { largeJson, Refusal } from '../errors'
+import { requireCapability } from '../guard'
 import { buildBoard, TagCache } from './dispatchBoard'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
@@ -20,23 +20,16 @@ function daysBetween(from: string, to: string): number {
 export const dispatchRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
   const cache = new TagCache()
   app.get('/ops/api/dispatch/board', async (event) => {
-    const user = ctx.user(event)
-    if (!user) return bffError(event.req, 401, 'UNAUTHENTICATED', SENTENCES.unauthenticated)
-    if (!user.capabilities.includes('dispatch:view')) return bffError(event.req, 403, 'FORBIDDEN', SENTENCES.forbidden)
+    requireCapability(ctx, event, 'dispatch:view')
     const from = event.url.searchParams.get('from') ?? ''
     const to = event.url.searchParams.get('to') ?? from
     const span = DATE.test(from) && DATE.test(to) ? daysBetween(from, to) : NaN
     if (!(span >= 0 && span <= MAX_RANGE_DAYS)) {
-      return bffError(event.req, 400, 'INVALID_RANGE', {
+      throw new Refusal(400, 'INVALID_RANGE', {
         fr: `Période invalide : indiquez from et to (AAAA-MM-JJ), ${MAX_RANGE_DAYS} jours au plus.`,
         en: `Invalid range: give from and to (YYYY-MM-DD), at most ${MAX_RANGE_DAYS} days apart.`,
       })
     }
-    try {
-      return await largeJson(event.req, 200, await buildBoard(ctx.erp, cache, from, to))
-    } catch (err) {
-      if (err instanceof UpstreamUnreachable) return bffError(event.req, 502, 'ERP_UNAVAILABLE', SENTENCES.erpDown)
-      throw err
-    }
+    return largeJson(event.req, 200, await buildBoard(ctx.erp, cache, from, to))
   })
 }

@@ -7,9 +7,8 @@
  * Those reads are the expensive part at 20,000 jobs, so tags are cached per document and
  * `modified`: a job read again only when it changed (a drag, a colleague, the hub).
  */
+import { boardJobOf, type BoardJob, type BoardPayload, type BoardTechnician, type DispatchJobRecord } from '../../src/contracts/dispatch'
 import { addDays } from '../../src/contracts/frappeTime'
-import { parseSiteDatetime } from '../../src/features/dispatch/timeAxis'
-import type { BoardJob, BoardPayload, BoardTechnician } from '../../src/features/dispatch/contract'
 import type { ErpClient } from '../upstream/erp'
 
 /** In-list filters are bound parameters; SQLite and MariaDB both accept this many comfortably. */
@@ -118,8 +117,8 @@ export async function buildBoard(erp: ErpClient, cache: TagCache, from: string, 
   const [tags, techRows, rangeRows, queueRows] = await Promise.all([
     erp.list<{ name: string; category?: string; color?: string }>('Tag', { fields: ['name', 'category', 'color'] }),
     erp.list<Row>('Technician', { fields: TECH_FIELDS }),
-    erp.list<Row>('Dispatch Job', { fields: JOB_FIELDS, filters: inRange }),
-    erp.list<Row>('Dispatch Job', { fields: QUEUE_FIELDS, filters: waiting }),
+    erp.list<DispatchJobRecord>('Dispatch Job', { fields: JOB_FIELDS, filters: inRange }),
+    erp.list<DispatchJobRecord>('Dispatch Job', { fields: QUEUE_FIELDS, filters: waiting }),
   ])
   const tagNames = tags.map((t) => t.name)
   const techTags = await withTags(erp, cache, 'Technician', 'Technician Tag', tagNames, techRows, [])
@@ -132,16 +131,8 @@ export async function buildBoard(erp: ErpClient, cache: TagCache, from: string, 
     delete tech.modified
     return { ...tech, tags: techTags.get(tech.name) ?? [] }
   })
-  const toJob = (row: Row, tagsOf: Map<string, string[]>): BoardJob => {
-    const job = compact<BoardJob>(row)
-    job.tags = tagsOf.get(job.name) ?? []
-    job.duration_minutes = Number(job.duration_minutes) || 60
-    const start = parseSiteDatetime(job.scheduled_start)
-    if (Number.isFinite(start)) job.start = start
-    const customer = job.customer ? customers.get(job.customer) : undefined
-    if (customer) job.customer_name = customer
-    return job
-  }
+  const toJob = (row: DispatchJobRecord, tagsOf: Map<string, string[]>): BoardJob =>
+    boardJobOf(row, row.customer ? customers.get(row.customer) : undefined, tagsOf.get(row.name) ?? [])
   const jobs = [...rangeRows.map((r) => toJob(r, rangeTags)), ...queueRows.map((r) => toJob(r, queueTags))]
   return { from, to, tags: tags.map((t) => compact(t)), technicians, jobs }
 }

@@ -11,29 +11,9 @@ import { createApp } from '../app'
 import { createAuditJournal, type AuditJournal } from '../audit'
 import { testErp, type TestErp } from '../embedded/erpnext/testing'
 import { createMemoryBus, type BusEvent } from '../events/bus'
-import { noHub, STAFF, staffRequest, testConfig } from '../testing'
-import type { ErpClient } from '../upstream/erp'
-import { equipmentTransferRoutes } from './equipmentTransfers'
-import { techScanRoutes } from './techScans'
+import { noHub, STAFF, staffRequest, testConfig, inProcessErp } from '../testing'
 
-/** The BFF's ERPNext client, talking to an in-memory embedded ERPNext through app.fetch. */
-function clientOf(erp: TestErp): ErpClient {
-  const send: ErpClient['send'] = async (method, path, body) => {
-    const res = await erp.app.fetch(new Request(`http://erp.test${path}`, {
-      method, body, headers: { authorization: 'token test-key:test-secret', 'content-type': 'application/json' },
-    }))
-    return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? 'application/json' }
-  }
-  return {
-    send,
-    async list<T>(doctype: string, p: { fields: string[]; filters?: unknown[]; limit?: number }) {
-      const q = new URLSearchParams({ fields: JSON.stringify(p.fields), filters: JSON.stringify(p.filters ?? []), limit_page_length: String(p.limit ?? 0) })
-      const a = await send('GET', `/api/resource/${encodeURIComponent(doctype)}?${q}`)
-      return (JSON.parse(a.body) as { data: T[] }).data
-    },
-    ping: async () => true,
-  }
-}
+const clientOf = inProcessErp
 
 type Who = { email: string; groups: string } | null
 
@@ -72,7 +52,7 @@ async function seed() {
   const bus = createMemoryBus()
   events = []
   bus.subscribe((e) => { events.push(e) })
-  app = createApp(testConfig(), { erp: clientOf(erp), hub: noHub, audit, bus, features: [techScanRoutes, equipmentTransferRoutes] })
+  app = createApp(testConfig(), { erp: clientOf(erp), hub: noHub, audit, bus })
 }
 
 const scan = (scanId: string, serial = theirs.serial, who: Who = STAFF.tech) =>

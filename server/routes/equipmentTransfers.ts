@@ -16,13 +16,12 @@ import type { Customer, DispatchJob, Issue, ServiceEquipment, ServiceLocation, T
 import type { PendingTransfer, PendingTransferList, TransferConfirmAnswer, TransferRefusalCode } from '../../src/contracts/equipmentTransfer'
 import { toFrappeDate, toFrappeDatetime } from '../../src/contracts/frappeTime'
 import type { AppContext, FeatureRoutes } from '../app'
-import { json, SENTENCES, type Sentence } from '../errors'
+import { forbidden, json, Refusal, type Sentence } from '../errors'
+import { requireCapability, requireUser } from '../guard'
 import type { RequestUser } from '../session'
-import { UpstreamUnreachable } from '../upstream/erp'
-import { answering, DOC_NAME, TechRefusal } from './techDay'
+import { ErpRefused } from '../upstream/erp'
+import { DOC_NAME } from './techDay'
 
-const ISSUE = '/api/resource/Issue'
-const EQUIPMENT = '/api/resource/Service%20Equipment'
 const OPEN_ISSUE = ['Open', 'Replied', 'On Hold']
 /** Who may move equipment between customers on a technician's word. */
 const CONFIRMERS: readonly Capability[] = ['dispatch:plan', 'clients:edit']
@@ -60,27 +59,10 @@ export function parseMarker(description: string | undefined): TransferMarker | n
 
 // ---- ERPNext helpers -------------------------------------------------------------------------
 
-function excType(body: string): string {
-  try {
-    return String((JSON.parse(body) as { exc_type?: unknown }).exc_type ?? '')
-  } catch {
-    return ''
-  }
-}
+const getDoc = <T>(ctx: AppContext, doctype: string, name: string): Promise<T | null> => ctx.erp.get<T>(doctype, name)
 
-async function getDoc<T>(ctx: AppContext, doctype: string, name: string): Promise<T | null> {
-  const answer = await ctx.erp.send('GET', `/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(name)}`)
-  if (answer.status === 404) return null
-  if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} reading ${doctype} ${name}`)
-  return (JSON.parse(answer.body) as { data: T }).data
-}
-
-async function listRaw<T>(ctx: AppContext, doctype: string, fields: string[], filters: unknown[]): Promise<T[]> {
-  const q = new URLSearchParams({ fields: JSON.stringify(fields), filters: JSON.stringify(filters), limit_page_length: '0' })
-  const answer = await ctx.erp.send('GET', `/api/resource/${encodeURIComponent(doctype)}?${q}`)
-  if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} listing ${doctype}`)
-  return (JSON.parse(answer.body) as { data: T[] }).data
-}
+const listRaw = <T>(ctx: AppContext, doctype: string, fields: string[], filters: unknown[]): Promise<T[]> =>
+  ctx.erp.list<T>(doctype, { fields, filters })
 
 /** Documents by name, in one query; a name that does not exist is simply absent. */
 async function byNames<T extends { name: string }>(ctx: AppContext, doctype: string, fields: string[], names: readonly (string | null | undefined)[]): Promise<Map<string, T>> {
@@ -162,14 +144,12 @@ async function ensureTicket(ctx: AppContext, s: ScanElsewhere): Promise<{ name: 
     status: 'Open', priority: 'Medium', opening_date: toFrappeDate(new Date()),
     description: ticketDescription(s, tech?.full_name ?? s.user.name), raised_by: s.user.email,
   }
-  const answer = await ctx.erp.send('POST', ISSUE, JSON.stringify(doc))
-  if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} opening a transfer ticket`)
-  const mine = (JSON.parse(answer.body) as { data: Issue }).data
+  const mine = await ctx.erp.insert<Issue>('Issue', doc)
 
   const all = await ticketsOfScan(ctx, s.scanId)
   const oldest = all[0]?.name ?? mine.name
   if (oldest !== mine.name) {
-    await ctx.erp.send('DELETE', `${ISSUE}/${encodeURIComponent(mine.name)}`)
+    await ctx.erp.remove('Issue', mine.name)
     return { name: oldest, created: false }
   }
   ctx.bus.publish('doc_update', { doctype: 'Issue', name: mine.name, modified: mine.modified, action: 'create' })
@@ -190,7 +170,7 @@ export async function refuseScanElsewhere(ctx: AppContext, s: ScanElsewhere): Pr
     outcome: 'refused', status: 409,
     detail: `registered at ${s.equipment.customer ?? '—'}/${s.equipment.service_location ?? '—'}; ticket Issue/${ticket.name}${ticket.created ? ' opened' : ' already open'}`,
   })
-  throw new TechRefusal(409, code, {
+  throw new Refusal(409, code, {
     fr: `${sentence.fr} Demande envoyée : billet ${ticket.name}.`,
     en: `${sentence.en} Request sent: ticket ${ticket.name}.`,
   })
@@ -273,7 +253,7 @@ export async function pendingTransfers(ctx: AppContext, customer: string): Promi
 export async function confirmTransfer(ctx: AppContext, user: RequestUser, ticketName: string, requestId: string): Promise<TransferConfirmAnswer> {
   const refuse = (status: number, code: string, sentence: Sentence, target = `Issue/${ticketName}`): never => {
     ctx.audit.record({ requestId, actor: user.email, action: 'equipment.transfer', target, outcome: 'refused', status, detail: code })
-    throw new TechRefusal(status, code, sentence)
+    throw new Refusal(status, code, sentence)
   }
 
   const ticket = await getDoc<Issue>(ctx, 'Issue', ticketName)
@@ -287,11 +267,7 @@ export async function confirmTransfer(ctx: AppContext, user: RequestUser, ticket
   const resolve = async (): Promise<void> => {
     if (ticket.status === 'Resolved' || ticket.status === 'Closed') return
     const note = `Transfert confirmé par ${user.email} le ${toFrappeDatetime(new Date()).slice(0, 16)}.`
-    const answer = await ctx.erp.send('PUT', `${ISSUE}/${encodeURIComponent(ticket.name)}`, JSON.stringify({
-      status: 'Resolved', description: `${note}\n\n${ticket.description ?? ''}`,
-    }))
-    if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} resolving ${ticket.name}`)
-    const saved = (JSON.parse(answer.body) as { data: Issue }).data
+    const saved = await ctx.erp.update<Issue>('Issue', ticket.name, { status: 'Resolved', description: `${note}\n\n${ticket.description ?? ''}` })
     ctx.bus.publish('doc_update', { doctype: 'Issue', name: saved.name, modified: saved.modified, action: 'update' })
   }
 
@@ -309,16 +285,19 @@ export async function confirmTransfer(ctx: AppContext, user: RequestUser, ticket
   if (!job.service_location || job.customer !== ticket.customer) return refuse(409, 'JOB_MOVED', CONFIRM_SENTENCES.jobMoved, target)
 
   const from = `${equipment.customer ?? '—'}/${equipment.service_location ?? '—'}`
-  const answer = await ctx.erp.send('PUT', `${EQUIPMENT}/${encodeURIComponent(equipment.name)}`, JSON.stringify({
-    customer: job.customer, service_location: job.service_location, dispatch_job: job.name, status: 'In Service',
-    installed_on: toFrappeDate(new Date()), scan_id: marker.scanId,
-    // What was checked above is what gets moved: a change in between is refused, not overwritten.
-    modified: equipment.modified,
-  }))
-  if (answer.status === 417 && excType(answer.body) === 'TimestampMismatchError') return refuse(409, 'CHANGED_MEANWHILE', CONFIRM_SENTENCES.changedMeanwhile, target)
-  if (answer.status >= 400 && answer.status < 500) return refuse(409, excType(answer.body) || 'REFUSED', CONFIRM_SENTENCES.refused, target)
-  if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} moving ${equipment.name}`)
-  const moved = (JSON.parse(answer.body) as { data: ServiceEquipment }).data
+  let moved: ServiceEquipment
+  try {
+    moved = await ctx.erp.update<ServiceEquipment>('Service Equipment', equipment.name, {
+      customer: job.customer, service_location: job.service_location, dispatch_job: job.name, status: 'In Service',
+      installed_on: toFrappeDate(new Date()), scan_id: marker.scanId,
+      // What was checked above is what gets moved: a change in between is refused, not overwritten.
+      modified: equipment.modified,
+    })
+  } catch (err) {
+    if (!(err instanceof ErpRefused)) throw err
+    if (err.excType === 'TimestampMismatchError') return refuse(409, 'CHANGED_MEANWHILE', CONFIRM_SENTENCES.changedMeanwhile, target)
+    return refuse(409, err.excType, CONFIRM_SENTENCES.refused, target)
+  }
 
   ctx.audit.record({
     requestId, actor: user.email, action: 'equipment.transfer', target, outcome: 'ok', status: 200,
@@ -330,25 +309,22 @@ export async function confirmTransfer(ctx: AppContext, user: RequestUser, ticket
 }
 
 export const equipmentTransferRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
-  app.get('/ops/api/equipment-transfers', (event) => answering(event, async () => {
-    const user = ctx.user(event)
-    if (!user) throw new TechRefusal(401, 'UNAUTHENTICATED', SENTENCES.unauthenticated)
-    if (!user.capabilities.includes('clients:view')) throw new TechRefusal(403, 'FORBIDDEN', SENTENCES.forbidden)
+  app.get('/ops/api/equipment-transfers', async (event) => {
+    requireCapability(ctx, event, 'clients:view')
     const customer = event.url.searchParams.get('customer') ?? ''
-    if (!DOC_NAME.test(customer)) throw new TechRefusal(400, 'INVALID_CUSTOMER', CONFIRM_SENTENCES.badCustomer)
+    if (!DOC_NAME.test(customer)) throw new Refusal(400, 'INVALID_CUSTOMER', CONFIRM_SENTENCES.badCustomer)
     const answer: PendingTransferList = { transfers: await pendingTransfers(ctx, customer) }
     return json(200, answer)
-  }))
+  })
 
-  app.post('/ops/api/equipment-transfers/:ticket/confirm', (event) => answering(event, async () => {
-    const user = ctx.user(event)
-    if (!user) throw new TechRefusal(401, 'UNAUTHENTICATED', SENTENCES.unauthenticated)
+  app.post('/ops/api/equipment-transfers/:ticket/confirm', async (event) => {
+    const user = requireUser(ctx, event)
     const ticket = getRouterParam(event, 'ticket', { decode: true }) ?? ''
     if (!CONFIRMERS.some((c) => user.capabilities.includes(c))) {
       ctx.audit.record({ requestId: ctx.requestId(event), actor: user.email, action: 'equipment.transfer', target: `Issue/${ticket.slice(0, 140)}`, outcome: 'refused', status: 403, detail: 'FORBIDDEN' })
-      throw new TechRefusal(403, 'FORBIDDEN', SENTENCES.forbidden)
+      throw forbidden()
     }
-    if (!DOC_NAME.test(ticket)) throw new TechRefusal(404, 'NOT_A_TRANSFER', CONFIRM_SENTENCES.notATransfer)
+    if (!DOC_NAME.test(ticket)) throw new Refusal(404, 'NOT_A_TRANSFER', CONFIRM_SENTENCES.notATransfer)
     return json(200, await confirmTransfer(ctx, user, ticket, ctx.requestId(event)))
-  }))
+  })
 }

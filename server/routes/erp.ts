@@ -5,9 +5,13 @@
  */
 import type { Capability } from '../../src/contracts/capabilities'
 import { ERP_PAGE_CAP } from '../../src/contracts/limits'
-import { BodyTooLargeError, frappeError, readBodyLimited, SENTENCES, json } from '../errors'
-import { FilterSyntaxError, normalizeFilters, type FilterRow } from '../erpFilters'
+import type { H3 } from 'h3'
+import type { AppContext } from '../app'
+import { FrappeRefusal, readBodyLimited, SENTENCES, json, type Sentence } from '../errors'
+import { requireUser } from '../guard'
+import { normalizeFilters, type FilterRow } from '../erpFilters'
 import { decide, READ_METHODS, TECHNICIAN_JOB_FIELDS, type Verb } from '../policy'
+import { parseJsonObject } from '../../src/contracts/json'
 import type { ErpClient, UpstreamAnswer } from '../upstream/erp'
 import { UpstreamUnreachable } from '../upstream/erp'
 import type { RequestUser } from '../session'
@@ -41,8 +45,12 @@ export interface ErpRouteDeps {
 
 const VERB_OF: Record<string, Verb> = { GET: 'read', HEAD: 'read', POST: 'create', PUT: 'update', DELETE: 'delete' }
 
-const validation = (req: Request, en: string, fr: string) => frappeError(req, 417, 'ValidationError', { fr, en })
-const forbidden = (req: Request) => frappeError(req, 403, 'PermissionError', SENTENCES.forbidden)
+const refuse = (status: number, excType: string, sentence: Sentence): never => {
+  throw new FrappeRefusal(status, excType, sentence)
+}
+const validation = (en: string, fr: string) => refuse(417, 'ValidationError', { fr, en })
+const forbidden = () => refuse(403, 'PermissionError', SENTENCES.forbidden)
+const notAllowedHere = () => refuse(405, 'ValidationError', SENTENCES.methodNotAllowed)
 
 /** An upstream answer passed on; an error's body loses its tracebacks first (see cleanFrappeError). */
 function relay(answer: UpstreamAnswer): Response {
@@ -82,14 +90,6 @@ export function cleanFrappeError(text: string): string {
   return JSON.stringify(out)
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(text)
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null
-  } catch {
-    return null
-  }
-}
 
 /** Frappe reads `in []` as "is empty", which would widen a scope; an impossible value keeps it closed. */
 const NOTHING = '\u0000none'
@@ -132,12 +132,12 @@ function docInScope(doctype: string, doc: Record<string, unknown>, scope: { tech
 }
 
 /** "Absent": the same answer whether the document does not exist or lies outside the caller's scope. */
-const absent = (req: Request) => frappeError(req, 404, 'DoesNotExistError', {
+const absent = () => refuse(404, 'DoesNotExistError', {
   fr: 'Ce document n’existe pas ou vous n’y avez pas accès.',
   en: 'This document does not exist or you do not have access to it.',
 })
 
-const tooLong = (req: Request, arg: string) => frappeError(req, 400, 'ValidationError', {
+const tooLong = (arg: string) => refuse(400, 'ValidationError', {
   fr: `Le paramètre ${arg} dépasse ${ARG_LIMIT_BYTES} octets. Resserrez la demande.`,
   en: `The ${arg} parameter is longer than ${ARG_LIMIT_BYTES} bytes. Narrow the request.`,
 })
@@ -167,7 +167,7 @@ export function createErpHandler(deps: ErpRouteDeps) {
 
   async function guarded(req: Request, user: RequestUser, requestId: string, url: URL): Promise<Response> {
     const overlong = overlongArg(Object.fromEntries(url.searchParams))
-    if (overlong) return tooLong(req, overlong)
+    if (overlong) return tooLong(overlong)
     const rest = url.pathname.replace(/^\/ops\/api\/erp/, '')
     const resource = /^\/resource\/([^/]+)(?:\/(.+))?$/.exec(rest)
     const method = /^\/method\/([\w.]+)$/.exec(rest)
@@ -178,12 +178,12 @@ export function createErpHandler(deps: ErpRouteDeps) {
         doctype = decodeURIComponent(resource[1])
         name = resource[2] === undefined ? undefined : decodeURIComponent(resource[2])
       } catch {
-        return validation(req, 'The address is not valid.', 'L’adresse n’est pas valide.')
+        return validation('The address is not valid.', 'L’adresse n’est pas valide.')
       }
       return resourceRoute(req, user, requestId, url, doctype, name)
     }
     if (method) return methodRoute(req, user, url, method[1])
-    return frappeError(req, 404, 'DoesNotExistError', SENTENCES.notFound)
+    return refuse(404, 'DoesNotExistError', SENTENCES.notFound)
   }
 
   /**
@@ -200,10 +200,10 @@ export function createErpHandler(deps: ErpRouteDeps) {
   async function resourceRoute(req: Request, user: RequestUser, requestId: string, url: URL, doctype: string, name: string | undefined): Promise<Response> {
     const verb = VERB_OF[req.method]
     if (!verb || (verb === 'create' && name !== undefined) || (verb !== 'read' && verb !== 'create' && name === undefined)) {
-      return frappeError(req, 405, 'ValidationError', { fr: 'Méthode non permise ici.', en: 'Method not allowed here.' })
+      return notAllowedHere()
     }
     const decision = decide(doctype, verb, user.capabilities)
-    if (!decision.allowed) return forbidden(req)
+    if (!decision.allowed) return forbidden()
     const path = `/api/resource/${encodeURIComponent(doctype)}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`
     const scope = decision.scoped ? await scopes.of(user) : null
     const extra = scope ? scopeFilter(doctype, scope) : null
@@ -218,16 +218,16 @@ export function createErpHandler(deps: ErpRouteDeps) {
           try {
             filters = normalizeFilters(doctype, url.searchParams.get('filters'))
           } catch (e) {
-            return validation(req, (e as Error).message, 'Les filtres ne sont pas lisibles (JSON attendu).')
+            return validation((e as Error).message, 'Les filtres ne sont pas lisibles (JSON attendu).')
           }
           args.filters = JSON.stringify([...filters, extra])
         }
         const query = new URLSearchParams(Object.entries(args).map(([k, v]) => [k, String(v)]))
         return relay(await erp.send('GET', `${path}?${query}`))
       }
-      if (extra && !(await inScope(doctype, name, extra))) return absent(req)
+      if (extra && !(await inScope(doctype, name, extra))) return absent()
       const answer = await erp.send('GET', path)
-      if (scope && answer.status === 404) return absent(req)
+      if (scope && answer.status === 404) return absent()
       return relay(answer)
     }
 
@@ -236,19 +236,19 @@ export function createErpHandler(deps: ErpRouteDeps) {
     if (verb !== 'delete') {
       const bytes = await readBodyLimited(req, ERP_BODY_LIMIT)
       body = parseJsonObject(new TextDecoder().decode(bytes))
-      if (!body) return validation(req, 'The body must be a JSON object.', 'Le contenu doit être un objet JSON.')
+      if (!body) return validation('The body must be a JSON object.', 'Le contenu doit être un objet JSON.')
     }
     if (scope) {
       if (verb === 'create') {
-        if (!docInScope(doctype, body!, scope)) return forbidden(req)
+        if (!docInScope(doctype, body!, scope)) return forbidden()
       } else {
         const current = await erp.send('GET', path)
-        if (current.status === 404) return absent(req)
+        if (current.status === 404) return absent()
         if (current.status !== 200) return relay(current)
         const doc = (parseJsonObject(current.body)?.data ?? {}) as Record<string, unknown>
-        if (!docInScope(doctype, doc, scope)) return absent(req)
-        if (body && !docInScope(doctype, { ...doc, ...body }, scope)) return forbidden(req)
-        if (doctype === 'Dispatch Job' && body && Object.keys(body).some((k) => !TECHNICIAN_JOB_FIELDS.has(k))) return forbidden(req)
+        if (!docInScope(doctype, doc, scope)) return absent()
+        if (body && !docInScope(doctype, { ...doc, ...body }, scope)) return forbidden()
+        if (doctype === 'Dispatch Job' && body && Object.keys(body).some((k) => !TECHNICIAN_JOB_FIELDS.has(k))) return forbidden()
       }
     }
     const answer = await erp.send(req.method, path, body ? JSON.stringify(body) : undefined)
@@ -268,24 +268,24 @@ export function createErpHandler(deps: ErpRouteDeps) {
   }
 
   async function methodRoute(req: Request, user: RequestUser, url: URL, method: string): Promise<Response> {
-    if (!READ_METHODS.has(method)) return forbidden(req)
+    if (!READ_METHODS.has(method)) return forbidden()
     let args: Record<string, unknown> = Object.fromEntries(url.searchParams)
     if (req.method === 'POST') {
       const text = new TextDecoder().decode(await readBodyLimited(req, ERP_BODY_LIMIT))
       if (text.trim()) {
         const parsed = parseJsonObject(text)
-        if (!parsed) return validation(req, 'The body must be a JSON object.', 'Le contenu doit être un objet JSON.')
+        if (!parsed) return validation('The body must be a JSON object.', 'Le contenu doit être un objet JSON.')
         args = { ...args, ...parsed }
       }
     } else if (req.method !== 'GET') {
-      return frappeError(req, 405, 'ValidationError', { fr: 'Méthode non permise ici.', en: 'Method not allowed here.' })
+      return notAllowedHere()
     }
     const overlong = overlongArg(args)
-    if (overlong) return tooLong(req, overlong)
+    if (overlong) return tooLong(overlong)
     capPage(args)
     const doctype = typeof args.doctype === 'string' ? args.doctype : ''
     const decision = decide(doctype, 'read', user.capabilities)
-    if (!decision.allowed) return forbidden(req)
+    if (!decision.allowed) return forbidden()
     const extra = decision.scoped ? scopeFilter(doctype, await scopes.of(user)) : null
     if (extra) {
       let filters: FilterRow[]
@@ -293,7 +293,7 @@ export function createErpHandler(deps: ErpRouteDeps) {
         const raw = typeof args.filters === 'string' && !/^[[{]/.test(args.filters.trim()) ? { name: args.filters } : args.filters
         filters = normalizeFilters(doctype, raw)
       } catch (e) {
-        return validation(req, (e as Error).message, 'Les filtres ne sont pas lisibles (JSON attendu).')
+        return validation((e as Error).message, 'Les filtres ne sont pas lisibles (JSON attendu).')
       }
       if (method === 'frappe.client.get') {
         // Found within the scope first, then fetched by name: outside and absent answer alike.
@@ -302,25 +302,32 @@ export function createErpHandler(deps: ErpRouteDeps) {
         if (found.status !== 200) return relay(found)
         const rows = parseJsonObject(found.body)?.message
         const first = Array.isArray(rows) ? (rows[0] as { name?: unknown } | undefined) : undefined
-        if (typeof first?.name !== 'string') return absent(req)
+        if (typeof first?.name !== 'string') return absent()
         const answer = await erp.send('POST', `/api/method/${method}`, JSON.stringify({ doctype, name: first.name }))
-        return answer.status === 404 ? absent(req) : relay(answer)
+        return answer.status === 404 ? absent() : relay(answer)
       }
       args.filters = [...filters, extra]
     }
     return relay(await erp.send('POST', `/api/method/${method}`, JSON.stringify(args)))
   }
 
-  return async function handleErp(req: Request, user: RequestUser, requestId: string): Promise<Response> {
-    try {
-      return await guarded(req, user, requestId, new URL(req.url))
-    } catch (err) {
-      if (err instanceof BodyTooLargeError) return frappeError(req, 413, 'ValidationError', SENTENCES.tooLarge)
-      if (err instanceof FilterSyntaxError) return validation(req, err.message, 'Les filtres ne sont pas lisibles.')
-      if (err instanceof UpstreamUnreachable) return frappeError(req, 502, 'UpstreamError', SENTENCES.erpDown)
-      throw err
-    }
-  }
+  return (req: Request, user: RequestUser, requestId: string): Promise<Response> => guarded(req, user, requestId, new URL(req.url))
+}
+
+/** /ops/api/erp/**: every write journaled and announced on the bus once ERPNext has accepted it. */
+export function erpRoutes(app: H3, ctx: AppContext): void {
+  const handle = createErpHandler({
+    erp: ctx.erp,
+    scopes: ctx.scopes,
+    onWrite(w) {
+      ctx.audit.record({
+        requestId: w.requestId, actor: w.user.email, action: `erp.${w.action}`,
+        target: `${w.doctype}${w.name ? `/${w.name}` : ''}`, outcome: w.outcome, status: w.status,
+      })
+      if (w.outcome === 'ok' && w.name) ctx.bus.publish('doc_update', { doctype: w.doctype, name: w.name, modified: w.modified, action: w.action })
+    },
+  })
+  app.all('/ops/api/erp/**', (event) => handle(event.req, requireUser(ctx, event), ctx.requestId(event)))
 }
 
 export type { Capability }

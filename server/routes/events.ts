@@ -3,7 +3,11 @@
  * missed events are no longer retained it sends `resync` so the page reloads its data instead of
  * silently missing a change.
  */
+import type { H3 } from 'h3'
+import type { AppContext } from '../app'
 import { compareEventIds, type BusEvent, type EventBus } from '../events/bus'
+import { technicianEvents } from '../events/techEvents'
+import { requireUser } from '../guard'
 
 const HEARTBEAT_MS = 15_000
 
@@ -113,5 +117,17 @@ export function eventStream(req: Request, bus: EventBus, accept: (e: BusEvent) =
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     },
+  })
+}
+
+export function eventRoutes(app: H3, ctx: AppContext): void {
+  app.get('/ops/api/events', (event) => {
+    const user = requireUser(ctx, event)
+    // A technician's stream carries only what concerns their own jobs; office staff see the rest,
+    // SMS only with clients:view.
+    const office = user.capabilities.some((c) => c !== 'tech:self')
+    if (!office) return eventStream(event.req, ctx.bus, technicianEvents(() => ctx.scopes.of(user), ctx.docs))
+    const seesSms = user.capabilities.includes('clients:view')
+    return eventStream(event.req, ctx.bus, (e) => seesSms || !e.type.startsWith('sms.'))
   })
 }

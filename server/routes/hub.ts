@@ -4,7 +4,11 @@
  */
 import { createHash } from 'node:crypto'
 import type { Capability } from '../../src/contracts/capabilities'
-import { BodyTooLargeError, bffError, readBodyLimited, SENTENCES } from '../errors'
+import type { H3 } from 'h3'
+import type { AppContext } from '../app'
+import { forbidden, readBodyLimited, Refusal, SENTENCES } from '../errors'
+import { requireUser } from '../guard'
+import { parseJsonObject } from '../../src/contracts/json'
 import { UpstreamUnreachable } from '../upstream/erp'
 import { UpstreamTimeout, type HubClient } from '../upstream/hub'
 import type { RequestUser } from '../session'
@@ -53,14 +57,7 @@ export interface HubCall {
   answer: unknown
 }
 
-function asObject(text: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(text)
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
-  } catch {
-    return {}
-  }
-}
+const asObject = (text: string): Record<string, unknown> => parseJsonObject(text) ?? {}
 
 const LIMITED: Record<RateLimitName, { fr: string; en: string }> = {
   diagnose: { fr: 'interrogations de modem', en: 'modem polls' },
@@ -69,14 +66,12 @@ const LIMITED: Record<RateLimitName, { fr: string; en: string }> = {
 }
 
 /** 429, with how long to wait, in the user's language. */
-function rateLimited(req: Request, name: RateLimitName, max: number, retryAfterMs: number): Response {
+function rateLimited(name: RateLimitName, max: number, retryAfterMs: number): Refusal {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
-  const res = bffError(req, 429, 'RATE_LIMITED', {
+  return new Refusal(429, 'RATE_LIMITED', {
     fr: `Trop de demandes : au plus ${max} ${LIMITED[name].fr} par minute. Réessayez dans ${seconds} s.`,
     en: `Too many requests: at most ${max} ${LIMITED[name].en} per minute. Try again in ${seconds} s.`,
-  })
-  res.headers.set('retry-after', String(seconds))
-  return res
+  }, { 'retry-after': String(seconds) })
 }
 
 export interface HubLimits { limiter: RateLimiter; limits: RateLimits }
@@ -108,15 +103,13 @@ export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (ca
     const route = HUB_ROUTES.find((r) => r.method === req.method && r.pattern.test(path))
     if (!route) {
       const known = HUB_ROUTES.some((r) => r.pattern.test(path))
-      return known
-        ? bffError(req, 405, 'METHOD_NOT_ALLOWED', { fr: 'Méthode non permise ici.', en: 'Method not allowed here.' })
-        : bffError(req, 404, 'NOT_FOUND', SENTENCES.notFound)
+      throw known ? new Refusal(405, 'METHOD_NOT_ALLOWED', SENTENCES.methodNotAllowed) : new Refusal(404, 'NOT_FOUND', SENTENCES.notFound)
     }
-    if (!route.capabilities.some((c) => user.capabilities.includes(c))) return bffError(req, 403, 'FORBIDDEN', SENTENCES.forbidden)
+    if (!route.capabilities.some((c) => user.capabilities.includes(c))) throw forbidden()
     if (route.limit && limits && limits.limits[route.limit] > 0) {
       const max = limits.limits[route.limit]
       const decision = await limits.limiter.hit(`${route.limit}:${user.email}`, max)
-      if (!decision.allowed) return rateLimited(req, route.limit, max, decision.retryAfterMs)
+      if (!decision.allowed) throw rateLimited(route.limit, max, decision.retryAfterMs)
     }
     try {
       const body = req.method === 'GET' ? undefined : await readBodyLimited(req, bodyLimit)
@@ -137,12 +130,20 @@ export function createHubHandler(hub: HubClient, bodyLimit: number, onWrite: (ca
       }
       return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' } })
     } catch (err) {
-      if (err instanceof BodyTooLargeError) return bffError(req, 413, 'TOO_LARGE', SENTENCES.tooLarge)
-      if (err instanceof UpstreamTimeout) {
-        return bffError(req, 504, 'HUB_TIMEOUT', { fr: 'Le hub n’a pas répondu à temps. Réessayez.', en: 'The hub did not answer in time. Try again.' })
-      }
-      if (err instanceof UpstreamUnreachable) return bffError(req, 502, 'HUB_UNREACHABLE', SENTENCES.hubDown)
+      if (err instanceof UpstreamTimeout) throw new Refusal(504, 'HUB_TIMEOUT', SENTENCES.hubTimeout)
+      if (err instanceof UpstreamUnreachable) throw new Refusal(502, 'HUB_UNREACHABLE', SENTENCES.hubDown)
       throw err
     }
   }
+}
+
+/** /ops/api/hub/**: each write journaled (never its body: no passwords, no message text). */
+export function hubRoutes(app: H3, ctx: AppContext): void {
+  const handle = createHubHandler(ctx.hub, ctx.config.bodyLimitBytes, (call) => {
+    ctx.audit.record({
+      requestId: call.requestId, actor: call.user.email, action: call.action, target: call.target,
+      outcome: call.status < 300 ? 'ok' : call.status < 500 ? 'refused' : 'failed', status: call.status,
+    })
+  }, { limiter: ctx.limiter, limits: ctx.config.rateLimits })
+  app.all('/ops/api/hub/**', (event) => handle(event.req, requireUser(ctx, event), ctx.requestId(event)))
 }

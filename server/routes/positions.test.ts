@@ -3,8 +3,7 @@ import { createApp } from '../app'
 import { ok, recordingErp, STAFF, staffRequest, testConfig } from '../testing'
 import type { HubClient } from '../upstream/hub'
 import { UpstreamTimeout } from '../upstream/hub'
-import type { PositionsPayload } from '../../src/features/dispatch/contract'
-import { positionRoutes } from './positions'
+import type { PositionsPayload } from '../../src/contracts/dispatch'
 
 const TECHS = [
   { name: 'TECH-001', traccar_device_id: 1001 },
@@ -35,7 +34,7 @@ function fakeHub(behaviour: Record<number, 'ok' | 404 | 500 | 'timeout'>) {
 function app(behaviour: Record<number, 'ok' | 404 | 500 | 'timeout'>, now: { t: number }) {
   const erp = recordingErp((call) => (call.path.startsWith('/api/resource/Technician?') ? ok({ data: TECHS }) : ok({ data: [] })))
   const { hub, asked } = fakeHub(behaviour)
-  return { erp, asked, app: createApp(testConfig(), { erp, hub, features: [positionRoutes({ now: () => now.t, cacheMs: 10_000 })] }) }
+  return { erp, asked, app: createApp(testConfig(), { erp, hub, positions: { now: () => now.t, cacheMs: 10_000 } }) }
 }
 
 describe('GET /ops/api/positions', () => {

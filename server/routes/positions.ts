@@ -5,9 +5,10 @@
  * The merged list is cached briefly so many open boards cost one poll.
  */
 import type { H3 } from 'h3'
-import type { PositionsPayload, TechnicianPosition } from '../../src/features/dispatch/contract'
+import type { PositionsPayload, TechnicianPosition } from '../../src/contracts/dispatch'
 import type { AppContext, FeatureRoutes } from '../app'
-import { SENTENCES, bffError, largeJson } from '../errors'
+import { largeJson, Refusal } from '../errors'
+import { requireCapability } from '../guard'
 import type { ErpClient } from '../upstream/erp'
 import type { HubClient } from '../upstream/hub'
 
@@ -117,13 +118,11 @@ export function positionRoutes(options: Partial<PositionOptions> = {}): FeatureR
   return (app: H3, ctx: AppContext) => {
     const source = createPositionSource(ctx.erp, ctx.hub, options)
     app.get('/ops/api/positions', async (event) => {
-      const user = ctx.user(event)
-      if (!user) return bffError(event.req, 401, 'UNAUTHENTICATED', SENTENCES.unauthenticated)
-      if (!user.capabilities.includes('dispatch:view')) return bffError(event.req, 403, 'FORBIDDEN', SENTENCES.forbidden)
+      requireCapability(ctx, event, 'dispatch:view')
       try {
         return await largeJson(event.req, 200, await source.get())
       } catch {
-        return bffError(event.req, 502, 'POSITIONS_UNAVAILABLE', {
+        throw new Refusal(502, 'POSITIONS_UNAVAILABLE', {
           fr: 'Les positions des techniciens sont indisponibles pour le moment. Elles reviendront d’elles-mêmes.',
           en: 'Technician positions are unavailable right now. They will come back on their own.',
         })

@@ -7,7 +7,6 @@ import { createApp } from '../app'
 import { createAuditJournal } from '../audit'
 import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig } from '../testing'
 import type { HubClient } from '../upstream/hub'
-import { settingsRoutes } from './settings'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -43,7 +42,7 @@ function setup(env: Record<string, string> = {}) {
     return ok({ data: [] })
   })
   const audit = createAuditJournal(dataDir)
-  const app = createApp(testConfig(env), { erp, hub: invitingHub(), audit, features: [settingsRoutes] })
+  const app = createApp(testConfig(env), { erp, hub: invitingHub(), audit })
   return { app, dataDir }
 }
 
@@ -152,7 +151,7 @@ describe('GET /ops/api/audit', () => {
   })
 
   it('answers an empty journal when the BFF keeps none', async () => {
-    const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub, features: [settingsRoutes] })
+    const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
     const page = (await (await app.fetch(staffRequest('/ops/api/audit', STAFF.admin))).json()) as JournalPage
     expect(page).toEqual({ entries: [], next: null, budgetReached: false })
   })

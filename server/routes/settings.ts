@@ -7,7 +7,7 @@ import { CAPABILITIES } from '../../src/contracts/capabilities'
 import type { CapabilityTable } from '../../src/contracts/settings'
 import type { AppContext, FeatureRoutes } from '../app'
 import { json } from '../errors'
-import { requireCapability } from './settingsAccess'
+import { requireCapability } from '../guard'
 import { registerAuditRoute } from './settingsAudit'
 
 export function capabilityTable(map: AppContext['config']['capabilityMap']): CapabilityTable {
@@ -19,8 +19,7 @@ export function capabilityTable(map: AppContext['config']['capabilityMap']): Cap
 
 export const settingsRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
   app.get('/ops/api/capabilities', (event) => {
-    const who = requireCapability(event.req, ctx.user(event), 'users:manage')
-    if (who instanceof Response) return who
+    requireCapability(ctx, event, 'users:manage')
     return json(200, capabilityTable(ctx.config.capabilityMap))
   })
   registerAuditRoute(app, ctx)

@@ -3,31 +3,10 @@ import { addDays, toFrappeDate } from '../../src/contracts/frappeTime'
 import type { TechDay, TechJobDetail, ScanSaveAnswer } from '../../src/contracts/tech'
 import { createApp } from '../app'
 import { testErp, type TestErp } from '../embedded/erpnext/testing'
-import { noHub, STAFF, staffRequest, testConfig } from '../testing'
-import type { ErpClient } from '../upstream/erp'
+import { noHub, STAFF, staffRequest, testConfig, inProcessErp } from '../testing'
 import type { HubClient } from '../upstream/hub'
-import { techDayRoutes } from './techDay'
-import { techScanRoutes } from './techScans'
-import { techTestHookRoutes } from './techTestHooks'
 
-/** The BFF's ERPNext client, talking to an in-memory embedded ERPNext through app.fetch. */
-function clientOf(erp: TestErp): ErpClient {
-  const send: ErpClient['send'] = async (method, path, body) => {
-    const res = await erp.app.fetch(new Request(`http://erp.test${path}`, {
-      method, body, headers: { authorization: 'token test-key:test-secret', 'content-type': 'application/json' },
-    }))
-    return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? 'application/json' }
-  }
-  return {
-    send,
-    async list<T>(doctype: string, p: { fields: string[]; filters?: unknown[]; limit?: number }) {
-      const q = new URLSearchParams({ fields: JSON.stringify(p.fields), filters: JSON.stringify(p.filters ?? []), limit_page_length: String(p.limit ?? 0) })
-      const a = await send('GET', `/api/resource/${encodeURIComponent(doctype)}?${q}`)
-      return (JSON.parse(a.body) as { data: T[] }).data
-    },
-    ping: async () => true,
-  }
-}
+const clientOf = inProcessErp
 
 const today = toFrappeDate(new Date())
 let erp: TestErp
@@ -52,7 +31,7 @@ async function seed() {
   const others = await job(other.name, today, '10:00')
   mine = { today: String(first.name), tomorrow: String(tomorrow.name), yesterday: String(yesterday.name), other: String(others.name) }
   void later
-  app = createApp(testConfig(), { erp: clientOf(erp), hub: noHub, features: [techDayRoutes, techScanRoutes] })
+  app = createApp(testConfig(), { erp: clientOf(erp), hub: noHub })
 }
 
 const put = (scanId: string, body: unknown, who: { email: string; groups: string } | null = STAFF.tech) =>
@@ -159,11 +138,11 @@ describe('hub fault hooks for tests', () => {
 
   it('exist only with HUB_TEST_HOOKS=1, only for an administrator', async () => {
     const hub = recordingHub()
-    const off = createApp(testConfig(), { erp: clientOf(testErp()), hub, features: [techTestHookRoutes({})] })
+    const off = createApp(testConfig(), { erp: clientOf(testErp()), hub })
     const req = (who: { email: string; groups: string } | null) => staffRequest('/ops/api/_test/hub-faults', who, { method: 'POST', body: '{"vision":{"fail":1}}' })
     expect((await off.fetch(req(STAFF.admin))).status).toBe(404)
 
-    const on = createApp(testConfig(), { erp: clientOf(testErp()), hub, features: [techTestHookRoutes({ HUB_TEST_HOOKS: '1' })] })
+    const on = createApp(testConfig({ HUB_TEST_HOOKS: '1' }), { erp: clientOf(testErp()), hub })
     expect((await on.fetch(req(STAFF.tech))).status).toBe(403)
     expect((await on.fetch(req(STAFF.admin))).status).toBe(200)
     expect(hub.calls).toEqual(['POST /_test/faults'])

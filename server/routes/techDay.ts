@@ -9,9 +9,9 @@ import type { Customer, DispatchJob, ServiceEquipment, ServiceLocation } from '.
 import { addDays, toFrappeDate } from '../../src/contracts/frappeTime'
 import type { TechDay, TechJob, TechJobDetail, TechLocation } from '../../src/contracts/tech'
 import type { AppContext } from '../app'
-import { bffError, json, SENTENCES, type Sentence } from '../errors'
+import { json, Refusal, type Sentence } from '../errors'
+import { requireCapability } from '../guard'
 import type { RequestUser } from '../session'
-import { UpstreamUnreachable } from '../upstream/erp'
 
 const JOB_FIELDS = [
   'name', 'job_type', 'status', 'priority', 'scheduled_start', 'duration_minutes', 'customer', 'service_location',
@@ -33,43 +33,18 @@ export const TECH_SENTENCES = {
   },
 } satisfies Record<string, Sentence>
 
-export class TechRefusal extends Error {
-  constructor(readonly status: number, readonly code: string, readonly sentence: Sentence) {
-    super(sentence.en)
-  }
-}
-
-/** Parses an ERPNext answer, turning anything unexpected into a refusal the SPA can show. */
-export function erpData<T>(answer: { status: number; body: string }, what: string): T {
-  if (answer.status === 404) throw new TechRefusal(404, 'NOT_FOUND', TECH_SENTENCES.jobNotFound)
-  if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} for ${what}`)
-  return (JSON.parse(answer.body) as { data: T }).data
-}
-
 /** The signed-in technician behind a request, or a refusal (401, 403). */
 export async function requireTechnician(ctx: AppContext, event: H3Event): Promise<{ user: RequestUser; technician: string | null }> {
-  const user = ctx.user(event)
-  if (!user) throw new TechRefusal(401, 'UNAUTHENTICATED', SENTENCES.unauthenticated)
-  if (!user.capabilities.includes('tech:self')) throw new TechRefusal(403, 'FORBIDDEN', SENTENCES.forbidden)
+  const user = requireCapability(ctx, event, 'tech:self')
   return { user, technician: await ctx.scopes.technicianFor(user.email) }
 }
 
 /** A job of the signed-in technician, or a refusal: 404 unknown, 403 someone else's. */
 export async function loadOwnJob(ctx: AppContext, technician: string | null, name: string): Promise<DispatchJob> {
-  const job = erpData<DispatchJob>(await ctx.erp.send('GET', `/api/resource/Dispatch%20Job/${encodeURIComponent(name)}`), `job ${name}`)
-  if (!technician || job.technician !== technician) throw new TechRefusal(403, 'NOT_YOUR_JOB', TECH_SENTENCES.notYourJob)
+  const job = await ctx.erp.get<DispatchJob>('Dispatch Job', name)
+  if (!job) throw new Refusal(404, 'NOT_FOUND', TECH_SENTENCES.jobNotFound)
+  if (!technician || job.technician !== technician) throw new Refusal(403, 'NOT_YOUR_JOB', TECH_SENTENCES.notYourJob)
   return job
-}
-
-/** Runs a handler, answering refusals and upstream outages as sentences. */
-export async function answering(event: H3Event, work: () => Promise<Response>): Promise<Response> {
-  try {
-    return await work()
-  } catch (err) {
-    if (err instanceof TechRefusal) return bffError(event.req, err.status, err.code, err.sentence)
-    if (err instanceof UpstreamUnreachable) return bffError(event.req, 502, 'ERP_UNREACHABLE', SENTENCES.erpDown)
-    throw err
-  }
 }
 
 function toTechJob(job: DispatchJob, customerNames: ReadonlyMap<string, string>): TechJob {
@@ -104,10 +79,7 @@ async function customerNames(ctx: AppContext, names: readonly (string | undefine
 
 /** Jobs come without their tags in a list (Frappe lists no child tables), so each is read whole. */
 async function withTags(ctx: AppContext, jobs: DispatchJob[]): Promise<DispatchJob[]> {
-  return Promise.all(jobs.map(async (job) => {
-    const answer = await ctx.erp.send('GET', `/api/resource/Dispatch%20Job/${encodeURIComponent(job.name)}`)
-    return answer.status === 200 ? (JSON.parse(answer.body) as { data: DispatchJob }).data : job
-  }))
+  return Promise.all(jobs.map(async (job) => (await ctx.erp.get<DispatchJob>('Dispatch Job', job.name)) ?? job))
 }
 
 export async function techDay(ctx: AppContext, technician: string | null, now: Date): Promise<TechDay> {
@@ -135,8 +107,7 @@ export async function techJobDetail(ctx: AppContext, technician: string | null, 
   const [names, location, equipment] = await Promise.all([
     customerNames(ctx, [job.customer]),
     job.service_location
-      ? ctx.erp.send('GET', `/api/resource/Service%20Location/${encodeURIComponent(job.service_location)}`)
-        .then((a) => (a.status === 200 ? (JSON.parse(a.body) as { data: ServiceLocation }).data : null))
+      ? ctx.erp.get<ServiceLocation>('Service Location', job.service_location)
       : Promise.resolve(null),
     job.service_location
       ? ctx.erp.list<ServiceEquipment>('Service Equipment', {
@@ -157,15 +128,15 @@ export async function techJobDetail(ctx: AppContext, technician: string | null, 
 }
 
 export const techDayRoutes = (app: H3, ctx: AppContext): void => {
-  app.get('/ops/api/tech/day', (event) => answering(event, async () => {
+  app.get('/ops/api/tech/day', async (event) => {
     const { technician } = await requireTechnician(ctx, event)
     return json(200, await techDay(ctx, technician, new Date()))
-  }))
+  })
 
-  app.get('/ops/api/tech/jobs/:name', (event) => answering(event, async () => {
+  app.get('/ops/api/tech/jobs/:name', async (event) => {
     const { technician } = await requireTechnician(ctx, event)
     const name = getRouterParam(event, 'name', { decode: true }) ?? ''
-    if (!DOC_NAME.test(name)) throw new TechRefusal(404, 'NOT_FOUND', TECH_SENTENCES.jobNotFound)
+    if (!DOC_NAME.test(name)) throw new Refusal(404, 'NOT_FOUND', TECH_SENTENCES.jobNotFound)
     return json(200, await techJobDetail(ctx, technician, name))
-  }))
+  })
 }

@@ -15,14 +15,14 @@ import { formatMac, isAcceptableSerial, normalizeSerial } from '../../src/contra
 import { toFrappeDate } from '../../src/contracts/frappeTime'
 import type { EquipmentType, ScanSaveAnswer, ScanSaveRequest } from '../../src/contracts/tech'
 import type { AppContext } from '../app'
-import { readBodyLimited, json, type Sentence } from '../errors'
+import { parseJsonOr } from '../../src/contracts/json'
+import { readBodyLimited, json, Refusal, type Sentence } from '../errors'
 import type { RequestUser } from '../session'
-import { UpstreamUnreachable } from '../upstream/erp'
+import { ErpRefused } from '../upstream/erp'
 import { refuseScanElsewhere, registeredElsewhere } from './equipmentTransfers'
-import { answering, erpData, loadOwnJob, requireTechnician, TechRefusal } from './techDay'
+import { loadOwnJob, requireTechnician } from './techDay'
 
 const SCAN_ID = /^[A-Za-z0-9_-]{8,80}$/
-const EQUIPMENT = '/api/resource/Service%20Equipment'
 
 const SENTENCES = {
   badScanId: { fr: 'Identifiant de scan invalide.', en: 'Invalid scan id.' },
@@ -49,17 +49,17 @@ const macInUse = (other: string): Sentence => ({
 
 /** The request body, validated once here; a refusal names what to correct. */
 function parseRequest(raw: unknown): ScanSaveRequest {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new TechRefusal(400, 'INVALID_BODY', SENTENCES.badBody)
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Refusal(400, 'INVALID_BODY', SENTENCES.badBody)
   const b = raw as Record<string, unknown>
-  if (typeof b.job !== 'string' || !/^[\w.-]{1,140}$/.test(b.job)) throw new TechRefusal(400, 'INVALID_BODY', SENTENCES.badBody)
+  if (typeof b.job !== 'string' || !/^[\w.-]{1,140}$/.test(b.job)) throw new Refusal(400, 'INVALID_BODY', SENTENCES.badBody)
   const serial = typeof b.serial_no === 'string' ? normalizeSerial(b.serial_no) : ''
-  if (!isAcceptableSerial(serial)) throw new TechRefusal(400, 'INVALID_SERIAL', SENTENCES.badSerial)
+  if (!isAcceptableSerial(serial)) throw new Refusal(400, 'INVALID_SERIAL', SENTENCES.badSerial)
   let mac: string | null = null
   if (typeof b.mac_address === 'string' && b.mac_address.trim()) {
     mac = formatMac(b.mac_address)
-    if (!mac) throw new TechRefusal(400, 'INVALID_MAC', SENTENCES.badMac)
+    if (!mac) throw new Refusal(400, 'INVALID_MAC', SENTENCES.badMac)
   }
-  if (!(EQUIPMENT_TYPES as readonly unknown[]).includes(b.equipment_type)) throw new TechRefusal(400, 'INVALID_TYPE', SENTENCES.badType)
+  if (!(EQUIPMENT_TYPES as readonly unknown[]).includes(b.equipment_type)) throw new Refusal(400, 'INVALID_TYPE', SENTENCES.badType)
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 140) : null)
   return { job: b.job, serial_no: serial, mac_address: mac, equipment_type: b.equipment_type as EquipmentType, brand: text(b.brand), model: text(b.model) }
 }
@@ -73,29 +73,18 @@ async function findOne(ctx: AppContext, field: 'scan_id' | 'serial_no' | 'mac_ad
 async function candidates(ctx: AppContext, scanId: string, request: ScanSaveRequest): Promise<ServiceEquipment[]> {
   const or: unknown[][] = [['scan_id', '=', scanId], ['serial_no', '=', request.serial_no]]
   if (request.mac_address) or.push(['mac_address', '=', request.mac_address])
-  const q = new URLSearchParams({ fields: '["*"]', or_filters: JSON.stringify(or), limit_page_length: '10' })
-  const answer = await ctx.erp.send('GET', `${EQUIPMENT}?${q}`)
-  if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} looking up equipment`)
-  return (JSON.parse(answer.body) as { data: ServiceEquipment[] }).data
-}
-
-function excType(body: string): string {
-  try {
-    return String((JSON.parse(body) as { exc_type?: unknown }).exc_type ?? '')
-  } catch {
-    return ''
-  }
+  return ctx.erp.list<ServiceEquipment>('Service Equipment', { fields: ['*'], orFilters: or, limit: 10 })
 }
 
 export async function recordScan(ctx: AppContext, user: RequestUser, technician: string | null, scanId: string, request: ScanSaveRequest, requestId: string): Promise<ScanSaveAnswer> {
   const job: DispatchJob = await loadOwnJob(ctx, technician, request.job)
-  if (!job.service_location) throw new TechRefusal(409, 'JOB_WITHOUT_LOCATION', SENTENCES.noLocation)
+  if (!job.service_location) throw new Refusal(409, 'JOB_WITHOUT_LOCATION', SENTENCES.noLocation)
 
   const found = await candidates(ctx, scanId, request)
   const already = found.find((e) => e.scan_id === scanId)
   if (already) return { equipment: already, outcome: 'already' }
   const holder = request.mac_address ? found.find((e) => e.mac_address === request.mac_address && e.serial_no !== request.serial_no) : undefined
-  if (holder) throw new TechRefusal(409, 'MAC_IN_USE', macInUse(holder.name))
+  if (holder) throw new Refusal(409, 'MAC_IN_USE', macInUse(holder.name))
 
   const fields: Record<string, unknown> = {
     customer: job.customer, service_location: job.service_location, dispatch_job: job.name,
@@ -106,21 +95,25 @@ export async function recordScan(ctx: AppContext, user: RequestUser, technician:
   if (request.brand) fields.brand = request.brand
   if (request.model) fields.model = request.model
 
-  const write = async (method: 'POST' | 'PUT', path: string, outcome: 'created' | 'updated', modified?: string): Promise<ScanSaveAnswer | 'again'> => {
-    // An update carries the `modified` read with the checks: equipment reassigned in between is
-    // read again (and checked again) rather than overwritten.
-    const answer = await ctx.erp.send(method, path, JSON.stringify(modified ? { ...fields, modified } : fields))
-    if (answer.status === 409 && excType(answer.body) === 'DuplicateEntryError') return 'again'
-    if (answer.status === 417 && excType(answer.body) === 'TimestampMismatchError') return 'again'
-    if (answer.status >= 400 && answer.status < 500) {
-      throw new TechRefusal(answer.status, excType(answer.body) || 'REFUSED', {
+  const write = async (known: ServiceEquipment | null): Promise<ScanSaveAnswer | 'again'> => {
+    const outcome = known ? 'updated' : 'created'
+    let saved: ServiceEquipment
+    try {
+      // An update carries the `modified` read with the checks: equipment reassigned in between is
+      // read again (and checked again) rather than overwritten.
+      saved = known
+        ? await ctx.erp.update<ServiceEquipment>('Service Equipment', known.name, { ...fields, modified: known.modified })
+        : await ctx.erp.insert<ServiceEquipment>('Service Equipment', fields)
+    } catch (err) {
+      if (!(err instanceof ErpRefused)) throw err
+      if (err.excType === 'DuplicateEntryError' || err.excType === 'TimestampMismatchError') return 'again'
+      throw new Refusal(err.status, err.excType, {
         fr: 'ERPNext a refusé cet équipement. Vérifiez le numéro de série et la MAC, puis réessayez.',
         en: 'ERPNext refused this equipment. Check the serial number and MAC, then try again.',
       })
     }
-    const saved = erpData<ServiceEquipment>(answer, 'equipment')
     ctx.audit.record({ requestId, actor: user.email, action: `tech.scan.${outcome}`, target: `Service Equipment/${saved.name} (scan ${scanId})`, outcome: 'ok', status: 200 })
-    ctx.bus.publish('doc_update', { doctype: 'Service Equipment', name: saved.name, modified: saved.modified, action: method === 'POST' ? 'create' : 'update' })
+    ctx.bus.publish('doc_update', { doctype: 'Service Equipment', name: saved.name, modified: saved.modified, action: known ? 'update' : 'create' })
     return { equipment: saved, outcome }
   }
 
@@ -139,28 +132,21 @@ export async function recordScan(ctx: AppContext, user: RequestUser, technician:
       // loadOwnJob has checked that this job is the technician's, so `technician` is set.
       await refuseScanElsewhere(ctx, { user, technician: technician ?? '', scanId, job, equipment: known, where, requestId })
     }
-    const result = known
-      ? await write('PUT', `${EQUIPMENT}/${encodeURIComponent(known.name)}`, 'updated', known.modified)
-      : await write('POST', EQUIPMENT, 'created')
+    const result = await write(known)
     if (result !== 'again') return result
   }
-  throw new TechRefusal(409, 'DUPLICATE', {
+  throw new Refusal(409, 'DUPLICATE', {
     fr: 'ERPNext signale un équipement en double (série ou MAC). Vérifiez les valeurs scannées.',
     en: 'ERPNext reports duplicate equipment (serial or MAC). Check the scanned values.',
   })
 }
 
 export const techScanRoutes = (app: H3, ctx: AppContext): void => {
-  app.put('/ops/api/tech/scans/:scanId', (event) => answering(event, async () => {
+  app.put('/ops/api/tech/scans/:scanId', async (event) => {
     const { user, technician } = await requireTechnician(ctx, event)
     const scanId = getRouterParam(event, 'scanId', { decode: true }) ?? ''
-    if (!SCAN_ID.test(scanId)) throw new TechRefusal(400, 'INVALID_SCAN_ID', SENTENCES.badScanId)
-    let raw: unknown
-    try {
-      raw = JSON.parse(new TextDecoder().decode(await readBodyLimited(event.req, 16 * 1024)))
-    } catch {
-      throw new TechRefusal(400, 'INVALID_BODY', SENTENCES.badBody)
-    }
+    if (!SCAN_ID.test(scanId)) throw new Refusal(400, 'INVALID_SCAN_ID', SENTENCES.badScanId)
+    const raw = parseJsonOr(new TextDecoder().decode(await readBodyLimited(event.req, 16 * 1024)), null)
     return json(200, await recordScan(ctx, user, technician, scanId, parseRequest(raw), ctx.requestId(event)))
-  }))
+  })
 }

@@ -45,29 +45,61 @@ export function siteOffsetMinutes(instant: Date): number {
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000)
 }
 
+const DAY_MS = 86_400_000
+
 /**
  * The instant a site-local wall-clock time denotes. In the autumn repeated hour the earlier
  * instant is chosen; a time skipped in spring moves forward by the gap, as clocks do.
  */
 export function fromSiteWallClock(w: WallClock, millis = 0): Date {
   const naive = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, millis)
-  const first = naive - siteOffsetMinutes(new Date(naive)) * 60_000
-  const second = naive - siteOffsetMinutes(new Date(first)) * 60_000
-  return new Date(Math.min(first, second))
+  // The offsets in force a day either side: the zone changes at most once in two days, so a
+  // time near a change is read with each offset and the reading that is true is kept.
+  const before = siteOffsetMinutes(new Date(naive - DAY_MS))
+  const after = siteOffsetMinutes(new Date(naive + DAY_MS))
+  const withBefore = naive - before * 60_000
+  if (before === after) return new Date(withBefore)
+  // Near a change, keep the reading that is true; in the repeated hour both are, and the earlier wins.
+  const withAfter = naive - after * 60_000
+  const beforeHolds = siteOffsetMinutes(new Date(withBefore)) === before
+  const afterHolds = siteOffsetMinutes(new Date(withAfter)) === after
+  if (beforeHolds && afterHolds) return new Date(Math.min(withBefore, withAfter))
+  if (afterHolds) return new Date(withAfter)
+  // Only the old offset holds, or neither (a time skipped in spring): read with the old offset, a
+  // skipped time lands as far past the change as it was meant to be past the hour before it.
+  return new Date(withBefore)
 }
 
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$/
 
-/** Parses a Frappe date or datetime string (site-local) into an instant; null when malformed. */
-export function parseFrappeDatetime(value: string): Date | null {
+// Intl costs ~10 µs a call and a board reads tens of thousands of datetimes: the zone's offset
+// only changes on the hour, so one conversion per site-local hour is exact.
+const hourOffsets = new Map<number, number>()
+
+/**
+ * A Frappe date or datetime (site-local, "YYYY-MM-DD[ HH:MM[:SS[.ffffff]]]") as an instant in
+ * milliseconds; NaN when absent or malformed (a job booked with no requested time).
+ */
+export function parseSiteDatetime(value: string | null | undefined): number {
+  if (!value) return NaN
   const m = DATETIME.exec(value.trim())
-  if (!m) return null
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0'] = m
-  const millis = Math.floor(Number(frac.padEnd(6, '0')) / 1000)
-  return fromSiteWallClock(
-    { year: +y, month: +mo, day: +d, hour: +h, minute: +mi, second: +s },
-    millis,
-  )
+  if (!m) return NaN
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac] = m
+  const naiveHour = Date.UTC(+y, +mo - 1, +d, +h)
+  let offset = hourOffsets.get(naiveHour)
+  if (offset === undefined) {
+    offset = fromSiteWallClock({ year: +y, month: +mo, day: +d, hour: +h, minute: 0, second: 0 }).getTime() - naiveHour
+    if (hourOffsets.size > 50_000) hourOffsets.clear()
+    hourOffsets.set(naiveHour, offset)
+  }
+  const millis = frac ? Math.floor(Number(frac.padEnd(6, '0')) / 1000) : 0
+  return naiveHour + offset + Number(mi) * 60_000 + Number(s) * 1000 + millis
+}
+
+/** A Frappe date or datetime (site-local) as a Date; null when malformed. */
+export function parseFrappeDatetime(value: string): Date | null {
+  const instant = parseSiteDatetime(value)
+  return Number.isNaN(instant) ? null : new Date(instant)
 }
 
 /** Adds whole site-local days to a "YYYY-MM-DD" date. */
@@ -75,6 +107,13 @@ export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number)
   const t = new Date(Date.UTC(y, m - 1, d + days))
   return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`
+}
+
+/** Monday of the site-local week containing a "YYYY-MM-DD" date. */
+export function mondayOf(date: string): string {
+  const [y, m, d] = date.split('-').map(Number)
+  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay()
+  return addDays(date, -((weekday + 6) % 7))
 }
 
 /** The instant a site-local day starts (midnight, America/Toronto). */

@@ -23,6 +23,8 @@ export interface ErpnextOptions {
   seedProfile?: 'demo' | 'large' | 'none'
   /** Clock, for tests. */
   now?: () => Date
+  /** The instant the seeded dataset is laid out around (its "today"); default: now. */
+  seedNow?: Date
 }
 
 export interface Erpnext {
@@ -55,7 +57,7 @@ export function createErpnext(opts: ErpnextOptions): Erpnext {
     ? Promise.resolve()
     : importSeed().then((generateDataset) => {
       if (closed) return
-      const dataset = generateDataset({ profile, now: now() })
+      const dataset = generateDataset({ profile, now: opts.seedNow ?? now() })
       // One transaction; indexes are built once after the load, ~20% faster than row by row.
       sql.transaction(() => {
         schema.dropIndexes(sql.db)
@@ -83,7 +85,7 @@ async function importSeed(): Promise<GenerateDataset> {
     return (await import('../seed/index')).generateDataset
   } catch (err) {
     throw new Error('The embedded ERPNext cannot seed: server/embedded/seed/index.ts could not be loaded '
-      + `(${err instanceof Error ? err.message : String(err)}). Use seedProfile "none" to start empty.`)
+      + `(${err instanceof Error ? err.message : String(err)}). Use seedProfile "none" to start empty.`, { cause: err })
   }
 }
 

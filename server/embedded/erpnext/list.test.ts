@@ -209,8 +209,9 @@ describe('a long order_by', () => {
       const { status } = await jobs({ order_by: huge })
       const ms = performance.now() - started
       expect(status).toBe(417)
-      // The backtracking parse this replaces took 2.5 s at 60 KB and minutes at 1 MB.
-      expect(ms).toBeLessThan(1_000)
+      // The backtracking parse this replaces took 2.5 s at 60 KB and minutes at 1 MB; the bound
+      // leaves room for a busy machine.
+      expect(ms).toBeLessThan(size < 100_000 ? 1_000 : 5_000)
     }
   })
 })

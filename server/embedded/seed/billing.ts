@@ -1,7 +1,9 @@
 /**
  * Monthly Sales Invoices, posted on the 1st and due 30 days later. Only the current month and, for
  * part of the customers, the previous one: enough for balances and overdue accounts without a
- * history nobody looks at. A customer's standing decides whether they paid.
+ * history nobody looks at. A customer's standing decides whether they paid; a delinquent account
+ * still owes the month before last, so there are overdue invoices on every day of the year (last
+ * month's is not yet due on the 1st of a month after a 30-day one, or in early March).
  */
 import { PLAN_PRICES, TAX_RATE } from './catalogue'
 import type { Household } from './customers'
@@ -30,13 +32,20 @@ export function monthlyTotal(household: Household): number {
   return round2(subtotal * (1 + TAX_RATE))
 }
 
+/** The 1st of the month `months` before the month of a "YYYY-MM-01". */
+function monthsBefore(firstOfMonth: string, months: number): string {
+  const [y, m] = firstOfMonth.split('-').map(Number)
+  const index = y * 12 + (m - 1) - months
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`
+}
+
 export function generateInvoices(
   rng: Rng, cal: SiteCalendar, households: readonly Household[], opts: BillingOptions,
 ): InvoiceDoc[] {
   const now = cal.now.getTime()
   const thisMonth = `${cal.today.slice(0, 8)}01`
-  const [y, m] = thisMonth.split('-').map(Number)
-  const lastMonth = m === 1 ? `${y - 1}-12-01` : `${y}-${String(m - 1).padStart(2, '0')}-01`
+  const lastMonth = monthsBefore(thisMonth, 1)
+  const monthBeforeLast = monthsBefore(thisMonth, 2)
   const invoices: InvoiceDoc[] = []
 
   const invoice = (h: Household, postingDate: string, total: number, paidShare: number): InvoiceDoc => {
@@ -67,6 +76,7 @@ export function generateInvoices(
     // Paying takes a few days: this month's is often still open.
     const daysIntoMonth = Number(cal.today.slice(8, 10))
     const paidThisMonth = h.standing === 'good' && rng.chance(Math.min(0.85, daysIntoMonth / 30))
+    if (h.standing === 'delinquent' && since < monthBeforeLast) invoices.push(invoice(h, monthBeforeLast, total, 0))
     if (since < lastMonth && rng.chance(opts.previousMonthShare)) {
       const paid = h.standing === 'good' ? 1 : h.standing === 'late' && rng.chance(0.4) ? 0.5 : 0
       invoices.push(invoice(h, lastMonth, total, paid))

@@ -5,6 +5,7 @@
  * test can print them all at once.
  */
 import { DOCTYPE_BY_NAME, type DoctypeDef, type FieldDef } from '../../../src/contracts/doctypes'
+import { siteOffsetMinutes, toFrappeDatetime } from '../../../src/contracts/frappeTime'
 
 type Dataset = Record<string, Record<string, unknown>[]>
 
@@ -16,7 +17,33 @@ function isEmpty(v: unknown): boolean {
   return v === undefined || v === null || v === ''
 }
 
-export function datasetProblems(dataset: Dataset, now: string): string[] {
+const HOUR = 3_600_000
+
+/**
+ * The earliest and latest instants a site-local "YYYY-MM-DD HH:MM:SS.ffffff" can denote. They are
+ * the same but in the autumn hour the clocks repeat, where 01:45 (daylight time) comes before
+ * 01:30 (standard time): text order is not time order there, so ordering rules compare instants.
+ */
+export function readings(datetime: string): { earliest: number; latest: number } {
+  const n = (from: number, length: number) => Number(datetime.slice(from, from + length))
+  const naive = Date.UTC(n(0, 4), n(5, 2) - 1, n(8, 2), n(11, 2), n(14, 2), n(17, 2), Math.floor(n(20, 6) / 1000))
+  const found: number[] = []
+  // The zone's offset changes at most once within a day, so the offsets half a day either side are all it can be.
+  for (const offset of new Set([siteOffsetMinutes(new Date(naive - 12 * HOUR)), siteOffsetMinutes(new Date(naive + 12 * HOUR))])) {
+    const instant = naive - offset * 60_000
+    if (siteOffsetMinutes(new Date(instant)) === offset) found.push(instant)
+  }
+  // A time skipped in spring denotes no instant; it reads as the moment after the gap.
+  if (found.length === 0) found.push(naive - siteOffsetMinutes(new Date(naive - 12 * HOUR)) * 60_000)
+  return { earliest: Math.min(...found), latest: Math.max(...found) }
+}
+
+/**
+ * `now` is an instant: the dataset's timestamps are site-local text, compared with it as text
+ * when that is unambiguous and as instants in the repeated autumn hour.
+ */
+export function datasetProblems(dataset: Dataset, now: Date): string[] {
+  const nowText = toFrappeDatetime(now)
   const problems: string[] = []
   const names = new Map<string, Set<string>>()
   for (const [doctype, docs] of Object.entries(dataset)) names.set(doctype, new Set(docs.map((d) => String(d.name))))
@@ -83,8 +110,8 @@ export function datasetProblems(dataset: Dataset, now: string): string[] {
       for (const key of META) if (typeof doc[key] !== 'string' || doc[key] === '') report(`${where()}: no ${key}`)
       const creation = String(doc.creation), modified = String(doc.modified)
       if (!DATETIME.test(creation) || !DATETIME.test(modified)) report(`${where()}: bad creation/modified`)
-      if (modified < creation) report(`${where()}: modified before creation`)
-      if (modified > now) report(`${where()}: modified after now`)
+      if (modified < creation && readings(modified).latest < readings(creation).earliest) report(`${where()}: modified before creation`)
+      if (modified > nowText && readings(modified).earliest > now.getTime()) report(`${where()}: modified after now`)
       checkRow(def, doc, where, unique)
     }
   }

@@ -179,9 +179,13 @@ export function generateJobs(
   return toDocuments(rng, cal, placed, now)
 }
 
+/** Share of the crew off on any day (leave, training, a day in the shop): nothing is booked for them. */
+const OFF_SHARE = 0.1
+
 /**
  * Lays each technician's day out job after job. The persona's jobs go first so their day starts
- * on time; the others are shuffled so every technician's day fills evenly.
+ * on time; the others are shuffled so every technician's day fills evenly. Every day a few
+ * technicians are off, so a dispatcher always has someone with a free day to call in.
  */
 function schedule(
   rng: Rng, working: readonly CrewMember[], crewByZone: Map<Zone, CrewMember[]>,
@@ -195,6 +199,15 @@ function schedule(
   const lastStart = new Float64Array(working.length * dayIndex.size)
   const slot = (m: CrewMember, day: string) => (crewIndex.get(m) ?? 0) * dayIndex.size + (dayIndex.get(day) ?? 0)
   const placed: Placed[] = []
+
+  const off = new Uint8Array(working.length * dayIndex.size)
+  const booked = new Set(forced.map((d) => d.technician))
+  const others = working.filter((m) => !booked.has(m))
+  for (const day of dayIndex.keys()) {
+    const away = shuffle(rng, others).slice(0, Math.round(working.length * OFF_SHARE))
+    for (const m of away) off[slot(m, day)] = 1
+  }
+  const available = (m: CrewMember, day: string) => off[slot(m, day)] === 0
 
   const slotFor = (m: CrewMember, day: string) => {
     const k = slot(m, day)
@@ -223,7 +236,7 @@ function schedule(
       for (let attempt = 0; attempt < 16; attempt++) {
         const pool = local && local.length > 0 && rng.chance(0.8) ? local : working
         const candidate = rng.pick(pool)
-        if (hasAll(candidate, d.skills) === wantMissingSkill) continue
+        if (!available(candidate, d.day) || hasAll(candidate, d.skills) === wantMissingSkill) continue
         const s = slotFor(candidate, d.day)
         const overrun = s + minutes - candidate.shiftEnd
         if (overrun <= 30 && s <= LATEST) { member = candidate; start = s; break }
@@ -231,7 +244,8 @@ function schedule(
       }
       if (!member) {
         // Everyone suitable is booked: it runs past the shift of whoever is least late, as in real life.
-        const m = fallback?.m ?? rng.pick(working)
+        const free = fallback ? [] : working.filter((w) => available(w, d.day))
+        const m = fallback?.m ?? rng.pick(free.length > 0 ? free : working)
         member = m
         start = fallback?.start ?? slotFor(m, d.day)
       }

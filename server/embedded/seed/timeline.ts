@@ -38,9 +38,8 @@ export function generateTimeline(
 
   const record = (h: Household, msg: Message, at: number) => {
     if (!h.phone || at > now) return
-    let name = ''
-    do name = rng.hex(10).toLowerCase()
-    while (names.has(name))
+    let name = rng.hex(10).toLowerCase()
+    while (names.has(name)) name = rng.hex(10).toLowerCase()
     names.add(name)
     const number = toE164(h.phone)
     const stamp = cal.datetime(at)

@@ -3,7 +3,7 @@
  * jobs, newest first. Pure: the composable feeds it pages and live events.
  */
 import type { Communication, DispatchJob } from '../../contracts/doctypes'
-import { toInstant } from './format'
+import { toInstant } from 'src/i18n/format'
 
 export type TimelineKind = 'sms-sent' | 'sms-received' | 'call-in' | 'call-out' | 'email' | 'job'
 export type JobEvent = 'created' | 'started' | 'completed' | 'cancelled'

@@ -4,7 +4,7 @@
  */
 import { ref, shallowRef, watch, type Ref } from 'vue'
 import { api, ApiError, toApiError } from 'src/api/http'
-import { SEARCH_MIN_LENGTH, type ClientSearchAnswer, type ClientSearchResult } from './searchContract'
+import { SEARCH_MIN_LENGTH, type ClientSearchAnswer, type ClientSearchResult } from '../../contracts/clientSearch'
 
 export const SEARCH_DEBOUNCE_MS = 150
 

@@ -2,16 +2,15 @@
  * Dates and durations as the dispatcher reads them: site-local (America/Toronto), 24-hour clock,
  * fr-CA or en-CA. Formatters are built once; Intl objects are costly to create.
  */
-import { parseSiteDatetime } from './timeAxis'
+import { parseSiteDatetime, SITE_TIME_ZONE } from '../../contracts/frappeTime'
 
-const SITE = 'America/Toronto'
 const whenFormats = new Map<string, Intl.DateTimeFormat>()
 
 function whenFormat(locale: string): Intl.DateTimeFormat {
   const tag = locale === 'en' ? 'en-CA' : 'fr-CA'
   let f = whenFormats.get(tag)
   if (!f) {
-    f = new Intl.DateTimeFormat(tag, { timeZone: SITE, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    f = new Intl.DateTimeFormat(tag, { timeZone: SITE_TIME_ZONE, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
     whenFormats.set(tag, f)
   }
   return f

@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest'
-import { parseFrappeDatetime } from '../../contracts/frappeTime'
-import { hourTicks, parseSiteDatetime, shiftOn, siteDay, siteTime, viewRange, HOUR } from './timeAxis'
+import { parseSiteDatetime } from '../../contracts/frappeTime'
+import { hourTicks, shiftOn, siteDay, siteInstant, siteMinutesOfDay, siteTime, viewRange, HOUR } from './timeAxis'
 
 describe('time axis in America/Toronto', () => {
-  it('reads Frappe datetimes like parseFrappeDatetime, daylight-saving days included', () => {
-    for (const s of ['2026-11-27 09:15:00.000000', '2026-03-08 01:59:00', '2026-03-08 03:00:00', '2026-11-01 00:30:00', '2026-11-01 01:30:00', '2026-11-01 02:00:00', '2026-07-01 23:45:10']) {
-      expect(parseSiteDatetime(s), s).toBe(parseFrappeDatetime(s)!.getTime())
+  it('places a time of day where the wall clock shows it, on the days the clocks change too', () => {
+    for (const s of ['2026-11-27 09:15:00', '2026-03-08 01:59:00', '2026-03-08 03:00:00', '2026-11-01 00:30:00', '2026-11-01 01:30:00', '2026-11-01 02:00:00']) {
+      const [day, time] = s.split(' ')
+      const minutes = Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))
+      expect(siteInstant(day, minutes), s).toBe(parseSiteDatetime(s))
+      expect(siteMinutesOfDay(siteInstant(day, minutes)), s).toBe(minutes)
     }
-    expect(parseSiteDatetime('nonsense')).toBeNaN()
+  })
+
+  it('gives a night shift across the autumn change its true length', () => {
+    const shift = shiftOn('2026-11-01', '01:30', '02:30')!
+    expect(shift.end - shift.start).toBe(2 * HOUR)
+    expect(siteTime(shift.end)).toBe('02:30')
   })
 
   it('gives a 23-hour spring day and a 25-hour autumn day, hour labels as on a wall clock', () => {

@@ -3,7 +3,7 @@
  * 23 or 25 hours wide and a job that crosses the change keeps its true length; labels and shifts
  * are site-local wall-clock times (America/Toronto), whatever zone the browser runs in.
  */
-import { addDays, fromSiteWallClock, siteWallClock, startOfSiteDay, toFrappeDate } from '../../contracts/frappeTime'
+import { addDays, fromSiteWallClock, mondayOf, siteWallClock, startOfSiteDay, toFrappeDate } from '../../contracts/frappeTime'
 
 export const MINUTE = 60_000
 export const HOUR = 60 * MINUTE
@@ -18,13 +18,6 @@ export interface ViewRange {
   /** Instants bounding the axis: midnight of `from` to midnight after `to`. */
   start: number
   end: number
-}
-
-/** Monday of the site-local week containing `day`. */
-export function mondayOf(day: string): string {
-  const [y, m, d] = day.split('-').map(Number)
-  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay()
-  return addDays(day, -((weekday + 6) % 7))
 }
 
 export function viewRange(day: string, mode: ViewMode): ViewRange {
@@ -55,9 +48,8 @@ export function parseHhmm(value: string | undefined): number | null {
   return h < 24 && min < 60 ? h * 60 + min : null
 }
 
-// Intl costs ~10 µs a call and the board converts tens of thousands of times: the zone's offset
-// only changes on the hour, so one conversion per site-local hour (or UTC hour) is exact.
-const hourOffsets = new Map<string, number>()
+// Intl costs ~10 µs a call and the board converts tens of thousands of times: one conversion
+// per site-local day and time of day, and one per UTC hour for the way back.
 const dayOfUtcHour = new Map<number, string>()
 const instantCache = new Map<string, number>()
 
@@ -72,22 +64,6 @@ export function siteInstant(day: string, minutesOfDay: number): number {
     instantCache.set(key, t)
   }
   return t
-}
-
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?/
-
-/** A Frappe datetime (site-local) as an instant, NaN when malformed; same answer as parseFrappeDatetime, fast. */
-export function parseSiteDatetime(value: string | undefined): number {
-  const m = DATETIME.exec(value ?? '')
-  if (!m) return NaN
-  const hourKey = value!.slice(0, 13)
-  let offset = hourOffsets.get(hourKey)
-  const naiveHour = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4])
-  if (offset === undefined) {
-    offset = fromSiteWallClock({ year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: 0, second: 0 }).getTime() - naiveHour
-    hourOffsets.set(hourKey, offset)
-  }
-  return naiveHour + offset + (+m[5]) * MINUTE + (+(m[6] ?? 0)) * 1000
 }
 
 /** A technician's shift on a day as instants; a shift ending before it starts runs past midnight. */
@@ -112,11 +88,17 @@ export function siteDay(instant: number): string {
   return day
 }
 
+/** Minutes after site-local midnight shown by the wall clock at an instant. */
+export function siteMinutesOfDay(instant: number): number {
+  const w = siteWallClock(new Date(instant))
+  return w.hour * 60 + w.minute
+}
+
 /** Site-local "HH:MM" of an instant; '' for a job with no requested time (NaN). */
 export function siteTime(instant: number): string {
   if (!Number.isFinite(instant)) return ''
-  const w = siteWallClock(new Date(instant))
-  return `${String(w.hour).padStart(2, '0')}:${String(w.minute).padStart(2, '0')}`
+  const minutes = siteMinutesOfDay(instant)
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
 }
 
 export interface Tick { at: number; label: string; major: boolean }

@@ -8,11 +8,11 @@ import { defineStore } from 'pinia'
 import { markRaw, nextTick, ref, shallowRef, triggerRef } from 'vue'
 import { api, ApiError } from 'src/api/http'
 import { erp } from 'src/api/erp'
-import { toFrappeDatetime } from 'src/contracts/frappeTime'
+import { boardJobOf, type BoardJob, type BoardPayload, type BoardTechnician, type PositionsPayload, type TechnicianPosition } from 'src/contracts/dispatch'
+import { parseSiteDatetime, toFrappeDatetime } from 'src/contracts/frappeTime'
 import type { DispatchJob, JobStatus } from 'src/contracts/doctypes'
-import type { BoardJob, BoardPayload, BoardTechnician, PositionsPayload, TechnicianPosition } from './contract'
 import { jobHaystack } from './filters'
-import { MINUTE, parseSiteDatetime, viewRange, type ViewMode, type ViewRange } from './timeAxis'
+import { MINUTE, viewRange, type ViewMode, type ViewRange } from './timeAxis'
 
 export interface PlacedJob extends BoardJob {
   /** Instants of the scheduled interval (ms). */
@@ -43,28 +43,6 @@ function byStart(a: PlacedJob, b: PlacedJob) {
   return a.start - b.start || a.name.localeCompare(b.name)
 }
 
-/** An ERPNext document as the board holds it (tags flattened, customer name from what we know). */
-export function boardJobOf(doc: DispatchJob, customerName?: string): BoardJob {
-  return {
-    name: doc.name,
-    job_type: doc.job_type,
-    status: doc.status ?? 'Unscheduled',
-    priority: doc.priority ?? 'Medium',
-    customer: doc.customer,
-    customer_name: customerName,
-    technician: doc.technician || undefined,
-    scheduled_start: doc.scheduled_start,
-    duration_minutes: Number(doc.duration_minutes) || 60,
-    address: doc.address,
-    latitude: doc.latitude,
-    longitude: doc.longitude,
-    description: doc.description,
-    tags: (doc.tags ?? []).map((t) => t.tag),
-    creation: doc.creation,
-    modified: doc.modified ?? '',
-  }
-}
-
 export const useDispatchBoard = defineStore('dispatch-board', () => {
   const state = ref<BoardState>('idle')
   const error = shallowRef<ApiError | null>(null)
@@ -86,21 +64,20 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   const jobs = markRaw(new Map<string, PlacedJob>())
   /** The same Map as `rows`, read without tracking by views that follow the data at their own pace. */
   let rowMap = rows.value
+  let techByName = new Map<string, BoardTechnician>()
+  let loadToken = 0
+
   /**
-   * Customer names by customer, from the jobs held, for live updates (a document read from
-   * ERPNext has the customer's id only). Filled in idle time after a load, not while the board
-   * is being drawn; until then a name is looked up among the jobs.
+   * The customer's name as the board already shows it: a document read from ERPNext carries the
+   * customer's id only. The job's previous version usually knows it; a job new to the board looks
+   * among the others.
    */
-  let customers = new Map<string, string>()
-  let customersReady = false
-  function customerName(customer: string): string | undefined {
-    const known = customers.get(customer)
-    if (known || customersReady) return known
+  function knownCustomerName(customer: string | undefined, previous: PlacedJob | undefined): string | undefined {
+    if (!customer) return undefined
+    if (previous?.customer === customer && previous.customer_name) return previous.customer_name
     for (const j of jobs.values()) if (j.customer === customer && j.customer_name) return j.customer_name
     return undefined
   }
-  let techByName = new Map<string, BoardTechnician>()
-  let loadToken = 0
 
   const job = (name: string | null | undefined) => (name ? jobs.get(name) : undefined)
   const technician = (name: string | null | undefined) => (name ? techByName.get(name) : undefined)
@@ -117,8 +94,6 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
 
   function ingest(payload: BoardPayload, r: ViewRange) {
     jobs.clear()
-    customers = new Map()
-    customersReady = false
     const next = new Map<string, PlacedJob[]>()
     const waiting: PlacedJob[] = []
     for (const t of payload.technicians) next.set(t.name, [])
@@ -144,32 +119,23 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   }
 
   /**
-   * Folds every job's search text and notes its customer's name in idle slices, once the board is
-   * drawn, so the first search and the first live update are as quick as the next.
+   * Folds every job's search text and reads every start once more in idle slices, once the board
+   * is drawn: the board payload brings instants, so the site zone's offsets for the hours the jobs
+   * start in are worked out now rather than on the first search, live update or drag.
    */
   function prepareSearch() {
     const pending = [...jobs.values()]
-    const names = customers
-    // The site zone's offset for each hour the jobs start in, worked out now rather than on the
-    // first live update or drag (the board payload brings instants, so nothing else has yet).
-    const hours = new Map<string, string>()
-    for (const j of pending) if (j.scheduled_start) hours.set(j.scheduled_start.slice(0, 13), j.scheduled_start)
+    const token = loadToken
     const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn) : setTimeout(fn, 16))
     const slice = () => {
-      if (names !== customers) return // a newer load took over
+      if (token !== loadToken) return // a newer load took over
       const until = performance.now() + 8
-      for (const [hour, sample] of hours) {
-        if (performance.now() >= until) break
-        parseSiteDatetime(sample)
-        hours.delete(hour)
-      }
       while (pending.length && performance.now() < until) {
         const j = pending.pop()!
         j.haystack ??= jobHaystack(j)
-        if (j.customer && j.customer_name && !names.has(j.customer)) names.set(j.customer, j.customer_name)
+        parseSiteDatetime(j.scheduled_start)
       }
-      if (pending.length || hours.size) idle(slice)
-      else customersReady = true
+      if (pending.length) idle(slice)
     }
     idle(slice)
   }
@@ -209,8 +175,6 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
 
   /** Puts one job's new version on the board: only the rows it leaves and enters change. */
   function put(raw: BoardJob) {
-    if (raw.customer && !raw.customer_name) raw = { ...raw, customer_name: customerName(raw.customer) }
-    else if (raw.customer && raw.customer_name) customers.set(raw.customer, raw.customer_name)
     const next = place(raw)
     const previous = jobs.get(next.name)
     const map = rows.value
@@ -242,7 +206,10 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     revision.value++
   }
 
-  /** Fetches one job and patches it in (after a live event); skips it when we already hold that version. */
+  /**
+   * Fetches one job and patches it in (after a live event); skips it when we already hold that
+   * version. A job gone from ERPNext leaves the board; any other failure is the caller's to handle.
+   */
   async function refreshJob(name: string, modified?: string): Promise<void> {
     const held = jobs.get(name)
     if (held && modified && held.modified === modified) return
@@ -250,7 +217,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
       const doc = await erp.get<DispatchJob>('Dispatch Job', name)
       // "Time to apply one live update": the store patch and Vue's DOM patch, not the fetch.
       performance.mark('dispatch:patch-start')
-      put(boardJobOf(doc))
+      put(boardJobOf(doc, knownCustomerName(doc.customer, jobs.get(name))))
       await nextTick()
       performance.measure('dispatch:patch', 'dispatch:patch-start')
     } catch (err) {

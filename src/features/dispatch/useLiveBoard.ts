@@ -1,10 +1,12 @@
 /**
  * Keeps an open board current: patches the one job named by each live event (a write through
- * the BFF, or the hub's job.updated), reloads the range on `resync`, polls technicians' positions
- * while the page is visible, and ticks the clock for the now-line and "in the past".
+ * the BFF, or the hub's job.updated), reloads the range on `resync` or when a patch cannot be
+ * applied (see livePatches.ts), polls technicians' positions while the page is visible, and ticks
+ * the clock for the now-line and "in the past".
  */
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
 import { onLiveEvent } from 'src/api/events'
+import { createLivePatches } from './livePatches'
 import { useDispatchBoard } from './useDispatchBoard'
 
 interface DocUpdate { doctype?: string; name?: string; modified?: string; action?: string }
@@ -12,18 +14,14 @@ interface DocUpdate { doctype?: string; name?: string; modified?: string; action
 const POSITIONS_EVERY_MS = 15_000
 const CLOCK_EVERY_MS = 30_000
 
-export function useLiveBoard(opts: { now: Ref<number>; reload: () => void }) {
+export function useLiveBoard(opts: { now: Ref<number>; reload: () => Promise<void> }) {
   const store = useDispatchBoard()
   const positionsDown = ref(false)
   const stops: (() => void)[] = []
   let clock = 0
   let positionsTimer = 0
 
-  function onChange(name: string | undefined, modified: string | undefined, action?: string) {
-    if (!name) return
-    if (action === 'delete') store.drop(name)
-    else void store.refreshJob(name, modified).catch(() => undefined)
-  }
+  const live = createLivePatches(store, opts.reload)
 
   async function pollPositions() {
     if (document.visibilityState === 'hidden') return
@@ -48,9 +46,9 @@ export function useLiveBoard(opts: { now: Ref<number>; reload: () => void }) {
   }
 
   onMounted(() => {
-    stops.push(onLiveEvent<DocUpdate>('doc_update', (e) => { if (e.data?.doctype === 'Dispatch Job') onChange(e.data.name, e.data.modified, e.data.action) }))
-    stops.push(onLiveEvent<DocUpdate>('job.updated', (e) => onChange(e.data?.name, e.data?.modified)))
-    stops.push(onLiveEvent('resync', () => opts.reload()))
+    stops.push(onLiveEvent<DocUpdate>('doc_update', (e) => { if (e.data?.doctype === 'Dispatch Job') void live.onChange(e.data.name, e.data.modified, e.data.action) }))
+    stops.push(onLiveEvent<DocUpdate>('job.updated', (e) => void live.onChange(e.data?.name, e.data?.modified)))
+    stops.push(onLiveEvent('resync', () => void live.resync()))
     clock = window.setInterval(() => { opts.now.value = Date.now() }, CLOCK_EVERY_MS)
     firstPoll()
     positionsTimer = window.setInterval(() => void pollPositions(), POSITIONS_EVERY_MS)

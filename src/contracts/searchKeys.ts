@@ -100,13 +100,13 @@ export function toE164(text: string): string | null {
 
 /** Hexadecimal digits of a MAC, upper case, separators (: - . space) dropped; null if anything else is in it. */
 export function macMapped(text: string): MappedKey | null {
-  if (!/^[\s0-9a-fA-F:.\-]*$/.test(text)) return null
+  if (!/^[\s0-9a-fA-F:.-]*$/.test(text)) return null
   return keepMapped(text, (ch) => (/[0-9a-fA-F]/.test(ch) ? ch.toUpperCase() : null))
 }
 
 /** The hexadecimal digits of a MAC (see macMapped), or '' when the text cannot be one. */
 export function macKey(text: string): string {
-  return /^[\s0-9a-fA-F:.\-]*$/.test(text) ? text.replace(/[^0-9a-fA-F]/g, '').toUpperCase() : ''
+  return /^[\s0-9a-fA-F:.-]*$/.test(text) ? text.replace(/[^0-9a-fA-F]/g, '').toUpperCase() : ''
 }
 
 /** `aa-bb-cc-dd-ee-ff`, `AABB.CCDD.EEFF`, `aabbccddeeff` → `AA:BB:CC:DD:EE:FF`; anything else → null. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   customerNumber, foldMapped, foldText, macKey, macMapped, normalizeMac, normalizePhone, originalRange, phoneMapped, serialKey, serialMapped, toE164,
-} from './normalize'
+} from './searchKeys'
 
 describe('phone numbers compare on their digits, whatever the formatting', () => {
   it.each([

@@ -2,7 +2,7 @@
  * Dates, money and signal levels as the staff read them: fr-CA (or en-CA), times in
  * America/Toronto whatever the browser's zone, a real minus sign before negative dBm.
  */
-import { parseFrappeDatetime, SITE_TIME_ZONE } from '../../contracts/frappeTime'
+import { parseFrappeDatetime, SITE_TIME_ZONE } from '../contracts/frappeTime'
 
 const MINUS = '\u2212'
 const withMinus = (s: string) => s.replace(/^-/, MINUS).replace(/^\+?-/, MINUS)

@@ -1,0 +1,112 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { ApiError } from 'src/api/http'
+import type { BoardPayload } from 'src/contracts/dispatch'
+import type { DispatchJob } from 'src/contracts/doctypes'
+import { createLivePatches } from './livePatches'
+import { useDispatchBoard } from './useDispatchBoard'
+
+const upstream = vi.hoisted(() => ({ board: null as unknown, get: null as ((doctype: string, name: string) => Promise<unknown>) | null }))
+
+vi.mock('src/api/http', async (original) => ({
+  ...(await original<typeof import('src/api/http')>()),
+  api: async () => upstream.board,
+}))
+vi.mock('src/api/erp', () => ({
+  erp: { get: (doctype: string, name: string) => upstream.get!(doctype, name) },
+}))
+
+const BOARD: BoardPayload = {
+  from: '2026-11-27',
+  to: '2026-11-27',
+  tags: [],
+  technicians: [
+    { name: 'TECH-001', full_name: 'Julien Gagnon', status: 'Active', tags: [] },
+    { name: 'TECH-002', full_name: 'Marie Roy', status: 'Active', tags: [] },
+  ],
+  jobs: [
+    {
+      name: 'DJ-1', job_type: 'Repair', status: 'Scheduled', priority: 'High', technician: 'TECH-001', customer: 'CUST-1', customer_name: 'Gilles Landry',
+      scheduled_start: '2026-11-27 09:00:00', start: Date.parse('2026-11-27T14:00:00Z'), duration_minutes: 60, tags: [], modified: 'v1',
+    },
+  ],
+}
+
+/** DJ-1 as ERPNext answers it after a colleague moved it to Marie Roy at 13:00. */
+const MOVED: DispatchJob = {
+  name: 'DJ-1', job_type: 'Repair', status: 'Scheduled', priority: 'High', technician: 'TECH-002', customer: 'CUST-1',
+  scheduled_start: '2026-11-27 13:00:00', duration_minutes: 60, tags: [], modified: 'v2',
+}
+
+async function openBoard() {
+  setActivePinia(createPinia())
+  upstream.board = structuredClone(BOARD)
+  const store = useDispatchBoard()
+  await store.load('2026-11-27', 'day')
+  expect(store.state).toBe('ready')
+  const reloads: string[] = []
+  const live = createLivePatches(store, async () => {
+    reloads.push('board')
+    await store.load('2026-11-27', 'day', true)
+  })
+  return { store, live, reloads }
+}
+
+describe('a live update on an open board', () => {
+  beforeEach(() => {
+    upstream.get = null
+  })
+
+  it('moves the job to its new row and keeps the customer’s name, without reloading the board', async () => {
+    upstream.get = async () => structuredClone(MOVED)
+    const { store, live, reloads } = await openBoard()
+    await live.onChange('DJ-1', 'v2')
+    expect(store.rawRows().get('TECH-001')).toEqual([])
+    expect(store.rawRows().get('TECH-002')?.map((j) => [j.name, j.customer_name, j.start])).toEqual([['DJ-1', 'Gilles Landry', Date.parse('2026-11-27T18:00:00Z')]])
+    expect(reloads).toEqual([])
+  })
+
+  it('reloads the board when the job cannot be read, rather than leaving it as it was', async () => {
+    upstream.get = async () => { throw new ApiError(502, 'ERP_UNAVAILABLE', { fr: 'ERPNext ne répond pas.', en: 'ERPNext is not answering.' }) }
+    const { store, live, reloads } = await openBoard()
+    upstream.board = { ...structuredClone(BOARD), jobs: [{ ...BOARD.jobs[0], technician: 'TECH-002', modified: 'v2' }] }
+    await live.onChange('DJ-1', 'v2')
+    expect(reloads).toEqual(['board'])
+    expect(store.job('DJ-1')?.technician).toBe('TECH-002')
+  })
+
+  it('reloads the board when the document cannot be made into a board job', async () => {
+    upstream.get = async () => ({ ...MOVED, tags: 'Fibre' })
+    const { live, reloads } = await openBoard()
+    await live.onChange('DJ-1', 'v2')
+    expect(reloads).toEqual(['board'])
+  })
+
+  it('takes a job deleted in ERPNext off the board, without reloading it', async () => {
+    upstream.get = async () => { throw new ApiError(404, 'DoesNotExistError', { fr: 'Introuvable.', en: 'Not found.' }) }
+    const { store, live, reloads } = await openBoard()
+    await live.onChange('DJ-1', 'v2')
+    expect(store.job('DJ-1')).toBeUndefined()
+    expect(reloads).toEqual([])
+  })
+})
+
+describe('reloading after failed patches', () => {
+  it('reloads once more after a reload on its way, however many patches failed meanwhile', async () => {
+    const pending: (() => void)[] = []
+    const reload = vi.fn(() => new Promise<void>((resolve) => pending.push(resolve)))
+    const live = createLivePatches({ refreshJob: () => Promise.reject(new Error('unreadable')), drop: () => undefined }, reload)
+
+    const first = live.onChange('DJ-1')
+    await vi.waitFor(() => expect(reload).toHaveBeenCalledTimes(1))
+    const during = [live.onChange('DJ-2'), live.onChange('DJ-3'), live.resync()]
+    await Promise.resolve()
+    expect(reload).toHaveBeenCalledTimes(1)
+
+    pending[0]()
+    await vi.waitFor(() => expect(reload).toHaveBeenCalledTimes(2))
+    pending[1]()
+    await Promise.all([first, ...during])
+    expect(reload).toHaveBeenCalledTimes(2)
+  })
+})

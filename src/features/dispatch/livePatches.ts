@@ -1,0 +1,52 @@
+/**
+ * How live events reach an open board: each names one job, which is read again and patched in,
+ * and a deleted job leaves. A patch that cannot be applied (the job could not be read, or not
+ * made into a board job) would leave the board quietly wrong, so the whole board is read again
+ * instead. Reloads run one at a time: a need that arises while one is on its way is met by one
+ * more after it, since the one on its way may have read the board before the change. Pure: the
+ * board and the reload are passed in.
+ */
+
+export interface LivePatchTarget {
+  /** Reads one job again and patches it in; rejects when that cannot be done. */
+  refreshJob(name: string, modified?: string): Promise<void>
+  drop(name: string): void
+}
+
+export function createLivePatches(board: LivePatchTarget, reload: () => Promise<void>) {
+  let reloading: Promise<void> | null = null
+  let again = false
+
+  /** Reads the whole board again; resolves once it is current. */
+  function resync(): Promise<void> {
+    if (reloading) {
+      again = true
+      return reloading
+    }
+    const run = async () => {
+      try {
+        do {
+          again = false
+          // A reload that fails shows the board's own error and its retry button.
+          await reload().catch(() => undefined)
+        } while (again)
+      } finally {
+        reloading = null
+      }
+    }
+    reloading = run()
+    return reloading
+  }
+
+  /** One job changed (or was deleted) upstream; resolves once the board shows it. */
+  function onChange(name: string | undefined, modified?: string, action?: string): Promise<void> {
+    if (!name) return Promise.resolve()
+    if (action === 'delete') {
+      board.drop(name)
+      return Promise.resolve()
+    }
+    return board.refreshJob(name, modified).catch(() => resync())
+  }
+
+  return { onChange, resync }
+}
