@@ -22,19 +22,39 @@ function featureBoundary(feature) {
   return {
     files: [`src/features/${feature}/**/*.{ts,vue}`],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: `^\\.\\./(?!${feature}/)[^./][^/]*/(?!${ENTRY}).+`, message: 'Import another feature through its index (e.g. ../scans), not its files.' },
-          { regex: `^src/features/(?!${feature}/)[^/]+/(?!${ENTRY}).+`, message: 'Import another feature through its index (e.g. src/features/scans), not its files.' },
-          { regex: '(^|/)server/', message: 'The SPA never imports the BFF: share through src/contracts.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^\\.\\./(?!${feature}/)[^./][^/]*/(?!${ENTRY}).+`,
+              message: 'Import another feature through its index (e.g. ../scans), not its files.',
+            },
+            {
+              regex: `^src/features/(?!${feature}/)[^/]+/(?!${ENTRY}).+`,
+              message: 'Import another feature through its index (e.g. src/features/scans), not its files.',
+            },
+            { regex: '(^|/)server/', message: 'The SPA never imports the BFF: share through src/contracts.' },
+          ],
+        },
+      ],
     },
   }
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'data/**', 'test-results/**', 'playwright-report/**', 'public/**', 'dev-dist/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.tmp/**',
+      'data/**',
+      'test-results/**',
+      'playwright-report/**',
+      'public/**',
+      'dev-dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...vue.configs['flat/recommended'],
@@ -45,7 +65,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       'vue/multi-word-component-names': 'off',
       'no-empty': ['error', { allowEmptyCatch: true }],
@@ -59,12 +82,18 @@ export default tseslint.config(
     files: ['src/**/*.{ts,vue}'],
     ignores: FEATURES.map((f) => `src/features/${f}/**`),
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: `(^|/)features/[^/]+/(?!${ENTRY}).+`, message: 'Import a feature through its index (e.g. src/features/scans), not its files.' },
-          { regex: '(^|/)server/', message: 'The SPA never imports the BFF: share through src/contracts.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `(^|/)features/[^/]+/(?!${ENTRY}).+`,
+              message: 'Import a feature through its index (e.g. src/features/scans), not its files.',
+            },
+            { regex: '(^|/)server/', message: 'The SPA never imports the BFF: share through src/contracts.' },
+          ],
+        },
+      ],
     },
   },
   ...FEATURES.map(featureBoundary),

@@ -38,7 +38,11 @@ function server(port: number, now: string | undefined): Server {
     reuseExistingServer: false,
     timeout: 120_000,
     env: {
-      PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, HUB_TEST_HOOKS: '1', SEED_PROFILE: 'demo',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      HUB_TEST_HOOKS: '1',
+      SEED_PROFILE: 'demo',
       // Low enough for a journey to reach the limit of modem polls in a few clicks.
       RATE_LIMITS: 'diagnose=5',
       ...(now ? { SEED_NOW: now, E2E_CLOCK_SHIFT_MS: String(shift) } : {}),
@@ -77,17 +81,31 @@ export default defineConfig<WorldOptions>({
     viewport: { width: 1600, height: 1000 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+      ],
     },
     trace: 'retain-on-failure',
   },
   projects: [
     { name: 'journeys', use: at(PORT, E2E_NOW) },
     // The dispatcher's and the technician's days once more, the evening before the clocks fall back.
-    ...(autumn ? [{
-      name: 'autumn-eve', use: at(PORT + 1, AUTUMN_EVE),
-      testMatch: ['dispatch.spec.ts', 'tech.spec.ts'], grep: [/dispatch\.spec/, /sees their day in order .*\(landscape\)/],
-    }] : []),
+    ...(autumn
+      ? [
+          {
+            name: 'autumn-eve',
+            use: at(PORT + 1, AUTUMN_EVE),
+            testMatch: ['dispatch.spec.ts', 'tech.spec.ts'],
+            grep: [/dispatch\.spec/, /sees their day in order .*\(landscape\)/],
+          },
+        ]
+      : []),
   ],
   webServer: [server(PORT, E2E_NOW), ...(autumn ? [server(PORT + 1, AUTUMN_EVE)] : [])],
 })

@@ -42,11 +42,13 @@ export default defineConfig({
         navigateFallback: '/ops/index.html',
         navigateFallbackDenylist: [/^\/ops\/api\//],
         cleanupOutdatedCaches: true,
-        runtimeCaching: [{
-          urlPattern: ({ url }) => url.pathname === '/ops/api/me',
-          handler: 'NetworkFirst',
-          options: { cacheName: 'ops-session', networkTimeoutSeconds: 4, cacheableResponse: { statuses: [200] } },
-        }],
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => url.pathname === '/ops/api/me',
+            handler: 'NetworkFirst',
+            options: { cacheName: 'ops-session', networkTimeoutSeconds: 4, cacheableResponse: { statuses: [200] } },
+          },
+        ],
       },
     }),
   ],

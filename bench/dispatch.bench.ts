@@ -19,7 +19,22 @@ const PROFILES = { large: 3231, demo: 3232 } as const
 const CREW = { large: 1000, demo: 40 } as const
 type Profile = keyof typeof PROFILES
 
-interface Row { profile: Profile; view: 'day' | 'week'; jobs: number; paint: number; filterCpu: number; patchCpu: number; payloadKb: number; dom: number; heapMb: number; filter: number; patch: number; sseMs: number; dragP95: number; dragMax: number }
+interface Row {
+  profile: Profile
+  view: 'day' | 'week'
+  jobs: number
+  paint: number
+  filterCpu: number
+  patchCpu: number
+  payloadKb: number
+  dom: number
+  heapMb: number
+  filter: number
+  patch: number
+  sseMs: number
+  dragP95: number
+  dragMax: number
+}
 
 /** The SPA as it is now, built once per run for the bench (BENCH_REUSE_SPA=1 serves the last bench build as is). */
 let built: string | null = null
@@ -27,7 +42,10 @@ function spaDir(): string {
   const own = join(ROOT, 'dist/spa-dispatch')
   if (built) return built
   if (process.env.BENCH_REUSE_SPA !== '1' || !existsSync(join(own, 'index.html'))) {
-    const result = spawnSync('npx', ['vite', 'build', '--outDir', 'dist/spa-dispatch', '--emptyOutDir'], { cwd: ROOT, stdio: 'inherit' })
+    const result = spawnSync('npx', ['vite', 'build', '--outDir', 'dist/spa-dispatch', '--emptyOutDir'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    })
     if (result.status !== 0) throw new Error('could not build the SPA')
   }
   built = own
@@ -38,11 +56,16 @@ async function healthy(port: number, profile: Profile): Promise<boolean> {
   try {
     const ready = await fetch(`http://127.0.0.1:${port}/ops/readyz`, { signal: AbortSignal.timeout(2000) })
     if (ready.status !== 200) return false
-    const count = await fetch(`http://127.0.0.1:${port}/ops/api/erp/method/frappe.client.get_count?doctype=Technician`, {
-      headers: { cookie: 'ops_demo_persona=dispatcher' }, signal: AbortSignal.timeout(5000),
-    })
+    const count = await fetch(
+      `http://127.0.0.1:${port}/ops/api/erp/method/frappe.client.get_count?doctype=Technician`,
+      {
+        headers: { cookie: 'ops_demo_persona=dispatcher' },
+        signal: AbortSignal.timeout(5000),
+      },
+    )
     const n = ((await count.json()) as { message?: number }).message
-    if (n !== CREW[profile]) throw new Error(`port ${port} serves another dataset (${n} technicians); free it or change PROFILES`)
+    if (n !== CREW[profile])
+      throw new Error(`port ${port} serves another dataset (${n} technicians); free it or change PROFILES`)
     return true
   } catch (err) {
     if (err instanceof Error && err.message.startsWith('port ')) throw err
@@ -56,16 +79,29 @@ async function healthy(port: number, profile: Profile): Promise<boolean> {
  */
 async function server(profile: Profile): Promise<{ port: number; child: ChildProcess | null }> {
   const port = PROFILES[profile]
-  if (await healthy(port, profile)) throw new Error(`a server already answers on :${port}; stop it, so the bench measures the SPA as it is now`)
+  if (await healthy(port, profile))
+    throw new Error(`a server already answers on :${port}; stop it, so the bench measures the SPA as it is now`)
   const dataDir = join(ROOT, `.tmp/bench-dispatch-${profile}`)
   const week = mondayOf(toFrappeDate(new Date()))
   const marker = join(dataDir, 'seeded-week')
-  if (existsSync(dataDir) && (!existsSync(marker) || readFileSync(marker, 'utf8') !== week)) rmSync(dataDir, { recursive: true, force: true })
+  if (existsSync(dataDir) && (!existsSync(marker) || readFileSync(marker, 'utf8') !== week))
+    rmSync(dataDir, { recursive: true, force: true })
   mkdirSync(dataDir, { recursive: true })
-  console.log(`starting the ${profile} BFF on :${port} (${existsSync(join(dataDir, 'erpnext.sqlite')) ? 'reusing its data' : 'seeding — a few minutes for large'})`)
+  console.log(
+    `starting the ${profile} BFF on :${port} (${existsSync(join(dataDir, 'erpnext.sqlite')) ? 'reusing its data' : 'seeding — a few minutes for large'})`,
+  )
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED_PROFILE: profile, SPA_DIR: spaDir(), ERP_URL: '', HUB_URL: '' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SEED_PROFILE: profile,
+      SPA_DIR: spaDir(),
+      ERP_URL: '',
+      HUB_URL: '',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   const deadline = Date.now() + 15 * 60_000
@@ -92,7 +128,12 @@ async function lastMeasure(page: Page, name: string, timeoutMs = 20_000): Promis
 }
 
 async function measureView(browser: Browser, port: number, profile: Profile, view: 'day' | 'week'): Promise<Row> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'fr-CA', timezoneId: 'America/Toronto', baseURL: `http://127.0.0.1:${port}` })
+  const context = await browser.newContext({
+    viewport: { width: 1600, height: 1000 },
+    locale: 'fr-CA',
+    timezoneId: 'America/Toronto',
+    baseURL: `http://127.0.0.1:${port}`,
+  })
   const page = await context.newPage()
   const cdp = await context.newCDPSession(page)
   await cdp.send('Performance.enable')
@@ -124,14 +165,18 @@ async function measureView(browser: Browser, port: number, profile: Profile, vie
   await page.evaluate(() => {
     const w = window as unknown as { __frames: number[] }
     w.__frames = []
-    window.addEventListener('pointermove', () => {
-      const t0 = performance.now()
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel()
-        channel.port1.onmessage = () => w.__frames.push(performance.now() - t0)
-        channel.port2.postMessage(null)
-      })
-    }, { capture: true })
+    window.addEventListener(
+      'pointermove',
+      () => {
+        const t0 = performance.now()
+        requestAnimationFrame(() => {
+          const channel = new MessageChannel()
+          channel.port1.onmessage = () => w.__frames.push(performance.now() - t0)
+          channel.port2.postMessage(null)
+        })
+      },
+      { capture: true },
+    )
   })
   await page.mouse.move(box.x + 6, box.y + box.height / 2)
   await page.mouse.down()
@@ -145,40 +190,69 @@ async function measureView(browser: Browser, port: number, profile: Profile, vie
   // Apply a filter (status) through the address, as a shared link or the toolbar does.
   // The machine may be shared: the main thread's CPU time (ThreadTime) is reported beside wall time.
   const cpuBefore = await threadTime()
-  await page.evaluate(() => { location.hash = location.hash + '&status=Scheduled' })
+  await page.evaluate(() => {
+    location.hash = location.hash + '&status=Scheduled'
+  })
   const filter = await lastMeasure(page, 'dispatch:filter')
   const filterCpu = (await threadTime()) - cpuBefore
   // The filter taken off again, and the board settled, before the next measure starts.
   await page.evaluate(() => performance.clearMeasures('dispatch:filter'))
-  await page.evaluate(() => { location.hash = location.hash.replace('&status=Scheduled', '') })
+  await page.evaluate(() => {
+    location.hash = location.hash.replace('&status=Scheduled', '')
+  })
   await lastMeasure(page, 'dispatch:filter')
   await page.waitForTimeout(500)
 
   // One live update: a colleague moves a visible job (through the BFF, which publishes it).
   const name = (await page.locator('[data-testid^="job-DJ"]').nth(1).getAttribute('data-testid'))!.slice(4)
-  const current = (await (await page.request.get(`/ops/api/erp/resource/Dispatch%20Job/${name}`)).json()).data as { modified: string; duration_minutes: number }
+  const current = (await (await page.request.get(`/ops/api/erp/resource/Dispatch%20Job/${name}`)).json()).data as {
+    modified: string
+    duration_minutes: number
+  }
   await page.evaluate(() => performance.clearMeasures('dispatch:patch'))
   const sent = Date.now()
   const patchCpuBefore = await threadTime()
-  await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${name}`, { data: { duration_minutes: current.duration_minutes + 15, modified: current.modified } })
+  await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${name}`, {
+    data: { duration_minutes: current.duration_minutes + 15, modified: current.modified },
+  })
   const patch = await lastMeasure(page, 'dispatch:patch')
   const sseMs = Date.now() - sent
   const patchCpu = (await threadTime()) - patchCpuBefore
   const jobs = await page.evaluate(() => document.querySelectorAll('[data-testid^="job-DJ"]').length)
-  await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${name}`, { data: { duration_minutes: current.duration_minutes } })
+  await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${name}`, {
+    data: { duration_minutes: current.duration_minutes },
+  })
 
   // The payload is weighed here, after the timings: reading a 9 MB body through the DevTools
   // protocol while the board is being drawn would slow the very thing measured.
-  const { payloadJobs, payloadBytes } = await page.evaluate(async ([from, to]) => {
-    const res = await fetch(`/ops/api/dispatch/board?from=${from}&to=${to}`)
-    const bytes = await res.arrayBuffer()
-    return { payloadBytes: bytes.byteLength, payloadJobs: (JSON.parse(new TextDecoder().decode(bytes)) as { jobs: unknown[] }).jobs.length }
-  }, view === 'week' ? [mondayOf(today), addDays(mondayOf(today), 6)] : [today, today])
+  const { payloadJobs, payloadBytes } = await page.evaluate(
+    async ([from, to]) => {
+      const res = await fetch(`/ops/api/dispatch/board?from=${from}&to=${to}`)
+      const bytes = await res.arrayBuffer()
+      return {
+        payloadBytes: bytes.byteLength,
+        payloadJobs: (JSON.parse(new TextDecoder().decode(bytes)) as { jobs: unknown[] }).jobs.length,
+      }
+    },
+    view === 'week' ? [mondayOf(today), addDays(mondayOf(today), 6)] : [today, today],
+  )
   void jobs
   await context.close()
   return {
-    profile, view, jobs: payloadJobs, paint, filterCpu, patchCpu, payloadKb: payloadBytes / 1024, dom, heapMb: heap.usedSize / 1024 / 1024,
-    filter, patch, sseMs, dragP95: p95(frames), dragMax: Math.max(...frames),
+    profile,
+    view,
+    jobs: payloadJobs,
+    paint,
+    filterCpu,
+    patchCpu,
+    payloadKb: payloadBytes / 1024,
+    dom,
+    heapMb: heap.usedSize / 1024 / 1024,
+    filter,
+    patch,
+    sseMs,
+    dragP95: p95(frames),
+    dragMax: Math.max(...frames),
   }
 }
 
@@ -198,10 +272,24 @@ export async function run(): Promise<void> {
         const runs: Row[] = []
         for (let i = 0; i < 3; i++) {
           runs.push(await measureView(browser, s.port, profile, view))
-          console.log(`  ${profile} ${view} run ${i + 1}: paint ${runs[i].paint.toFixed(0)} ms, drag p95 ${runs[i].dragP95.toFixed(1)} ms, filter ${runs[i].filter.toFixed(1)} ms, patch ${runs[i].patch.toFixed(2)} ms`)
+          console.log(
+            `  ${profile} ${view} run ${i + 1}: paint ${runs[i].paint.toFixed(0)} ms, drag p95 ${runs[i].dragP95.toFixed(1)} ms, filter ${runs[i].filter.toFixed(1)} ms, patch ${runs[i].patch.toFixed(2)} ms`,
+          )
         }
         const median = (k: keyof Row) => [...runs].map((r) => r[k] as number).sort((a, b) => a - b)[1]
-        rows.push({ ...runs[0], paint: median('paint'), filter: median('filter'), patch: median('patch'), filterCpu: median('filterCpu'), patchCpu: median('patchCpu'), sseMs: median('sseMs'), dragP95: median('dragP95'), dragMax: median('dragMax'), heapMb: median('heapMb'), dom: median('dom') })
+        rows.push({
+          ...runs[0],
+          paint: median('paint'),
+          filter: median('filter'),
+          patch: median('patch'),
+          filterCpu: median('filterCpu'),
+          patchCpu: median('patchCpu'),
+          sseMs: median('sseMs'),
+          dragP95: median('dragP95'),
+          dragMax: median('dragMax'),
+          heapMb: median('heapMb'),
+          dom: median('dom'),
+        })
       }
     }
   } finally {
@@ -210,11 +298,27 @@ export async function run(): Promise<void> {
   }
   const f = (n: number, d = 1) => n.toFixed(d)
   const { loadavg } = await import('node:os')
-  console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared with other work inflates wall times)`)
-  console.table(rows.map((r) => ({
-    profile: r.profile, view: r.view, 'jobs loaded': r.jobs, 'payload KB': f(r.payloadKb, 0),
-    'data→paint ms (≤800)': f(r.paint, 0), 'drag p95 ms (≤16)': f(r.dragP95), 'drag max ms': f(r.dragMax),
-    'filter ms (≤50)': f(r.filter), 'filter CPU ms': f(r.filterCpu), 'SSE patch ms (≤5)': f(r.patch, 2), 'SSE fetch+patch CPU ms': f(r.patchCpu), 'SSE end-to-end ms': f(r.sseMs, 0),
-    'DOM elements': r.dom, 'JS heap MB (≤80)': f(r.heapMb),
-  })))
+  console.log(
+    `load average during the run: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (2 cores shared with other work inflates wall times)`,
+  )
+  console.table(
+    rows.map((r) => ({
+      profile: r.profile,
+      view: r.view,
+      'jobs loaded': r.jobs,
+      'payload KB': f(r.payloadKb, 0),
+      'data→paint ms (≤800)': f(r.paint, 0),
+      'drag p95 ms (≤16)': f(r.dragP95),
+      'drag max ms': f(r.dragMax),
+      'filter ms (≤50)': f(r.filter),
+      'filter CPU ms': f(r.filterCpu),
+      'SSE patch ms (≤5)': f(r.patch, 2),
+      'SSE fetch+patch CPU ms': f(r.patchCpu),
+      'SSE end-to-end ms': f(r.sseMs, 0),
+      'DOM elements': r.dom,
+      'JS heap MB (≤80)': f(r.heapMb),
+    })),
+  )
 }

@@ -13,7 +13,13 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import bwipjs from 'bwip-js/node'
-import { chromium, request as playwrightRequest, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test'
+import {
+  chromium,
+  request as playwrightRequest,
+  type APIRequestContext,
+  type BrowserContext,
+  type Page,
+} from '@playwright/test'
 import { build } from 'vite'
 import { mulberry32 } from '../server/embedded/seed/random'
 
@@ -27,16 +33,25 @@ const BATCH = 25
 const DEAD_ZONE_SCANS = 200
 const PHOTO_SHARE = 0.3
 const DRAIN_TARGET_S = 60
-const ADMIN = { 'x-authentik-email': 'sophie.lavoie@gigafibre.ca', 'x-authentik-username': 'sophie.lavoie', 'x-authentik-name': 'Sophie Lavoie', 'x-authentik-groups': 'ops-admin' }
-
+const ADMIN = {
+  'x-authentik-email': 'sophie.lavoie@gigafibre.ca',
+  'x-authentik-username': 'sophie.lavoie',
+  'x-authentik-name': 'Sophie Lavoie',
+  'x-authentik-groups': 'ops-admin',
+}
 
 /** A page with nothing but the real scan queue of the app, wired as the app wires it. */
 async function buildHarness(): Promise<string> {
   const src = join(WORK, 'harness-src')
   const out = join(WORK, 'harness')
   mkdirSync(src, { recursive: true })
-  writeFileSync(join(src, 'index.html'), '<!doctype html><meta charset="utf-8"><title>scan queue bench</title><script type="module" src="./harness.ts"></script>')
-  writeFileSync(join(src, 'harness.ts'), `
+  writeFileSync(
+    join(src, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><title>scan queue bench</title><script type="module" src="./harness.ts"></script>',
+  )
+  writeFileSync(
+    join(src, 'harness.ts'),
+    `
 import { scanService } from '${join(ROOT, 'src/features/scans/scanService.ts')}'
 const queue = scanService().queue
 const equipmentTypes = ['ONT', 'Router', 'Mesh Node', 'Set-top Box']
@@ -68,9 +83,13 @@ window.bench = {
   },
 }
 document.title = 'ready'
-`)
+`,
+  )
   await build({
-    configFile: false, logLevel: 'warn', root: src, base: '/ops/',
+    configFile: false,
+    logLevel: 'warn',
+    root: src,
+    base: '/ops/',
     build: { outDir: out, emptyOutDir: true, minify: false },
   })
   return out
@@ -80,7 +99,15 @@ async function startServer(spaDir: string): Promise<ChildProcess> {
   rmSync(join(WORK, 'data'), { recursive: true, force: true })
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: join(WORK, 'data'), SPA_DIR: spaDir, HUB_TEST_HOOKS: '1', SEED_PROFILE: 'demo' },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATA_DIR: join(WORK, 'data'),
+      SPA_DIR: spaDir,
+      HUB_TEST_HOOKS: '1',
+      SEED_PROFILE: 'demo',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   for (let i = 0; i < 600; i++) {
@@ -122,21 +149,32 @@ async function hubFaults(admin: APIRequestContext, vision: Record<string, number
   }
 }
 
-interface Planned { job: string; location: string; serial: string | null; type: number; photo: string }
+interface Planned {
+  job: string
+  location: string
+  serial: string | null
+  type: number
+  photo: string
+}
 
 export async function run(): Promise<void> {
   const started = Date.now()
   mkdirSync(WORK, { recursive: true })
   const harness = await buildHarness()
   const server = await startServer(harness)
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] })
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  })
   const admin = await playwrightRequest.newContext({ baseURL: BASE, extraHTTPHeaders: ADMIN })
   const random = mulberry32(20261127) // deterministic, so a bad run can be replayed
   const chaos = { active: true, offline: 0, hubFailures: 0, hubStalls: 0, bff5xx: 0, lostAnswers: 0, reloads: 0 }
   try {
     const context = await browser.newContext({ baseURL: BASE })
     await context.request.post('/ops/api/demo/persona', { data: { id: 'technician' } })
-    const day = (await (await context.request.get('/ops/api/tech/day')).json()) as { jobs: { name: string; service_location: string | null }[] }
+    const day = (await (await context.request.get('/ops/api/tech/day')).json()) as {
+      jobs: { name: string; service_location: string | null }[]
+    }
     const jobs = day.jobs.filter((j) => j.service_location)
     if (jobs.length === 0) throw new Error('TECH-001 has no job with a location today')
 
@@ -145,7 +183,11 @@ export async function run(): Promise<void> {
       const r = random()
       if (chaos.active && r < 0.08) {
         chaos.bff5xx++
-        return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"BENCH_PROXY","message":"injected 503"}}' })
+        return route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: '{"error":{"code":"BENCH_PROXY","message":"injected 503"}}',
+        })
       }
       if (chaos.active && r < 0.14) {
         chaos.lostAnswers++
@@ -162,8 +204,22 @@ export async function run(): Promise<void> {
         const serial = `${prefix}${(i * 7919 + 0x1a2b3c).toString(16).toUpperCase().padStart(8, '0')}`
         const job = jobs[Math.floor(random() * jobs.length)]
         const toHub = random() < PHOTO_SHARE
-        const png = await bwipjs.toBuffer({ bcid: 'code128', text: serial, scale: 2, height: 8, paddingwidth: 10, paddingheight: 10, backgroundcolor: 'FFFFFF' })
-        out.push({ job: job.name, location: job.service_location!, serial: toHub ? null : serial, type: Math.floor(random() * 4), photo: png.toString('base64') })
+        const png = await bwipjs.toBuffer({
+          bcid: 'code128',
+          text: serial,
+          scale: 2,
+          height: 8,
+          paddingwidth: 10,
+          paddingheight: 10,
+          backgroundcolor: 'FFFFFF',
+        })
+        out.push({
+          job: job.name,
+          location: job.service_location!,
+          serial: toHub ? null : serial,
+          type: Math.floor(random() * 4),
+          photo: png.toString('base64'),
+        })
       }
       return out
     }
@@ -184,7 +240,12 @@ export async function run(): Promise<void> {
         await hubFaults(admin, { delayMs: 9_000 })
       }
       const tab = tabs[b % 5 === 4 ? 1 : 0]
-      ids.push(...(await tab.evaluate((batch) => (window as unknown as { bench: { add(s: unknown): Promise<string[]> } }).bench.add(batch), planned.slice(b * BATCH, (b + 1) * BATCH))))
+      ids.push(
+        ...(await tab.evaluate(
+          (batch) => (window as unknown as { bench: { add(s: unknown): Promise<string[]> } }).bench.add(batch),
+          planned.slice(b * BATCH, (b + 1) * BATCH),
+        )),
+      )
       await new Promise((r) => setTimeout(r, 300 + random() * 1200))
       await context.setOffline(false)
       // A reload while the queue is mid-flush (this page has no service worker, so only online).
@@ -196,7 +257,8 @@ export async function run(): Promise<void> {
     }
 
     type BenchState = { pending: number; attention: (string | undefined)[] }
-    const stateOf = () => tabs[0].evaluate(() => (window as unknown as { bench: { state(): Promise<BenchState> } }).bench.state())
+    const stateOf = () =>
+      tabs[0].evaluate(() => (window as unknown as { bench: { state(): Promise<BenchState> } }).bench.state())
     /** Network back for good: seconds until every scan is confirmed by ERPNext (or needs attention). */
     const drain = async (): Promise<{ seconds: number; backlog: number; state: BenchState }> => {
       await context.setOffline(true)
@@ -220,7 +282,12 @@ export async function run(): Promise<void> {
     await context.setOffline(true)
     for (let i = 0; i < DEAD_ZONE_SCANS; i += BATCH) {
       const batch = deadZone.slice(i, i + BATCH)
-      ids.push(...(await tabs[0].evaluate((b) => (window as unknown as { bench: { add(s: unknown): Promise<string[]> } }).bench.add(b), batch)))
+      ids.push(
+        ...(await tabs[0].evaluate(
+          (b) => (window as unknown as { bench: { add(s: unknown): Promise<string[]> } }).bench.add(b),
+          batch,
+        )),
+      )
     }
     const afterDeadZone = await drain()
     const state = afterDeadZone.state
@@ -228,11 +295,24 @@ export async function run(): Promise<void> {
 
     const rows: { scan_id: string; serial_no: string }[] = []
     for (let i = 0; i < ids.length; i += 100) {
-      const q = new URLSearchParams({ fields: '["scan_id","serial_no"]', filters: JSON.stringify([['scan_id', 'in', ids.slice(i, i + 100)]]), limit_page_length: '0' })
-      rows.push(...((await (await admin.get(`/ops/api/erp/resource/Service%20Equipment?${q}`)).json()) as { data: typeof rows }).data)
+      const q = new URLSearchParams({
+        fields: '["scan_id","serial_no"]',
+        filters: JSON.stringify([['scan_id', 'in', ids.slice(i, i + 100)]]),
+        limit_page_length: '0',
+      })
+      rows.push(
+        ...((await (await admin.get(`/ops/api/erp/resource/Service%20Equipment?${q}`)).json()) as { data: typeof rows })
+          .data,
+      )
     }
-    const q = new URLSearchParams({ fields: '["name"]', filters: JSON.stringify([['serial_no', 'like', 'BNC%']]), limit_page_length: '0' })
-    const bySerial = ((await (await admin.get(`/ops/api/erp/resource/Service%20Equipment?${q}`)).json()) as { data: unknown[] }).data.length
+    const q = new URLSearchParams({
+      fields: '["name"]',
+      filters: JSON.stringify([['serial_no', 'like', 'BNC%']]),
+      limit_page_length: '0',
+    })
+    const bySerial = (
+      (await (await admin.get(`/ops/api/erp/resource/Service%20Equipment?${q}`)).json()) as { data: unknown[] }
+    ).data.length
     const recorded = new Set(rows.map((r) => r.scan_id))
     const duplicates = rows.length - recorded.size + Math.max(0, bySerial - recorded.size)
     const lost = ids.length - recorded.size - state.attention.length
@@ -243,7 +323,10 @@ export async function run(): Promise<void> {
       ['equipment created (by scan_id)', String(recorded.size)],
       ['duplicates', String(duplicates)],
       ['lost', String(lost)],
-      ['needing attention', `${state.attention.length}${state.attention.length ? ` (${[...new Set(state.attention)].join(', ')})` : ''}`],
+      [
+        'needing attention',
+        `${state.attention.length}${state.attention.length ? ` (${[...new Set(state.attention)].join(', ')})` : ''}`,
+      ],
       ['drain after the chaos', `${afterChaos.backlog} scans waiting → ${afterChaos.seconds.toFixed(1)} s`],
       ['drain after a dead zone', `${afterDeadZone.backlog} scans waiting → ${afterDeadZone.seconds.toFixed(1)} s`],
       ['time to drain once online (worst)', `${drainSeconds.toFixed(1)} s (target ≤ ${DRAIN_TARGET_S} s)`],

@@ -6,12 +6,28 @@ import { deviceCategory, simulateDevice, type SimulatedEquipmentType } from '../
 import { parseDevice } from '../src/features/diagnostics/device'
 import { diagnose } from '../src/features/diagnostics/diagnosis'
 
-interface Equipment { serial_no: string; customer: string; brand?: string; model?: string; mac_address?: string; equipment_type: SimulatedEquipmentType }
+interface Equipment {
+  serial_no: string
+  customer: string
+  brand?: string
+  model?: string
+  mac_address?: string
+  equipment_type: SimulatedEquipmentType
+}
 
 /** Every modem in service at a customer: the test picks among them by how the hub will find them. */
 function modems(page: Page): Promise<Equipment[]> {
-  return erpList<Equipment>(page.request, 'Service Equipment', [['equipment_type', '=', 'ONT'], ['status', '=', 'In Service'], ['customer', 'is', 'set']],
-    ['serial_no', 'customer', 'brand', 'model', 'mac_address', 'equipment_type'], 0)
+  return erpList<Equipment>(
+    page.request,
+    'Service Equipment',
+    [
+      ['equipment_type', '=', 'ONT'],
+      ['status', '=', 'In Service'],
+      ['customer', 'is', 'set'],
+    ],
+    ['serial_no', 'customer', 'brand', 'model', 'mac_address', 'equipment_type'],
+    0,
+  )
 }
 
 function pick(list: Equipment[], condition: 'healthy' | 'los' | 'timeout', world: World): Equipment {
@@ -19,7 +35,10 @@ function pick(list: Equipment[], condition: 'healthy' | 'los' | 'timeout', world
     const category = deviceCategory(e.serial_no)
     if (condition !== 'healthy') return category === condition
     if (category !== 'healthy') return false
-    const sim = simulateDevice({ serial: e.serial_no, equipmentType: e.equipment_type, brand: e.brand, model: e.model, mac: e.mac_address }, world.now())
+    const sim = simulateDevice(
+      { serial: e.serial_no, equipmentType: e.equipment_type, brand: e.brand, model: e.model, mac: e.mac_address },
+      world.now(),
+    )
     return sim.document !== null && diagnose(parseDevice(sim.document), null).headline === 'healthy'
   })
   if (!found) throw new Error(`no ${condition} modem among ${list.length} in the demo dataset`)
@@ -28,7 +47,10 @@ function pick(list: Equipment[], condition: 'healthy' | 'los' | 'timeout', world
 
 async function diagnoseOn(page: Page, eq: Equipment) {
   await page.goto(`/ops/#/clients/${eq.customer}`)
-  await page.locator(`[data-testid="equipment"][data-serial="${eq.serial_no}"]`).getByTestId('diagnose-equipment').click()
+  await page
+    .locator(`[data-testid="equipment"][data-serial="${eq.serial_no}"]`)
+    .getByTestId('diagnose-equipment')
+    .click()
   const dialog = page.getByTestId('diagnostics')
   await expect(dialog).not.toHaveAttribute('data-state', 'loading')
   return dialog
@@ -41,7 +63,10 @@ test.describe('Diagnostiquer', () => {
     if (!fleet.length) fleet = await modems(page)
   })
 
-  test('a healthy modem reads "all good", with the fiber level, and the next diagnosis says how it changed', async ({ page, world }) => {
+  test('a healthy modem reads "all good", with the fiber level, and the next diagnosis says how it changed', async ({
+    page,
+    world,
+  }) => {
     const eq = pick(fleet, 'healthy', world)
     const dialog = await diagnoseOn(page, eq)
     await expect(dialog.getByTestId('diagnostics-headline')).toHaveAttribute('data-headline', 'healthy')
@@ -65,7 +90,10 @@ test.describe('Diagnostiquer', () => {
     await expect(again.getByTestId('diagnostics-change')).toContainText(/(depuis le|inchangé depuis le) \d+ \w+/)
   })
 
-  test('a modem in loss of signal says no light reaches it and what the customer should check', async ({ page, world }) => {
+  test('a modem in loss of signal says no light reaches it and what the customer should check', async ({
+    page,
+    world,
+  }) => {
     const eq = pick(fleet, 'los', world)
     const dialog = await diagnoseOn(page, eq)
     await expect(dialog.getByTestId('diagnostics-headline')).toHaveAttribute('data-headline', 'los')
@@ -94,14 +122,19 @@ test.describe('Diagnostiquer', () => {
 // The journeys' server allows 5 modem polls per staff member per minute (RATE_LIMITS in
 // playwright.config.ts), so the limit is reached in a few clicks; the administrator's budget is
 // used by no other journey.
-test('past the limit of modem polls, a refresh is refused with how long to wait, and the reading stays', async ({ page, world }) => {
+test('past the limit of modem polls, a refresh is refused with how long to wait, and the reading stays', async ({
+  page,
+  world,
+}) => {
   await signInAs(page, 'admin')
   const eq = pick(await modems(page), 'healthy', world)
   const dialog = await diagnoseOn(page, eq)
   await expect(dialog.getByTestId('diagnostics-headline')).toContainText('Tout va bien')
   const refresh = dialog.getByTestId('diagnostics-refresh')
   const answers: number[] = []
-  page.on('response', (r) => { if (r.url().includes('/refresh')) answers.push(r.status()) })
+  page.on('response', (r) => {
+    if (r.url().includes('/refresh')) answers.push(r.status())
+  })
   // Limits count per minute: should a new minute begin mid-test, five more are allowed.
   for (let i = 0; i < 12 && !answers.includes(429); i++) {
     await refresh.click()
@@ -112,6 +145,8 @@ test('past the limit of modem polls, a refresh is refused with how long to wait,
   expect(accepted).toBeGreaterThanOrEqual(5)
   expect(accepted).toBeLessThanOrEqual(10)
   await page.screenshot({ path: '/tmp/clients-diag-rate-limited.png' })
-  await expect(dialog.getByTestId('diagnostics-notice')).toContainText(/Trop de demandes : au plus 5 interrogations de modem par minute\. Réessayez dans \d+ s\./)
+  await expect(dialog.getByTestId('diagnostics-notice')).toContainText(
+    /Trop de demandes : au plus 5 interrogations de modem par minute\. Réessayez dans \d+ s\./,
+  )
   await expect(dialog.getByTestId('diagnostics-headline')).toContainText('Tout va bien')
 })

@@ -2,8 +2,18 @@ import type { APIRequestContext, Page } from '@playwright/test'
 import { customerWithOpenTicketAndInvoices, test, expect, signInAs } from './fixtures'
 
 /** Reads the demo dataset through the BFF, as the CSR persona (the page's cookie). */
-async function erpList<T>(request: APIRequestContext, doctype: string, fields: string[], filters: unknown[], limit = 1): Promise<T[]> {
-  const q = new URLSearchParams({ fields: JSON.stringify(fields), filters: JSON.stringify(filters), limit_page_length: String(limit) })
+async function erpList<T>(
+  request: APIRequestContext,
+  doctype: string,
+  fields: string[],
+  filters: unknown[],
+  limit = 1,
+): Promise<T[]> {
+  const q = new URLSearchParams({
+    fields: JSON.stringify(fields),
+    filters: JSON.stringify(filters),
+    limit_page_length: String(limit),
+  })
   const res = await request.get(`/ops/api/erp/resource/${encodeURIComponent(doctype)}?${q}`)
   expect(res.status()).toBe(200)
   return ((await res.json()) as { data: T[] }).data
@@ -30,7 +40,12 @@ test.describe('finding a customer', () => {
   })
 
   test('by a phone typed with other formatting, opened with the keyboard', async ({ page }) => {
-    const [customer] = await erpList<{ name: string; mobile_no: string }>(page.request, 'Customer', ['name', 'mobile_no'], [['mobile_no', 'like', '+1 %']])
+    const [customer] = await erpList<{ name: string; mobile_no: string }>(
+      page.request,
+      'Customer',
+      ['name', 'mobile_no'],
+      [['mobile_no', 'like', '+1 %']],
+    )
     const digits = customer.mobile_no.replace(/\D/g, '').slice(1)
     const typed = `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}.${digits.slice(6)}`
     const results = await searchFor(page, typed)
@@ -46,7 +61,15 @@ test.describe('finding a customer', () => {
   })
 
   test('by an equipment serial, partly and in lower case', async ({ page }) => {
-    const [eq] = await erpList<{ serial_no: string; customer: string }>(page.request, 'Service Equipment', ['serial_no', 'customer'], [['customer', 'is', 'set'], ['equipment_type', '=', 'ONT']])
+    const [eq] = await erpList<{ serial_no: string; customer: string }>(
+      page.request,
+      'Service Equipment',
+      ['serial_no', 'customer'],
+      [
+        ['customer', 'is', 'set'],
+        ['equipment_type', '=', 'ONT'],
+      ],
+    )
     const results = await searchFor(page, eq.serial_no.slice(0, 9).toLowerCase())
     const hit = page.locator(`[data-testid="client-result"][data-customer="${eq.customer}"]`)
     await expect(hit).toBeVisible()
@@ -55,7 +78,15 @@ test.describe('finding a customer', () => {
   })
 
   test('by a MAC typed without separators', async ({ page }) => {
-    const [eq] = await erpList<{ mac_address: string; customer: string }>(page.request, 'Service Equipment', ['mac_address', 'customer'], [['customer', 'is', 'set'], ['mac_address', 'is', 'set']])
+    const [eq] = await erpList<{ mac_address: string; customer: string }>(
+      page.request,
+      'Service Equipment',
+      ['mac_address', 'customer'],
+      [
+        ['customer', 'is', 'set'],
+        ['mac_address', 'is', 'set'],
+      ],
+    )
     await searchFor(page, eq.mac_address.replace(/:/g, '').toLowerCase())
     const hit = page.locator(`[data-testid="client-result"][data-customer="${eq.customer}"]`)
     await expect(hit).toBeVisible()
@@ -88,7 +119,9 @@ test.describe('the customer page', () => {
     await expect(page.getByTestId('recent-customers')).toContainText(name!.trim())
   })
 
-  test('a text sent appears in the timeline at once, its status follows delivery, and the reply arrives live', async ({ page }) => {
+  test('a text sent appears in the timeline at once, its status follows delivery, and the reply arrives live', async ({
+    page,
+  }) => {
     await signInAs(page, 'csr')
     const [customer] = await erpList<{ name: string }>(page.request, 'Customer', ['name'], [['mobile_no', 'is', 'set']])
     await page.goto(`/ops/#/clients/${customer.name}`)
@@ -96,7 +129,9 @@ test.describe('the customer page', () => {
     await page.getByTestId('action-sms').click()
     await page.getByTestId('sms-body').fill('Votre technicien arrive demain matin. [reply]')
     await page.getByTestId('sms-send').click()
-    const sent = page.locator('[data-testid="timeline-item"][data-kind="sms-sent"]').filter({ hasText: 'Votre technicien arrive demain matin' })
+    const sent = page
+      .locator('[data-testid="timeline-item"][data-kind="sms-sent"]')
+      .filter({ hasText: 'Votre technicien arrive demain matin' })
     await expect(sent).toBeVisible()
     await expect(sent.getByTestId('sms-status')).toHaveAttribute('data-status', 'delivered')
     await expect(sent.getByTestId('sms-status')).toHaveText('Livré')
@@ -106,20 +141,43 @@ test.describe('the customer page', () => {
 
   test('booking a technician creates an unassigned job the dispatch board will see', async ({ page }) => {
     await signInAs(page, 'csr')
-    const [loc] = await erpList<{ customer: string; name: string; address_line: string; latitude: number }>(page.request, 'Service Location', ['customer', 'name', 'address_line', 'latitude'], [['status', '=', 'Active']])
+    const [loc] = await erpList<{ customer: string; name: string; address_line: string; latitude: number }>(
+      page.request,
+      'Service Location',
+      ['customer', 'name', 'address_line', 'latitude'],
+      [['status', '=', 'Active']],
+    )
     await page.goto(`/ops/#/clients/${loc.customer}`)
     await expect(page.getByTestId('panel-locations')).toHaveAttribute('data-state', 'ready')
     await page.getByTestId('action-book').click()
     await page.getByTestId('book-description').fill('Internet coupe le soir')
     await page.getByTestId('book-create').click()
-    type Booked = { name: string; status: string; technician?: string; address: string; latitude: number; description: string }
-    const booked = () => erpList<Booked>(
-      page.request, 'Dispatch Job', ['name', 'status', 'technician', 'address', 'latitude', 'description'],
-      [['customer', '=', loc.customer], ['description', '=', 'Internet coupe le soir']], 0,
-    )
+    type Booked = {
+      name: string
+      status: string
+      technician?: string
+      address: string
+      latitude: number
+      description: string
+    }
+    const booked = () =>
+      erpList<Booked>(
+        page.request,
+        'Dispatch Job',
+        ['name', 'status', 'technician', 'address', 'latitude', 'description'],
+        [
+          ['customer', '=', loc.customer],
+          ['description', '=', 'Internet coupe le soir'],
+        ],
+        0,
+      )
     await expect.poll(async () => (await booked()).length).toBe(1)
     const [created] = await booked()
-    expect(created).toMatchObject({ status: 'Unscheduled', address: expect.stringContaining(loc.address_line), latitude: loc.latitude })
+    expect(created).toMatchObject({
+      status: 'Unscheduled',
+      address: expect.stringContaining(loc.address_line),
+      latitude: loc.latitude,
+    })
     expect(created.technician ?? null).toBeNull()
     const job = page.locator(`[data-testid="job"][data-job="${created.name}"]`)
     await expect(job).toHaveAttribute('data-status', 'Unscheduled')

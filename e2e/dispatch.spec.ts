@@ -7,14 +7,27 @@
 import type { APIRequestContext, Page } from '@playwright/test'
 import { adminCreate, freeTechnician, servedCustomer, test, expect, signInAs } from './fixtures'
 
-interface Job { name: string; modified: string; technician?: string; scheduled_start?: string; status: string }
+interface Job {
+  name: string
+  modified: string
+  technician?: string
+  scheduled_start?: string
+  status: string
+}
 
 /** An urgent repair waiting in the queue for `day` at 10:00, unless told otherwise. */
 async function createJob(request: APIRequestContext, day: string, extra: Record<string, unknown> = {}): Promise<Job> {
   return adminCreate<Job>(request, 'Dispatch Job', {
-    job_type: 'Repair', status: 'Unscheduled', priority: 'Urgent', duration_minutes: 60,
-    customer: await servedCustomer(request), address: '12, rue Test, Saint-Jérôme QC',
-    latitude: 45.78, longitude: -74.0, scheduled_start: `${day} 10:00:00`, tags: [{ tag: 'Fibre' }],
+    job_type: 'Repair',
+    status: 'Unscheduled',
+    priority: 'Urgent',
+    duration_minutes: 60,
+    customer: await servedCustomer(request),
+    address: '12, rue Test, Saint-Jérôme QC',
+    latitude: 45.78,
+    longitude: -74.0,
+    scheduled_start: `${day} 10:00:00`,
+    tags: [{ tag: 'Fibre' }],
     ...extra,
   })
 }
@@ -72,13 +85,22 @@ test('the ghost and the board warn of an overlap and of a missing skill', async 
   const tomorrow = world.day(1)
   await signInAs(page, 'dispatcher')
   const tech = await freeTechnician(request, tomorrow, { lacking: 'Nacelle' })
-  const booked = await createJob(request, tomorrow, { status: 'Scheduled', technician: tech.name, scheduled_start: `${tomorrow} 10:00:00` })
+  const booked = await createJob(request, tomorrow, {
+    status: 'Scheduled',
+    technician: tech.name,
+    scheduled_start: `${tomorrow} 10:00:00`,
+  })
   const overlapping = await createJob(request, tomorrow)
   const needsBucket = await createJob(request, tomorrow, { tags: [{ tag: 'Fibre' }, { tag: 'Nacelle' }] })
   await openBoard(page, tomorrow, tech.name, overlapping.name)
 
   const bookedBox = (await page.getByTestId(`job-${booked.name}`).boundingBox())!
-  await dragTo(page, `queue-${overlapping.name}`, { x: bookedBox.x + bookedBox.width / 2, y: bookedBox.y + bookedBox.height / 2 }, false)
+  await dragTo(
+    page,
+    `queue-${overlapping.name}`,
+    { x: bookedBox.x + bookedBox.width / 2, y: bookedBox.y + bookedBox.height / 2 },
+    false,
+  )
   await expect(page.getByTestId('drag-warning')).toContainText([`Chevauche ${booked.name}`])
   await expect(page.getByTestId('drop-preview')).toBeVisible()
   await page.mouse.up()
@@ -94,7 +116,12 @@ test('the ghost and the board warn of an overlap and of a missing skill', async 
   await expect(page.getByTestId('panel-warnings')).toContainText('Compétence manquante : Nacelle')
 })
 
-test('two dispatchers: one drags, the other sees it without reloading', async ({ page, request, world, newContext }) => {
+test('two dispatchers: one drags, the other sees it without reloading', async ({
+  page,
+  request,
+  world,
+  newContext,
+}) => {
   const tomorrow = world.day(1)
   await signInAs(page, 'dispatcher')
   const tech = await freeTechnician(request, tomorrow)
@@ -113,7 +140,11 @@ test('two dispatchers: one drags, the other sees it without reloading', async ({
   expect(Date.now() - started).toBeLessThan(3_000)
 })
 
-test('a stale edit is refused with a clear message and the newer version is shown', async ({ page, request, world }) => {
+test('a stale edit is refused with a clear message and the newer version is shown', async ({
+  page,
+  request,
+  world,
+}) => {
   const tomorrow = world.day(1)
   await signInAs(page, 'dispatcher')
   const tech = await freeTechnician(request, tomorrow)
@@ -124,7 +155,12 @@ test('a stale edit is refused with a clear message and the newer version is show
   await openBoard(page, tomorrow, tech.name, job.name)
 
   const put = await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, {
-    data: { technician: colleagueTech.name, status: 'Scheduled', scheduled_start: `${tomorrow} 14:00:00`, modified: job.modified },
+    data: {
+      technician: colleagueTech.name,
+      status: 'Scheduled',
+      scheduled_start: `${tomorrow} 14:00:00`,
+      modified: job.modified,
+    },
   })
   expect(put.status()).toBe(200)
 
@@ -143,7 +179,11 @@ test('the view’s filters live in the address and survive a reload', async ({ p
   const tomorrow = world.day(1)
   // Something planned tomorrow on a street, whatever the day's data holds.
   const tech = await freeTechnician(request, tomorrow)
-  await createJob(request, tomorrow, { status: 'Scheduled', technician: tech.name, scheduled_start: `${tomorrow} 09:00:00` })
+  await createJob(request, tomorrow, {
+    status: 'Scheduled',
+    technician: tech.name,
+    scheduled_start: `${tomorrow} 09:00:00`,
+  })
   await signInAs(page, 'dispatcher')
   await page.goto(`/ops/#/dispatch?day=${tomorrow}`)
   await expect(page.getByTestId('dispatch-board')).toBeVisible()
@@ -159,7 +199,10 @@ test('the view’s filters live in the address and survive a reload', async ({ p
   await expect(field(page, 'filter-status')).toContainText('Planifiée')
   await expect(page.getByTestId('board-search')).toHaveValue('rue')
   await expect(page.getByTestId('dispatch-board').locator('[data-status]').first()).toBeVisible()
-  const statuses = await page.getByTestId('dispatch-board').locator('[data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
+  const statuses = await page
+    .getByTestId('dispatch-board')
+    .locator('[data-status]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))
   expect(statuses.length).toBeGreaterThan(0)
   expect(new Set(statuses)).toEqual(new Set(['Scheduled']))
 })
@@ -171,7 +214,8 @@ test('a job can be assigned with the keyboard alone', async ({ page, request, wo
   const job = await createJob(request, tomorrow, { job_type: 'Inspection', tags: [] })
   await openBoard(page, tomorrow, tech.name)
 
-  const focused = () => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? '')
+  const focused = () =>
+    page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? '')
   const tabTo = async (testid: string) => {
     for (let i = 0; i < 40 && (await focused()) !== testid; i++) await page.keyboard.press('Tab')
     expect(await focused()).toBe(testid)
@@ -203,11 +247,21 @@ test('a job can be assigned with the keyboard alone', async ({ page, request, wo
   expect(saved.scheduled_start?.slice(0, 16)).toBe(`${tomorrow} 11:30`)
 })
 
-test('a job booked from a customer file with no requested time waits in the queue, and the board still opens', async ({ page, request, world }) => {
+test('a job booked from a customer file with no requested time waits in the queue, and the board still opens', async ({
+  page,
+  request,
+  world,
+}) => {
   const tomorrow = world.day(1)
   await signInAs(page, 'dispatcher')
   const res = await page.request.post('/ops/api/erp/resource/Dispatch%20Job', {
-    data: { job_type: 'Inspection', status: 'Unscheduled', priority: 'High', duration_minutes: 45, customer: await servedCustomer(request) },
+    data: {
+      job_type: 'Inspection',
+      status: 'Unscheduled',
+      priority: 'High',
+      duration_minutes: 45,
+      customer: await servedCustomer(request),
+    },
   })
   expect(res.status()).toBe(200)
   const job = (await res.json()).data as Job

@@ -104,33 +104,65 @@ const PAGE = 500
  * `limit` 0 is all of them, read page by page in name order.
  */
 export async function erpList<T>(
-  request: APIRequestContext, doctype: string, filters: unknown[], fields: string[], limit: number, headers?: Record<string, string>,
+  request: APIRequestContext,
+  doctype: string,
+  filters: unknown[],
+  fields: string[],
+  limit: number,
+  headers?: Record<string, string>,
 ): Promise<T[]> {
   const rows: T[] = []
   for (;;) {
     const page = limit === 0 ? PAGE : Math.min(PAGE, limit - rows.length)
     const q = new URLSearchParams({
-      fields: JSON.stringify(fields), filters: JSON.stringify(filters), limit_page_length: String(page),
+      fields: JSON.stringify(fields),
+      filters: JSON.stringify(filters),
+      limit_page_length: String(page),
       ...(limit === 0 ? { order_by: 'name asc', limit_start: String(rows.length) } : {}),
     })
-    const { data } = await ok<{ data: T[] }>(await request.get(`/ops/api/erp/resource/${encodeURIComponent(doctype)}?${q}`, { headers }))
+    const { data } = await ok<{ data: T[] }>(
+      await request.get(`/ops/api/erp/resource/${encodeURIComponent(doctype)}?${q}`, { headers }),
+    )
     rows.push(...data)
     if (data.length < page || (limit !== 0 && rows.length >= limit)) return rows
   }
 }
 
 /** A list of documents read as an administrator; `limit` 0 is all of them. */
-export function adminList<T>(request: APIRequestContext, doctype: string, filters: unknown[], fields = ['*'], limit = 20): Promise<T[]> {
+export function adminList<T>(
+  request: APIRequestContext,
+  doctype: string,
+  filters: unknown[],
+  fields = ['*'],
+  limit = 20,
+): Promise<T[]> {
   return erpList<T>(request, doctype, filters, fields, limit, ADMIN)
 }
 
-export async function adminCreate<T>(request: APIRequestContext, doctype: string, doc: Record<string, unknown>): Promise<T> {
-  return (await ok<{ data: T }>(await request.post(`/ops/api/erp/resource/${encodeURIComponent(doctype)}`, { headers: ADMIN, data: doc }))).data
+export async function adminCreate<T>(
+  request: APIRequestContext,
+  doctype: string,
+  doc: Record<string, unknown>,
+): Promise<T> {
+  return (
+    await ok<{ data: T }>(
+      await request.post(`/ops/api/erp/resource/${encodeURIComponent(doctype)}`, { headers: ADMIN, data: doc }),
+    )
+  ).data
 }
 
 /** A customer with service: anyone a job can be booked for. */
 export async function servedCustomer(request: APIRequestContext): Promise<string> {
-  const [location] = await adminList<{ customer: string }>(request, 'Service Location', [['status', '=', 'Active'], ['customer', 'is', 'set']], ['customer'], 1)
+  const [location] = await adminList<{ customer: string }>(
+    request,
+    'Service Location',
+    [
+      ['status', '=', 'Active'],
+      ['customer', 'is', 'set'],
+    ],
+    ['customer'],
+    1,
+  )
   expect(location, 'an active service location').toBeDefined()
   return location.customer
 }
@@ -140,13 +172,32 @@ export async function servedCustomer(request: APIRequestContext): Promise<string
  * show. When today's data has none, a ticket is opened for a customer who has invoices.
  */
 export async function customerWithOpenTicketAndInvoices(request: APIRequestContext, world: World): Promise<string> {
-  const invoiced = new Set((await adminList<{ customer: string }>(request, 'Sales Invoice', [['status', '!=', 'Cancelled']], ['customer'], 0)).map((i) => i.customer))
-  const open = await adminList<{ customer: string }>(request, 'Issue', [['status', '=', 'Open'], ['customer', 'is', 'set']], ['customer'], 0)
+  const invoiced = new Set(
+    (
+      await adminList<{ customer: string }>(request, 'Sales Invoice', [['status', '!=', 'Cancelled']], ['customer'], 0)
+    ).map((i) => i.customer),
+  )
+  const open = await adminList<{ customer: string }>(
+    request,
+    'Issue',
+    [
+      ['status', '=', 'Open'],
+      ['customer', 'is', 'set'],
+    ],
+    ['customer'],
+    0,
+  )
   const found = open.find((i) => invoiced.has(i.customer))
   if (found) return found.customer
   const [customer] = [...invoiced].sort()
   expect(customer, 'a customer with invoices').toBeDefined()
-  await adminCreate(request, 'Issue', { subject: 'Internet lent le soir', customer, status: 'Open', priority: 'Medium', opening_date: world.day() })
+  await adminCreate(request, 'Issue', {
+    subject: 'Internet lent le soir',
+    customer,
+    status: 'Open',
+    priority: 'Medium',
+    opening_date: world.day(),
+  })
   return customer
 }
 
@@ -163,20 +214,37 @@ let hired = 0
  * their name (a test types it). When the day's data has no such technician, one is hired.
  */
 export async function freeTechnician(
-  request: APIRequestContext, day: string, opts: { taken?: readonly string[]; lacking?: string } = {},
+  request: APIRequestContext,
+  day: string,
+  opts: { taken?: readonly string[]; lacking?: string } = {},
 ): Promise<BoardTechnician> {
   const board = await boardOf(request, day)
-  const booked = new Set(board.jobs.filter((j) => j.technician && j.scheduled_start?.startsWith(day)).map((j) => j.technician))
+  const booked = new Set(
+    board.jobs.filter((j) => j.technician && j.scheduled_start?.startsWith(day)).map((j) => j.technician),
+  )
   const names = new Map<string, number>()
   for (const t of board.technicians) names.set(t.full_name, (names.get(t.full_name) ?? 0) + 1)
-  const free = board.technicians.find((t) => t.status === 'Active' && t.shift_start === '08:00' && t.shift_end === '16:30' &&
-    t.name !== 'TECH-001' && !booked.has(t.name) && !opts.taken?.includes(t.name) &&
-    !(opts.lacking && t.tags.includes(opts.lacking)) && names.get(t.full_name) === 1)
+  const free = board.technicians.find(
+    (t) =>
+      t.status === 'Active' &&
+      t.shift_start === '08:00' &&
+      t.shift_end === '16:30' &&
+      t.name !== 'TECH-001' &&
+      !booked.has(t.name) &&
+      !opts.taken?.includes(t.name) &&
+      !(opts.lacking && t.tags.includes(opts.lacking)) &&
+      names.get(t.full_name) === 1,
+  )
   if (free) return free
   const id = `${Date.now().toString(36)}${++hired}`
   const doc = await adminCreate<BoardTechnician>(request, 'Technician', {
-    full_name: `Zacharie Renfort ${id.toUpperCase()}`, email: `zacharie.renfort.${id}@gigafibre.ca`, status: 'Active',
-    shift_start: '08:00', shift_end: '16:30', color: '#455A64', tags: [{ tag: 'Fibre' }, { tag: 'Wi-Fi' }],
+    full_name: `Zacharie Renfort ${id.toUpperCase()}`,
+    email: `zacharie.renfort.${id}@gigafibre.ca`,
+    status: 'Active',
+    shift_start: '08:00',
+    shift_end: '16:30',
+    color: '#455A64',
+    tags: [{ tag: 'Fibre' }, { tag: 'Wi-Fi' }],
   })
   return { ...doc, tags: ['Fibre', 'Wi-Fi'] }
 }

@@ -1,7 +1,17 @@
 import type { BrowserContext, Page, Request } from '@playwright/test'
 import { test, expect, installFakeTimers, signInAs } from './fixtures'
 import {
-  adminList, code128, equipmentCount, freshJob, hubFaults, installOffline, newSerial, openJob, photo, qrLabel, tinyCode128,
+  adminList,
+  code128,
+  equipmentCount,
+  freshJob,
+  hubFaults,
+  installOffline,
+  newSerial,
+  openJob,
+  photo,
+  qrLabel,
+  tinyCode128,
 } from './techFixtures'
 import type { ServiceEquipment } from '../src/contracts/doctypes'
 
@@ -20,11 +30,17 @@ test.afterEach(async ({ request }) => {
   await hubFaults(request, null)
 })
 
-test('scan online: the tablet reads the label, the technician confirms, ERPNext has the equipment', async ({ page, request, world }) => {
+test('scan online: the tablet reads the label, the technician confirms, ERPNext has the equipment', async ({
+  page,
+  request,
+  world,
+}) => {
   const job = await freshJob(request, world)
   const serial = newSerial()
   const visionCalls: string[] = []
-  page.on('request', (r) => { if (isVision(r)) visionCalls.push(r.url()) })
+  page.on('request', (r) => {
+    if (isVision(r)) visionCalls.push(r.url())
+  })
   await page.setViewportSize({ width: 800, height: 1280 })
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
@@ -39,16 +55,32 @@ test('scan online: the tablet reads the label, the technician confirms, ERPNext 
   await expect(page.getByTestId('scan-badge')).toHaveCount(0)
 
   const [saved] = await adminList<ServiceEquipment>(request, 'Service Equipment', [['serial_no', '=', serial]])
-  expect(saved).toMatchObject({ dispatch_job: job.name, service_location: job.service_location, customer: job.customer, status: 'In Service', equipment_type: 'ONT' })
+  expect(saved).toMatchObject({
+    dispatch_job: job.name,
+    service_location: job.service_location,
+    customer: job.customer,
+    status: 'In Service',
+    equipment_type: 'ONT',
+  })
   expect(saved.scan_id).toMatch(/^scan-[0-9a-f-]{36}$/)
 
   // A QR label carrying the serial and the MAC, for a router this time.
   const serial2 = newSerial()
   await page.getByTestId('scan-open').click()
   await page.getByTestId('scan-pick-type').getByText('Routeur').click()
-  await page.getByTestId('scan-file').setInputFiles(photo(await qrLabel(`SN:${serial2};MAC:9C-A2-F4-${serial2.slice(-6, -4)}-${serial2.slice(-4, -2)}-${serial2.slice(-2)}`)))
+  await page
+    .getByTestId('scan-file')
+    .setInputFiles(
+      photo(
+        await qrLabel(
+          `SN:${serial2};MAC:9C-A2-F4-${serial2.slice(-6, -4)}-${serial2.slice(-4, -2)}-${serial2.slice(-2)}`,
+        ),
+      ),
+    )
   await expect(page.getByTestId('scan-serial')).toHaveValue(serial2)
-  await expect(page.getByTestId('scan-mac')).toHaveValue(`9C:A2:F4:${serial2.slice(-6, -4)}:${serial2.slice(-4, -2)}:${serial2.slice(-2)}`)
+  await expect(page.getByTestId('scan-mac')).toHaveValue(
+    `9C:A2:F4:${serial2.slice(-6, -4)}:${serial2.slice(-4, -2)}:${serial2.slice(-2)}`,
+  )
   await page.getByTestId('scan-confirm').click()
   await expect(page.locator(`[data-testid="equipment-item"][data-serial="${serial2}"]`)).toBeVisible()
   const [router] = await adminList<ServiceEquipment>(request, 'Service Equipment', [['serial_no', '=', serial2]])
@@ -73,7 +105,12 @@ test('a tablet whose reader does not load in time hands the photo to the hub', a
   expect(await equipmentCount(request, [['serial_no', '=', serial]])).toBe(1)
 })
 
-test('scan with the network off, reload the page, network back: exactly one equipment', async ({ page, context, request, world }) => {
+test('scan with the network off, reload the page, network back: exactly one equipment', async ({
+  page,
+  context,
+  request,
+  world,
+}) => {
   const job = await freshJob(request, world)
   const serial = newSerial()
   await signInAs(page, 'technician', '/tech')
@@ -100,17 +137,25 @@ test('scan with the network off, reload the page, network back: exactly one equi
   expect(await equipmentCount(request, [['dispatch_job', '=', job.name]])).toBe(1)
 })
 
-test('the hub answers 500 twice, then reads the photo: the queue retries with backoff and records one equipment', async ({ page, request, world }) => {
+test('the hub answers 500 twice, then reads the photo: the queue retries with backoff and records one equipment', async ({
+  page,
+  request,
+  world,
+}) => {
   const job = await freshJob(request, world)
   const serial = newSerial()
   const vision: number[] = []
-  page.on('response', (r) => { if (isVision(r.request())) vision.push(r.status()) })
+  page.on('response', (r) => {
+    if (isVision(r.request())) vision.push(r.status())
+  })
   await hubFaults(request, { fail: 2, status: 500 })
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
 
   await scan(page, await tinyCode128(serial))
-  await expect(page.getByTestId('scan-message')).toContainText('elle sera lue et l’équipement enregistré automatiquement')
+  await expect(page.getByTestId('scan-message')).toContainText(
+    'elle sera lue et l’équipement enregistré automatiquement',
+  )
   await page.getByTestId('scan-cancel').click() // "Fermer": the photo stays in the queue
   await expect(page.getByTestId('scan-badge')).toHaveText(/En attente : 1/)
 
@@ -121,7 +166,11 @@ test('the hub answers 500 twice, then reads the photo: the queue retries with ba
   await expect(page.locator(`[data-testid="equipment-item"][data-serial="${serial}"]`)).toBeVisible()
 })
 
-test('the hub slower than 8 s: the photo is queued at once, then sent by the queue', async ({ page, request, world }) => {
+test('the hub slower than 8 s: the photo is queued at once, then sent by the queue', async ({
+  page,
+  request,
+  world,
+}) => {
   const job = await freshJob(request, world)
   const serial = newSerial()
   await hubFaults(request, { delayMs: 9_000 })
@@ -144,7 +193,12 @@ test('the hub slower than 8 s: the photo is queued at once, then sent by the que
   expect(await equipmentCount(request, [['serial_no', '=', serial]])).toBe(1)
 })
 
-test('the answer is lost after ERPNext saved the equipment: the replay creates no duplicate', async ({ page, context, request, world }) => {
+test('the answer is lost after ERPNext saved the equipment: the replay creates no duplicate', async ({
+  page,
+  context,
+  request,
+  world,
+}) => {
   const job = await freshJob(request, world)
   const serial = newSerial()
   const saves: number[] = []
@@ -156,7 +210,9 @@ test('the answer is lost after ERPNext saved the equipment: the replay creates n
     saves.push(answer.status())
     await route.abort('connectionreset') // …and the answer never reaches the tablet.
   })
-  page.on('response', (r) => { if (isSave(r.request())) saves.push(r.status()) })
+  page.on('response', (r) => {
+    if (isSave(r.request())) saves.push(r.status())
+  })
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
 
@@ -187,7 +243,9 @@ test('two tabs open when the network comes back: the scan is sent once', async (
   await expect(other.getByTestId('scan-badge')).toHaveText(/En attente : 1/) // the other tab knows too
 
   const sent: string[] = []
-  context.on('requestfinished', (r) => { if (isSave(r)) sent.push(r.url()) })
+  context.on('requestfinished', (r) => {
+    if (isSave(r)) sent.push(r.url())
+  })
   await context.setOffline(false)
   await expect(page.getByTestId('scan-badge')).toHaveCount(0)
   await expect(other.getByTestId('scan-badge')).toHaveCount(0)
@@ -204,11 +262,18 @@ async function photoLeftToTheHub(page: Page, context: BrowserContext, serial: st
   await expect(page.getByTestId('scan-badge')).toHaveText(/En attente : 1/)
 }
 
-test('a 400 puts the scan in "needs attention": never retried on its own, fixed by the technician', async ({ page, context, request, world }) => {
+test('a 400 puts the scan in "needs attention": never retried on its own, fixed by the technician', async ({
+  page,
+  context,
+  request,
+  world,
+}) => {
   const job = await freshJob(request, world)
   const serial = newSerial()
   let visionCalls = 0
-  page.on('response', (r) => { if (isVision(r.request())) visionCalls++ }) // answered by the hub, not failed offline
+  page.on('response', (r) => {
+    if (isVision(r.request())) visionCalls++
+  }) // answered by the hub, not failed offline
   await installFakeTimers(page, world)
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
@@ -236,7 +301,12 @@ test('a 400 puts the scan in "needs attention": never retried on its own, fixed 
   expect(await equipmentCount(request, [['serial_no', '=', serial]])).toBe(1)
 })
 
-test('discarding a scan that needs attention asks first, then forgets it', async ({ page, context, request, world }) => {
+test('discarding a scan that needs attention asks first, then forgets it', async ({
+  page,
+  context,
+  request,
+  world,
+}) => {
   const job = await freshJob(request, world)
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
@@ -257,7 +327,12 @@ test('discarding a scan that needs attention asks first, then forgets it', async
   await expect(page.getByTestId('scan-badge')).toHaveCount(0)
 })
 
-test('the app opens with no network and shows the technician’s last loaded day', async ({ page, context, request, world }) => {
+test('the app opens with no network and shows the technician’s last loaded day', async ({
+  page,
+  context,
+  request,
+  world,
+}) => {
   const job = await freshJob(request, world)
   await signInAs(page, 'technician', '/tech')
   await expect(page.getByTestId(`job-card-${job.name}`)).toBeVisible()

@@ -34,7 +34,9 @@ test('an admin invites a user, sees the temporary password and copies it', async
   await expect(password).toBeVisible()
   const shown = (await password.textContent())!.trim()
   expect(shown).toMatch(/^[A-HJ-NP-Za-km-z2-9]{12,}$/)
-  await expect(page.getByTestId('invite-emailed')).toContainText('Le courriel d’invitation est parti à nadia.tremblay@gigafibre.ca')
+  await expect(page.getByTestId('invite-emailed')).toContainText(
+    'Le courriel d’invitation est parti à nadia.tremblay@gigafibre.ca',
+  )
   await expect(page.getByTestId('invite-erpnext')).toContainText('L’utilisateur ERPNext a été créé')
   const size = await password.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))
   expect(size).toBeGreaterThanOrEqual(24)
@@ -54,7 +56,9 @@ test('inviting the same e-mail again reads as "already exists"', async ({ page }
   await expect(page.getByTestId('temp-password')).toBeVisible()
   await page.getByTestId('invite-close').click()
   await invite(page, 'Olivier.Cote@gigafibre.ca')
-  await expect(page.getByTestId('invite-refusal')).toHaveText(/Un utilisateur avec le courriel Olivier\.Cote@gigafibre\.ca existe déjà\./)
+  await expect(page.getByTestId('invite-refusal')).toHaveText(
+    /Un utilisateur avec le courriel Olivier\.Cote@gigafibre\.ca existe déjà\./,
+  )
   await expect(page.getByTestId('temp-password')).toHaveCount(0)
 })
 
@@ -66,7 +70,9 @@ test('a non-admin gets no Paramètres entry and a 403 from the API', async ({ pa
     const res = await page.request.get(path)
     expect(res.status(), path).toBe(403)
   }
-  const invite = await page.request.post('/ops/api/hub/auth/users', { data: { email: 'x@gigafibre.ca', groups: ['ops-admin'] } })
+  const invite = await page.request.post('/ops/api/hub/auth/users', {
+    data: { email: 'x@gigafibre.ca', groups: ['ops-admin'] },
+  })
   expect(invite.status()).toBe(403)
   await page.goto('/ops/#/settings/journal')
   await expect(page.getByTestId('access-denied')).toBeVisible()
@@ -101,7 +107,9 @@ test('a stale technician edit is refused and the newer version is shown with wha
   await expect(page.getByTestId('tech-full-name')).not.toHaveValue('')
   // A colleague saves first.
   const current = await (await page.request.get('/ops/api/erp/resource/Technician/TECH-002')).json()
-  const put = await page.request.put('/ops/api/erp/resource/Technician/TECH-002', { data: { mobile_no: '+14505550123', modified: current.data.modified } })
+  const put = await page.request.put('/ops/api/erp/resource/Technician/TECH-002', {
+    data: { mobile_no: '+14505550123', modified: current.data.modified },
+  })
   expect(put.status()).toBe(200)
 
   await page.getByTestId('tech-color').fill('#123456')
@@ -125,7 +133,9 @@ test('a tag in use cannot be deleted, and the page says where it is used', async
   await page.getByRole('dialog').getByRole('button', { name: 'Supprimer' }).click()
   const dialog = page.getByTestId('tag-in-use')
   await expect(dialog).toContainText('« Fibre » est encore utilisée')
-  await expect(dialog.getByTestId('tag-in-use-technicians')).toContainText(/\d+ techniciens : .+\(TECH-\d{3}\) et \d+ autres/)
+  await expect(dialog.getByTestId('tag-in-use-technicians')).toContainText(
+    /\d+ techniciens : .+\(TECH-\d{3}\) et \d+ autres/,
+  )
   await page.screenshot({ path: '/tmp/settings-tag-in-use.png' })
   await page.getByRole('button', { name: 'Fermer' }).click()
   expect((await page.request.get('/ops/api/erp/resource/Tag/Fibre')).status()).toBe(200)
@@ -139,13 +149,23 @@ test('a tag in use cannot be deleted, and the page says where it is used', async
   expect((await (await page.request.get('/ops/api/erp/resource/Tag/Wi-Fi')).json()).data.color).toBe('#00AA88')
 })
 
-test('the journal shows the invitation and an edit with the admin’s e-mail, and never the password', async ({ page }) => {
+test('the journal shows the invitation and an edit with the admin’s e-mail, and never the password', async ({
+  page,
+}) => {
   await signInAs(page, 'admin')
-  const invited = await page.request.post('/ops/api/hub/auth/users', { data: { email: 'emma.gagnon@gigafibre.ca', first_name: 'Emma', last_name: 'Gagnon', groups: ['ops-dispatch'] } })
+  const invited = await page.request.post('/ops/api/hub/auth/users', {
+    data: { email: 'emma.gagnon@gigafibre.ca', first_name: 'Emma', last_name: 'Gagnon', groups: ['ops-dispatch'] },
+  })
   expect(invited.status()).toBe(201)
   const password = (await invited.json()).temp_password as string
   const tag = (await (await page.request.get('/ops/api/erp/resource/Tag/Nacelle')).json()).data
-  expect((await page.request.put('/ops/api/erp/resource/Tag/Nacelle', { data: { color: '#F9A826', modified: tag.modified } })).status()).toBe(200)
+  expect(
+    (
+      await page.request.put('/ops/api/erp/resource/Tag/Nacelle', {
+        data: { color: '#F9A826', modified: tag.modified },
+      })
+    ).status(),
+  ).toBe(200)
 
   await page.goto('/ops/#/settings/journal')
   const table = page.getByTestId('journal-table')

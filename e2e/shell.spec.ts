@@ -34,7 +34,10 @@ test('the language switch turns the interface to English and back', async ({ pag
   await expect(page.getByTestId('main-nav')).toContainText('Clients')
 })
 
-test('the user menu shows the name and groups, and the online indicator follows the network', async ({ page, context }) => {
+test('the user menu shows the name and groups, and the online indicator follows the network', async ({
+  page,
+  context,
+}) => {
   await signInAs(page, 'csr')
   await page.getByTestId('user-menu').click()
   await expect(page.getByTestId('user-groups')).toContainText('ops-csr')

@@ -3,8 +3,15 @@ import { ADMIN, adminList, freshJob, openJob, TECHNICIAN } from './techFixtures'
 import type { DispatchJob } from '../src/contracts/doctypes'
 import { startOfSiteDay } from '../src/contracts/frappeTime'
 
-for (const viewport of [{ width: 800, height: 1280, name: 'portrait' }, { width: 1280, height: 800, name: 'landscape' }]) {
-  test(`a technician sees their day in order and works a job through En route → En cours → Terminé (${viewport.name})`, async ({ page, request, world }) => {
+for (const viewport of [
+  { width: 800, height: 1280, name: 'portrait' },
+  { width: 1280, height: 800, name: 'landscape' },
+]) {
+  test(`a technician sees their day in order and works a job through En route → En cours → Terminé (${viewport.name})`, async ({
+    page,
+    request,
+    world,
+  }) => {
     await page.setViewportSize(viewport)
     const job = await freshJob(request, world)
     const tomorrow = world.day(1)
@@ -16,8 +23,14 @@ for (const viewport of [{ width: 800, height: 1280, name: 'portrait' }, { width:
     // Tomorrow is the site's next calendar day, whatever the clocks do overnight.
     const next = page.getByTestId('tech-tomorrow')
     await expect(next.getByTestId(`job-card-${booked.name}`)).toBeVisible()
-    await expect(next).toContainText(new Intl.DateTimeFormat('fr-CA', { timeZone: 'America/Toronto', weekday: 'long', day: 'numeric', month: 'long' })
-      .format(startOfSiteDay(tomorrow)))
+    await expect(next).toContainText(
+      new Intl.DateTimeFormat('fr-CA', {
+        timeZone: 'America/Toronto',
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+      }).format(startOfSiteDay(tomorrow)),
+    )
     await expect(today.getByTestId(`job-card-${booked.name}`)).toHaveCount(0)
     const starts = await today.locator('[data-testid^="job-card-"] .text-h6').allTextContents()
     expect(starts.length).toBeGreaterThan(0)
@@ -25,7 +38,10 @@ for (const viewport of [{ width: 800, height: 1280, name: 'portrait' }, { width:
     const card = today.getByTestId(`job-card-${job.name}`)
     await expect(card).toContainText('Installation')
     await expect(card).toContainText('Haute')
-    await expect(card.getByTestId(`directions-${job.name}`)).toHaveAttribute('href', /google\.com\/maps|geo:|maps\.apple/)
+    await expect(card.getByTestId(`directions-${job.name}`)).toHaveAttribute(
+      'href',
+      /google\.com\/maps|geo:|maps\.apple/,
+    )
     await page.screenshot({ path: `/tmp/tech-day-${viewport.name}.png` })
 
     await openJob(page, job.name)
@@ -46,19 +62,34 @@ for (const viewport of [{ width: 800, height: 1280, name: 'portrait' }, { width:
     await expect(page.getByTestId('job-status')).toHaveText('Terminée')
     await expect(page.getByTestId('status-completed')).toHaveCount(0)
 
-    const [saved] = await adminList<DispatchJob>(request, 'Dispatch Job', [['name', '=', job.name]], ['status', 'completion_notes'])
-    expect(saved).toMatchObject({ status: 'Completed', completion_notes: 'ONT installé, signal −19 dBm. Client satisfait.' })
+    const [saved] = await adminList<DispatchJob>(
+      request,
+      'Dispatch Job',
+      [['name', '=', job.name]],
+      ['status', 'completion_notes'],
+    )
+    expect(saved).toMatchObject({
+      status: 'Completed',
+      completion_notes: 'ONT installé, signal −19 dBm. Client satisfait.',
+    })
   })
 }
 
-test('a status set on a job someone changed meanwhile is refused; the job is reloaded and the technician told', async ({ page, request, world }) => {
+test('a status set on a job someone changed meanwhile is refused; the job is reloaded and the technician told', async ({
+  page,
+  request,
+  world,
+}) => {
   const job = await freshJob(request, world)
   // No live updates (a weak LTE link dropped the event stream), so the page keeps the old version.
   await page.route('**/ops/api/events', (route) => route.abort())
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
   // Dispatch edits the job while the technician looks at it.
-  const edit = await request.put(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, { headers: ADMIN, data: { description: 'Le client demande d’appeler avant d’arriver.' } })
+  const edit = await request.put(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, {
+    headers: ADMIN,
+    data: { description: 'Le client demande d’appeler avant d’arriver.' },
+  })
   expect(edit.status()).toBe(200)
 
   await page.getByTestId('status-en-route').click()
@@ -69,8 +100,20 @@ test('a status set on a job someone changed meanwhile is refused; the job is rel
   await expect(page.getByTestId('job-status')).toHaveText('En route')
 })
 
-test('a technician cannot open another technician’s job: a clear sentence; the BFF does not show it, nor lets it be written', async ({ page, request }) => {
-  const [theirs] = await adminList<DispatchJob>(request, 'Dispatch Job', [['technician', 'is', 'set'], ['technician', '!=', TECHNICIAN]], ['name'], 1)
+test('a technician cannot open another technician’s job: a clear sentence; the BFF does not show it, nor lets it be written', async ({
+  page,
+  request,
+}) => {
+  const [theirs] = await adminList<DispatchJob>(
+    request,
+    'Dispatch Job',
+    [
+      ['technician', 'is', 'set'],
+      ['technician', '!=', TECHNICIAN],
+    ],
+    ['name'],
+    1,
+  )
   await signInAs(page, 'technician')
   await page.goto(`/ops/#/tech/jobs/${theirs.name}`)
   await expect(page.getByTestId('job-error')).toContainText('assignée à un autre technicien')
@@ -78,6 +121,8 @@ test('a technician cannot open another technician’s job: a clear sentence; the
   // answers as if the job did not exist.
   expect((await page.request.get(`/ops/api/tech/jobs/${theirs.name}`)).status()).toBe(403)
   expect((await page.request.get(`/ops/api/erp/resource/Dispatch%20Job/${theirs.name}`)).status()).toBe(404)
-  const write = await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${theirs.name}`, { data: { status: 'Completed' } })
+  const write = await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${theirs.name}`, {
+    data: { status: 'Completed' },
+  })
   expect(write.status()).toBe(404)
 })

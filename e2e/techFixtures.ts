@@ -17,17 +17,39 @@ export const TECHNICIAN = 'TECH-001'
  * A job for TECH-001 later today, at the address of one of their jobs: in an hour, or right now
  * when the day ends within the hour, so it is on the tablet's "today" whatever the time.
  */
-export async function freshJob(request: APIRequestContext, world: World, extra: Partial<DispatchJob> = {}): Promise<DispatchJob> {
-  const [model] = await adminList<DispatchJob>(request, 'Dispatch Job', [['technician', '=', TECHNICIAN], ['service_location', 'is', 'set']], ['customer', 'service_location', 'address', 'latitude', 'longitude'], 1)
+export async function freshJob(
+  request: APIRequestContext,
+  world: World,
+  extra: Partial<DispatchJob> = {},
+): Promise<DispatchJob> {
+  const [model] = await adminList<DispatchJob>(
+    request,
+    'Dispatch Job',
+    [
+      ['technician', '=', TECHNICIAN],
+      ['service_location', 'is', 'set'],
+    ],
+    ['customer', 'service_location', 'address', 'latitude', 'longitude'],
+    1,
+  )
   expect(model, `a job of ${TECHNICIAN} with an address`).toBeDefined()
   const now = world.now()
   const inAnHour = new Date(now.getTime() + 3600_000)
   const start = toFrappeDate(inAnHour) === toFrappeDate(now) ? inAnHour : now
   const body = {
-    job_type: 'Installation', status: 'Scheduled', priority: 'High', technician: TECHNICIAN,
-    customer: model.customer, service_location: model.service_location, address: model.address,
-    latitude: model.latitude, longitude: model.longitude, scheduled_start: toFrappeDatetime(start), duration_minutes: 90,
-    description: 'Installer l’ONT au sous-sol, près du panneau électrique.', ...extra,
+    job_type: 'Installation',
+    status: 'Scheduled',
+    priority: 'High',
+    technician: TECHNICIAN,
+    customer: model.customer,
+    service_location: model.service_location,
+    address: model.address,
+    latitude: model.latitude,
+    longitude: model.longitude,
+    scheduled_start: toFrappeDatetime(start),
+    duration_minutes: 90,
+    description: 'Installer l’ONT au sous-sol, près du panneau électrique.',
+    ...extra,
   }
   return adminCreate<DispatchJob>(request, 'Dispatch Job', body)
 }
@@ -46,16 +68,35 @@ export async function hubFaults(request: APIRequestContext, vision: Record<strin
 
 /** A serial never seen before, as printed on a TP-Link ONT. */
 export function newSerial(): string {
-  return `TPLG${Math.floor(Math.random() * 0xffffffff).toString(16).toUpperCase().padStart(8, '0')}`
+  return `TPLG${Math.floor(Math.random() * 0xffffffff)
+    .toString(16)
+    .toUpperCase()
+    .padStart(8, '0')}`
 }
 
 /** A clear Code 128 label, as a technician photographs it: readable on the tablet. */
 export async function code128(text: string): Promise<Buffer> {
-  return bwipjs.toBuffer({ bcid: 'code128', text, scale: 3, height: 12, includetext: true, paddingwidth: 20, paddingheight: 20, backgroundcolor: 'FFFFFF' })
+  return bwipjs.toBuffer({
+    bcid: 'code128',
+    text,
+    scale: 3,
+    height: 12,
+    includetext: true,
+    paddingwidth: 20,
+    paddingheight: 20,
+    backgroundcolor: 'FFFFFF',
+  })
 }
 
 export async function qrLabel(text: string): Promise<Buffer> {
-  return bwipjs.toBuffer({ bcid: 'qrcode', text, scale: 6, paddingwidth: 20, paddingheight: 20, backgroundcolor: 'FFFFFF' })
+  return bwipjs.toBuffer({
+    bcid: 'qrcode',
+    text,
+    scale: 6,
+    paddingwidth: 20,
+    paddingheight: 20,
+    backgroundcolor: 'FFFFFF',
+  })
 }
 
 /**
@@ -63,10 +104,29 @@ export async function qrLabel(text: string): Promise<Buffer> {
  * to 1280 px, cannot read it; the hub, which reads the full picture, can.
  */
 export async function tinyCode128(text: string, width = 3000, height = 2000): Promise<Buffer> {
-  const small = PNG.sync.read(await bwipjs.toBuffer({ bcid: 'code128', text, scale: 1, height: 4, paddingwidth: 10, paddingheight: 10, backgroundcolor: 'FFFFFF' }))
+  const small = PNG.sync.read(
+    await bwipjs.toBuffer({
+      bcid: 'code128',
+      text,
+      scale: 1,
+      height: 4,
+      paddingwidth: 10,
+      paddingheight: 10,
+      backgroundcolor: 'FFFFFF',
+    }),
+  )
   const big = new PNG({ width, height })
   big.data.fill(255)
-  PNG.bitblt(small, big, 0, 0, small.width, small.height, Math.floor(width / 2 - small.width / 2), Math.floor(height / 2))
+  PNG.bitblt(
+    small,
+    big,
+    0,
+    0,
+    small.width,
+    small.height,
+    Math.floor(width / 2 - small.width / 2),
+    Math.floor(height / 2),
+  )
   return PNG.sync.write(big)
 }
 
@@ -81,7 +141,9 @@ export async function openJob(page: Page, job: string): Promise<void> {
 
 /** Waits for the service worker to be active, then reloads so it controls the page. */
 export async function installOffline(page: Page): Promise<void> {
-  await page.evaluate(async () => { await navigator.serviceWorker.ready })
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready
+  })
   await page.reload()
   await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true)
 }

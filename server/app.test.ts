@@ -6,7 +6,13 @@ import { ConfigError } from './config'
 import { createErpClient } from './upstream/erp'
 import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig, type RecordedCall } from './testing'
 
-const JOB = { name: 'DJ-2026-00001', technician: 'TECH-001', service_location: 'LOC-00001', customer: 'CUST-00001', modified: '2026-11-27 08:00:00.000000' }
+const JOB = {
+  name: 'DJ-2026-00001',
+  technician: 'TECH-001',
+  service_location: 'LOC-00001',
+  customer: 'CUST-00001',
+  modified: '2026-11-27 08:00:00.000000',
+}
 
 function erpWithTechnician() {
   return recordingErp((call: RecordedCall) => {
@@ -24,7 +30,8 @@ function erpWithTechnician() {
       return ok({ message: name === JOB.name && technician === JOB.technician ? 1 : 0 })
     }
     if (call.path.startsWith('/api/resource/Dispatch%20Job/DJ-2026-00001')) return ok({ data: JOB })
-    if (call.path.startsWith('/api/resource/Dispatch%20Job/DJ-2026-00002')) return ok({ data: { ...JOB, name: 'DJ-2026-00002', technician: 'TECH-007' } })
+    if (call.path.startsWith('/api/resource/Dispatch%20Job/DJ-2026-00002'))
+      return ok({ data: { ...JOB, name: 'DJ-2026-00002', technician: 'TECH-007' } })
     return ok({ data: [] })
   })
 }
@@ -35,11 +42,22 @@ describe('identity', () => {
     const res = await app.fetch(staffRequest('/ops/api/me', STAFF.tech))
     expect(res.status).toBe(200)
     const me = await res.json()
-    expect(me).toMatchObject({ email: STAFF.tech.email, groups: ['ops-tech'], capabilities: ['tech:self'], technician: 'TECH-001' })
+    expect(me).toMatchObject({
+      email: STAFF.tech.email,
+      groups: ['ops-tech'],
+      capabilities: ['tech:self'],
+      technician: 'TECH-001',
+    })
   })
 
   it('ignores identity headers from an untrusted peer: 401', async () => {
-    const config = testConfig({ ERP_URL: 'http://erp.test', ERP_TOKEN: 'k:s', HUB_URL: 'http://hub.test', HUB_TOKEN: 't', TRUSTED_PROXIES: '10.0.0.5' })
+    const config = testConfig({
+      ERP_URL: 'http://erp.test',
+      ERP_TOKEN: 'k:s',
+      HUB_URL: 'http://hub.test',
+      HUB_TOKEN: 't',
+      TRUSTED_PROXIES: '10.0.0.5',
+    })
     const app = createApp(config, { erp: erpWithTechnician(), hub: noHub })
     const spoofed = await app.fetch(staffRequest('/ops/api/me', STAFF.admin, { peer: '203.0.113.9' }))
     expect(spoofed.status).toBe(401)
@@ -61,12 +79,20 @@ describe('identity', () => {
 
   it('lets a demo user pick a persona by cookie, only in demo mode', async () => {
     const app = createApp(testConfig(), { erp: erpWithTechnician(), hub: noHub })
-    const pick = await app.fetch(staffRequest('/ops/api/demo/persona', null, { method: 'POST', body: JSON.stringify({ id: 'csr' }), headers: { 'content-type': 'application/json' } }))
+    const pick = await app.fetch(
+      staffRequest('/ops/api/demo/persona', null, {
+        method: 'POST',
+        body: JSON.stringify({ id: 'csr' }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    )
     expect(pick.status).toBe(200)
     const cookie = pick.headers.get('set-cookie')!.split(';')[0]
     const me = await app.fetch(staffRequest('/ops/api/me', null, { headers: { cookie } }))
     expect((await me.json()).capabilities).toContain('clients:view')
-    const unknown = await app.fetch(staffRequest('/ops/api/demo/persona', null, { method: 'POST', body: '{"id":"root"}' }))
+    const unknown = await app.fetch(
+      staffRequest('/ops/api/demo/persona', null, { method: 'POST', body: '{"id":"root"}' }),
+    )
     expect(unknown.status).toBe(400)
   })
 })
@@ -84,16 +110,22 @@ describe('ERP policy', () => {
   it('refuses a verb the capability does not grant (a CSR cannot delete a job)', async () => {
     const erp = erpWithTechnician()
     const app = createApp(testConfig(), { erp, hub: noHub })
-    const res = await app.fetch(staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-2026-00001', STAFF.csr, { method: 'DELETE' }))
+    const res = await app.fetch(
+      staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-2026-00001', STAFF.csr, { method: 'DELETE' }),
+    )
     expect(res.status).toBe(403)
     expect(erp.calls.filter((c) => c.method === 'DELETE')).toHaveLength(0)
   })
 
   it('refuses methods that are not reads of an allowed doctype', async () => {
     const app = createApp(testConfig(), { erp: erpWithTechnician(), hub: noHub })
-    const res = await app.fetch(staffRequest('/ops/api/erp/method/frappe.client.delete', STAFF.admin, { method: 'POST', body: '{}' }))
+    const res = await app.fetch(
+      staffRequest('/ops/api/erp/method/frappe.client.delete', STAFF.admin, { method: 'POST', body: '{}' }),
+    )
     expect(res.status).toBe(403)
-    const user = await app.fetch(staffRequest('/ops/api/erp/method/frappe.client.get_count?doctype=User', STAFF.dispatcher))
+    const user = await app.fetch(
+      staffRequest('/ops/api/erp/method/frappe.client.get_count?doctype=User', STAFF.dispatcher),
+    )
     expect(user.status).toBe(403)
   })
 
@@ -105,7 +137,10 @@ describe('ERP policy', () => {
     expect(res.status).toBe(200)
     const sent = erp.calls.at(-1)!
     const sentFilters = JSON.parse(new URL(sent.path, 'http://x').searchParams.get('filters')!)
-    expect(sentFilters).toEqual([['Dispatch Job', 'status', '=', 'Scheduled'], ['Dispatch Job', 'technician', '=', 'TECH-001']])
+    expect(sentFilters).toEqual([
+      ['Dispatch Job', 'status', '=', 'Scheduled'],
+      ['Dispatch Job', 'technician', '=', 'TECH-001'],
+    ])
   })
 
   it('answers a technician that another technician’s job does not exist (404) and serves their own', async () => {
@@ -120,7 +155,13 @@ describe('ERP policy', () => {
   it('lets a technician change only status and notes on their own job', async () => {
     const erp = erpWithTechnician()
     const app = createApp(testConfig(), { erp, hub: noHub })
-    const put = (body: object) => app.fetch(staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-2026-00001', STAFF.tech, { method: 'PUT', body: JSON.stringify(body) }))
+    const put = (body: object) =>
+      app.fetch(
+        staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-2026-00001', STAFF.tech, {
+          method: 'PUT',
+          body: JSON.stringify(body),
+        }),
+      )
     expect((await put({ technician: 'TECH-002' })).status).toBe(403)
     expect((await put({ status: 'En Route', modified: JOB.modified })).status).toBe(200)
     expect(erp.calls.filter((c) => c.method === 'PUT')).toHaveLength(1)
@@ -129,10 +170,17 @@ describe('ERP policy', () => {
   it('rejects malformed JSON bodies and oversize bodies before ERPNext sees them', async () => {
     const erp = erpWithTechnician()
     const app = createApp(testConfig(), { erp, hub: noHub })
-    const bad = await app.fetch(staffRequest('/ops/api/erp/resource/Issue', STAFF.csr, { method: 'POST', body: '{"subject": ' }))
+    const bad = await app.fetch(
+      staffRequest('/ops/api/erp/resource/Issue', STAFF.csr, { method: 'POST', body: '{"subject": ' }),
+    )
     expect(bad.status).toBe(417)
     expect((await bad.json()).exc_type).toBe('ValidationError')
-    const big = await app.fetch(staffRequest('/ops/api/erp/resource/Issue', STAFF.csr, { method: 'POST', body: JSON.stringify({ subject: 'x'.repeat(2 * 1024 * 1024) }) }))
+    const big = await app.fetch(
+      staffRequest('/ops/api/erp/resource/Issue', STAFF.csr, {
+        method: 'POST',
+        body: JSON.stringify({ subject: 'x'.repeat(2 * 1024 * 1024) }),
+      }),
+    )
     expect(big.status).toBe(413)
     expect(erp.calls.filter((c) => c.method === 'POST')).toHaveLength(0)
     const still = await app.fetch(staffRequest('/ops/healthz', null))
@@ -140,10 +188,19 @@ describe('ERP policy', () => {
   })
 
   it('keeps Frappe’s status and exc_type from upstream errors', async () => {
-    const stale = { exc_type: 'TimestampMismatchError', exception: 'frappe.exceptions.TimestampMismatchError: x', _server_messages: '[]' }
+    const stale = {
+      exc_type: 'TimestampMismatchError',
+      exception: 'frappe.exceptions.TimestampMismatchError: x',
+      _server_messages: '[]',
+    }
     const erp = recordingErp(() => ok(stale, 417))
     const app = createApp(testConfig(), { erp, hub: noHub })
-    const res = await app.fetch(staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-2026-00001', STAFF.dispatcher, { method: 'PUT', body: '{"modified":"old"}' }))
+    const res = await app.fetch(
+      staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-2026-00001', STAFF.dispatcher, {
+        method: 'PUT',
+        body: '{"modified":"old"}',
+      }),
+    )
     expect(res.status).toBe(417)
     expect((await res.json()).exc_type).toBe('TimestampMismatchError')
   })
@@ -153,8 +210,16 @@ describe('ERP policy', () => {
     const { createMemoryBus } = await import('./events/bus')
     const bus = createMemoryBus()
     const app = createApp(testConfig(), { erp, hub: noHub, bus })
-    await app.fetch(staffRequest('/ops/api/erp/resource/Issue', STAFF.csr, { method: 'POST', body: '{"subject":"Pas de signal"}' }))
-    expect(await bus.since('0')).toEqual([{ id: '1', type: 'doc_update', data: { doctype: 'Issue', name: 'ISS-2026-00001', modified: '2026-11-27 09:00:00.000001', action: 'create' } }])
+    await app.fetch(
+      staffRequest('/ops/api/erp/resource/Issue', STAFF.csr, { method: 'POST', body: '{"subject":"Pas de signal"}' }),
+    )
+    expect(await bus.since('0')).toEqual([
+      {
+        id: '1',
+        type: 'doc_update',
+        data: { doctype: 'Issue', name: 'ISS-2026-00001', modified: '2026-11-27 09:00:00.000001', action: 'create' },
+      },
+    ])
   })
 })
 
@@ -171,7 +236,9 @@ describe('upstream ERPNext client', () => {
     try {
       const erp = createErpClient(`http://127.0.0.1:${port}`, 'svc-key:svc-secret', 2000)
       const app = createApp(testConfig(), { erp, hub: noHub })
-      const res = await app.fetch(staffRequest('/ops/api/erp/resource/Customer', STAFF.csr, { headers: { cookie: 'sid=browser-session' } }))
+      const res = await app.fetch(
+        staffRequest('/ops/api/erp/resource/Customer', STAFF.csr, { headers: { cookie: 'sid=browser-session' } }),
+      )
       expect(res.status).toBe(200)
       expect(seen.authorization).toBe('token svc-key:svc-secret')
       expect(seen.cookie).toBeUndefined()
@@ -208,7 +275,10 @@ describe('configuration', () => {
   })
 
   it('accepts an overriding capability table', async () => {
-    const app = createApp(testConfig({ CAPABILITY_MAP: '{"ops-tech": ["tech:self", "clients:view"]}' }), { erp: erpWithTechnician(), hub: noHub })
+    const app = createApp(testConfig({ CAPABILITY_MAP: '{"ops-tech": ["tech:self", "clients:view"]}' }), {
+      erp: erpWithTechnician(),
+      hub: noHub,
+    })
     const me = await (await app.fetch(staffRequest('/ops/api/me', STAFF.tech))).json()
     expect(me.capabilities).toEqual(['clients:view', 'tech:self'])
   })

@@ -131,8 +131,13 @@ export function createApp(config: Config, deps: AppDeps): H3 {
       }
       const cause = error.cause
       if (cause instanceof BodyTooLargeError) return answer(413, 'TOO_LARGE', 'ValidationError', SENTENCES.tooLarge)
-      if (cause instanceof FilterSyntaxError) return answer(417, 'INVALID_FILTERS', 'ValidationError', { fr: 'Les filtres ne sont pas lisibles.', en: cause.message })
-      if (cause instanceof UpstreamUnreachable) return answer(502, 'ERP_UNREACHABLE', 'UpstreamError', SENTENCES.erpDown)
+      if (cause instanceof FilterSyntaxError)
+        return answer(417, 'INVALID_FILTERS', 'ValidationError', {
+          fr: 'Les filtres ne sont pas lisibles.',
+          en: cause.message,
+        })
+      if (cause instanceof UpstreamUnreachable)
+        return answer(502, 'ERP_UNREACHABLE', 'UpstreamError', SENTENCES.erpDown)
       if (cause instanceof ErpRefused) {
         return answer(cause.status, cause.excType, cause.excType, {
           fr: `ERPNext a refusé l’opération (${cause.excType}). Rechargez puis réessayez.`,

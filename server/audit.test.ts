@@ -17,13 +17,22 @@ function tempDir() {
 /** A clock the test advances by hand, one millisecond per write unless told otherwise. */
 function steppingClock(start = Date.parse('2026-03-02T14:00:00.000Z')) {
   let t = start
-  return { now: () => new Date(t), step: (ms = 1) => { t += ms } }
+  return {
+    now: () => new Date(t),
+    step: (ms = 1) => {
+      t += ms
+    },
+  }
 }
 
 const entry = (i: number, over: Partial<AuditEntry> = {}): Omit<AuditEntry, 'at'> => ({
-  requestId: `req-${i}`, actor: i % 2 ? 'sophie.lavoie@gigafibre.ca' : 'marc.bouchard@gigafibre.ca',
-  action: i % 3 === 0 ? 'hub.invite' : 'erp.update', target: `Technician/TECH-${String(i).padStart(3, '0')}`,
-  outcome: 'ok', status: 200, ...over,
+  requestId: `req-${i}`,
+  actor: i % 2 ? 'sophie.lavoie@gigafibre.ca' : 'marc.bouchard@gigafibre.ca',
+  action: i % 3 === 0 ? 'hub.invite' : 'erp.update',
+  target: `Technician/TECH-${String(i).padStart(3, '0')}`,
+  outcome: 'ok',
+  status: 200,
+  ...over,
 })
 
 describe('the journal', () => {
@@ -68,8 +77,17 @@ describe('the journal', () => {
       journal.record(entry(i))
       clock.step()
     }
-    journal.record({ requestId: 'req-x', actor: 'sophie.lavoie@gigafibre.ca', action: 'hub.invite', target: 'User nadia.tremblay@gigafibre.ca', outcome: 'ok', status: 201 })
-    expect(journal.read({ limit: 50, q: 'NADIA' }).entries.map((e) => e.target)).toEqual(['User nadia.tremblay@gigafibre.ca'])
+    journal.record({
+      requestId: 'req-x',
+      actor: 'sophie.lavoie@gigafibre.ca',
+      action: 'hub.invite',
+      target: 'User nadia.tremblay@gigafibre.ca',
+      outcome: 'ok',
+      status: 201,
+    })
+    expect(journal.read({ limit: 50, q: 'NADIA' }).entries.map((e) => e.target)).toEqual([
+      'User nadia.tremblay@gigafibre.ca',
+    ])
     expect(journal.read({ limit: 50, actor: 'marc' }).entries.every((e) => e.actor.startsWith('marc.'))).toBe(true)
     expect(journal.read({ limit: 50, action: 'hub.invite' }).entries).toHaveLength(5)
     expect(journal.read({ limit: 50, action: 'hub.' }).entries).toHaveLength(5)
@@ -89,7 +107,8 @@ describe('the journal', () => {
     expect(first.budgetReached).toBe(true)
     expect(decodeCursor(first.next!)).not.toBeNull()
     let page = first
-    for (let guard = 0; guard < 20 && page.entries.length === 0 && page.next; guard++) page = journal.read({ limit: 10, q: 'Tag/Rare', before: page.next })
+    for (let guard = 0; guard < 20 && page.entries.length === 0 && page.next; guard++)
+      page = journal.read({ limit: 10, q: 'Tag/Rare', before: page.next })
     expect(page.entries.map((e) => e.requestId)).toEqual(['req-1'])
   })
 

@@ -123,7 +123,11 @@ function parse(line: string): AuditEntry | null {
   }
 }
 
-export function createAuditJournal(dataDir: string | null, now: () => Date = () => new Date(), options: AuditOptions = {}): AuditJournal {
+export function createAuditJournal(
+  dataDir: string | null,
+  now: () => Date = () => new Date(),
+  options: AuditOptions = {},
+): AuditJournal {
   if (!dataDir) {
     return { record() {}, read: () => ({ entries: [], next: null, budgetReached: false }), dir: null }
   }
@@ -139,7 +143,10 @@ export function createAuditJournal(dataDir: string | null, now: () => Date = () 
       .map((f) => ({ f, at: rotatedAt(f), n: Number(/-(\d+)\.jsonl$/.exec(f)?.[1] ?? 1) }))
       .filter((x): x is { f: string; at: string; n: number } => x.at !== null)
       .sort((a, b) => (a.at === b.at ? b.n - a.n : a.at < b.at ? 1 : -1))
-    const list = [{ path: current, newest: null as string | null }, ...rotated.map((r) => ({ path: join(dir, r.f), newest: r.at }))]
+    const list = [
+      { path: current, newest: null as string | null },
+      ...rotated.map((r) => ({ path: join(dir, r.f), newest: r.at })),
+    ]
     // A file holds entries written after the next older file was rotated away.
     return list.map((x, i) => ({ path: x.path, olderThan: list[i + 1]?.newest ?? null }))
   }
@@ -182,7 +189,8 @@ export function createAuditJournal(dataDir: string | null, now: () => Date = () 
           last = last && last.at === e.at ? { at: e.at, sameAt: last.sameAt + 1 } : { at: e.at, sameAt: 1 }
           if (matches(e, query)) {
             entries.push(e)
-            if (entries.length >= query.limit) return { entries, next: encodeCursor(last.at, last.sameAt), budgetReached: false }
+            if (entries.length >= query.limit)
+              return { entries, next: encodeCursor(last.at, last.sameAt), budgetReached: false }
           }
         }
         if (budget.bytes <= 0) {

@@ -20,11 +20,24 @@ import { LOOPBACK, noHub, ok, recordingErp, STAFF, staffRequest, testConfig, typ
 
 function recordingAudit(): AuditJournal & { entries: Omit<AuditEntry, 'at'>[] } {
   const entries: Omit<AuditEntry, 'at'>[] = []
-  return { entries, record: (e) => { entries.push(e) }, read: () => ({ entries: [], next: null, budgetReached: false }), dir: null }
+  return {
+    entries,
+    record: (e) => {
+      entries.push(e)
+    },
+    read: () => ({ entries: [], next: null, budgetReached: false }),
+    dir: null,
+  }
 }
 
-interface HubCallSeen { method: string; path: string; idempotencyKey?: string }
-function recordingHub(answer: (call: HubCallSeen) => { status: number; body: unknown } = () => ({ status: 201, body: { ok: true } })): HubClient & { calls: HubCallSeen[] } {
+interface HubCallSeen {
+  method: string
+  path: string
+  idempotencyKey?: string
+}
+function recordingHub(
+  answer: (call: HubCallSeen) => { status: number; body: unknown } = () => ({ status: 201, body: { ok: true } }),
+): HubClient & { calls: HubCallSeen[] } {
   const calls: HubCallSeen[] = []
   return {
     calls,
@@ -54,7 +67,9 @@ describe('1. cross-site writes are refused', () => {
     const hub = recordingHub()
     const audit = recordingAudit()
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub, audit })
-    const res = await app.fetch(crossSite('/ops/api/hub/auth/users', STAFF.admin, { email: 'mallory@evil.example', groups: ['ops-admin'] }))
+    const res = await app.fetch(
+      crossSite('/ops/api/hub/auth/users', STAFF.admin, { email: 'mallory@evil.example', groups: ['ops-admin'] }),
+    )
     expect(res.status).toBe(403)
     const body = await res.json()
     expect(body.error.code).toBe('CROSS_SITE_REFUSED')
@@ -67,9 +82,13 @@ describe('1. cross-site writes are refused', () => {
   it('refuses a cross-site document creation in ERPNext, and a same-site page on a sibling subdomain', async () => {
     const erp = recordingErp(() => ok({ data: { name: 'Évil' } }))
     const app = createApp(testConfig(), { erp, hub: noHub })
-    expect((await app.fetch(crossSite('/ops/api/erp/resource/Tag', STAFF.admin, { tag_name: 'Évil' }))).status).toBe(403)
+    expect((await app.fetch(crossSite('/ops/api/erp/resource/Tag', STAFF.admin, { tag_name: 'Évil' }))).status).toBe(
+      403,
+    )
     const sibling = staffRequest('/ops/api/erp/resource/Tag', STAFF.admin, {
-      method: 'POST', body: '{"tag_name":"Évil"}', headers: { 'sec-fetch-site': 'same-site', origin: 'https://blog.ops.test', 'content-type': 'application/json' },
+      method: 'POST',
+      body: '{"tag_name":"Évil"}',
+      headers: { 'sec-fetch-site': 'same-site', origin: 'https://blog.ops.test', 'content-type': 'application/json' },
     })
     expect((await app.fetch(sibling)).status).toBe(403)
     expect(erp.calls).toEqual([])
@@ -77,7 +96,12 @@ describe('1. cross-site writes are refused', () => {
 
   it('without Sec-Fetch-Site, accepts only the app’s own Origin (the request’s own, or PUBLIC_ORIGIN behind a proxy)', async () => {
     const erp = recordingErp(() => ok({ data: { name: 'Fibre', modified: '2026-12-01 08:00:00.000000' } }))
-    const post = (headers: Record<string, string>) => staffRequest('/ops/api/erp/resource/Tag', STAFF.admin, { method: 'POST', body: '{"tag_name":"Fibre"}', headers: { 'content-type': 'application/json', ...headers } })
+    const post = (headers: Record<string, string>) =>
+      staffRequest('/ops/api/erp/resource/Tag', STAFF.admin, {
+        method: 'POST',
+        body: '{"tag_name":"Fibre"}',
+        headers: { 'content-type': 'application/json', ...headers },
+      })
     const app = createApp(testConfig(), { erp, hub: noHub })
     expect((await app.fetch(post({ origin: 'https://evil.example' }))).status).toBe(403)
     expect((await app.fetch(post({ origin: 'null' }))).status).toBe(403)
@@ -93,7 +117,10 @@ describe('1. cross-site writes are refused', () => {
     const erp = recordingErp(() => ok({ data: {} }))
     const app = createApp(testConfig(), { erp, hub: noHub })
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-      const req = new Request('http://ops.test/ops/api/erp/resource/Tag/Fibre', { method, headers: { 'x-authentik-email': STAFF.admin.email, 'x-authentik-groups': 'ops-admin' } })
+      const req = new Request('http://ops.test/ops/api/erp/resource/Tag/Fibre', {
+        method,
+        headers: { 'x-authentik-email': STAFF.admin.email, 'x-authentik-groups': 'ops-admin' },
+      })
       Object.defineProperty(req, 'ip', { value: LOOPBACK })
       expect((await app.fetch(req)).status, method).toBe(403)
     }
@@ -103,19 +130,29 @@ describe('1. cross-site writes are refused', () => {
   it('refuses a same-origin write whose body is not JSON (415), but takes a multipart photo', async () => {
     const hub = recordingHub(() => ({ status: 200, body: { barcodes: [] } }))
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: {} })), hub })
-    const plain = await app.fetch(staffRequest('/ops/api/erp/resource/Tag', STAFF.admin, { method: 'POST', body: '{"tag_name":"x"}', headers: { 'content-type': 'text/plain' } }))
+    const plain = await app.fetch(
+      staffRequest('/ops/api/erp/resource/Tag', STAFF.admin, {
+        method: 'POST',
+        body: '{"tag_name":"x"}',
+        headers: { 'content-type': 'text/plain' },
+      }),
+    )
     expect(plain.status).toBe(415)
     expect((await plain.json()).error.code).toBe('UNSUPPORTED_BODY')
     const form = new FormData()
     form.set('image', new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' }), 'label.png')
-    const photo = await app.fetch(staffRequest('/ops/api/hub/vision/barcodes', STAFF.tech, { method: 'POST', body: form }))
+    const photo = await app.fetch(
+      staffRequest('/ops/api/hub/vision/barcodes', STAFF.tech, { method: 'POST', body: form }),
+    )
     expect(photo.status).toBe(200)
     expect(hub.calls.map((c) => c.path)).toEqual(['/vision/barcodes'])
   })
 
   it('lets reads through from anywhere (they change nothing)', async () => {
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
-    const res = await app.fetch(staffRequest('/ops/api/erp/resource/Tag', STAFF.admin, { headers: { 'sec-fetch-site': 'cross-site' } }))
+    const res = await app.fetch(
+      staffRequest('/ops/api/erp/resource/Tag', STAFF.admin, { headers: { 'sec-fetch-site': 'cross-site' } }),
+    )
     expect(res.status).toBe(200)
   })
 })
@@ -123,13 +160,28 @@ describe('1. cross-site writes are refused', () => {
 describe('2. TRUSTED_PROXIES never fails open', () => {
   const problemsOf = (value: string) => {
     try {
-      testConfig({ ERP_URL: 'http://erp.test', ERP_TOKEN: 'k:s', HUB_URL: 'http://hub.test', HUB_TOKEN: 't', TRUSTED_PROXIES: value })
+      testConfig({
+        ERP_URL: 'http://erp.test',
+        ERP_TOKEN: 'k:s',
+        HUB_URL: 'http://hub.test',
+        HUB_TOKEN: 't',
+        TRUSTED_PROXIES: value,
+      })
       return []
     } catch (err) {
       return (err as ConfigError).problems
     }
   }
-  it.each(['10.0.0.5 /24', '10.0.0.5/', '0.0.0.0/0', '::/0', '::ffff:0:0/96', '10.0.0.5/24x', '10.0.0.5,,10.0.0.6', 'traefik'])('stops the start on "%s", naming the entry', (value) => {
+  it.each([
+    '10.0.0.5 /24',
+    '10.0.0.5/',
+    '0.0.0.0/0',
+    '::/0',
+    '::ffff:0:0/96',
+    '10.0.0.5/24x',
+    '10.0.0.5,,10.0.0.6',
+    'traefik',
+  ])('stops the start on "%s", naming the entry', (value) => {
     const problems = problemsOf(value)
     expect(problems).toHaveLength(1)
     expect(problems[0]).toMatch(/^TRUSTED_PROXIES: /)
@@ -142,16 +194,27 @@ describe('2. TRUSTED_PROXIES never fails open', () => {
 
 describe('3. no simulated hub in front of a real ERPNext', () => {
   it('refuses ERP_URL without HUB_URL in the configuration', () => {
-    expect(() => testConfig({ ERP_URL: 'http://erp.test', ERP_TOKEN: 'k:s', TRUSTED_PROXIES: '10.0.0.5' })).toThrow(/ERP_URL is set but HUB_URL is not/)
+    expect(() => testConfig({ ERP_URL: 'http://erp.test', ERP_TOKEN: 'k:s', TRUSTED_PROXIES: '10.0.0.5' })).toThrow(
+      /ERP_URL is set but HUB_URL is not/,
+    )
   })
   it('stops the real start command with one line naming HUB_URL', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      env: { ...process.env, ERP_URL: 'http://127.0.0.1:9', ERP_TOKEN: 'k:s', TRUSTED_PROXIES: '10.0.0.5', HUB_URL: '', PORT: '0' },
+      env: {
+        ...process.env,
+        ERP_URL: 'http://127.0.0.1:9',
+        ERP_TOKEN: 'k:s',
+        TRUSTED_PROXIES: '10.0.0.5',
+        HUB_URL: '',
+        PORT: '0',
+      },
       encoding: 'utf8',
       timeout: 30_000,
     })
     expect(run.status).toBe(1)
-    expect(run.stderr.trim().split('\n')).toEqual(['config: ERP_URL is set but HUB_URL is not (the simulated hub must never stand in front of a real ERPNext)'])
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'config: ERP_URL is set but HUB_URL is not (the simulated hub must never stand in front of a real ERPNext)',
+    ])
   })
 })
 
@@ -171,10 +234,28 @@ describe('4. outside a technician’s scope reads exactly like absent', () => {
     await create('Technician', { full_name: 'Julien Gagnon', email: STAFF.tech.email })
     const theirs = await create('Customer', { customer_name: 'Client de Julien', mobile_no: '+14385550101' })
     await create('Customer', { customer_name: 'Voisine inconnue', mobile_no: '+15145550199' })
-    const location = await create('Service Location', { customer: theirs, address_line: '12 rue Principale', city: 'Laval' })
-    await create('Dispatch Job', { job_type: 'Repair', technician: 'TECH-001', customer: theirs, service_location: location, status: 'Scheduled', scheduled_start: '2026-12-01 09:00:00', duration_minutes: 60 })
+    const location = await create('Service Location', {
+      customer: theirs,
+      address_line: '12 rue Principale',
+      city: 'Laval',
+    })
+    await create('Dispatch Job', {
+      job_type: 'Repair',
+      technician: 'TECH-001',
+      customer: theirs,
+      service_location: location,
+      status: 'Scheduled',
+      scheduled_start: '2026-12-01 09:00:00',
+      duration_minutes: 60,
+    })
     await create('Technician', { full_name: 'Marie Côté', email: 'marie.cote@gigafibre.ca' })
-    othersJob = await create('Dispatch Job', { job_type: 'Inspection', technician: 'TECH-002', status: 'Scheduled', scheduled_start: '2026-12-01 13:00:00', duration_minutes: 30 })
+    othersJob = await create('Dispatch Job', {
+      job_type: 'Inspection',
+      technician: 'TECH-002',
+      status: 'Scheduled',
+      scheduled_start: '2026-12-01 13:00:00',
+      duration_minutes: 30,
+    })
   }, 60_000)
   afterAll(() => erpnext?.close())
 
@@ -182,7 +263,8 @@ describe('4. outside a technician’s scope reads exactly like absent', () => {
     const res = await app.fetch(staffRequest(path, STAFF.tech))
     return { status: res.status, body: await res.json() }
   }
-  const get = (filters: unknown) => `/ops/api/erp/method/frappe.client.get?doctype=Customer&filters=${encodeURIComponent(JSON.stringify(filters))}`
+  const get = (filters: unknown) =>
+    `/ops/api/erp/method/frappe.client.get?doctype=Customer&filters=${encodeURIComponent(JSON.stringify(filters))}`
 
   it('frappe.client.get by a field: a match outside the scope answers like no match at all', async () => {
     const outside = await ask(get([['mobile_no', 'like', '%514%']]))
@@ -196,23 +278,37 @@ describe('4. outside a technician’s scope reads exactly like absent', () => {
   })
 
   it('a document outside the scope answers like a document that does not exist, by resource and by method', async () => {
-    expect(await ask('/ops/api/erp/resource/Customer/CUST-00002')).toEqual(await ask('/ops/api/erp/resource/Customer/CUST-99999'))
+    expect(await ask('/ops/api/erp/resource/Customer/CUST-00002')).toEqual(
+      await ask('/ops/api/erp/resource/Customer/CUST-99999'),
+    )
     expect((await ask('/ops/api/erp/resource/Customer/CUST-00002')).status).toBe(404)
-    expect(await ask('/ops/api/erp/method/frappe.client.get?doctype=Customer&name=CUST-00002')).toEqual(await ask('/ops/api/erp/method/frappe.client.get?doctype=Customer&name=CUST-99999'))
+    expect(await ask('/ops/api/erp/method/frappe.client.get?doctype=Customer&name=CUST-00002')).toEqual(
+      await ask('/ops/api/erp/method/frappe.client.get?doctype=Customer&name=CUST-99999'),
+    )
     expect((await ask('/ops/api/erp/resource/Customer/CUST-00001')).status).toBe(200)
   })
 
   it('get_value and get_count apply the scope upstream: the neighbour is never counted', async () => {
-    const value = (like: string) => ask(`/ops/api/erp/method/frappe.client.get_value?doctype=Customer&fieldname=customer_name&filters=${encodeURIComponent(JSON.stringify([['mobile_no', 'like', like]]))}`)
+    const value = (like: string) =>
+      ask(
+        `/ops/api/erp/method/frappe.client.get_value?doctype=Customer&fieldname=customer_name&filters=${encodeURIComponent(JSON.stringify([['mobile_no', 'like', like]]))}`,
+      )
     expect(await value('%514%')).toEqual(await value('%819%'))
     expect((await value('%438%')).body.message).toEqual({ customer_name: 'Client de Julien' })
-    const count = await ask(`/ops/api/erp/method/frappe.client.get_count?doctype=Customer&filters=${encodeURIComponent(JSON.stringify([['mobile_no', 'like', '%514%']]))}`)
+    const count = await ask(
+      `/ops/api/erp/method/frappe.client.get_count?doctype=Customer&filters=${encodeURIComponent(JSON.stringify([['mobile_no', 'like', '%514%']]))}`,
+    )
     expect(count.body.message).toBe(0)
   })
 
   it('an update of another technician’s job answers like one of a job that does not exist', async () => {
     const put = async (name: string) => {
-      const res = await app.fetch(staffRequest(`/ops/api/erp/resource/Dispatch%20Job/${name}`, STAFF.tech, { method: 'PUT', body: '{"status":"Completed"}' }))
+      const res = await app.fetch(
+        staffRequest(`/ops/api/erp/resource/Dispatch%20Job/${name}`, STAFF.tech, {
+          method: 'PUT',
+          body: '{"status":"Completed"}',
+        }),
+      )
       return { status: res.status, body: await res.json() }
     }
     expect(await put(othersJob)).toEqual(await put('DJ-1999-99999'))
@@ -227,16 +323,17 @@ describe('5. an identity header sent twice is refused', () => {
     await server.ready()
     try {
       const port = Number(new URL(server.url!).port)
-      const status = (groups: string | string[]) => new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port, path: '/ops/api/me', method: 'GET' }, (res) => {
-          res.resume()
-          resolve(res.statusCode ?? 0)
+      const status = (groups: string | string[]) =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path: '/ops/api/me', method: 'GET' }, (res) => {
+            res.resume()
+            resolve(res.statusCode ?? 0)
+          })
+          req.setHeader('x-authentik-email', STAFF.tech.email)
+          req.setHeader('x-authentik-groups', groups)
+          req.on('error', reject)
+          req.end()
         })
-        req.setHeader('x-authentik-email', STAFF.tech.email)
-        req.setHeader('x-authentik-groups', groups)
-        req.on('error', reject)
-        req.end()
-      })
       expect(await status('ops-tech')).toBe(200)
       expect(await status(['ops-tech', '|ops-admin'])).toBe(401)
     } finally {
@@ -246,7 +343,9 @@ describe('5. an identity header sent twice is refused', () => {
 
   it('answers 401 when the repeats reach it already joined', async () => {
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
-    const res = await app.fetch(staffRequest('/ops/api/me', { email: STAFF.tech.email, groups: 'ops-tech, |ops-admin' }))
+    const res = await app.fetch(
+      staffRequest('/ops/api/me', { email: STAFF.tech.email, groups: 'ops-tech, |ops-admin' }),
+    )
     expect(res.status).toBe(401)
   })
 })
@@ -262,7 +361,12 @@ describe('6 & 7. costly and unbounded reads', () => {
       expect(res.status, arg).toBe(400)
       expect((await res.json()).messages.fr).toContain(arg)
     }
-    const method = await app.fetch(staffRequest('/ops/api/erp/method/frappe.client.get_list', STAFF.csr, { method: 'POST', body: JSON.stringify({ doctype: 'Customer', order_by: 'x '.repeat(3_000) }) }))
+    const method = await app.fetch(
+      staffRequest('/ops/api/erp/method/frappe.client.get_list', STAFF.csr, {
+        method: 'POST',
+        body: JSON.stringify({ doctype: 'Customer', order_by: 'x '.repeat(3_000) }),
+      }),
+    )
     expect(method.status).toBe(400)
     expect(erp.calls).toEqual([])
   })
@@ -277,7 +381,12 @@ describe('6 & 7. costly and unbounded reads', () => {
     expect(sent().get('limit')).toBe('500')
     await app.fetch(staffRequest(listPath({ limit_page_length: '50' }), STAFF.csr))
     expect(sent().get('limit_page_length')).toBe('50')
-    await app.fetch(staffRequest('/ops/api/erp/method/frappe.client.get_list', STAFF.csr, { method: 'POST', body: JSON.stringify({ doctype: 'Customer', limit_page_length: 0 }) }))
+    await app.fetch(
+      staffRequest('/ops/api/erp/method/frappe.client.get_list', STAFF.csr, {
+        method: 'POST',
+        body: JSON.stringify({ doctype: 'Customer', limit_page_length: 0 }),
+      }),
+    )
     expect(JSON.parse(erp.calls.at(-1)!.body!).limit_page_length).toBe(500)
   })
 })
@@ -286,7 +395,13 @@ describe('8. map labels and the content security policy', () => {
   it('forbids <base>, plugins and forms posting elsewhere', async () => {
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
     const csp = (await app.fetch(staffRequest('/ops/healthz', null))).headers.get('content-security-policy')!
-    for (const directive of ["base-uri 'none'", "object-src 'none'", "form-action 'self'", "script-src 'self' 'wasm-unsafe-eval'"]) expect(csp).toContain(directive)
+    for (const directive of [
+      "base-uri 'none'",
+      "object-src 'none'",
+      "form-action 'self'",
+      "script-src 'self' 'wasm-unsafe-eval'",
+    ])
+      expect(csp).toContain(directive)
   })
 })
 
@@ -295,8 +410,18 @@ describe('9. upstream tracebacks never reach the browser', () => {
     const frappe500 = {
       exc_type: 'ValidationError',
       exception: 'frappe.exceptions.ValidationError: Le code postal est invalide',
-      exc: JSON.stringify(['Traceback (most recent call last):\n  File "apps/frappe/frappe/app.py", line 114, in application\n    response = frappe.api.handle(request)\nfrappe.exceptions.ValidationError: Le code postal est invalide\n']),
-      _server_messages: JSON.stringify([JSON.stringify({ message: '<b>Le code postal est invalide</b>', title: 'Message', indicator: 'red', raise_exception: 1, __frappe_exc_id: 'a1b2c3' })]),
+      exc: JSON.stringify([
+        'Traceback (most recent call last):\n  File "apps/frappe/frappe/app.py", line 114, in application\n    response = frappe.api.handle(request)\nfrappe.exceptions.ValidationError: Le code postal est invalide\n',
+      ]),
+      _server_messages: JSON.stringify([
+        JSON.stringify({
+          message: '<b>Le code postal est invalide</b>',
+          title: 'Message',
+          indicator: 'red',
+          raise_exception: 1,
+          __frappe_exc_id: 'a1b2c3',
+        }),
+      ]),
       _exc_source: 'gigafibre (app)',
     }
     const server = createServer((_req, res) => {
@@ -307,7 +432,12 @@ describe('9. upstream tracebacks never reach the browser', () => {
     try {
       const erp = createErpClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 'k:s', 2_000)
       const app = createApp(testConfig(), { erp, hub: noHub })
-      const res = await app.fetch(staffRequest('/ops/api/erp/resource/Service%20Location', STAFF.csr, { method: 'POST', body: '{"address_line":"1 rue A","city":"Laval"}' }))
+      const res = await app.fetch(
+        staffRequest('/ops/api/erp/resource/Service%20Location', STAFF.csr, {
+          method: 'POST',
+          body: '{"address_line":"1 rue A","city":"Laval"}',
+        }),
+      )
       expect(res.status).toBe(500)
       const text = await res.text()
       expect(text).not.toMatch(/Traceback|File "|apps\/frappe|__frappe_exc_id|_exc_source|<b>/)
@@ -321,7 +451,10 @@ describe('9. upstream tracebacks never reach the browser', () => {
   })
 
   it('passes on only the code and sentence of a hub error', async () => {
-    const hub = recordingHub(() => ({ status: 500, body: { error: { code: 'INTERNAL', message: 'boom', stack: 'Error: boom\n    at /srv/hub/index.js:12:3' } } }))
+    const hub = recordingHub(() => ({
+      status: 500,
+      body: { error: { code: 'INTERNAL', message: 'boom', stack: 'Error: boom\n    at /srv/hub/index.js:12:3' } },
+    }))
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub })
     const res = await app.fetch(staffRequest('/ops/api/hub/devices/lookup?serial=X', STAFF.csr))
     expect(await res.json()).toEqual({ error: { code: 'INTERNAL', message: 'boom' } })
@@ -335,7 +468,13 @@ describe('11. idempotency keys belong to one staff member', () => {
     const scan = (who: { email: string; groups: string }) => {
       const form = new FormData()
       form.set('image', new Blob([new Uint8Array([1, 2, 3])], { type: 'image/jpeg' }), 'label.jpg')
-      return app.fetch(staffRequest('/ops/api/hub/vision/barcodes', who, { method: 'POST', body: form, headers: { 'idempotency-key': 'scan-0001' } }))
+      return app.fetch(
+        staffRequest('/ops/api/hub/vision/barcodes', who, {
+          method: 'POST',
+          body: form,
+          headers: { 'idempotency-key': 'scan-0001' },
+        }),
+      )
     }
     await scan(STAFF.tech)
     await scan(STAFF.tech)
@@ -350,8 +489,10 @@ describe('11. idempotency keys belong to one staff member', () => {
 describe('12. a technician’s live events are about their own jobs only', () => {
   function erpOfJobs() {
     return recordingErp((call: RecordedCall) => {
-      if (call.path.startsWith('/api/resource/Technician?')) return ok({ data: call.path.includes('julien.gagnon') ? [{ name: 'TECH-001' }] : [] })
-      if (call.path.startsWith('/api/resource/Dispatch%20Job?')) return ok({ data: [{ name: 'DJ-1', service_location: 'LOC-1', customer: 'CUST-1' }] })
+      if (call.path.startsWith('/api/resource/Technician?'))
+        return ok({ data: call.path.includes('julien.gagnon') ? [{ name: 'TECH-001' }] : [] })
+      if (call.path.startsWith('/api/resource/Dispatch%20Job?'))
+        return ok({ data: [{ name: 'DJ-1', service_location: 'LOC-1', customer: 'CUST-1' }] })
       const doc: Record<string, Record<string, unknown>> = {
         '/api/resource/Dispatch%20Job/DJ-2': { name: 'DJ-2', technician: 'TECH-007' },
         '/api/resource/Dispatch%20Job/DJ-3': { name: 'DJ-3', technician: 'TECH-001' },
@@ -391,11 +532,19 @@ describe('12. a technician’s live events are about their own jobs only', () =>
       text += value
     }
     controller.abort()
-    return [...text.matchAll(/event: ([\w.]+)\ndata: (.*)\n/g)].filter(([, t]) => t !== 'hello').map(([, t, d]) => `${t} ${(JSON.parse(d) as { name?: string }).name ?? ''}`.trim())
+    return [...text.matchAll(/event: ([\w.]+)\ndata: (.*)\n/g)]
+      .filter(([, t]) => t !== 'hello')
+      .map(([, t, d]) => `${t} ${(JSON.parse(d) as { name?: string }).name ?? ''}`.trim())
   }
 
   it('sends a technician their job, its customer and equipment, a job newly given to them and tags — nothing else, in order', async () => {
-    expect(await received(STAFF.tech, '"Fibre"')).toEqual(['doc_update DJ-1', 'doc_update CUST-1', 'doc_update EQ-1', 'job.updated DJ-3', 'doc_update Fibre'])
+    expect(await received(STAFF.tech, '"Fibre"')).toEqual([
+      'doc_update DJ-1',
+      'doc_update CUST-1',
+      'doc_update EQ-1',
+      'job.updated DJ-3',
+      'doc_update Fibre',
+    ])
   })
 
   it('still sends the office everything (SMS to those who see customers)', async () => {

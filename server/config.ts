@@ -83,8 +83,10 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
   if (erpToken && !/^[^:\s]+:[^:\s]+$/.test(erpToken)) problems.push('ERP_TOKEN must be "api_key:api_secret"')
   if (hubUrl && !isUrl(hubUrl)) problems.push(`HUB_URL must be an http(s) URL (got "${hubUrl}")`)
   if (hubUrl && !hubToken) problems.push('HUB_URL is set but HUB_TOKEN is not')
-  if (hubUrl && !erpUrl) problems.push('HUB_URL is set but ERP_URL is not (the embedded ERPNext serves only the embedded hub)')
-  if (erpUrl && !hubUrl) problems.push('ERP_URL is set but HUB_URL is not (the simulated hub must never stand in front of a real ERPNext)')
+  if (hubUrl && !erpUrl)
+    problems.push('HUB_URL is set but ERP_URL is not (the embedded ERPNext serves only the embedded hub)')
+  if (erpUrl && !hubUrl)
+    problems.push('ERP_URL is set but HUB_URL is not (the simulated hub must never stand in front of a real ERPNext)')
 
   const demo = !erpUrl
   let trustedProxies: ProxyRange[] = []
@@ -94,7 +96,9 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
     problems.push(...parsed.problems.map((p) => `TRUSTED_PROXIES: ${p}`))
     trustedProxies = parsed.ranges
   } else if (!demo) {
-    problems.push('TRUSTED_PROXIES is required when ERP_URL is set (the addresses of Traefik, e.g. "10.0.0.5,10.0.1.0/24")')
+    problems.push(
+      'TRUSTED_PROXIES is required when ERP_URL is set (the addresses of Traefik, e.g. "10.0.0.5,10.0.1.0/24")',
+    )
   }
   if (demo) trustedProxies = [...trustedProxies, ...parseTrustedProxies('127.0.0.0/8,::1').ranges]
 
@@ -107,26 +111,41 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
   }
 
   const seedRaw = val('SEED_PROFILE') ?? 'demo'
-  if (!['demo', 'large', 'none'].includes(seedRaw)) problems.push(`SEED_PROFILE must be demo, large or none (got "${seedRaw}")`)
+  if (!['demo', 'large', 'none'].includes(seedRaw))
+    problems.push(`SEED_PROFILE must be demo, large or none (got "${seedRaw}")`)
   const seedNowRaw = val('SEED_NOW')
-  const seedNow = seedNowRaw && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(seedNowRaw)
-    && !Number.isNaN(Date.parse(seedNowRaw)) ? new Date(seedNowRaw) : null
-  if (seedNowRaw && !seedNow) problems.push(`SEED_NOW must be an ISO date-time with its UTC offset, e.g. 2026-12-31T23:30:00-05:00 (got "${seedNowRaw}")`)
+  const seedNow =
+    seedNowRaw &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(seedNowRaw) &&
+    !Number.isNaN(Date.parse(seedNowRaw))
+      ? new Date(seedNowRaw)
+      : null
+  if (seedNowRaw && !seedNow)
+    problems.push(
+      `SEED_NOW must be an ISO date-time with its UTC offset, e.g. 2026-12-31T23:30:00-05:00 (got "${seedNowRaw}")`,
+    )
 
   const publicOriginRaw = val('PUBLIC_ORIGIN')
   let publicOrigin: string | null = null
   if (publicOriginRaw) {
     try {
       const u = new URL(publicOriginRaw)
-      if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== publicOriginRaw.replace(/\/$/, '').toLowerCase()) throw new Error('not an origin')
+      if (
+        (u.protocol !== 'http:' && u.protocol !== 'https:') ||
+        u.origin !== publicOriginRaw.replace(/\/$/, '').toLowerCase()
+      )
+        throw new Error('not an origin')
       publicOrigin = u.origin
     } catch {
-      problems.push(`PUBLIC_ORIGIN must be a scheme and host only, e.g. https://ops.gigafibre.ca (got "${publicOriginRaw}")`)
+      problems.push(
+        `PUBLIC_ORIGIN must be a scheme and host only, e.g. https://ops.gigafibre.ca (got "${publicOriginRaw}")`,
+      )
     }
   }
 
   const redisUrl = val('REDIS_URL')
-  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`)
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl))
+    problems.push(`REDIS_URL must start with redis:// or rediss:// (got "${redisUrl}")`)
 
   let rateLimits: RateLimits = { ...RATE_LIMIT_DEFAULTS }
   const parsedLimits = parseRateLimits(val('RATE_LIMITS') ?? undefined)

@@ -10,21 +10,33 @@ import type { BffErrorBody } from '../src/contracts/capabilities'
 
 const gzipAsync = promisify(gzip)
 
-export interface Sentence { fr: string; en: string }
+export interface Sentence {
+  fr: string
+  en: string
+}
 
 /**
  * The one way the BFF says no: a route throws a Refusal (status, stable code, sentence in both
  * languages) and the app's onError writes the body. `headers` go on the answer (e.g. Retry-After).
  */
 export class Refusal extends HTTPError {
-  constructor(status: number, readonly code: string, readonly sentence: Sentence, headers?: Record<string, string>) {
+  constructor(
+    status: number,
+    readonly code: string,
+    readonly sentence: Sentence,
+    headers?: Record<string, string>,
+  ) {
     super({ status, message: sentence.en, headers })
   }
 }
 
 /** A refusal on the ERPNext pass-through, written in Frappe's error shape (exc_type) for Frappe clients. */
 export class FrappeRefusal extends Refusal {
-  constructor(status: number, readonly excType: string, sentence: Sentence) {
+  constructor(
+    status: number,
+    readonly excType: string,
+    sentence: Sentence,
+  ) {
     super(status, excType, sentence)
   }
 }
@@ -70,10 +82,18 @@ const COMPRESS_FROM_BYTES = 32 * 1024
  */
 export async function largeJson(req: Request, status: number, body: unknown): Promise<Response> {
   const text = JSON.stringify(body)
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', vary: 'accept-encoding' }
-  if (text.length < COMPRESS_FROM_BYTES || !/\bgzip\b/.test(req.headers.get('accept-encoding') ?? '')) return new Response(text, { status, headers })
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    vary: 'accept-encoding',
+  }
+  if (text.length < COMPRESS_FROM_BYTES || !/\bgzip\b/.test(req.headers.get('accept-encoding') ?? ''))
+    return new Response(text, { status, headers })
   const zipped = await gzipAsync(Buffer.from(text), { level: zlibConstants.Z_BEST_SPEED })
-  return new Response(new Uint8Array(zipped.buffer, zipped.byteOffset, zipped.byteLength), { status, headers: { ...headers, 'content-encoding': 'gzip' } })
+  return new Response(new Uint8Array(zipped.buffer, zipped.byteOffset, zipped.byteLength), {
+    status,
+    headers: { ...headers, 'content-encoding': 'gzip' },
+  })
 }
 
 export const SENTENCES = {

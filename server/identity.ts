@@ -5,7 +5,10 @@
  */
 import { isIP } from 'node:net'
 
-export interface ProxyRange { bytes: Uint8Array; prefix: number }
+export interface ProxyRange {
+  bytes: Uint8Array
+  prefix: number
+}
 
 export interface Identity {
   email: string
@@ -25,7 +28,9 @@ export function addressBytes(address: string): Uint8Array | null {
     const out = new Uint8Array(16)
     out[10] = 0xff
     out[11] = 0xff
-    a.split('.').forEach((part, i) => { out[12 + i] = Number(part) })
+    a.split('.').forEach((part, i) => {
+      out[12 + i] = Number(part)
+    })
     return out
   }
   if (kind !== 6) return null

@@ -36,7 +36,13 @@ async function main() {
     const { startErpnext, DEMO_ERP_TOKEN } = await import('./embedded/erpnext/index')
     erpToken = erpToken ?? DEMO_ERP_TOKEN
     const started = Date.now()
-    const erp = await startErpnext({ dataDir: config.dataDir, token: erpToken, seedProfile: config.seedProfile, seedNow: config.seedNow ?? undefined, port: Number(process.env.EMBEDDED_ERP_PORT ?? 0) })
+    const erp = await startErpnext({
+      dataDir: config.dataDir,
+      token: erpToken,
+      seedProfile: config.seedProfile,
+      seedNow: config.seedNow ?? undefined,
+      port: Number(process.env.EMBEDDED_ERP_PORT ?? 0),
+    })
     erpUrl = erp.url
     closers.push(erp.close)
     console.log(`embedded ERPNext on ${erp.url} (data in ${config.dataDir}, ready in ${Date.now() - started} ms)`)
@@ -47,8 +53,13 @@ async function main() {
     const { startHub, DEMO_HUB_TOKEN } = await import('./embedded/hub/index')
     hubToken = hubToken ?? DEMO_HUB_TOKEN
     const hub = await startHub({
-      erpUrl, erpToken: erpToken!, hubToken, dataDir: config.dataDir, faults: process.env.HUB_FAULTS,
-      testHooks: config.hubTestHooks, port: Number(process.env.EMBEDDED_HUB_PORT ?? 0),
+      erpUrl,
+      erpToken: erpToken!,
+      hubToken,
+      dataDir: config.dataDir,
+      faults: process.env.HUB_FAULTS,
+      testHooks: config.hubTestHooks,
+      port: Number(process.env.EMBEDDED_HUB_PORT ?? 0),
     })
     hubUrl = hub.url
     closers.push(hub.close)
@@ -62,7 +73,9 @@ async function main() {
   const bridge = bridgeHubEvents(hub, bus)
   closers.push(() => bridge.stop())
   const limiter = config.redisUrl ? createRedisLimiter(config.redisUrl) : createMemoryLimiter()
-  closers.push(async () => { await limiter.close?.() })
+  closers.push(async () => {
+    await limiter.close?.()
+  })
   const app = createApp(config, { erp, hub, bus, limiter, audit: createAuditJournal(config.dataDir) })
 
   const server = serve(app, { port: config.port, hostname: config.host, silent: true })
@@ -74,7 +87,9 @@ async function main() {
     http.keepAliveTimeout = 95_000
     http.headersTimeout = 96_000
   }
-  console.log(`Gigafibre Ops on ${server.url ?? `http://${config.host}:${config.port}/`}ops/${config.demo ? ' (demo data)' : ''}`)
+  console.log(
+    `Gigafibre Ops on ${server.url ?? `http://${config.host}:${config.port}/`}ops/${config.demo ? ' (demo data)' : ''}`,
+  )
 
   let closing = false
   const shutdown = async () => {

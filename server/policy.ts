@@ -24,12 +24,14 @@ export function parseCapabilityMap(raw: string): { map: CapabilityMap } | { prob
   } catch {
     return { problem: 'is not valid JSON (expected {"group": ["capability", ...]})' }
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { problem: 'must be a JSON object of group → capability list' }
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return { problem: 'must be a JSON object of group → capability list' }
   const map: Record<string, Capability[]> = {}
   for (const [group, caps] of Object.entries(value)) {
     if (!Array.isArray(caps)) return { problem: `group "${group}" must map to a list of capabilities` }
     for (const cap of caps) {
-      if (!(CAPABILITIES as readonly string[]).includes(cap)) return { problem: `unknown capability "${String(cap)}" for group "${group}"` }
+      if (!(CAPABILITIES as readonly string[]).includes(cap))
+        return { problem: `unknown capability "${String(cap)}" for group "${group}"` }
     }
     map[group] = caps as Capability[]
   }
@@ -68,8 +70,16 @@ export const ERP_POLICY: Readonly<Record<string, Rule>> = {
     update: ['tags:manage'],
     delete: ['tags:manage'],
   },
-  Customer: { read: ['clients:view', 'dispatch:view', 'tech:self'], create: ['clients:edit'], update: ['clients:edit'] },
-  'Service Location': { read: ['clients:view', 'dispatch:view', 'tech:self'], create: ['clients:edit'], update: ['clients:edit'] },
+  Customer: {
+    read: ['clients:view', 'dispatch:view', 'tech:self'],
+    create: ['clients:edit'],
+    update: ['clients:edit'],
+  },
+  'Service Location': {
+    read: ['clients:view', 'dispatch:view', 'tech:self'],
+    create: ['clients:edit'],
+    update: ['clients:edit'],
+  },
   Subscription: { read: ['clients:view'] },
   'Service Equipment': {
     read: ['clients:view', 'dispatch:view', 'tech:self'],

@@ -95,15 +95,23 @@ describe('limited hub actions through the BFF', () => {
     expect(refused.status).toBe(429)
     const wait = Number(refused.headers.get('retry-after'))
     expect(wait).toBe(40) // the window ends 40 s later
-    const body = (await refused.json()) as { error: { code: string; message: string; messages: { fr: string; en: string } } }
+    const body = (await refused.json()) as {
+      error: { code: string; message: string; messages: { fr: string; en: string } }
+    }
     expect(body.error.code).toBe('RATE_LIMITED')
-    expect(body.error.message).toBe(`Trop de demandes : au plus 2 interrogations de modem par minute. Réessayez dans ${wait} s.`)
+    expect(body.error.message).toBe(
+      `Trop de demandes : au plus 2 interrogations de modem par minute. Réessayez dans ${wait} s.`,
+    )
     expect(body.error.messages.en).toBe(`Too many requests: at most 2 modem polls per minute. Try again in ${wait} s.`)
     expect(calls).toHaveLength(2)
 
     // Another staff member, and another action, are not affected.
     expect((await app.fetch(refresh(STAFF.dispatcher))).status).toBe(200)
-    const sms = staffRequest('/ops/api/hub/sms/send', STAFF.csr, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: '+15145550100', body: 'Bonjour', customer: 'CUST-1' }) })
+    const sms = staffRequest('/ops/api/hub/sms/send', STAFF.csr, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: '+15145550100', body: 'Bonjour', customer: 'CUST-1' }),
+    })
     expect((await app.fetch(sms)).status).toBe(200)
     expect(calls).toHaveLength(4)
   })
@@ -111,9 +119,12 @@ describe('limited hub actions through the BFF', () => {
   it('checks the capability before counting: a refused role uses up nothing', async () => {
     const { hub, calls } = countingHub()
     const app = createApp(testConfig({ RATE_LIMITS: 'invite=1' }), { erp: erp(), hub, limiter: limiter() })
-    const invite = (who: { email: string; groups: string }) => staffRequest('/ops/api/hub/auth/users', who, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'new@gigafibre.ca', name: 'New', groups: ['ops-csr'] }),
-    })
+    const invite = (who: { email: string; groups: string }) =>
+      staffRequest('/ops/api/hub/auth/users', who, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'new@gigafibre.ca', name: 'New', groups: ['ops-csr'] }),
+      })
     expect((await app.fetch(invite(STAFF.csr))).status).toBe(403)
     expect((await app.fetch(invite(STAFF.admin))).status).toBe(200)
     expect((await app.fetch(invite(STAFF.admin))).status).toBe(429)

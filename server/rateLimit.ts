@@ -35,11 +35,15 @@ export interface RateLimiter {
 export function parseRateLimits(raw: string | undefined): { limits: RateLimits } | { problem: string } {
   const limits: RateLimits = { ...RATE_LIMIT_DEFAULTS }
   if (!raw?.trim()) return { limits }
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^([a-z]+)\s*=\s*(\d+)$/.exec(part)
     if (!match) return { problem: `"${part}" is not name=number` }
     const [, name, value] = match
-    if (!(name in RATE_LIMIT_DEFAULTS)) return { problem: `unknown action "${name}" (known: ${Object.keys(RATE_LIMIT_DEFAULTS).join(', ')})` }
+    if (!(name in RATE_LIMIT_DEFAULTS))
+      return { problem: `unknown action "${name}" (known: ${Object.keys(RATE_LIMIT_DEFAULTS).join(', ')})` }
     limits[name as RateLimitName] = Number(value)
   }
   return { limits }
@@ -66,12 +70,18 @@ export function createMemoryLimiter(now: () => number = Date.now): RateLimiter {
   }
 }
 
-export function createRedisLimiter(url: string, log: (msg: string) => void = console.warn, now: () => number = Date.now): RateLimiter {
+export function createRedisLimiter(
+  url: string,
+  log: (msg: string) => void = console.warn,
+  now: () => number = Date.now,
+): RateLimiter {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, enableOfflineQueue: false })
   let connecting: Promise<void> | null = null
   const ready = () => {
     if (redis.status === 'ready') return Promise.resolve()
-    connecting ??= redis.connect().finally(() => { connecting = null })
+    connecting ??= redis.connect().finally(() => {
+      connecting = null
+    })
     return connecting
   }
   redis.on('error', () => undefined) // reported per call below, once per failure
@@ -83,12 +93,18 @@ export function createRedisLimiter(url: string, log: (msg: string) => void = con
       try {
         await ready()
         const redisKey = `ops:rate:${key}:${window}`
-        const replies = await redis.multi().incr(redisKey).pexpire(redisKey, RATE_WINDOW_MS * 2).exec()
+        const replies = await redis
+          .multi()
+          .incr(redisKey)
+          .pexpire(redisKey, RATE_WINDOW_MS * 2)
+          .exec()
         const [error, count] = replies?.[0] ?? [new Error('no reply'), null]
         if (error) throw error
         return { allowed: Number(count) <= max, retryAfterMs }
       } catch (err) {
-        log(`rate limit not checked (Redis: ${err instanceof Error ? err.message : String(err)}); the action is allowed`)
+        log(
+          `rate limit not checked (Redis: ${err instanceof Error ? err.message : String(err)}); the action is allowed`,
+        )
         return { allowed: true, retryAfterMs }
       }
     },

@@ -10,7 +10,11 @@ import type { Sentence } from './errors'
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const ACCEPTED_BODIES = /^(application\/json|multipart\/form-data)\s*(;|$)/i
 
-export interface WriteRefusal { status: 403 | 415; code: string; sentence: Sentence }
+export interface WriteRefusal {
+  status: 403 | 415
+  code: string
+  sentence: Sentence
+}
 
 export const CROSS_SITE: WriteRefusal = {
   status: 403,

@@ -35,9 +35,15 @@ describe('a technician through the BFF', () => {
   })
 
   it('reads equipment only at the locations of their jobs — never the warehouse stock', async () => {
-    const jobs = await get<{ data: { service_location: string }[] }>(list('Dispatch Job', ['service_location']), STAFF.tech)
+    const jobs = await get<{ data: { service_location: string }[] }>(
+      list('Dispatch Job', ['service_location']),
+      STAFF.tech,
+    )
     const locations = new Set(jobs.body.data.map((j) => j.service_location))
-    const equipment = await get<{ data: { service_location: string | null }[] }>(list('Service Equipment', ['name', 'service_location']), STAFF.tech)
+    const equipment = await get<{ data: { service_location: string | null }[] }>(
+      list('Service Equipment', ['name', 'service_location']),
+      STAFF.tech,
+    )
     expect(equipment.body.data.length).toBeGreaterThan(0)
     for (const e of equipment.body.data) expect(locations.has(e.service_location ?? '')).toBe(true)
   })
@@ -45,21 +51,34 @@ describe('a technician through the BFF', () => {
   it('finds neither another technician’s job nor a customer unrelated to their jobs (404, as if absent)', async () => {
     // Jobs of the other technicians, whoever has work in the dataset generated today.
     const other = await get<{ data: { name: string; customer: string }[] }>(
-      `${list('Dispatch Job', ['name', 'customer'])}&filters=${encodeURIComponent(JSON.stringify([['technician', 'is', 'set'], ['technician', '!=', 'TECH-001']]))}`,
+      `${list('Dispatch Job', ['name', 'customer'])}&filters=${encodeURIComponent(
+        JSON.stringify([
+          ['technician', 'is', 'set'],
+          ['technician', '!=', 'TECH-001'],
+        ]),
+      )}`,
       STAFF.dispatcher,
     )
     const [job] = other.body.data
     expect(job).toBeDefined()
     expect((await get(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, STAFF.tech)).status).toBe(404)
     const mine = await get<{ data: { customer: string }[] }>(list('Dispatch Job', ['customer']), STAFF.tech)
-    const strangers = other.body.data.map((j) => j.customer).filter((c) => !mine.body.data.some((m) => m.customer === c))
+    const strangers = other.body.data
+      .map((j) => j.customer)
+      .filter((c) => !mine.body.data.some((m) => m.customer === c))
     expect(strangers.length).toBeGreaterThan(0)
     expect((await get(`/ops/api/erp/resource/Customer/${strangers[0]}`, STAFF.tech)).status).toBe(404)
   })
 
   it('cannot count or fetch outside the scope through Frappe methods either', async () => {
-    const count = await get<{ message: number }>(`/ops/api/erp/method/frappe.client.get_count?doctype=Customer`, STAFF.tech)
-    const total = await get<{ message: number }>(`/ops/api/erp/method/frappe.client.get_count?doctype=Customer`, STAFF.csr)
+    const count = await get<{ message: number }>(
+      `/ops/api/erp/method/frappe.client.get_count?doctype=Customer`,
+      STAFF.tech,
+    )
+    const total = await get<{ message: number }>(
+      `/ops/api/erp/method/frappe.client.get_count?doctype=Customer`,
+      STAFF.csr,
+    )
     const jobs = await get<{ data: { customer: string }[] }>(list('Dispatch Job', ['customer']), STAFF.tech)
     expect(count.body.message).toBe(new Set(jobs.body.data.map((j) => j.customer)).size)
     expect(total.body.message).toBeGreaterThan(1000)

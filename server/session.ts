@@ -26,13 +26,19 @@ function cookie(req: Request, name: string): string | null {
  * `rawHeaderNames` are the header names as they arrived, when the server adapter has them: an
  * identity header sent twice (a proxy's and a client's) is refused rather than merged.
  */
-export function resolveUser(req: Request, peer: string | undefined, config: Config, rawHeaderNames?: readonly string[]): RequestUser | null {
+export function resolveUser(
+  req: Request,
+  peer: string | undefined,
+  config: Config,
+  rawHeaderNames?: readonly string[],
+): RequestUser | null {
   if (!isTrustedPeer(peer, config.trustedProxies)) return null
   if (hasRepeatedIdentityHeader(req.headers, rawHeaderNames)) return null
   let identity: Identity | null = identityFromHeaders(req.headers)
   if (!identity && config.demo) {
     const persona = PERSONAS.find((p) => p.id === cookie(req, DEMO_PERSONA_COOKIE))
-    if (persona) identity = { email: persona.email, username: persona.username, name: persona.name, groups: [...persona.groups] }
+    if (persona)
+      identity = { email: persona.email, username: persona.username, name: persona.name, groups: [...persona.groups] }
   }
   if (!identity) return null
   return { ...identity, capabilities: capabilitiesOf(identity.groups, config.capabilityMap) }

@@ -27,16 +27,21 @@ describe('serving the SPA', () => {
   })
 
   it('caches hashed assets for a year', async () => {
-    const res = await app.fetch(staffRequest('/ops/assets/index-AbCdEf12.js', null, { headers: { 'accept-encoding': 'br, gzip' } }))
+    const res = await app.fetch(
+      staffRequest('/ops/assets/index-AbCdEf12.js', null, { headers: { 'accept-encoding': 'br, gzip' } }),
+    )
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
     expect(res.headers.get('content-encoding')).toBe('br')
   })
 
-  it.each(['/ops/../secret.txt', '/ops/%2e%2e/secret.txt', '/ops/assets/..%2f..%2fsecret.txt', '/ops/%00'])('refuses traversal: %s', async (path) => {
-    const res = await app.fetch(staffRequest(path, null))
-    expect(res.status).toBe(404)
-    expect(await res.text()).not.toContain('do not serve')
-  })
+  it.each(['/ops/../secret.txt', '/ops/%2e%2e/secret.txt', '/ops/assets/..%2f..%2fsecret.txt', '/ops/%00'])(
+    'refuses traversal: %s',
+    async (path) => {
+      const res = await app.fetch(staffRequest(path, null))
+      expect(res.status).toBe(404)
+      expect(await res.text()).not.toContain('do not serve')
+    },
+  )
 
   it('answers health without upstreams', async () => {
     const res = await app.fetch(staffRequest('/ops/healthz', null))

@@ -27,7 +27,13 @@ const TYPES: Record<string, string> = {
 }
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.webmanifest', '.svg', '.txt', '.wasm', '.ttf'])
 
-interface Entry { raw: Buffer; br?: Buffer; gzip?: Buffer; type: string; etag: string }
+interface Entry {
+  raw: Buffer
+  br?: Buffer
+  gzip?: Buffer
+  type: string
+  etag: string
+}
 
 export function createStaticHandler(rootDir: string) {
   const root = resolve(rootDir)
@@ -41,7 +47,11 @@ export function createStaticHandler(rootDir: string) {
       if (!info.isFile()) return null
       const raw = await readFile(file)
       const ext = extname(file)
-      const entry: Entry = { raw, type: TYPES[ext] ?? 'application/octet-stream', etag: `"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"` }
+      const entry: Entry = {
+        raw,
+        type: TYPES[ext] ?? 'application/octet-stream',
+        etag: `"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"`,
+      }
       if (COMPRESSIBLE.has(ext) && raw.byteLength > 1024) {
         entry.br = brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } })
         entry.gzip = gzipSync(raw, { level: 9 })

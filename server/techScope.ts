@@ -6,7 +6,12 @@
 import type { ErpClient } from './upstream/erp'
 import type { RequestUser } from './session'
 
-export interface TechScope { technician: string | null; jobs: string[]; locations: string[]; customers: string[] }
+export interface TechScope {
+  technician: string | null
+  jobs: string[]
+  locations: string[]
+  customers: string[]
+}
 
 export interface TechScopes {
   of(user: RequestUser): Promise<TechScope>
@@ -20,7 +25,11 @@ export function createTechScopes(erp: ErpClient, now: () => number = Date.now): 
   const technicians = new Map<string, { at: number; value: Promise<string | null> }>()
   const scopes = new Map<string, { at: number; value: Promise<TechScope> }>()
 
-  function cached<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, load: () => Promise<T>): Promise<T> {
+  function cached<T>(
+    map: Map<string, { at: number; value: Promise<T> }>,
+    key: string,
+    load: () => Promise<T>,
+  ): Promise<T> {
     const hit = map.get(key)
     if (hit && now() - hit.at < TTL_MS) return hit.value
     const value = load()
@@ -31,7 +40,11 @@ export function createTechScopes(erp: ErpClient, now: () => number = Date.now): 
 
   async function technicianFor(email: string): Promise<string | null> {
     return cached(technicians, email, async () => {
-      const rows = await erp.list<{ name: string }>('Technician', { fields: ['name'], filters: [['email', '=', email]], limit: 1 })
+      const rows = await erp.list<{ name: string }>('Technician', {
+        fields: ['name'],
+        filters: [['email', '=', email]],
+        limit: 1,
+      })
       return rows[0]?.name ?? null
     })
   }

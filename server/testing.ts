@@ -20,7 +20,11 @@ export const STAFF = {
 } as const
 
 /** A request as Traefik would forward it after Authentik: identity headers, from a given peer. */
-export function staffRequest(url: string, who: { email: string; groups: string } | null, init: RequestInit & { peer?: string } = {}): Request {
+export function staffRequest(
+  url: string,
+  who: { email: string; groups: string } | null,
+  init: RequestInit & { peer?: string } = {},
+): Request {
   const headers = new Headers(init.headers)
   if (who) {
     headers.set('x-authentik-email', who.email)
@@ -36,10 +40,16 @@ export function staffRequest(url: string, who: { email: string; groups: string }
   return req
 }
 
-export interface RecordedCall { method: string; path: string; body?: string }
+export interface RecordedCall {
+  method: string
+  path: string
+  body?: string
+}
 
 /** An ERPNext that answers from a function and records every call the BFF made. */
-export function recordingErp(answer: (call: RecordedCall) => UpstreamAnswer | Promise<UpstreamAnswer>): ErpClient & { calls: RecordedCall[] } {
+export function recordingErp(
+  answer: (call: RecordedCall) => UpstreamAnswer | Promise<UpstreamAnswer>,
+): ErpClient & { calls: RecordedCall[] } {
   const calls: RecordedCall[] = []
   const client = erpClientOver(async (method, path, body) => {
     const call = body === undefined ? { method, path } : { method, path, body }
@@ -52,19 +62,35 @@ export function recordingErp(answer: (call: RecordedCall) => UpstreamAnswer | Pr
 /** The BFF's ERPNext client talking to an in-memory embedded ERPNext (its app.fetch), with a test token. */
 export function inProcessErp(erp: { app: { fetch(req: Request): Response | Promise<Response> } }): ErpClient {
   return erpClientOver(async (method, path, body) => {
-    const res = await erp.app.fetch(new Request(`http://erp.test${path}`, {
-      method, body, headers: { authorization: 'token test-key:test-secret', 'content-type': 'application/json' },
-    }))
-    return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? 'application/json' }
+    const res = await erp.app.fetch(
+      new Request(`http://erp.test${path}`, {
+        method,
+        body,
+        headers: { authorization: 'token test-key:test-secret', 'content-type': 'application/json' },
+      }),
+    )
+    return {
+      status: res.status,
+      body: await res.text(),
+      contentType: res.headers.get('content-type') ?? 'application/json',
+    }
   })
 }
 
-export const ok = (body: unknown, status = 200): UpstreamAnswer => ({ status, body: JSON.stringify(body), contentType: 'application/json' })
+export const ok = (body: unknown, status = 200): UpstreamAnswer => ({
+  status,
+  body: JSON.stringify(body),
+  contentType: 'application/json',
+})
 
 export const noHub: HubClient = {
   baseUrl: 'http://hub.invalid',
   token: 'unused',
-  send: async () => ({ status: 404, body: '{"error":{"code":"NOT_FOUND","message":"none"}}', contentType: 'application/json' }),
+  send: async () => ({
+    status: 404,
+    body: '{"error":{"code":"NOT_FOUND","message":"none"}}',
+    contentType: 'application/json',
+  }),
   json: async () => ({ status: 404, data: null }),
 }
 
@@ -83,7 +109,11 @@ export async function freePort(): Promise<number> {
 export async function startRedis(): Promise<{ url: string; stop: () => void }> {
   const { spawn } = await import('node:child_process')
   const port = await freePort()
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  )
   await new Promise<void>((resolve, reject) => {
     redis.once('error', reject)
     redis.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && resolve())

@@ -4,7 +4,11 @@
  * them in memory; several replicas share a Redis stream (events/redisBus.ts), so a browser can
  * resume on any of them.
  */
-export interface BusEvent { id: string; type: string; data: unknown }
+export interface BusEvent {
+  id: string
+  type: string
+  data: unknown
+}
 export type BusListener = (event: BusEvent) => void
 
 export interface EventBus {

@@ -9,7 +9,11 @@ import { createMemoryBus, type BusEvent } from './bus'
 import { bridgeHubEvents } from './hubBridge'
 
 /** Reads SSE blocks from a response until `count` events of the wanted types arrived. */
-async function readEvents(res: Response, count: number, types: string[]): Promise<{ id: string; type: string; data: unknown }[]> {
+async function readEvents(
+  res: Response,
+  count: number,
+  types: string[],
+): Promise<{ id: string; type: string; data: unknown }[]> {
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
   const out: { id: string; type: string; data: unknown }[] = []
   let buffer = ''
@@ -21,7 +25,12 @@ async function readEvents(res: Response, count: number, types: string[]): Promis
     while ((cut = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, cut)
       buffer = buffer.slice(cut + 2)
-      const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim()
+      const field = (name: string) =>
+        block
+          .split('\n')
+          .find((l) => l.startsWith(`${name}:`))
+          ?.slice(name.length + 1)
+          .trim()
       const type = field('event')
       if (type && types.includes(type)) out.push({ id: field('id')!, type, data: JSON.parse(field('data')!) })
     }
@@ -35,7 +44,9 @@ describe('live events to the browser', () => {
     const bus = createMemoryBus()
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub, bus })
     for (let i = 1; i <= 5; i++) bus.publish('doc_update', { doctype: 'Dispatch Job', name: `DJ-${i}` })
-    const res = await app.fetch(staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': '3' } }))
+    const res = await app.fetch(
+      staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': '3' } }),
+    )
     expect(res.headers.get('content-type')).toContain('text/event-stream')
     const events = await readEvents(res, 2, ['doc_update'])
     expect(events.map((e) => e.id)).toEqual(['4', '5'])
@@ -45,7 +56,9 @@ describe('live events to the browser', () => {
     const bus = createMemoryBus(3)
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub, bus })
     for (let i = 1; i <= 10; i++) bus.publish('doc_update', { name: `DJ-${i}` })
-    const res = await app.fetch(staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': '2' } }))
+    const res = await app.fetch(
+      staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': '2' } }),
+    )
     const [resync] = await readEvents(res, 1, ['resync'])
     expect(resync.type).toBe('resync')
   })
@@ -53,10 +66,15 @@ describe('live events to the browser', () => {
   it('keeps SMS content from staff who cannot read customer files', async () => {
     const bus = createMemoryBus()
     // The technician's own job DJ-1 is at CUST-00001: even then, the customer's texts are not theirs to read.
-    const erp = recordingErp((call) => ok({
-      data: call.path.startsWith('/api/resource/Technician?') ? [{ name: 'TECH-001' }]
-        : call.path.startsWith('/api/resource/Dispatch%20Job?') ? [{ name: 'DJ-1', customer: 'CUST-00001', service_location: 'LOC-00001' }] : [],
-    }))
+    const erp = recordingErp((call) =>
+      ok({
+        data: call.path.startsWith('/api/resource/Technician?')
+          ? [{ name: 'TECH-001' }]
+          : call.path.startsWith('/api/resource/Dispatch%20Job?')
+            ? [{ name: 'DJ-1', customer: 'CUST-00001', service_location: 'LOC-00001' }]
+            : [],
+      }),
+    )
     const app = createApp(testConfig(), { erp, hub: noHub, bus })
     bus.publish('sms.inbound', { customer: 'CUST-00001', body: 'Oui' })
     bus.publish('doc_update', { doctype: 'Dispatch Job', name: 'DJ-1' })
@@ -78,31 +96,49 @@ describe('hub events bridged into the BFF', () => {
   })
 
   it('carries hub events onto the bus, and resumes after a break with Last-Event-ID', async () => {
-    const started = await startHub({ erpUrl: 'http://127.0.0.1:9', erpToken: 'k:s', hubToken: 'hub-secret', dataDir: null, testHooks: true, port: 0 })
+    const started = await startHub({
+      erpUrl: 'http://127.0.0.1:9',
+      erpToken: 'k:s',
+      hubToken: 'hub-secret',
+      dataDir: null,
+      testHooks: true,
+      port: 0,
+    })
     closers.push(started.close)
     // A relay in front of the hub that can cut the stream, as a network blip would.
     const sockets = new Set<import('node:net').Socket>()
     const relay = createServer((req, res) => {
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k === 'authorization' || k === 'last-event-id' || k === 'accept')) as Record<string, string>
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(([k]) => k === 'authorization' || k === 'last-event-id' || k === 'accept'),
+      ) as Record<string, string>
       lastIds.push(headers['last-event-id'] ?? null)
-      fetch(started.url + req.url, { headers }).then(async (up) => {
-        res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'text/plain' })
-        for await (const chunk of up.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk)
-      }).catch(() => res.destroy())
+      fetch(started.url + req.url, { headers })
+        .then(async (up) => {
+          res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'text/plain' })
+          for await (const chunk of up.body as unknown as AsyncIterable<Uint8Array>) res.write(chunk)
+        })
+        .catch(() => res.destroy())
     })
-    relay.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)) })
+    relay.on('connection', (s) => {
+      sockets.add(s)
+      s.on('close', () => sockets.delete(s))
+    })
     const lastIds: (string | null)[] = []
     await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r))
-    closers.push(() => { relay.closeAllConnections(); relay.close() })
+    closers.push(() => {
+      relay.closeAllConnections()
+      relay.close()
+    })
 
     const bus = createMemoryBus()
     const seen: BusEvent[] = []
     bus.subscribe((e) => seen.push(e))
     let connections = 0
-    const waitFor = (cond: () => boolean) => new Promise<void>((resolve) => {
-      const check = () => (cond() ? resolve() : setTimeout(check, 5))
-      check()
-    })
+    const waitFor = (cond: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const check = () => (cond() ? resolve() : setTimeout(check, 5))
+        check()
+      })
     const hub = createHubClient(`http://127.0.0.1:${(relay.address() as AddressInfo).port}`, 'hub-secret', 2_000)
     const bridge = bridgeHubEvents(hub, bus, { log: () => undefined, onConnected: () => connections++ })
     closers.push(() => bridge.stop())

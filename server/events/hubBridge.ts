@@ -6,7 +6,9 @@
 import type { EventBus } from './bus'
 import type { HubClient } from '../upstream/hub'
 
-export interface Bridge { stop(): void }
+export interface Bridge {
+  stop(): void
+}
 
 export interface BridgeOptions {
   log?: (msg: string) => void

@@ -53,12 +53,16 @@ describe('events across replicas through Redis', () => {
     const live = await b.fetch(staffRequest('/ops/api/events', STAFF.dispatcher))
     const hello = await firstEvent(live.clone(), 'hello')
     const arriving = firstEvent(live, 'doc_update')
-    await a.fetch(staffRequest('/ops/api/erp/resource/Issue', STAFF.csr, { method: 'POST', body: '{"subject":"Pas de signal"}' }))
+    await a.fetch(
+      staffRequest('/ops/api/erp/resource/Issue', STAFF.csr, { method: 'POST', body: '{"subject":"Pas de signal"}' }),
+    )
     const got = await arriving
     expect(got.data).toMatchObject({ doctype: 'Issue', name: 'ISS-2026-00042' })
 
     // A browser that saw only `hello` comes back on replica A: it gets the write it missed.
-    const resumed = await a.fetch(staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': hello.id } }))
+    const resumed = await a.fetch(
+      staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': hello.id } }),
+    )
     const replayed = await firstEvent(resumed, 'doc_update')
     expect(replayed.id).toBe(got.id)
   })

@@ -60,7 +60,8 @@ export async function createRedisBus(url: string, log: (msg: string) => void = c
 
   return {
     publish(type, data) {
-      writer.call('XADD', STREAM, 'MAXLEN', '~', String(RETAIN), '*', 'type', type, 'data', JSON.stringify(data))
+      writer
+        .call('XADD', STREAM, 'MAXLEN', '~', String(RETAIN), '*', 'type', type, 'data', JSON.stringify(data))
         .catch((err: Error) => log(`redis events: could not publish ${type}: ${err.message}`))
     },
     async since(id) {
@@ -69,7 +70,12 @@ export async function createRedisBus(url: string, log: (msg: string) => void = c
       const newest = await newestId()
       if (compareEventIds(id, newest) > 0) return null
       if (first[0] && compareEventIds(first[0][0], id) > 0 && compareEventIds(id, '0-0') > 0) return null
-      const entries = (await writer.call('XRANGE', STREAM, `(${id.includes('-') ? id : `${id}-0`}`, '+')) as StreamEntry[]
+      const entries = (await writer.call(
+        'XRANGE',
+        STREAM,
+        `(${id.includes('-') ? id : `${id}-0`}`,
+        '+',
+      )) as StreamEntry[]
       return entries.map(toEvent)
     },
     subscribe(listener) {

@@ -22,11 +22,14 @@ export function createDocLookup(erp: ErpClient): DocLookup {
       const key = `${doctype}\u0000${name}\u0000${version}`
       let doc = cache.get(key)
       if (!doc) {
-        doc = erp.send('GET', `/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(name)}`).then((answer) => {
-          if (answer.status !== 200) return null
-          const data = (JSON.parse(answer.body) as { data?: Record<string, unknown> }).data
-          return data ?? null
-        }).catch(() => null)
+        doc = erp
+          .send('GET', `/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(name)}`)
+          .then((answer) => {
+            if (answer.status !== 200) return null
+            const data = (JSON.parse(answer.body) as { data?: Record<string, unknown> }).data
+            return data ?? null
+          })
+          .catch(() => null)
         cache.set(key, doc)
         if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string)
       }
@@ -36,7 +39,11 @@ export function createDocLookup(erp: ErpClient): DocLookup {
   }
 }
 
-interface DocRef { doctype?: unknown; name?: unknown; modified?: unknown }
+interface DocRef {
+  doctype?: unknown
+  name?: unknown
+  modified?: unknown
+}
 
 /** A filter for one technician's stream; `scope` is read again for each event (it is cached a few seconds). */
 export function technicianEvents(scope: () => Promise<TechScope>, docs: DocLookup): (e: BusEvent) => Promise<boolean> {

@@ -14,30 +14,97 @@ function fakeErp(seed: Record<string, Doc[]>) {
     const url = new URL(call.path, 'http://erp.test')
     const doctype = decodeURIComponent(url.pathname.replace('/api/resource/', ''))
     let rows = tables[doctype] ?? []
-    for (const [, field, op, value] of JSON.parse(url.searchParams.get('filters') ?? '[]') as [string, string, string, string][]) {
+    for (const [, field, op, value] of JSON.parse(url.searchParams.get('filters') ?? '[]') as [
+      string,
+      string,
+      string,
+      string,
+    ][]) {
       rows = rows.filter((r) => (op === '=' ? r[field] === value : String(r[field] ?? '') > value))
     }
     const size = Number(url.searchParams.get('limit_page_length') ?? 20)
     const sorted = [...rows].sort((a, b) => a.name.localeCompare(b.name))
     return ok({ data: size === 0 ? sorted : sorted.slice(0, size) }) // 0 means all, as in Frappe
   })
-  return { erp, tables, setDown: (v: boolean) => { down = v } }
+  return {
+    erp,
+    tables,
+    setDown: (v: boolean) => {
+      down = v
+    },
+  }
 }
 
 const SEED: Record<string, Doc[]> = {
   Customer: [
-    { name: 'CUST-00012', customer_name: 'Marie-Ève Côté', mobile_no: '+1 514-555-1234', email_id: 'me.cote@gmail.com', disabled: 0, modified: '2026-01-01 10:00:00.000000' },
-    { name: 'CUST-00013', customer_name: 'Jean Tremblay', mobile_no: '(450) 555-0199', email_id: null, disabled: 0, modified: '2026-01-01 10:00:00.000000' },
-    { name: 'CUST-00014', customer_name: 'Côté Électrique inc.', mobile_no: null, email_id: null, disabled: 1, modified: '2026-01-01 10:00:00.000000' },
+    {
+      name: 'CUST-00012',
+      customer_name: 'Marie-Ève Côté',
+      mobile_no: '+1 514-555-1234',
+      email_id: 'me.cote@gmail.com',
+      disabled: 0,
+      modified: '2026-01-01 10:00:00.000000',
+    },
+    {
+      name: 'CUST-00013',
+      customer_name: 'Jean Tremblay',
+      mobile_no: '(450) 555-0199',
+      email_id: null,
+      disabled: 0,
+      modified: '2026-01-01 10:00:00.000000',
+    },
+    {
+      name: 'CUST-00014',
+      customer_name: 'Côté Électrique inc.',
+      mobile_no: null,
+      email_id: null,
+      disabled: 1,
+      modified: '2026-01-01 10:00:00.000000',
+    },
   ],
   'Service Location': [
-    { name: 'LOC-00001', customer: 'CUST-00012', address_line: '511, rue des Pommiers', city: 'Blainville', postal_code: 'J7C 7Y7', modified: '2026-01-01 10:00:00.000000' },
-    { name: 'LOC-00002', customer: 'CUST-00013', address_line: '12, rue Principale', city: 'Saint-Jérôme', postal_code: 'J7Z 1A1', modified: '2026-01-01 10:00:00.000000' },
+    {
+      name: 'LOC-00001',
+      customer: 'CUST-00012',
+      address_line: '511, rue des Pommiers',
+      city: 'Blainville',
+      postal_code: 'J7C 7Y7',
+      modified: '2026-01-01 10:00:00.000000',
+    },
+    {
+      name: 'LOC-00002',
+      customer: 'CUST-00013',
+      address_line: '12, rue Principale',
+      city: 'Saint-Jérôme',
+      postal_code: 'J7Z 1A1',
+      modified: '2026-01-01 10:00:00.000000',
+    },
   ],
   'Service Equipment': [
-    { name: 'EQ-00001', customer: 'CUST-00012', service_location: 'LOC-00001', serial_no: 'ZTEG2AD41E8A', mac_address: null, modified: '2026-01-01 10:00:00.000000' },
-    { name: 'EQ-00002', customer: null, service_location: 'LOC-00002', serial_no: '24965C608668', mac_address: '60:32:B1:DF:9D:4C', modified: '2026-01-01 10:00:00.000000' },
-    { name: 'EQ-00003', customer: null, service_location: null, serial_no: 'SPARE0001', mac_address: '60:32:B1:00:00:01', modified: '2026-01-01 10:00:00.000000' },
+    {
+      name: 'EQ-00001',
+      customer: 'CUST-00012',
+      service_location: 'LOC-00001',
+      serial_no: 'ZTEG2AD41E8A',
+      mac_address: null,
+      modified: '2026-01-01 10:00:00.000000',
+    },
+    {
+      name: 'EQ-00002',
+      customer: null,
+      service_location: 'LOC-00002',
+      serial_no: '24965C608668',
+      mac_address: '60:32:B1:DF:9D:4C',
+      modified: '2026-01-01 10:00:00.000000',
+    },
+    {
+      name: 'EQ-00003',
+      customer: null,
+      service_location: null,
+      serial_no: 'SPARE0001',
+      mac_address: '60:32:B1:00:00:01',
+      modified: '2026-01-01 10:00:00.000000',
+    },
   ],
 }
 
@@ -76,7 +143,10 @@ describe('customer search', () => {
     const { found } = setup()
     for (const typed of ['514 555-1234', '+1 (514) 555-1234', '5551234']) {
       const answer = await found(typed)
-      expect(answer.results[0]).toMatchObject({ customer: 'CUST-00012', match: { field: 'phone', text: '+1 514-555-1234' } })
+      expect(answer.results[0]).toMatchObject({
+        customer: 'CUST-00012',
+        match: { field: 'phone', text: '+1 514-555-1234' },
+      })
     }
   })
 
@@ -87,16 +157,25 @@ describe('customer search', () => {
     expect((await found('zteg2ad4')).results[0]).toMatchObject({ customer: 'CUST-00012', match: { field: 'serial' } })
     // This router has no customer of its own: it belongs to whoever is served at its location.
     const mac = (await found('6032b1df9d4c')).results[0]
-    expect(mac).toMatchObject({ customer: 'CUST-00013', match: { field: 'mac', text: '60:32:B1:DF:9D:4C', ranges: [[0, 17]] } })
+    expect(mac).toMatchObject({
+      customer: 'CUST-00013',
+      match: { field: 'mac', text: '60:32:B1:DF:9D:4C', ranges: [[0, 17]] },
+    })
     expect((await found('60-32-b1-df-9d-4c')).results[0].customer).toBe('CUST-00013')
   })
 
   it('finds an address or an e-mail, and ignores spare equipment that belongs to no one', async () => {
     const { found } = setup()
     expect((await found('rue principale st jerome')).results).toHaveLength(0) // "st" is not in "saint"
-    expect((await found('principale saint-jérôme')).results[0]).toMatchObject({ customer: 'CUST-00013', match: { field: 'address' } })
+    expect((await found('principale saint-jérôme')).results[0]).toMatchObject({
+      customer: 'CUST-00013',
+      match: { field: 'address' },
+    })
     expect((await found('SPARE0001')).results).toHaveLength(0)
-    expect((await found('me.cote@gmail')).results[0]).toMatchObject({ customer: 'CUST-00012', match: { field: 'email' } })
+    expect((await found('me.cote@gmail')).results[0]).toMatchObject({
+      customer: 'CUST-00012',
+      match: { field: 'email' },
+    })
   })
 
   it('loads ERPNext once, then answers from memory', async () => {
@@ -111,7 +190,12 @@ describe('customer search', () => {
   })
 
   it('reads a customer base larger than one page, page after page', async () => {
-    const many = Array.from({ length: 6_000 }, (_, i) => ({ name: `CUST-${String(i + 100).padStart(5, '0')}`, customer_name: `Client ${i}`, mobile_no: null, disabled: 0 }))
+    const many = Array.from({ length: 6_000 }, (_, i) => ({
+      name: `CUST-${String(i + 100).padStart(5, '0')}`,
+      customer_name: `Client ${i}`,
+      mobile_no: null,
+      disabled: 0,
+    }))
     const fake = fakeErp({ ...SEED, Customer: [...SEED.Customer, ...many] })
     const app = createApp(testConfig(), { erp: fake.erp, hub: noHub })
     const res = await app.fetch(staffRequest('/ops/api/clients/search?q=client%205999', STAFF.csr))
@@ -124,7 +208,13 @@ describe('customer search', () => {
   it('sees a customer created through the BFF as soon as its doc_update goes by', async () => {
     const { found, tables, bus } = setup()
     expect((await found('Gagnon')).results).toHaveLength(0)
-    tables.Customer.push({ name: 'CUST-00015', customer_name: 'Luc Gagnon', mobile_no: '819-555-7777', disabled: 0, modified: '2026-02-01 10:00:00.000000' })
+    tables.Customer.push({
+      name: 'CUST-00015',
+      customer_name: 'Luc Gagnon',
+      mobile_no: '819-555-7777',
+      disabled: 0,
+      modified: '2026-02-01 10:00:00.000000',
+    })
     bus.publish('doc_update', { doctype: 'Customer', name: 'CUST-00015', action: 'create' })
     await expect.poll(async () => (await found('gagnon')).results.map((r) => r.customer)).toEqual(['CUST-00015'])
     tables.Customer.pop()

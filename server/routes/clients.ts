@@ -18,7 +18,8 @@ const PAGE = 2_500
 const SWEEP_EVERY_MS = 5 * 60_000
 const QUERY_MAX_LENGTH = 200
 
-const isIndexed = (doctype: unknown): doctype is IndexedDoctype => typeof doctype === 'string' && doctype in INDEXED_FIELDS
+const isIndexed = (doctype: unknown): doctype is IndexedDoctype =>
+  typeof doctype === 'string' && doctype in INDEXED_FIELDS
 
 type Row = { name: string; modified?: string }
 
@@ -30,7 +31,8 @@ async function listPage(erp: ErpClient, doctype: IndexedDoctype, after: string |
   const filters: unknown[] = []
   if (after) filters.push([doctype, 'name', '>', after])
   if (since) filters.push([doctype, 'modified', '>', since])
-  const page = () => erp.list<Row>(doctype, { fields: [...INDEXED_FIELDS[doctype]], filters, orderBy: 'name asc', limit: PAGE })
+  const page = () =>
+    erp.list<Row>(doctype, { fields: [...INDEXED_FIELDS[doctype]], filters, orderBy: 'name asc', limit: PAGE })
   // A busy ERPNext may drop one page of a long load; one more try before giving up on the build.
   return page().catch(page)
 }
@@ -64,7 +66,9 @@ export function createClientSearch(erp: ErpClient, now: () => number = Date.now)
 
   async function apply(doctype: IndexedDoctype, name: string, action: string): Promise<void> {
     if (action === 'delete') return index.remove(doctype, name)
-    const rows = await erp.list<Row>(doctype, { fields: [...INDEXED_FIELDS[doctype]], filters: [[doctype, 'name', '=', name]] }).catch(() => null)
+    const rows = await erp
+      .list<Row>(doctype, { fields: [...INDEXED_FIELDS[doctype]], filters: [[doctype, 'name', '=', name]] })
+      .catch(() => null)
     if (!rows) return
     if (rows.length) remember(doctype, rows)
     else index.remove(doctype, name)
@@ -92,7 +96,9 @@ export function createClientSearch(erp: ErpClient, now: () => number = Date.now)
     const doctypes = Object.keys(INDEXED_FIELDS) as IndexedDoctype[]
     void Promise.all(doctypes.map((d) => loadAll(d, newest[d])))
       .catch((err: unknown) => console.warn('client search: sweep failed:', err instanceof Error ? err.message : err))
-      .finally(() => { sweeping = false })
+      .finally(() => {
+        sweeping = false
+      })
   }
 
   return {
@@ -120,13 +126,23 @@ export const clientsRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
   const search = createClientSearch(ctx.erp)
   ctx.bus.subscribe((event) => {
     if (event.type !== 'doc_update') return
-    search.onDocUpdate(event.data).catch((err: unknown) => console.warn('client search: update failed:', err instanceof Error ? err.message : err))
+    search
+      .onDocUpdate(event.data)
+      .catch((err: unknown) => console.warn('client search: update failed:', err instanceof Error ? err.message : err))
   })
 
   // A served BFF (it has a data directory; apps built by tests do not) builds the index right
   // away, so the first CSR of the day does not wait seconds for the first search.
   if (ctx.config.dataDir) {
-    setTimeout(() => search.ensureBuilt().catch((err: unknown) => console.warn('client search: warm-up failed:', err instanceof Error ? err.message : err)), 1_000).unref()
+    setTimeout(
+      () =>
+        search
+          .ensureBuilt()
+          .catch((err: unknown) =>
+            console.warn('client search: warm-up failed:', err instanceof Error ? err.message : err),
+          ),
+      1_000,
+    ).unref()
   }
 
   app.get('/ops/api/clients/search', async (event) => {

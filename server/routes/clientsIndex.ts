@@ -5,16 +5,50 @@
  * doc_update events, and swept for changes made outside the BFF now and then.
  */
 import {
-  customerNumber, foldMapped, foldText, macKey, macMapped, normalizePhone, originalRange, phoneMapped, serialKey,
-  serialMapped, type MappedKey,
+  customerNumber,
+  foldMapped,
+  foldText,
+  macKey,
+  macMapped,
+  normalizePhone,
+  originalRange,
+  phoneMapped,
+  serialKey,
+  serialMapped,
+  type MappedKey,
 } from '../../src/contracts/searchKeys'
 import {
-  SEARCH_LIMIT, SEARCH_MIN_LENGTH, type ClientSearchAnswer, type ClientSearchResult, type MatchField,
+  SEARCH_LIMIT,
+  SEARCH_MIN_LENGTH,
+  type ClientSearchAnswer,
+  type ClientSearchResult,
+  type MatchField,
 } from '../../src/contracts/clientSearch'
 
-export interface CustomerRow { name: string; customer_name: string; mobile_no?: string | null; email_id?: string | null; disabled?: number | null; modified?: string }
-export interface LocationRow { name: string; customer: string; address_line: string; city: string; postal_code?: string | null; modified?: string }
-export interface EquipmentRow { name: string; customer?: string | null; service_location?: string | null; serial_no: string; mac_address?: string | null; modified?: string }
+export interface CustomerRow {
+  name: string
+  customer_name: string
+  mobile_no?: string | null
+  email_id?: string | null
+  disabled?: number | null
+  modified?: string
+}
+export interface LocationRow {
+  name: string
+  customer: string
+  address_line: string
+  city: string
+  postal_code?: string | null
+  modified?: string
+}
+export interface EquipmentRow {
+  name: string
+  customer?: string | null
+  service_location?: string | null
+  serial_no: string
+  mac_address?: string | null
+  modified?: string
+}
 
 export const INDEXED_FIELDS = {
   Customer: ['name', 'customer_name', 'mobile_no', 'email_id', 'disabled', 'modified'],
@@ -23,7 +57,11 @@ export const INDEXED_FIELDS = {
 } as const
 export type IndexedDoctype = keyof typeof INDEXED_FIELDS
 
-interface Entry { customer: string; text: string; key: string }
+interface Entry {
+  customer: string
+  text: string
+  key: string
+}
 
 /** One field of every document, joined: `indexOf` walks it at memory speed. */
 class Haystack {
@@ -61,7 +99,15 @@ class Haystack {
   }
 }
 
-const FIELD_WEIGHT: Record<MatchField, number> = { number: 100, serial: 90, mac: 90, phone: 80, name: 70, email: 50, address: 40 }
+const FIELD_WEIGHT: Record<MatchField, number> = {
+  number: 100,
+  serial: 90,
+  mac: 90,
+  phone: 80,
+  name: 70,
+  email: 50,
+  address: 40,
+}
 /** How many hits per field are ranked; beyond it the answer says "more". */
 const SCAN_CAP = 250
 
@@ -76,11 +122,20 @@ const MAPPERS: Record<Exclude<MatchField, 'number'>, (text: string) => MappedKey
 
 /** The same keys as MAPPERS, without the character map: what the index is built from. */
 const KEYS: Record<Exclude<MatchField, 'number'>, (text: string) => string> = {
-  name: foldText, address: foldText, email: foldText, phone: normalizePhone, serial: serialKey, mac: macKey,
+  name: foldText,
+  address: foldText,
+  email: foldText,
+  phone: normalizePhone,
+  serial: serialKey,
+  mac: macKey,
 }
 
 type Group = 'customer' | 'location' | 'equipment'
-const GROUP_FIELDS: Record<Group, MatchField[]> = { customer: ['name', 'phone', 'email'], location: ['address'], equipment: ['serial', 'mac'] }
+const GROUP_FIELDS: Record<Group, MatchField[]> = {
+  customer: ['name', 'phone', 'email'],
+  location: ['address'],
+  equipment: ['serial', 'mac'],
+}
 
 const addressOf = (l: LocationRow) => `${l.address_line}, ${l.city}${l.postal_code ? ` ${l.postal_code}` : ''}`
 
@@ -107,8 +162,10 @@ export class ClientIndex {
   }
 
   remove(doctype: IndexedDoctype, name: string): void {
-    const map = doctype === 'Customer' ? this.customers : doctype === 'Service Location' ? this.locations : this.equipment
-    if (map.delete(name)) this.dirty.add(doctype === 'Customer' ? 'customer' : doctype === 'Service Location' ? 'location' : 'equipment')
+    const map =
+      doctype === 'Customer' ? this.customers : doctype === 'Service Location' ? this.locations : this.equipment
+    if (map.delete(name))
+      this.dirty.add(doctype === 'Customer' ? 'customer' : doctype === 'Service Location' ? 'location' : 'equipment')
   }
 
   private rebuild(): void {
@@ -135,13 +192,15 @@ export class ClientIndex {
     }
     if (this.dirty.has('equipment')) {
       for (const e of this.equipment.values()) {
-        const customer = e.customer || (e.service_location ? this.locations.get(e.service_location)?.customer : undefined)
+        const customer =
+          e.customer || (e.service_location ? this.locations.get(e.service_location)?.customer : undefined)
         if (!customer) continue // spares in the warehouse belong to no one yet
         add('serial', customer, e.serial_no)
         add('mac', customer, e.mac_address)
       }
     }
-    for (const group of this.dirty) for (const field of GROUP_FIELDS[group]) this.haystacks.set(field, new Haystack(entries[field] ?? []))
+    for (const group of this.dirty)
+      for (const field of GROUP_FIELDS[group]) this.haystacks.set(field, new Haystack(entries[field] ?? []))
     this.dirty.clear()
   }
 
@@ -152,7 +211,12 @@ export class ClientIndex {
     if (q.length < SEARCH_MIN_LENGTH) return answer
 
     // Highlights are worked out only for the results shown, not for every hit.
-    interface Hit { field: MatchField; text: string; ranges: () => [number, number][]; score: number }
+    interface Hit {
+      field: MatchField
+      text: string
+      ranges: () => [number, number][]
+      score: number
+    }
     const best = new Map<string, Hit>()
     let capped = false
     const offer = (customer: string, hit: Hit) => {
@@ -164,10 +228,15 @@ export class ClientIndex {
       const hits = this.haystacks.get(field)?.find(needle, SCAN_CAP, keep) ?? []
       if (hits.length >= SCAN_CAP) capped = true
       for (const { entry, at } of hits) {
-        const score = FIELD_WEIGHT[field] + quality(entry.key, at, needle.length) * 10 + Math.min(9, Math.round((9 * needle.length) / entry.key.length))
+        const score =
+          FIELD_WEIGHT[field] +
+          quality(entry.key, at, needle.length) * 10 +
+          Math.min(9, Math.round((9 * needle.length) / entry.key.length))
         if ((best.get(entry.customer)?.score ?? -1) >= score) continue
         offer(entry.customer, {
-          field, text: entry.text, score,
+          field,
+          text: entry.text,
+          score,
           ranges: () => {
             const mapped = MAPPERS[field](entry.text)
             return [needle, ...also].map((t) => {
@@ -180,7 +249,13 @@ export class ClientIndex {
     }
 
     const number = customerNumber(q)
-    if (number && this.customers.has(number)) offer(number, { field: 'number', text: number, ranges: () => [[0, number.length]], score: FIELD_WEIGHT.number + 30 })
+    if (number && this.customers.has(number))
+      offer(number, {
+        field: 'number',
+        text: number,
+        ranges: () => [[0, number.length]],
+        score: FIELD_WEIGHT.number + 30,
+      })
 
     const folded = foldText(q)
     if (folded.length >= SEARCH_MIN_LENGTH) {
@@ -206,7 +281,11 @@ export class ClientIndex {
     const ranked = [...best.entries()]
       .map(([customer, m]) => ({ customer, m, row: this.customers.get(customer) }))
       .filter((r): r is typeof r & { row: CustomerRow } => r.row !== undefined)
-      .sort((a, b) => b.m.score - a.m.score || (a.row.customer_name < b.row.customer_name ? -1 : a.row.customer_name > b.row.customer_name ? 1 : 0))
+      .sort(
+        (a, b) =>
+          b.m.score - a.m.score ||
+          (a.row.customer_name < b.row.customer_name ? -1 : a.row.customer_name > b.row.customer_name ? 1 : 0),
+      )
     answer.truncated = capped || ranked.length > SEARCH_LIMIT
     answer.results = ranked.slice(0, SEARCH_LIMIT).map(({ customer, m, row }) => ({
       customer,

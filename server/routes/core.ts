@@ -38,7 +38,15 @@ export function coreRoutes(app: H3, ctx: AppContext): void {
   app.get('/ops/api/me', async (event) => {
     const user = requireUser(ctx, event)
     const technician = await ctx.scopes.technicianFor(user.email).catch(() => null)
-    const me: Me = { email: user.email, name: user.name, username: user.username, groups: user.groups, capabilities: user.capabilities, technician, demo: config.demo }
+    const me: Me = {
+      email: user.email,
+      name: user.name,
+      username: user.username,
+      groups: user.groups,
+      capabilities: user.capabilities,
+      technician,
+      demo: config.demo,
+    }
     return json(200, me)
   })
 
@@ -47,12 +55,24 @@ export function coreRoutes(app: H3, ctx: AppContext): void {
   app.post('/ops/api/demo/persona', async (event) => {
     const id = ((await event.req.json().catch(() => null)) as { id?: unknown } | null)?.id
     if (!PERSONAS.some((p) => p.id === id)) {
-      throw new Refusal(400, 'UNKNOWN_PERSONA', { fr: 'Ce profil de démonstration n’existe pas.', en: 'There is no such demo persona.' })
+      throw new Refusal(400, 'UNKNOWN_PERSONA', {
+        fr: 'Ce profil de démonstration n’existe pas.',
+        en: 'There is no such demo persona.',
+      })
     }
-    return json(200, { id }, { 'set-cookie': `${DEMO_PERSONA_COOKIE}=${String(id)}; Path=/ops; SameSite=Strict; HttpOnly` })
+    return json(
+      200,
+      { id },
+      { 'set-cookie': `${DEMO_PERSONA_COOKIE}=${String(id)}; Path=/ops; SameSite=Strict; HttpOnly` },
+    )
   })
   app.delete('/ops/api/demo/persona', () =>
-    json(200, { id: null }, { 'set-cookie': `${DEMO_PERSONA_COOKIE}=; Path=/ops; SameSite=Strict; HttpOnly; Max-Age=0` }))
+    json(
+      200,
+      { id: null },
+      { 'set-cookie': `${DEMO_PERSONA_COOKIE}=; Path=/ops; SameSite=Strict; HttpOnly; Max-Age=0` },
+    ),
+  )
 }
 
 /** Registered last: an unknown API path is a 404 sentence; anything else under /ops/ is the SPA. */

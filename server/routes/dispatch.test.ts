@@ -5,15 +5,66 @@ import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig, type Recorded
 import type { BoardPayload } from '../../src/contracts/dispatch'
 
 const TECHS = [
-  { name: 'TECH-001', full_name: 'Julien Gagnon', status: 'Active', shift_start: '08:00', shift_end: '16:30', modified: 'm1', color: null },
-  { name: 'TECH-002', full_name: 'Marie Roy', status: 'Active', shift_start: '07:00', shift_end: '15:30', modified: 'm1' },
+  {
+    name: 'TECH-001',
+    full_name: 'Julien Gagnon',
+    status: 'Active',
+    shift_start: '08:00',
+    shift_end: '16:30',
+    modified: 'm1',
+    color: null,
+  },
+  {
+    name: 'TECH-002',
+    full_name: 'Marie Roy',
+    status: 'Active',
+    shift_start: '07:00',
+    shift_end: '15:30',
+    modified: 'm1',
+  },
 ]
 const JOBS = [
-  { name: 'DJ-1', job_type: 'Repair', status: 'Scheduled', priority: 'High', technician: 'TECH-001', customer: 'CUST-1', scheduled_start: '2026-11-27 09:00:00', duration_minutes: 60, modified: 'v1' },
-  { name: 'DJ-2', job_type: 'Installation', status: 'Scheduled', priority: 'Low', technician: 'TECH-002', customer: 'CUST-2', scheduled_start: '2026-11-27 10:00:00', duration_minutes: 120, modified: 'v1' },
+  {
+    name: 'DJ-1',
+    job_type: 'Repair',
+    status: 'Scheduled',
+    priority: 'High',
+    technician: 'TECH-001',
+    customer: 'CUST-1',
+    scheduled_start: '2026-11-27 09:00:00',
+    duration_minutes: 60,
+    modified: 'v1',
+  },
+  {
+    name: 'DJ-2',
+    job_type: 'Installation',
+    status: 'Scheduled',
+    priority: 'Low',
+    technician: 'TECH-002',
+    customer: 'CUST-2',
+    scheduled_start: '2026-11-27 10:00:00',
+    duration_minutes: 120,
+    modified: 'v1',
+  },
 ]
-const QUEUE = [{ name: 'DJ-3', job_type: 'Repair', status: 'Unscheduled', priority: 'Urgent', customer: 'CUST-1', scheduled_start: '2026-11-28 08:00:00', duration_minutes: 45, modified: 'v1', creation: '2026-11-26 08:00:00' }]
-const TAGS: Record<string, string[]> = { Fibre: ['TECH-001', 'TECH-002', 'DJ-1', 'DJ-3'], Nacelle: ['TECH-002', 'DJ-2'], Mirabel: ['TECH-001'] }
+const QUEUE = [
+  {
+    name: 'DJ-3',
+    job_type: 'Repair',
+    status: 'Unscheduled',
+    priority: 'Urgent',
+    customer: 'CUST-1',
+    scheduled_start: '2026-11-28 08:00:00',
+    duration_minutes: 45,
+    modified: 'v1',
+    creation: '2026-11-26 08:00:00',
+  },
+]
+const TAGS: Record<string, string[]> = {
+  Fibre: ['TECH-001', 'TECH-002', 'DJ-1', 'DJ-3'],
+  Nacelle: ['TECH-002', 'DJ-2'],
+  Mirabel: ['TECH-001'],
+}
 
 /** Many more jobs, so tags are read with one list per tag rather than document by document. */
 const MANY = Array.from({ length: 60 }, (_, i) => ({ ...JOBS[0], name: `DJ-1${String(i).padStart(3, '0')}` }))
@@ -24,7 +75,10 @@ const MANY = Array.from({ length: 60 }, (_, i) => ({ ...JOBS[0], name: `DJ-1${St
  */
 function erp(jobs = JOBS) {
   const counter = { lists: 0, gets: 0 }
-  const tagsOf = (name: string) => Object.entries(TAGS).filter(([, names]) => names.includes(name) || (name.startsWith('DJ-1') && names.includes('DJ-1'))).map(([tag]) => ({ tag }))
+  const tagsOf = (name: string) =>
+    Object.entries(TAGS)
+      .filter(([, names]) => names.includes(name) || (name.startsWith('DJ-1') && names.includes('DJ-1')))
+      .map(([tag]) => ({ tag }))
   const upstream = recordingErp((call: RecordedCall) => {
     const url = new URL(call.path, 'http://erp')
     const parts = url.pathname.split('/')
@@ -36,10 +90,21 @@ function erp(jobs = JOBS) {
     counter.lists++
     const filters = JSON.parse(url.searchParams.get('filters') ?? '[]') as unknown[][]
     const tagFilter = filters.find((f) => f.length === 4)
-    if (doctype === 'Tag') return ok({ data: Object.keys(TAGS).map((name) => ({ name, category: name === 'Mirabel' ? 'Zone' : 'Skill' })) })
-    if (doctype === 'Customer') return ok({ data: [{ name: 'CUST-1', customer_name: 'Gilles Landry' }, { name: 'CUST-2', customer_name: 'Lise Blais' }] })
-    const rows: { name: string }[] = doctype === 'Technician' ? TECHS : filters.some((f) => f[0] === 'status' && f[1] === '=') ? QUEUE : jobs
-    if (tagFilter) return ok({ data: rows.filter((r) => tagsOf(r.name).some((t) => t.tag === tagFilter[3])).map((r) => ({ name: r.name })) })
+    if (doctype === 'Tag')
+      return ok({ data: Object.keys(TAGS).map((name) => ({ name, category: name === 'Mirabel' ? 'Zone' : 'Skill' })) })
+    if (doctype === 'Customer')
+      return ok({
+        data: [
+          { name: 'CUST-1', customer_name: 'Gilles Landry' },
+          { name: 'CUST-2', customer_name: 'Lise Blais' },
+        ],
+      })
+    const rows: { name: string }[] =
+      doctype === 'Technician' ? TECHS : filters.some((f) => f[0] === 'status' && f[1] === '=') ? QUEUE : jobs
+    if (tagFilter)
+      return ok({
+        data: rows.filter((r) => tagsOf(r.name).some((t) => t.tag === tagFilter[3])).map((r) => ({ name: r.name })),
+      })
     return ok({ data: rows })
   })
   // recordingErp reads lists through the same answer function: count them there.
@@ -53,14 +118,23 @@ describe('GET /ops/api/dispatch/board', () => {
     expect(res.status).toBe(200)
     const body = (await res.json()) as BoardPayload
     expect(body.technicians.find((t) => t.name === 'TECH-001')).toEqual({
-      name: 'TECH-001', full_name: 'Julien Gagnon', status: 'Active', shift_start: '08:00', shift_end: '16:30', tags: ['Fibre', 'Mirabel'],
+      name: 'TECH-001',
+      full_name: 'Julien Gagnon',
+      status: 'Active',
+      shift_start: '08:00',
+      shift_end: '16:30',
+      tags: ['Fibre', 'Mirabel'],
     })
     expect(body.jobs.map((j) => [j.name, j.tags, j.customer_name])).toEqual([
-      ['DJ-1', ['Fibre'], 'Gilles Landry'], ['DJ-2', ['Nacelle'], 'Lise Blais'], ['DJ-3', ['Fibre'], 'Gilles Landry'],
+      ['DJ-1', ['Fibre'], 'Gilles Landry'],
+      ['DJ-2', ['Nacelle'], 'Lise Blais'],
+      ['DJ-3', ['Fibre'], 'Gilles Landry'],
     ])
     // Each start comes as an instant too, in the site's zone (EST in November: UTC−5).
     expect(body.jobs.map((j) => [j.name, j.start])).toEqual([
-      ['DJ-1', Date.parse('2026-11-27T14:00:00Z')], ['DJ-2', Date.parse('2026-11-27T15:00:00Z')], ['DJ-3', Date.parse('2026-11-28T13:00:00Z')],
+      ['DJ-1', Date.parse('2026-11-27T14:00:00Z')],
+      ['DJ-2', Date.parse('2026-11-27T15:00:00Z')],
+      ['DJ-3', Date.parse('2026-11-28T13:00:00Z')],
     ])
     expect(body.tags).toContainEqual({ name: 'Mirabel', category: 'Zone' })
   })
@@ -68,7 +142,9 @@ describe('GET /ops/api/dispatch/board', () => {
   it('reads many jobs’ tags with one list per tag, and only again for documents that changed', async () => {
     const upstream = erp(MANY)
     const app = createApp(testConfig(), { erp: upstream, hub: noHub })
-    const body = (await (await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.dispatcher))).json()) as BoardPayload
+    const body = (await (
+      await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.dispatcher))
+    ).json()) as BoardPayload
     expect(body.jobs.filter((j) => j.name.startsWith('DJ-1')).every((j) => j.tags.join() === 'Fibre')).toBe(true)
     // Tag, Technician, range, queue, customers + one list per tag (3) for the 60 jobs.
     expect(upstream.counter.lists).toBe(8)
@@ -80,10 +156,16 @@ describe('GET /ops/api/dispatch/board', () => {
   })
 
   it('sends a large board gzipped to a browser that accepts it, and plain to one that does not', async () => {
-    const many = Array.from({ length: 400 }, (_, i) => ({ ...JOBS[0], name: `DJ-9${String(i).padStart(3, '0')}`, address: `${i}, rue Saint-Georges, Sainte-Thérèse QC` }))
+    const many = Array.from({ length: 400 }, (_, i) => ({
+      ...JOBS[0],
+      name: `DJ-9${String(i).padStart(3, '0')}`,
+      address: `${i}, rue Saint-Georges, Sainte-Thérèse QC`,
+    }))
     const app = createApp(testConfig(), { erp: erp(many), hub: noHub })
     const url = '/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27'
-    const zipped = await app.fetch(staffRequest(url, STAFF.dispatcher, { headers: { 'accept-encoding': 'gzip, deflate, br' } }))
+    const zipped = await app.fetch(
+      staffRequest(url, STAFF.dispatcher, { headers: { 'accept-encoding': 'gzip, deflate, br' } }),
+    )
     expect(zipped.headers.get('content-encoding')).toBe('gzip')
     expect(zipped.headers.get('vary')).toMatch(/accept-encoding/i)
     const bytes = Buffer.from(await zipped.arrayBuffer())
@@ -99,8 +181,12 @@ describe('GET /ops/api/dispatch/board', () => {
   it('refuses a technician (403), the unauthenticated (401) and a malformed or too long range (400)', async () => {
     const upstream = erp()
     const app = createApp(testConfig(), { erp: upstream, hub: noHub })
-    expect((await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.tech))).status).toBe(403)
-    expect((await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', null))).status).toBe(401)
+    expect(
+      (await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.tech))).status,
+    ).toBe(403)
+    expect((await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', null))).status).toBe(
+      401,
+    )
     const bad = await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-01&to=2026-12-31', STAFF.dispatcher))
     expect(bad.status).toBe(400)
     expect((await bad.json()).error.messages.fr).toMatch(/Période invalide/)

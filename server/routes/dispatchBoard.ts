@@ -7,7 +7,13 @@
  * Those reads are the expensive part at 20,000 jobs, so tags are cached per document and
  * `modified`: a job read again only when it changed (a drag, a colleague, the hub).
  */
-import { boardJobOf, type BoardJob, type BoardPayload, type BoardTechnician, type DispatchJobRecord } from '../../src/contracts/dispatch'
+import {
+  boardJobOf,
+  type BoardJob,
+  type BoardPayload,
+  type BoardTechnician,
+  type DispatchJobRecord,
+} from '../../src/contracts/dispatch'
 import { addDays } from '../../src/contracts/frappeTime'
 import type { ErpClient } from '../upstream/erp'
 
@@ -18,8 +24,32 @@ const READ_EACH_BELOW = 40
 /** ERPNext reads in flight at once for one board: more only queue up behind each other. */
 const CONCURRENCY = 4
 
-const TECH_FIELDS = ['name', 'full_name', 'status', 'color', 'traccar_device_id', 'home_latitude', 'home_longitude', 'shift_start', 'shift_end', 'modified']
-const JOB_FIELDS = ['name', 'job_type', 'status', 'priority', 'customer', 'technician', 'scheduled_start', 'duration_minutes', 'address', 'latitude', 'longitude', 'modified']
+const TECH_FIELDS = [
+  'name',
+  'full_name',
+  'status',
+  'color',
+  'traccar_device_id',
+  'home_latitude',
+  'home_longitude',
+  'shift_start',
+  'shift_end',
+  'modified',
+]
+const JOB_FIELDS = [
+  'name',
+  'job_type',
+  'status',
+  'priority',
+  'customer',
+  'technician',
+  'scheduled_start',
+  'duration_minutes',
+  'address',
+  'latitude',
+  'longitude',
+  'modified',
+]
 /** The queue also shows what each request is about and how long it has waited. */
 const QUEUE_FIELDS = [...JOB_FIELDS, 'description', 'creation']
 
@@ -42,12 +72,14 @@ export class TagCache {
 async function limited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length)
   let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await task(items[i])
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++
+        out[i] = await task(items[i])
+      }
+    }),
+  )
   return out
 }
 
@@ -68,7 +100,15 @@ function compact<T>(row: Row): T {
  * Fills `rows`' tags from the cache, reading what is missing: each document when few changed,
  * else one list per tag over `broad` (the filters that selected the rows) or over their names.
  */
-async function withTags(erp: ErpClient, cache: TagCache, doctype: string, child: string, tagNames: string[], rows: Row[], broad: unknown[]): Promise<Map<string, string[]>> {
+async function withTags(
+  erp: ErpClient,
+  cache: TagCache,
+  doctype: string,
+  child: string,
+  tagNames: string[],
+  rows: Row[],
+  broad: unknown[],
+): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>()
   const missing: Row[] = []
   for (const row of rows) {
@@ -79,28 +119,48 @@ async function withTags(erp: ErpClient, cache: TagCache, doctype: string, child:
   if (missing.length === 0) return out
   if (missing.length < READ_EACH_BELOW) {
     await limited(missing, CONCURRENCY, async (row) => {
-      const answer = await erp.send('GET', `/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(String(row.name))}`)
-      const doc = answer.status === 200 ? (JSON.parse(answer.body) as { data: { tags?: { tag: string }[] } }).data : null
-      out.set(String(row.name), (doc?.tags ?? []).map((t) => t.tag))
+      const answer = await erp.send(
+        'GET',
+        `/api/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(String(row.name))}`,
+      )
+      const doc =
+        answer.status === 200 ? (JSON.parse(answer.body) as { data: { tags?: { tag: string }[] } }).data : null
+      out.set(
+        String(row.name),
+        (doc?.tags ?? []).map((t) => t.tag),
+      )
     })
   } else {
-    const scopes = missing.length > IN_CHUNK ? [broad] : chunks(missing.map((r) => String(r.name)), IN_CHUNK).map((names) => [['name', 'in', names]])
+    const scopes =
+      missing.length > IN_CHUNK
+        ? [broad]
+        : chunks(
+            missing.map((r) => String(r.name)),
+            IN_CHUNK,
+          ).map((names) => [['name', 'in', names]])
     const found = new Map<string, string[]>(missing.map((r) => [String(r.name), []]))
     const reads = scopes.flatMap((scope) => tagNames.map((tag) => ({ scope, tag })))
     await limited(reads, CONCURRENCY, async ({ scope, tag }) => {
-      const list = await erp.list<{ name: string }>(doctype, { fields: ['name'], filters: [...scope, [child, 'tag', '=', tag]] })
+      const list = await erp.list<{ name: string }>(doctype, {
+        fields: ['name'],
+        filters: [...scope, [child, 'tag', '=', tag]],
+      })
       for (const { name } of list) found.get(name)?.push(tag)
     })
     for (const [name, tags] of found) out.set(name, tags)
   }
-  for (const row of missing) cache.set(doctype, String(row.name), String(row.modified ?? ''), out.get(String(row.name)) ?? [])
+  for (const row of missing)
+    cache.set(doctype, String(row.name), String(row.modified ?? ''), out.get(String(row.name)) ?? [])
   return out
 }
 
 async function customerNames(erp: ErpClient, names: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>()
   await limited(chunks(names, IN_CHUNK), CONCURRENCY, async (chunk) => {
-    const rows = await erp.list<{ name: string; customer_name: string }>('Customer', { fields: ['name', 'customer_name'], filters: [['name', 'in', chunk]] })
+    const rows = await erp.list<{ name: string; customer_name: string }>('Customer', {
+      fields: ['name', 'customer_name'],
+      filters: [['name', 'in', chunk]],
+    })
     for (const r of rows) out.set(r.name, r.customer_name)
   })
   return out
@@ -124,7 +184,9 @@ export async function buildBoard(erp: ErpClient, cache: TagCache, from: string, 
   const techTags = await withTags(erp, cache, 'Technician', 'Technician Tag', tagNames, techRows, [])
   const rangeTags = await withTags(erp, cache, 'Dispatch Job', 'Dispatch Job Tag', tagNames, rangeRows, inRange)
   const queueTags = await withTags(erp, cache, 'Dispatch Job', 'Dispatch Job Tag', tagNames, queueRows, waiting)
-  const customers = await customerNames(erp, [...new Set([...rangeRows, ...queueRows].map((j) => j.customer).filter((c): c is string => typeof c === 'string'))])
+  const customers = await customerNames(erp, [
+    ...new Set([...rangeRows, ...queueRows].map((j) => j.customer).filter((c): c is string => typeof c === 'string')),
+  ])
 
   const technicians = techRows.map((row) => {
     const tech = compact<BoardTechnician & { modified?: string }>(row)

@@ -17,8 +17,10 @@ const clientOf = inProcessErp
 
 type Who = { email: string; groups: string } | null
 
-const ELSEWHERE_FR = 'Cet équipement est enregistré chez un autre client. La répartition ou le service à la clientèle doit confirmer le transfert.'
-const ELSEWHERE_EN = 'This equipment is registered at another customer. Dispatch or customer service must confirm the transfer.'
+const ELSEWHERE_FR =
+  'Cet équipement est enregistré chez un autre client. La répartition ou le service à la clientèle doit confirmer le transfert.'
+const ELSEWHERE_EN =
+  'This equipment is registered at another customer. Dispatch or customer service must confirm the transfer.'
 
 let erp: TestErp
 let app: ReturnType<typeof createApp>
@@ -33,45 +35,92 @@ async function seed() {
   erp = testErp({ now: () => new Date() })
   const julien = await erp.create('Technician', { full_name: 'Julien Gagnon', email: STAFF.tech.email })
   const marie = await erp.create('Customer', { customer_name: 'Marie Côté' })
-  const marieHome = await erp.create('Service Location', { customer: marie.name, address_line: '12 rue Principale', city: 'Sherbrooke' })
+  const marieHome = await erp.create('Service Location', {
+    customer: marie.name,
+    address_line: '12 rue Principale',
+    city: 'Sherbrooke',
+  })
   const paul = await erp.create('Customer', { customer_name: 'Paul Roy' })
-  const paulHome = await erp.create('Service Location', { customer: paul.name, address_line: '45 rue King Ouest', city: 'Sherbrooke' })
+  const paulHome = await erp.create('Service Location', {
+    customer: paul.name,
+    address_line: '45 rue King Ouest',
+    city: 'Sherbrooke',
+  })
   const created = await erp.create('Dispatch Job', {
-    job_type: 'Installation', status: 'Scheduled', technician: julien.name, customer: marie.name, service_location: marieHome.name,
-    scheduled_start: `${toFrappeDate(new Date())} 09:00:00.000000`, duration_minutes: 60, address: '12 rue Principale, Sherbrooke',
+    job_type: 'Installation',
+    status: 'Scheduled',
+    technician: julien.name,
+    customer: marie.name,
+    service_location: marieHome.name,
+    scheduled_start: `${toFrappeDate(new Date())} 09:00:00.000000`,
+    duration_minutes: 60,
+    address: '12 rue Principale, Sherbrooke',
   })
   const modem = await erp.create('Service Equipment', {
-    customer: paul.name, service_location: paulHome.name, equipment_type: 'ONT', brand: 'Huawei', model: 'HG8245X6',
-    serial_no: 'HWTC12345678', mac_address: 'AA:BB:CC:00:11:22', status: 'In Service', installed_on: '2025-06-02',
+    customer: paul.name,
+    service_location: paulHome.name,
+    equipment_type: 'ONT',
+    brand: 'Huawei',
+    model: 'HG8245X6',
+    serial_no: 'HWTC12345678',
+    mac_address: 'AA:BB:CC:00:11:22',
+    status: 'In Service',
+    installed_on: '2025-06-02',
   })
   job = { name: String(created.name), customer: String(marie.name), location: String(marieHome.name) }
-  theirs = { name: String(modem.name), customer: String(paul.name), location: String(paulHome.name), serial: 'HWTC12345678' }
+  theirs = {
+    name: String(modem.name),
+    customer: String(paul.name),
+    location: String(paulHome.name),
+    serial: 'HWTC12345678',
+  }
 
   auditDir = mkdtempSync(join(tmpdir(), 'ops-transfer-audit-'))
   audit = createAuditJournal(auditDir)
   const bus = createMemoryBus()
   events = []
-  bus.subscribe((e) => { events.push(e) })
+  bus.subscribe((e) => {
+    events.push(e)
+  })
   app = createApp(testConfig(), { erp: clientOf(erp), hub: noHub, audit, bus })
 }
 
 const scan = (scanId: string, serial = theirs.serial, who: Who = STAFF.tech) =>
-  app.fetch(staffRequest(`/ops/api/tech/scans/${scanId}`, who, {
-    method: 'PUT', body: JSON.stringify({ job: job.name, serial_no: serial, equipment_type: 'ONT' }), headers: { 'content-type': 'application/json' },
-  }))
-const pending = (who: Who, customer = job.customer) => app.fetch(staffRequest(`/ops/api/equipment-transfers?customer=${customer}`, who))
+  app.fetch(
+    staffRequest(`/ops/api/tech/scans/${scanId}`, who, {
+      method: 'PUT',
+      body: JSON.stringify({ job: job.name, serial_no: serial, equipment_type: 'ONT' }),
+      headers: { 'content-type': 'application/json' },
+    }),
+  )
+const pending = (who: Who, customer = job.customer) =>
+  app.fetch(staffRequest(`/ops/api/equipment-transfers?customer=${customer}`, who))
 const confirm = (ticket: string, who: Who) =>
-  app.fetch(staffRequest(`/ops/api/equipment-transfers/${ticket}/confirm`, who, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }))
+  app.fetch(
+    staffRequest(`/ops/api/equipment-transfers/${ticket}/confirm`, who, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    }),
+  )
 
 async function equipment(name: string): Promise<ServiceEquipment> {
   return (await erp.get<{ data: ServiceEquipment }>(`/api/resource/Service%20Equipment/${name}`)).body.data
 }
 async function ticketsAbout(serial: string): Promise<Issue[]> {
-  const q = new URLSearchParams({ fields: '["*"]', filters: JSON.stringify([['subject', 'like', `%${serial}%`]]), limit_page_length: '0' })
+  const q = new URLSearchParams({
+    fields: '["*"]',
+    filters: JSON.stringify([['subject', 'like', `%${serial}%`]]),
+    limit_page_length: '0',
+  })
   return (await erp.get<{ data: Issue[] }>(`/api/resource/Issue?${q}`)).body.data
 }
 async function equipmentWithSerial(serial: string): Promise<ServiceEquipment[]> {
-  const q = new URLSearchParams({ fields: '["name"]', filters: JSON.stringify([['serial_no', '=', serial]]), limit_page_length: '0' })
+  const q = new URLSearchParams({
+    fields: '["name"]',
+    filters: JSON.stringify([['serial_no', '=', serial]]),
+    limit_page_length: '0',
+  })
   return (await erp.get<{ data: ServiceEquipment[] }>(`/api/resource/Service%20Equipment?${q}`)).body.data
 }
 
@@ -102,8 +151,11 @@ describe('a scan of equipment registered at another customer', () => {
     const tickets = await ticketsAbout(theirs.serial)
     expect(tickets).toHaveLength(1)
     expect(tickets[0]).toMatchObject({
-      subject: `Transfert d’équipement à confirmer : ${theirs.serial}`, customer: job.customer, service_location: job.location,
-      status: 'Open', raised_by: STAFF.tech.email,
+      subject: `Transfert d’équipement à confirmer : ${theirs.serial}`,
+      customer: job.customer,
+      service_location: job.location,
+      status: 'Open',
+      raised_by: STAFF.tech.email,
     })
     expect(tickets[0].description).toContain(theirs.name)
     expect(tickets[0].description).toContain(job.name)
@@ -114,7 +166,9 @@ describe('a scan of equipment registered at another customer', () => {
     expect(journal).toHaveLength(2)
     for (const entry of journal) {
       expect(entry).toMatchObject({
-        actor: STAFF.tech.email, outcome: 'refused', status: 409,
+        actor: STAFF.tech.email,
+        outcome: 'refused',
+        status: 409,
         target: `Service Equipment/${theirs.name} → Dispatch Job/${job.name} (scan scan-elsewhere-0001)`,
       })
       // Ids only: no customer's name or address in the journal.
@@ -124,29 +178,61 @@ describe('a scan of equipment registered at another customer', () => {
   })
 
   it('replays arriving together still leave a single ticket', async () => {
-    const answers = await Promise.all([scan('scan-elsewhere-race'), scan('scan-elsewhere-race'), scan('scan-elsewhere-race')])
+    const answers = await Promise.all([
+      scan('scan-elsewhere-race'),
+      scan('scan-elsewhere-race'),
+      scan('scan-elsewhere-race'),
+    ])
     expect(answers.map((a) => a.status)).toEqual([409, 409, 409])
     expect(await ticketsAbout(theirs.serial)).toHaveLength(1)
   })
 
   it('is refused too at another address of the same customer; at the job’s own address, or as a spare, it is installed as before', async () => {
-    const otherHome = await erp.create('Service Location', { customer: job.customer, address_line: '3 chemin du Lac', city: 'Magog' })
-    const cottage = await erp.create('Service Equipment', { customer: job.customer, service_location: otherHome.name, equipment_type: 'Router', serial_no: 'DECO00000001', status: 'In Service' })
+    const otherHome = await erp.create('Service Location', {
+      customer: job.customer,
+      address_line: '3 chemin du Lac',
+      city: 'Magog',
+    })
+    const cottage = await erp.create('Service Equipment', {
+      customer: job.customer,
+      service_location: otherHome.name,
+      equipment_type: 'Router',
+      serial_no: 'DECO00000001',
+      status: 'In Service',
+    })
     const refused = await scan('scan-cottage-0001', 'DECO00000001')
     expect(refused.status).toBe(409)
     expect(((await refused.json()) as BffErrorBody).error.code).toBe('EQUIPMENT_AT_OTHER_LOCATION')
     expect(await equipment(String(cottage.name))).toMatchObject({ service_location: otherHome.name })
 
-    await erp.create('Service Equipment', { customer: job.customer, service_location: job.location, equipment_type: 'ONT', serial_no: 'ZTEG00000002', status: 'Defective' })
+    await erp.create('Service Equipment', {
+      customer: job.customer,
+      service_location: job.location,
+      equipment_type: 'ONT',
+      serial_no: 'ZTEG00000002',
+      status: 'Defective',
+    })
     const here = await scan('scan-here-00001', 'ZTEG00000002')
     expect(here.status).toBe(200)
-    expect(((await here.json()) as ScanSaveAnswer)).toMatchObject({ outcome: 'updated', equipment: { status: 'In Service', dispatch_job: job.name } })
+    expect((await here.json()) as ScanSaveAnswer).toMatchObject({
+      outcome: 'updated',
+      equipment: { status: 'In Service', dispatch_job: job.name },
+    })
 
     // Returned to the warehouse: the customer is cleared, a stale address may remain.
-    await erp.create('Service Equipment', { service_location: theirs.location, equipment_type: 'ONT', serial_no: 'ZTEG00000003', status: 'Returned' })
+    await erp.create('Service Equipment', {
+      service_location: theirs.location,
+      equipment_type: 'ONT',
+      serial_no: 'ZTEG00000003',
+      status: 'Returned',
+    })
     const spare = await scan('scan-spare-00001', 'ZTEG00000003')
     expect(spare.status).toBe(200)
-    expect(((await spare.json()) as ScanSaveAnswer).equipment).toMatchObject({ customer: job.customer, service_location: job.location, scan_id: 'scan-spare-00001' })
+    expect(((await spare.json()) as ScanSaveAnswer).equipment).toMatchObject({
+      customer: job.customer,
+      service_location: job.location,
+      scan_id: 'scan-spare-00001',
+    })
   })
 })
 
@@ -163,12 +249,29 @@ describe('confirming an equipment transfer', () => {
     expect(transfers).toHaveLength(1)
     const [ticket] = await ticketsAbout(theirs.serial)
     expect(transfers[0]).toEqual({
-      ticket: ticket.name, opened: toFrappeDate(new Date()), scanId: 'scan-transfer-0001',
+      ticket: ticket.name,
+      opened: toFrappeDate(new Date()),
+      scanId: 'scan-transfer-0001',
       equipment: {
-        name: theirs.name, equipment_type: 'ONT', brand: 'Huawei', model: 'HG8245X6', serial_no: theirs.serial, mac_address: 'AA:BB:CC:00:11:22',
-        status: 'In Service', customer: theirs.customer, customer_name: 'Paul Roy', service_location: theirs.location, address: '45 rue King Ouest, Sherbrooke',
+        name: theirs.name,
+        equipment_type: 'ONT',
+        brand: 'Huawei',
+        model: 'HG8245X6',
+        serial_no: theirs.serial,
+        mac_address: 'AA:BB:CC:00:11:22',
+        status: 'In Service',
+        customer: theirs.customer,
+        customer_name: 'Paul Roy',
+        service_location: theirs.location,
+        address: '45 rue King Ouest, Sherbrooke',
       },
-      job: { name: job.name, job_type: 'Installation', scheduled_start: expect.stringMatching(/ 09:00:00/), service_location: job.location, address: '12 rue Principale, Sherbrooke' },
+      job: {
+        name: job.name,
+        job_type: 'Installation',
+        scheduled_start: expect.stringMatching(/ 09:00:00/),
+        service_location: job.location,
+        address: '12 rue Principale, Sherbrooke',
+      },
       technician: { name: 'TECH-001', full_name: 'Julien Gagnon' },
     })
     expect(((await (await pending(STAFF.csr, theirs.customer)).json()) as PendingTransferList).transfers).toEqual([])
@@ -180,26 +283,40 @@ describe('confirming an equipment transfer', () => {
     expect(answer).toMatchObject({ outcome: 'moved', ticket: ticket.name, equipment: { name: theirs.name } })
 
     expect(await equipment(theirs.name)).toMatchObject({
-      customer: job.customer, service_location: job.location, dispatch_job: job.name, status: 'In Service', scan_id: 'scan-transfer-0001',
-      serial_no: theirs.serial, mac_address: 'AA:BB:CC:00:11:22',
+      customer: job.customer,
+      service_location: job.location,
+      dispatch_job: job.name,
+      status: 'In Service',
+      scan_id: 'scan-transfer-0001',
+      serial_no: theirs.serial,
+      mac_address: 'AA:BB:CC:00:11:22',
     })
     const [resolved] = await ticketsAbout(theirs.serial)
     expect(resolved.status).toBe('Resolved')
     expect(resolved.description).toMatch(/^Transfert confirmé par isabelle\.roy@gigafibre\.ca le /)
-    expect(events.filter((e) => e.type === 'doc_update').map((e) => (e.data as { doctype: string; name: string }))).toEqual([
+    expect(
+      events.filter((e) => e.type === 'doc_update').map((e) => e.data as { doctype: string; name: string }),
+    ).toEqual([
       expect.objectContaining({ doctype: 'Service Equipment', name: theirs.name }),
       expect.objectContaining({ doctype: 'Issue', name: ticket.name }),
     ])
     const journal = audit.read({ action: 'equipment.transfer', limit: 10 }).entries
-    expect(journal).toEqual([expect.objectContaining({
-      actor: STAFF.csr.email, outcome: 'ok', status: 200,
-      target: `Service Equipment/${theirs.name} → Dispatch Job/${job.name} (Issue/${ticket.name}, scan scan-transfer-0001)`,
-      detail: `from ${theirs.customer}/${theirs.location} to ${job.customer}/${job.location}`,
-    })])
+    expect(journal).toEqual([
+      expect.objectContaining({
+        actor: STAFF.csr.email,
+        outcome: 'ok',
+        status: 200,
+        target: `Service Equipment/${theirs.name} → Dispatch Job/${job.name} (Issue/${ticket.name}, scan scan-transfer-0001)`,
+        detail: `from ${theirs.customer}/${theirs.location} to ${job.customer}/${job.location}`,
+      }),
+    ])
 
     const retry = await scan('scan-transfer-0001')
     expect(retry.status).toBe(200)
-    expect((await retry.json()) as ScanSaveAnswer).toMatchObject({ outcome: 'already', equipment: { name: theirs.name } })
+    expect((await retry.json()) as ScanSaveAnswer).toMatchObject({
+      outcome: 'already',
+      equipment: { name: theirs.name },
+    })
     expect(await equipmentWithSerial(theirs.serial)).toHaveLength(1)
     expect(await ticketsAbout(theirs.serial)).toHaveLength(1)
     expect(((await (await pending(STAFF.csr)).json()) as PendingTransferList).transfers).toEqual([])
@@ -240,7 +357,11 @@ describe('confirming an equipment transfer', () => {
   })
 
   it('refuses what would move the wrong thing: a ticket that is not a transfer, equipment changed since the scan', async () => {
-    const plain = await erp.create('Issue', { subject: 'Pas de signal', customer: job.customer, description: 'Le modem clignote rouge.' })
+    const plain = await erp.create('Issue', {
+      subject: 'Pas de signal',
+      customer: job.customer,
+      description: 'Le modem clignote rouge.',
+    })
     const notATransfer = await confirm(String(plain.name), STAFF.csr)
     expect(notATransfer.status).toBe(404)
     expect(((await notATransfer.json()) as BffErrorBody).error.code).toBe('NOT_A_TRANSFER')

@@ -57,7 +57,10 @@ function relay(answer: UpstreamAnswer): Response {
   const body = answer.status >= 400 ? cleanFrappeError(answer.body) : answer.body
   return new Response(body, {
     status: answer.status,
-    headers: { 'content-type': answer.status >= 400 ? 'application/json; charset=utf-8' : answer.contentType, 'cache-control': 'no-store' },
+    headers: {
+      'content-type': answer.status >= 400 ? 'application/json; charset=utf-8' : answer.contentType,
+      'cache-control': 'no-store',
+    },
   })
 }
 
@@ -65,7 +68,8 @@ function relay(answer: UpstreamAnswer): Response {
 export function cleanFrappeError(text: string): string {
   const body = parseJsonObject(text)
   if (!body) return JSON.stringify({ exc_type: 'UpstreamError', _server_messages: JSON.stringify([]) })
-  const excType = typeof body.exc_type === 'string' && /^\w{1,80}$/.test(body.exc_type) ? body.exc_type : 'UpstreamError'
+  const excType =
+    typeof body.exc_type === 'string' && /^\w{1,80}$/.test(body.exc_type) ? body.exc_type : 'UpstreamError'
   const messages: string[] = []
   try {
     const list: unknown = JSON.parse(typeof body._server_messages === 'string' ? body._server_messages : '[]')
@@ -78,7 +82,8 @@ export function cleanFrappeError(text: string): string {
   }
   // `exception` is "module.ExcType: message" on one line; anything longer is a traceback.
   const exception = typeof body.exception === 'string' ? body.exception.split('\n')[0].slice(0, 500) : ''
-  if (!messages.length && exception.includes(': ') && !/Traceback|File "/.test(exception)) messages.push(exception.slice(exception.indexOf(': ') + 2))
+  if (!messages.length && exception.includes(': ') && !/Traceback|File "/.test(exception))
+    messages.push(exception.slice(exception.indexOf(': ') + 2))
   const clean = messages.map((m) => m.replace(/<[^>]*>/g, '').slice(0, 1000)).filter(Boolean)
   const out: Record<string, unknown> = {
     exc_type: excType,
@@ -86,17 +91,20 @@ export function cleanFrappeError(text: string): string {
     _server_messages: JSON.stringify(clean.map((message) => JSON.stringify({ message }))),
   }
   const bilingual = body.messages as Record<string, unknown> | undefined
-  if (bilingual && typeof bilingual.fr === 'string' && typeof bilingual.en === 'string') out.messages = { fr: bilingual.fr, en: bilingual.en }
+  if (bilingual && typeof bilingual.fr === 'string' && typeof bilingual.en === 'string')
+    out.messages = { fr: bilingual.fr, en: bilingual.en }
   return JSON.stringify(out)
 }
-
 
 /** Frappe reads `in []` as "is empty", which would widen a scope; an impossible value keeps it closed. */
 const NOTHING = '\u0000none'
 const inList = (values: string[]) => (values.length ? values : [NOTHING])
 
 /** The filter a technician's scope adds to a read of each doctype, or null when not readable at all. */
-function scopeFilter(doctype: string, scope: { technician: string | null; locations: string[]; customers: string[] }): FilterRow | null {
+function scopeFilter(
+  doctype: string,
+  scope: { technician: string | null; locations: string[]; customers: string[] },
+): FilterRow | null {
   switch (doctype) {
     case 'Dispatch Job':
       return [doctype, 'technician', '=', scope.technician ?? NOTHING]
@@ -114,7 +122,11 @@ function scopeFilter(doctype: string, scope: { technician: string | null; locati
 }
 
 /** Whether a single document lies within a technician's scope. */
-function docInScope(doctype: string, doc: Record<string, unknown>, scope: { technician: string | null; locations: string[]; customers: string[] }): boolean {
+function docInScope(
+  doctype: string,
+  doc: Record<string, unknown>,
+  scope: { technician: string | null; locations: string[]; customers: string[] },
+): boolean {
   switch (doctype) {
     case 'Dispatch Job':
       return scope.technician !== null && doc.technician === scope.technician
@@ -132,15 +144,17 @@ function docInScope(doctype: string, doc: Record<string, unknown>, scope: { tech
 }
 
 /** "Absent": the same answer whether the document does not exist or lies outside the caller's scope. */
-const absent = () => refuse(404, 'DoesNotExistError', {
-  fr: 'Ce document n’existe pas ou vous n’y avez pas accès.',
-  en: 'This document does not exist or you do not have access to it.',
-})
+const absent = () =>
+  refuse(404, 'DoesNotExistError', {
+    fr: 'Ce document n’existe pas ou vous n’y avez pas accès.',
+    en: 'This document does not exist or you do not have access to it.',
+  })
 
-const tooLong = (arg: string) => refuse(400, 'ValidationError', {
-  fr: `Le paramètre ${arg} dépasse ${ARG_LIMIT_BYTES} octets. Resserrez la demande.`,
-  en: `The ${arg} parameter is longer than ${ARG_LIMIT_BYTES} bytes. Narrow the request.`,
-})
+const tooLong = (arg: string) =>
+  refuse(400, 'ValidationError', {
+    fr: `Le paramètre ${arg} dépasse ${ARG_LIMIT_BYTES} octets. Resserrez la demande.`,
+    en: `The ${arg} parameter is longer than ${ARG_LIMIT_BYTES} bytes. Narrow the request.`,
+  })
 
 /** The first bounded argument that is too long, if any. */
 function overlongArg(args: Record<string, unknown>): string | null {
@@ -197,9 +211,20 @@ export function createErpHandler(deps: ErpRouteDeps) {
     return Number(parseJsonObject(answer.body)?.message ?? 0) > 0
   }
 
-  async function resourceRoute(req: Request, user: RequestUser, requestId: string, url: URL, doctype: string, name: string | undefined): Promise<Response> {
+  async function resourceRoute(
+    req: Request,
+    user: RequestUser,
+    requestId: string,
+    url: URL,
+    doctype: string,
+    name: string | undefined,
+  ): Promise<Response> {
     const verb = VERB_OF[req.method]
-    if (!verb || (verb === 'create' && name !== undefined) || (verb !== 'read' && verb !== 'create' && name === undefined)) {
+    if (
+      !verb ||
+      (verb === 'create' && name !== undefined) ||
+      (verb !== 'read' && verb !== 'create' && name === undefined)
+    ) {
       return notAllowedHere()
     }
     const decision = decide(doctype, verb, user.capabilities)
@@ -248,11 +273,13 @@ export function createErpHandler(deps: ErpRouteDeps) {
         const doc = (parseJsonObject(current.body)?.data ?? {}) as Record<string, unknown>
         if (!docInScope(doctype, doc, scope)) return absent()
         if (body && !docInScope(doctype, { ...doc, ...body }, scope)) return forbidden()
-        if (doctype === 'Dispatch Job' && body && Object.keys(body).some((k) => !TECHNICIAN_JOB_FIELDS.has(k))) return forbidden()
+        if (doctype === 'Dispatch Job' && body && Object.keys(body).some((k) => !TECHNICIAN_JOB_FIELDS.has(k)))
+          return forbidden()
       }
     }
     const answer = await erp.send(req.method, path, body ? JSON.stringify(body) : undefined)
-    const saved = answer.status < 300 ? ((parseJsonObject(answer.body)?.data ?? null) as Record<string, unknown> | null) : null
+    const saved =
+      answer.status < 300 ? ((parseJsonObject(answer.body)?.data ?? null) as Record<string, unknown> | null) : null
     deps.onWrite({
       user,
       requestId,
@@ -290,15 +317,21 @@ export function createErpHandler(deps: ErpRouteDeps) {
     if (extra) {
       let filters: FilterRow[]
       try {
-        const raw = typeof args.filters === 'string' && !/^[[{]/.test(args.filters.trim()) ? { name: args.filters } : args.filters
+        const raw =
+          typeof args.filters === 'string' && !/^[[{]/.test(args.filters.trim()) ? { name: args.filters } : args.filters
         filters = normalizeFilters(doctype, raw)
       } catch (e) {
         return validation((e as Error).message, 'Les filtres ne sont pas lisibles (JSON attendu).')
       }
       if (method === 'frappe.client.get') {
         // Found within the scope first, then fetched by name: outside and absent answer alike.
-        const wanted = typeof args.name === 'string' ? [...filters, [doctype, 'name', '=', args.name] as FilterRow] : filters
-        const found = await erp.send('POST', '/api/method/frappe.client.get_list', JSON.stringify({ doctype, fields: ['name'], filters: [...wanted, extra], limit_page_length: 1 }))
+        const wanted =
+          typeof args.name === 'string' ? [...filters, [doctype, 'name', '=', args.name] as FilterRow] : filters
+        const found = await erp.send(
+          'POST',
+          '/api/method/frappe.client.get_list',
+          JSON.stringify({ doctype, fields: ['name'], filters: [...wanted, extra], limit_page_length: 1 }),
+        )
         if (found.status !== 200) return relay(found)
         const rows = parseJsonObject(found.body)?.message
         const first = Array.isArray(rows) ? (rows[0] as { name?: unknown } | undefined) : undefined
@@ -311,7 +344,8 @@ export function createErpHandler(deps: ErpRouteDeps) {
     return relay(await erp.send('POST', `/api/method/${method}`, JSON.stringify(args)))
   }
 
-  return (req: Request, user: RequestUser, requestId: string): Promise<Response> => guarded(req, user, requestId, new URL(req.url))
+  return (req: Request, user: RequestUser, requestId: string): Promise<Response> =>
+    guarded(req, user, requestId, new URL(req.url))
 }
 
 /** /ops/api/erp/**: every write journaled and announced on the bus once ERPNext has accepted it. */
@@ -321,10 +355,15 @@ export function erpRoutes(app: H3, ctx: AppContext): void {
     scopes: ctx.scopes,
     onWrite(w) {
       ctx.audit.record({
-        requestId: w.requestId, actor: w.user.email, action: `erp.${w.action}`,
-        target: `${w.doctype}${w.name ? `/${w.name}` : ''}`, outcome: w.outcome, status: w.status,
+        requestId: w.requestId,
+        actor: w.user.email,
+        action: `erp.${w.action}`,
+        target: `${w.doctype}${w.name ? `/${w.name}` : ''}`,
+        outcome: w.outcome,
+        status: w.status,
       })
-      if (w.outcome === 'ok' && w.name) ctx.bus.publish('doc_update', { doctype: w.doctype, name: w.name, modified: w.modified, action: w.action })
+      if (w.outcome === 'ok' && w.name)
+        ctx.bus.publish('doc_update', { doctype: w.doctype, name: w.name, modified: w.modified, action: w.action })
     },
   })
   app.all('/ops/api/erp/**', (event) => handle(event.req, requireUser(ctx, event), ctx.requestId(event)))

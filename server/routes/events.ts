@@ -15,7 +15,11 @@ const HEARTBEAT_MS = 15_000
  * `accept` decides per event whether this stream carries it; it may need to look something up,
  * so it may answer later — events are still written in the order they were published.
  */
-export function eventStream(req: Request, bus: EventBus, accept: (e: BusEvent) => boolean | Promise<boolean> = () => true): Response {
+export function eventStream(
+  req: Request,
+  bus: EventBus,
+  accept: (e: BusEvent) => boolean | Promise<boolean> = () => true,
+): Response {
   const url = new URL(req.url)
   const lastId = req.headers.get('last-event-id') ?? url.searchParams.get('lastEventId')
   const encoder = new TextEncoder()
@@ -58,11 +62,26 @@ export function eventStream(req: Request, bus: EventBus, accept: (e: BusEvent) =
             return
           }
           waiting++
-          queue = verdict.then((ok) => { if (ok) write(format(e)) }, () => undefined).finally(() => { waiting-- })
+          queue = verdict
+            .then(
+              (ok) => {
+                if (ok) write(format(e))
+              },
+              () => undefined,
+            )
+            .finally(() => {
+              waiting--
+            })
           return
         }
         waiting++
-        queue = queue.then(async () => { if (await decide(e)) write(format(e)) }).finally(() => { waiting-- })
+        queue = queue
+          .then(async () => {
+            if (await decide(e)) write(format(e))
+          })
+          .finally(() => {
+            waiting--
+          })
       }
       // Listen first and hold live events back while the missed ones are replayed, so an event
       // published meanwhile is neither lost nor sent twice.
@@ -126,7 +145,12 @@ export function eventRoutes(app: H3, ctx: AppContext): void {
     // A technician's stream carries only what concerns their own jobs; office staff see the rest,
     // SMS only with clients:view.
     const office = user.capabilities.some((c) => c !== 'tech:self')
-    if (!office) return eventStream(event.req, ctx.bus, technicianEvents(() => ctx.scopes.of(user), ctx.docs))
+    if (!office)
+      return eventStream(
+        event.req,
+        ctx.bus,
+        technicianEvents(() => ctx.scopes.of(user), ctx.docs),
+      )
     const seesSms = user.capabilities.includes('clients:view')
     return eventStream(event.req, ctx.bus, (e) => seesSms || !e.type.startsWith('sms.'))
   })

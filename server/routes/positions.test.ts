@@ -25,14 +25,26 @@ function fakeHub(behaviour: Record<number, 'ok' | 404 | 500 | 'timeout'>) {
       const b = behaviour[id] ?? 404
       if (b === 'timeout') throw new UpstreamTimeout('slow')
       if (b !== 'ok') return { status: b, data: { error: { code: 'X', message: 'no' } } as T }
-      return { status: 200, data: { deviceId: id, latitude: 45.7 + id / 1e4, longitude: -74, speed: 10, course: 90, fixTime: '2026-11-27T14:00:00Z' } as T }
+      return {
+        status: 200,
+        data: {
+          deviceId: id,
+          latitude: 45.7 + id / 1e4,
+          longitude: -74,
+          speed: 10,
+          course: 90,
+          fixTime: '2026-11-27T14:00:00Z',
+        } as T,
+      }
     },
   }
   return { hub, asked }
 }
 
 function app(behaviour: Record<number, 'ok' | 404 | 500 | 'timeout'>, now: { t: number }) {
-  const erp = recordingErp((call) => (call.path.startsWith('/api/resource/Technician?') ? ok({ data: TECHS }) : ok({ data: [] })))
+  const erp = recordingErp((call) =>
+    call.path.startsWith('/api/resource/Technician?') ? ok({ data: TECHS }) : ok({ data: [] }),
+  )
   const { hub, asked } = fakeHub(behaviour)
   return { erp, asked, app: createApp(testConfig(), { erp, hub, positions: { now: () => now.t, cacheMs: 10_000 } }) }
 }
@@ -58,7 +70,9 @@ describe('GET /ops/api/positions', () => {
     expect(asked.length).toBe(4) // one poll of four devices for two requests
     now.t = 10_001
     behaviour[1002] = 500
-    const body = (await (await a.fetch(staffRequest('/ops/api/positions', STAFF.dispatcher))).json()) as PositionsPayload
+    const body = (await (
+      await a.fetch(staffRequest('/ops/api/positions', STAFF.dispatcher))
+    ).json()) as PositionsPayload
     expect(asked.length).toBe(8)
     expect(body.positions.map((p) => p.technician).sort()).toEqual(['TECH-001', 'TECH-002'])
     expect(body.missing).toContain('TECH-002')

@@ -27,15 +27,32 @@ export interface PositionOptions {
 }
 
 export const DEFAULT_POSITION_OPTIONS: PositionOptions = {
-  cacheMs: 10_000, deviceTimeoutMs: 2_000, rosterMs: 60_000, concurrency: 64, now: Date.now,
+  cacheMs: 10_000,
+  deviceTimeoutMs: 2_000,
+  rosterMs: 60_000,
+  concurrency: 64,
+  now: Date.now,
 }
 
-interface TraccarFix { latitude?: unknown; longitude?: unknown; speed?: unknown; course?: unknown; fixTime?: unknown }
+interface TraccarFix {
+  latitude?: unknown
+  longitude?: unknown
+  speed?: unknown
+  course?: unknown
+  fixTime?: unknown
+}
 
-interface Roster { technician: string; deviceId: number }
+interface Roster {
+  technician: string
+  deviceId: number
+}
 
 /** Runs `task` over `items` with at most `limit` in flight; settles like Promise.allSettled. */
-async function settleLimited<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+async function settleLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
   const results: PromiseSettledResult<R>[] = new Array(items.length)
   let next = 0
   const worker = async () => {
@@ -57,14 +74,23 @@ export function createPositionSource(erp: ErpClient, hub: HubClient, options: Pa
 
   function technicians(now: number): Promise<Roster[]> {
     if (!roster || now - roster.at >= opts.rosterMs) {
-      const rows = erp.list<{ name: string; traccar_device_id?: number | null }>('Technician', {
-        fields: ['name', 'traccar_device_id'],
-        filters: [['status', '=', 'Active'], ['traccar_device_id', 'is', 'set']],
-      }).then((list) => list
-        .filter((t) => Number.isInteger(Number(t.traccar_device_id)) && Number(t.traccar_device_id) > 0)
-        .map((t) => ({ technician: t.name, deviceId: Number(t.traccar_device_id) })))
+      const rows = erp
+        .list<{ name: string; traccar_device_id?: number | null }>('Technician', {
+          fields: ['name', 'traccar_device_id'],
+          filters: [
+            ['status', '=', 'Active'],
+            ['traccar_device_id', 'is', 'set'],
+          ],
+        })
+        .then((list) =>
+          list
+            .filter((t) => Number.isInteger(Number(t.traccar_device_id)) && Number(t.traccar_device_id) > 0)
+            .map((t) => ({ technician: t.name, deviceId: Number(t.traccar_device_id) })),
+        )
       roster = { at: now, rows }
-      rows.catch(() => { if (roster?.rows === rows) roster = null })
+      rows.catch(() => {
+        if (roster?.rows === rows) roster = null
+      })
     }
     return roster.rows
   }
@@ -75,7 +101,8 @@ export function createPositionSource(erp: ErpClient, hub: HubClient, options: Pa
     if (answer.status !== 200 || !fix) throw new Error(`device ${entry.deviceId} answered ${answer.status}`)
     const latitude = Number(fix.latitude)
     const longitude = Number(fix.longitude)
-    if (!Number.isFinite(latitude) || !Number.isFinite(longitude)) throw new Error(`device ${entry.deviceId} sent no coordinates`)
+    if (!Number.isFinite(latitude) || !Number.isFinite(longitude))
+      throw new Error(`device ${entry.deviceId} sent no coordinates`)
     return {
       technician: entry.technician,
       latitude,
@@ -107,7 +134,9 @@ export function createPositionSource(erp: ErpClient, hub: HubClient, options: Pa
       if (!merged || now - merged.at >= opts.cacheMs || now < merged.at) {
         const payload = poll(now)
         merged = { at: now, payload }
-        payload.catch(() => { if (merged?.payload === payload) merged = null })
+        payload.catch(() => {
+          if (merged?.payload === payload) merged = null
+        })
       }
       return merged.payload
     },

@@ -13,7 +13,10 @@ import { registerAuditRoute } from './settingsAudit'
 export function capabilityTable(map: AppContext['config']['capabilityMap']): CapabilityTable {
   return {
     capabilities: [...CAPABILITIES],
-    groups: Object.entries(map).map(([group, caps]) => ({ group, capabilities: CAPABILITIES.filter((c) => caps.includes(c)) })),
+    groups: Object.entries(map).map(([group, caps]) => ({
+      group,
+      capabilities: CAPABILITIES.filter((c) => caps.includes(c)),
+    })),
   }
 }
 

@@ -38,7 +38,13 @@ export function registerAuditRoute(app: H3, ctx: AppContext): void {
         en: `A search cannot be longer than ${MAX_TEXT} characters.`,
       })
     }
-    const page = ctx.audit.read({ q: text('q') || undefined, actor: text('actor') || undefined, action: text('action') || undefined, limit, before: before || undefined })
+    const page = ctx.audit.read({
+      q: text('q') || undefined,
+      actor: text('actor') || undefined,
+      action: text('action') || undefined,
+      limit,
+      before: before || undefined,
+    })
     return json(200, page)
   })
 }

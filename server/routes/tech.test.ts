@@ -19,23 +19,46 @@ async function seed() {
   const julien = await erp.create('Technician', { full_name: 'Julien Gagnon', email: STAFF.tech.email })
   const other = await erp.create('Technician', { full_name: 'Chloé Tremblay', email: 'chloe.tremblay@gigafibre.ca' })
   const customer = await erp.create('Customer', { customer_name: 'Marie Côté' })
-  const location = await erp.create('Service Location', { customer: customer.name, address_line: '12 rue Principale', city: 'Sherbrooke' })
-  const job = (technician: unknown, day: string, time: string, extra: Record<string, unknown> = {}) => erp.create('Dispatch Job', {
-    job_type: 'Installation', status: 'Scheduled', technician, customer: customer.name, service_location: location.name,
-    scheduled_start: `${day} ${time}:00.000000`, duration_minutes: 60, address: '12 rue Principale, Sherbrooke', ...extra,
+  const location = await erp.create('Service Location', {
+    customer: customer.name,
+    address_line: '12 rue Principale',
+    city: 'Sherbrooke',
   })
+  const job = (technician: unknown, day: string, time: string, extra: Record<string, unknown> = {}) =>
+    erp.create('Dispatch Job', {
+      job_type: 'Installation',
+      status: 'Scheduled',
+      technician,
+      customer: customer.name,
+      service_location: location.name,
+      scheduled_start: `${day} ${time}:00.000000`,
+      duration_minutes: 60,
+      address: '12 rue Principale, Sherbrooke',
+      ...extra,
+    })
   const later = await job(julien.name, today, '13:00')
   const first = await job(julien.name, today, '08:30', { tags: [{ tag: 'Fibre' }] })
   const tomorrow = await job(julien.name, addDays(today, 1), '09:00')
   const yesterday = await job(julien.name, addDays(today, -1), '09:00')
   const others = await job(other.name, today, '10:00')
-  mine = { today: String(first.name), tomorrow: String(tomorrow.name), yesterday: String(yesterday.name), other: String(others.name) }
+  mine = {
+    today: String(first.name),
+    tomorrow: String(tomorrow.name),
+    yesterday: String(yesterday.name),
+    other: String(others.name),
+  }
   void later
   app = createApp(testConfig(), { erp: clientOf(erp), hub: noHub })
 }
 
 const put = (scanId: string, body: unknown, who: { email: string; groups: string } | null = STAFF.tech) =>
-  app.fetch(staffRequest(`/ops/api/tech/scans/${scanId}`, who, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }))
+  app.fetch(
+    staffRequest(`/ops/api/tech/scans/${scanId}`, who, {
+      method: 'PUT',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    }),
+  )
 
 async function equipmentWith(filters: unknown[]): Promise<Record<string, unknown>[]> {
   const q = new URLSearchParams({ fields: '["*"]', filters: JSON.stringify(filters), limit_page_length: '0' })
@@ -50,7 +73,11 @@ describe('a technician’s day', () => {
     expect(res.status).toBe(200)
     const day = (await res.json()) as TechDay
     expect(day.technician).toBe('TECH-001')
-    expect(day.jobs.map((j) => j.scheduled_start.slice(0, 16))).toEqual([`${today} 08:30`, `${today} 13:00`, `${addDays(today, 1)} 09:00`])
+    expect(day.jobs.map((j) => j.scheduled_start.slice(0, 16))).toEqual([
+      `${today} 08:30`,
+      `${today} 13:00`,
+      `${addDays(today, 1)} 09:00`,
+    ])
     expect(day.jobs[0]).toMatchObject({ name: mine.today, customer_name: 'Marie Côté', tags: ['Fibre'] })
     expect(day.jobs.map((j) => j.name)).not.toContain(mine.other)
   })
@@ -84,7 +111,14 @@ describe('recording a scanned equipment', () => {
     expect(first.status).toBe(200)
     const saved = (await first.json()) as ScanSaveAnswer
     expect(saved.outcome).toBe('created')
-    expect(saved.equipment).toMatchObject({ serial_no: 'TPLG1A2B3C4D', mac_address: '9C:A2:F4:11:22:33', status: 'In Service', dispatch_job: mine.today, scan_id: 'scan-0001-abcd', installed_on: today })
+    expect(saved.equipment).toMatchObject({
+      serial_no: 'TPLG1A2B3C4D',
+      mac_address: '9C:A2:F4:11:22:33',
+      status: 'In Service',
+      dispatch_job: mine.today,
+      scan_id: 'scan-0001-abcd',
+      installed_on: today,
+    })
 
     const replay = (await (await put('scan-0001-abcd', scan)).json()) as ScanSaveAnswer
     expect(replay.outcome).toBe('already')
@@ -94,19 +128,32 @@ describe('recording a scanned equipment', () => {
 
   it('two replays of one scan arriving together still record a single equipment', async () => {
     const scan = { job: mine.today, serial_no: 'ZTEG00112233', equipment_type: 'Router' }
-    const answers = await Promise.all([put('scan-race-0001', scan), put('scan-race-0001', scan), put('scan-race-0001', scan)])
+    const answers = await Promise.all([
+      put('scan-race-0001', scan),
+      put('scan-race-0001', scan),
+      put('scan-race-0001', scan),
+    ])
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200])
     expect(await equipmentWith([['scan_id', '=', 'scan-race-0001']])).toHaveLength(1)
   })
 
   it('installs a spare from stock (known serial, no location) instead of duplicating it', async () => {
     await erp.create('Service Equipment', { equipment_type: 'Router', serial_no: 'DECO99887766', status: 'In Stock' })
-    const res = await put('scan-spare-0001', { job: mine.today, serial_no: 'DECO99887766', equipment_type: 'Mesh Node' })
+    const res = await put('scan-spare-0001', {
+      job: mine.today,
+      serial_no: 'DECO99887766',
+      equipment_type: 'Mesh Node',
+    })
     const saved = (await res.json()) as ScanSaveAnswer
     expect(saved.outcome).toBe('updated')
     const rows = await equipmentWith([['serial_no', '=', 'DECO99887766']])
     expect(rows).toHaveLength(1)
-    expect(rows[0]).toMatchObject({ status: 'In Service', equipment_type: 'Mesh Node', scan_id: 'scan-spare-0001', dispatch_job: mine.today })
+    expect(rows[0]).toMatchObject({
+      status: 'In Service',
+      equipment_type: 'Mesh Node',
+      scan_id: 'scan-spare-0001',
+      dispatch_job: mine.today,
+    })
   })
 
   it('refuses what a technician must correct: a malformed serial, a MAC already used elsewhere', async () => {
@@ -114,8 +161,17 @@ describe('recording a scanned equipment', () => {
     expect(bad.status).toBe(400)
     expect((await bad.json()).error.code).toBe('INVALID_SERIAL')
 
-    await erp.create('Service Equipment', { equipment_type: 'ONT', serial_no: 'HWTC55555555', mac_address: 'AA:BB:CC:DD:EE:FF' })
-    const taken = await put('scan-mac-00001', { job: mine.today, serial_no: 'HWTC66666666', mac_address: 'aa-bb-cc-dd-ee-ff', equipment_type: 'ONT' })
+    await erp.create('Service Equipment', {
+      equipment_type: 'ONT',
+      serial_no: 'HWTC55555555',
+      mac_address: 'AA:BB:CC:DD:EE:FF',
+    })
+    const taken = await put('scan-mac-00001', {
+      job: mine.today,
+      serial_no: 'HWTC66666666',
+      mac_address: 'aa-bb-cc-dd-ee-ff',
+      equipment_type: 'ONT',
+    })
     expect(taken.status).toBe(409)
     expect((await taken.json()).error.messages.fr).toMatch(/MAC appartient déjà/)
     expect(await equipmentWith([['serial_no', '=', 'HWTC66666666']])).toHaveLength(0)
@@ -133,13 +189,21 @@ describe('recording a scanned equipment', () => {
 describe('hub fault hooks for tests', () => {
   const recordingHub = (): HubClient & { calls: string[] } => {
     const calls: string[] = []
-    return { ...noHub, calls, send: async (method, path) => { calls.push(`${method} ${path}`); return { status: 200, body: '{}', contentType: 'application/json' } } }
+    return {
+      ...noHub,
+      calls,
+      send: async (method, path) => {
+        calls.push(`${method} ${path}`)
+        return { status: 200, body: '{}', contentType: 'application/json' }
+      },
+    }
   }
 
   it('exist only with HUB_TEST_HOOKS=1, only for an administrator', async () => {
     const hub = recordingHub()
     const off = createApp(testConfig(), { erp: clientOf(testErp()), hub })
-    const req = (who: { email: string; groups: string } | null) => staffRequest('/ops/api/_test/hub-faults', who, { method: 'POST', body: '{"vision":{"fail":1}}' })
+    const req = (who: { email: string; groups: string } | null) =>
+      staffRequest('/ops/api/_test/hub-faults', who, { method: 'POST', body: '{"vision":{"fail":1}}' })
     expect((await off.fetch(req(STAFF.admin))).status).toBe(404)
 
     const on = createApp(testConfig({ HUB_TEST_HOOKS: '1' }), { erp: clientOf(testErp()), hub })

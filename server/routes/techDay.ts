@@ -14,8 +14,21 @@ import { requireCapability } from '../guard'
 import type { RequestUser } from '../session'
 
 const JOB_FIELDS = [
-  'name', 'job_type', 'status', 'priority', 'scheduled_start', 'duration_minutes', 'customer', 'service_location',
-  'address', 'latitude', 'longitude', 'description', 'completion_notes', 'modified', 'technician',
+  'name',
+  'job_type',
+  'status',
+  'priority',
+  'scheduled_start',
+  'duration_minutes',
+  'customer',
+  'service_location',
+  'address',
+  'latitude',
+  'longitude',
+  'description',
+  'completion_notes',
+  'modified',
+  'technician',
 ]
 
 /** ERPNext names as this app creates them (DJ-2026-00001, EQ-00012): nothing else reaches a path. */
@@ -34,7 +47,10 @@ export const TECH_SENTENCES = {
 } satisfies Record<string, Sentence>
 
 /** The signed-in technician behind a request, or a refusal (401, 403). */
-export async function requireTechnician(ctx: AppContext, event: H3Event): Promise<{ user: RequestUser; technician: string | null }> {
+export async function requireTechnician(
+  ctx: AppContext,
+  event: H3Event,
+): Promise<{ user: RequestUser; technician: string | null }> {
   const user = requireCapability(ctx, event, 'tech:self')
   return { user, technician: await ctx.scopes.technicianFor(user.email) }
 }
@@ -56,7 +72,7 @@ function toTechJob(job: DispatchJob, customerNames: ReadonlyMap<string, string>)
     scheduled_start: job.scheduled_start ?? '',
     duration_minutes: job.duration_minutes ?? 60,
     customer: job.customer ?? null,
-    customer_name: job.customer ? customerNames.get(job.customer) ?? null : null,
+    customer_name: job.customer ? (customerNames.get(job.customer) ?? null) : null,
     service_location: job.service_location ?? null,
     address: job.address ?? null,
     latitude: job.latitude ?? null,
@@ -72,7 +88,8 @@ async function customerNames(ctx: AppContext, names: readonly (string | undefine
   const wanted = [...new Set(names.filter((n): n is string => !!n))]
   if (wanted.length === 0) return new Map()
   const rows = await ctx.erp.list<Pick<Customer, 'name' | 'customer_name'>>('Customer', {
-    fields: ['name', 'customer_name'], filters: [['name', 'in', wanted]],
+    fields: ['name', 'customer_name'],
+    filters: [['name', 'in', wanted]],
   })
   return new Map(rows.map((r) => [r.name, r.customer_name]))
 }
@@ -96,8 +113,14 @@ export async function techDay(ctx: AppContext, technician: string | null, now: D
       ['status', 'not in', ['Cancelled', 'Unscheduled']],
     ],
   })
-  const jobs = await withTags(ctx, listed.sort((a, b) => (a.scheduled_start ?? '').localeCompare(b.scheduled_start ?? '')))
-  const names = await customerNames(ctx, jobs.map((j) => j.customer))
+  const jobs = await withTags(
+    ctx,
+    listed.sort((a, b) => (a.scheduled_start ?? '').localeCompare(b.scheduled_start ?? '')),
+  )
+  const names = await customerNames(
+    ctx,
+    jobs.map((j) => j.customer),
+  )
   day.jobs = jobs.map((j) => toTechJob(j, names))
   return day
 }
@@ -111,9 +134,21 @@ export async function techJobDetail(ctx: AppContext, technician: string | null, 
       : Promise.resolve(null),
     job.service_location
       ? ctx.erp.list<ServiceEquipment>('Service Equipment', {
-        fields: ['name', 'equipment_type', 'brand', 'model', 'serial_no', 'mac_address', 'status', 'installed_on', 'scan_id', 'dispatch_job', 'modified'],
-        filters: [['service_location', '=', job.service_location]],
-      })
+          fields: [
+            'name',
+            'equipment_type',
+            'brand',
+            'model',
+            'serial_no',
+            'mac_address',
+            'status',
+            'installed_on',
+            'scan_id',
+            'dispatch_job',
+            'modified',
+          ],
+          filters: [['service_location', '=', job.service_location]],
+        })
       : Promise.resolve([]),
   ])
   const place: TechLocation | null = location && {
@@ -124,7 +159,11 @@ export async function techJobDetail(ctx: AppContext, technician: string | null, 
     latitude: location.latitude ?? null,
     longitude: location.longitude ?? null,
   }
-  return { job: toTechJob(job, names), location: place, equipment: equipment.sort((a, b) => a.equipment_type.localeCompare(b.equipment_type)) }
+  return {
+    job: toTechJob(job, names),
+    location: place,
+    equipment: equipment.sort((a, b) => a.equipment_type.localeCompare(b.equipment_type)),
+  }
 }
 
 export const techDayRoutes = (app: H3, ctx: AppContext): void => {

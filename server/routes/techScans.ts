@@ -26,7 +26,10 @@ const SCAN_ID = /^[A-Za-z0-9_-]{8,80}$/
 
 const SENTENCES = {
   badScanId: { fr: 'Identifiant de scan invalide.', en: 'Invalid scan id.' },
-  badBody: { fr: 'La demande d’enregistrement est illisible (JSON attendu).', en: 'The recording request is unreadable (JSON expected).' },
+  badBody: {
+    fr: 'La demande d’enregistrement est illisible (JSON attendu).',
+    en: 'The recording request is unreadable (JSON expected).',
+  },
   badSerial: {
     fr: 'Le numéro de série doit compter de 3 à 40 lettres majuscules, chiffres ou tirets. Corrigez-le puis réessayez.',
     en: 'The serial number must be 3 to 40 capital letters, digits or dashes. Correct it, then try again.',
@@ -35,7 +38,10 @@ const SENTENCES = {
     fr: 'L’adresse MAC doit compter 12 chiffres hexadécimaux (ex. 9C:A2:F4:11:22:33). Corrigez-la puis réessayez.',
     en: 'The MAC address must be 12 hexadecimal digits (e.g. 9C:A2:F4:11:22:33). Correct it, then try again.',
   },
-  badType: { fr: 'Choisissez le type d’équipement (ONT, routeur, borne maillée ou terminal télé).', en: 'Choose the equipment type (ONT, router, mesh node or set-top box).' },
+  badType: {
+    fr: 'Choisissez le type d’équipement (ONT, routeur, borne maillée ou terminal télé).',
+    en: 'Choose the equipment type (ONT, router, mesh node or set-top box).',
+  },
   noLocation: {
     fr: 'Cette intervention n’a pas d’adresse de service : l’équipement ne peut pas y être rattaché. Appelez la répartition.',
     en: 'This job has no service location: the equipment cannot be attached to it. Call dispatch.',
@@ -51,7 +57,8 @@ const macInUse = (other: string): Sentence => ({
 function parseRequest(raw: unknown): ScanSaveRequest {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Refusal(400, 'INVALID_BODY', SENTENCES.badBody)
   const b = raw as Record<string, unknown>
-  if (typeof b.job !== 'string' || !/^[\w.-]{1,140}$/.test(b.job)) throw new Refusal(400, 'INVALID_BODY', SENTENCES.badBody)
+  if (typeof b.job !== 'string' || !/^[\w.-]{1,140}$/.test(b.job))
+    throw new Refusal(400, 'INVALID_BODY', SENTENCES.badBody)
   const serial = typeof b.serial_no === 'string' ? normalizeSerial(b.serial_no) : ''
   if (!isAcceptableSerial(serial)) throw new Refusal(400, 'INVALID_SERIAL', SENTENCES.badSerial)
   let mac: string | null = null
@@ -59,37 +66,70 @@ function parseRequest(raw: unknown): ScanSaveRequest {
     mac = formatMac(b.mac_address)
     if (!mac) throw new Refusal(400, 'INVALID_MAC', SENTENCES.badMac)
   }
-  if (!(EQUIPMENT_TYPES as readonly unknown[]).includes(b.equipment_type)) throw new Refusal(400, 'INVALID_TYPE', SENTENCES.badType)
+  if (!(EQUIPMENT_TYPES as readonly unknown[]).includes(b.equipment_type))
+    throw new Refusal(400, 'INVALID_TYPE', SENTENCES.badType)
   const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 140) : null)
-  return { job: b.job, serial_no: serial, mac_address: mac, equipment_type: b.equipment_type as EquipmentType, brand: text(b.brand), model: text(b.model) }
+  return {
+    job: b.job,
+    serial_no: serial,
+    mac_address: mac,
+    equipment_type: b.equipment_type as EquipmentType,
+    brand: text(b.brand),
+    model: text(b.model),
+  }
 }
 
-async function findOne(ctx: AppContext, field: 'scan_id' | 'serial_no' | 'mac_address', value: string): Promise<ServiceEquipment | null> {
-  const rows = await ctx.erp.list<ServiceEquipment>('Service Equipment', { fields: ['*'], filters: [[field, '=', value]], limit: 1 })
+async function findOne(
+  ctx: AppContext,
+  field: 'scan_id' | 'serial_no' | 'mac_address',
+  value: string,
+): Promise<ServiceEquipment | null> {
+  const rows = await ctx.erp.list<ServiceEquipment>('Service Equipment', {
+    fields: ['*'],
+    filters: [[field, '=', value]],
+    limit: 1,
+  })
   return rows[0] ?? null
 }
 
 /** The equipment this scan may already be, in one round trip: same scan id, same serial, same MAC. */
 async function candidates(ctx: AppContext, scanId: string, request: ScanSaveRequest): Promise<ServiceEquipment[]> {
-  const or: unknown[][] = [['scan_id', '=', scanId], ['serial_no', '=', request.serial_no]]
+  const or: unknown[][] = [
+    ['scan_id', '=', scanId],
+    ['serial_no', '=', request.serial_no],
+  ]
   if (request.mac_address) or.push(['mac_address', '=', request.mac_address])
   return ctx.erp.list<ServiceEquipment>('Service Equipment', { fields: ['*'], orFilters: or, limit: 10 })
 }
 
-export async function recordScan(ctx: AppContext, user: RequestUser, technician: string | null, scanId: string, request: ScanSaveRequest, requestId: string): Promise<ScanSaveAnswer> {
+export async function recordScan(
+  ctx: AppContext,
+  user: RequestUser,
+  technician: string | null,
+  scanId: string,
+  request: ScanSaveRequest,
+  requestId: string,
+): Promise<ScanSaveAnswer> {
   const job: DispatchJob = await loadOwnJob(ctx, technician, request.job)
   if (!job.service_location) throw new Refusal(409, 'JOB_WITHOUT_LOCATION', SENTENCES.noLocation)
 
   const found = await candidates(ctx, scanId, request)
   const already = found.find((e) => e.scan_id === scanId)
   if (already) return { equipment: already, outcome: 'already' }
-  const holder = request.mac_address ? found.find((e) => e.mac_address === request.mac_address && e.serial_no !== request.serial_no) : undefined
+  const holder = request.mac_address
+    ? found.find((e) => e.mac_address === request.mac_address && e.serial_no !== request.serial_no)
+    : undefined
   if (holder) throw new Refusal(409, 'MAC_IN_USE', macInUse(holder.name))
 
   const fields: Record<string, unknown> = {
-    customer: job.customer, service_location: job.service_location, dispatch_job: job.name,
-    equipment_type: request.equipment_type, serial_no: request.serial_no, status: 'In Service',
-    installed_on: toFrappeDate(new Date()), scan_id: scanId,
+    customer: job.customer,
+    service_location: job.service_location,
+    dispatch_job: job.name,
+    equipment_type: request.equipment_type,
+    serial_no: request.serial_no,
+    status: 'In Service',
+    installed_on: toFrappeDate(new Date()),
+    scan_id: scanId,
   }
   if (request.mac_address) fields.mac_address = request.mac_address
   if (request.brand) fields.brand = request.brand
@@ -102,7 +142,10 @@ export async function recordScan(ctx: AppContext, user: RequestUser, technician:
       // An update carries the `modified` read with the checks: equipment reassigned in between is
       // read again (and checked again) rather than overwritten.
       saved = known
-        ? await ctx.erp.update<ServiceEquipment>('Service Equipment', known.name, { ...fields, modified: known.modified })
+        ? await ctx.erp.update<ServiceEquipment>('Service Equipment', known.name, {
+            ...fields,
+            modified: known.modified,
+          })
         : await ctx.erp.insert<ServiceEquipment>('Service Equipment', fields)
     } catch (err) {
       if (!(err instanceof ErpRefused)) throw err
@@ -112,8 +155,20 @@ export async function recordScan(ctx: AppContext, user: RequestUser, technician:
         en: 'ERPNext refused this equipment. Check the serial number and MAC, then try again.',
       })
     }
-    ctx.audit.record({ requestId, actor: user.email, action: `tech.scan.${outcome}`, target: `Service Equipment/${saved.name} (scan ${scanId})`, outcome: 'ok', status: 200 })
-    ctx.bus.publish('doc_update', { doctype: 'Service Equipment', name: saved.name, modified: saved.modified, action: known ? 'update' : 'create' })
+    ctx.audit.record({
+      requestId,
+      actor: user.email,
+      action: `tech.scan.${outcome}`,
+      target: `Service Equipment/${saved.name} (scan ${scanId})`,
+      outcome: 'ok',
+      status: 200,
+    })
+    ctx.bus.publish('doc_update', {
+      doctype: 'Service Equipment',
+      name: saved.name,
+      modified: saved.modified,
+      action: known ? 'update' : 'create',
+    })
     return { equipment: saved, outcome }
   }
 
@@ -130,7 +185,15 @@ export async function recordScan(ctx: AppContext, user: RequestUser, technician:
     const where = known && registeredElsewhere(known, job)
     if (known && where) {
       // loadOwnJob has checked that this job is the technician's, so `technician` is set.
-      await refuseScanElsewhere(ctx, { user, technician: technician ?? '', scanId, job, equipment: known, where, requestId })
+      await refuseScanElsewhere(ctx, {
+        user,
+        technician: technician ?? '',
+        scanId,
+        job,
+        equipment: known,
+        where,
+        requestId,
+      })
     }
     const result = await write(known)
     if (result !== 'again') return result

@@ -10,13 +10,20 @@ import { readBodyLimited } from '../errors'
 import { requireCapability } from '../guard'
 
 export function techTestHookRoutes(app: H3, ctx: AppContext): void {
-    if (!ctx.config.hubTestHooks) return
-    const forward = (method: 'POST' | 'DELETE') => async (event: H3Event) => {
-      requireCapability(ctx, event, 'users:manage')
-      const body = method === 'POST' ? await readBodyLimited(event.req, 4096) : undefined
-      const answer = await ctx.hub.send(method, '/_test/faults', { body, contentType: 'application/json', timeoutMs: 5_000 })
-      return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' } })
-    }
-    app.post('/ops/api/_test/hub-faults', forward('POST'))
-    app.delete('/ops/api/_test/hub-faults', forward('DELETE'))
+  if (!ctx.config.hubTestHooks) return
+  const forward = (method: 'POST' | 'DELETE') => async (event: H3Event) => {
+    requireCapability(ctx, event, 'users:manage')
+    const body = method === 'POST' ? await readBodyLimited(event.req, 4096) : undefined
+    const answer = await ctx.hub.send(method, '/_test/faults', {
+      body,
+      contentType: 'application/json',
+      timeoutMs: 5_000,
+    })
+    return new Response(answer.body, {
+      status: answer.status,
+      headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' },
+    })
+  }
+  app.post('/ops/api/_test/hub-faults', forward('POST'))
+  app.delete('/ops/api/_test/hub-faults', forward('DELETE'))
 }

@@ -7,13 +7,21 @@
 import { $fetch } from 'ofetch'
 import { parseJsonObject } from '../../src/contracts/json'
 
-export interface UpstreamAnswer { status: number; body: string; contentType: string }
+export interface UpstreamAnswer {
+  status: number
+  body: string
+  contentType: string
+}
 
 export class UpstreamUnreachable extends Error {}
 
 /** ERPNext refused a call: its status and Frappe's exc_type (e.g. TimestampMismatchError). */
 export class ErpRefused extends Error {
-  constructor(readonly status: number, readonly excType: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly excType: string,
+    message: string,
+  ) {
     super(message)
   }
 }

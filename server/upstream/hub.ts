@@ -6,7 +6,11 @@ import { UpstreamUnreachable, type UpstreamAnswer } from './erp'
 import { parseJsonOr } from '../../src/contracts/json'
 
 export interface HubClient {
-  send(method: string, path: string, init?: { body?: Uint8Array<ArrayBuffer>; contentType?: string; idempotencyKey?: string; timeoutMs?: number }): Promise<UpstreamAnswer>
+  send(
+    method: string,
+    path: string,
+    init?: { body?: Uint8Array<ArrayBuffer>; contentType?: string; idempotencyKey?: string; timeoutMs?: number },
+  ): Promise<UpstreamAnswer>
   json<T>(path: string, timeoutMs?: number): Promise<{ status: number; data: T | null }>
   readonly baseUrl: string
   readonly token: string
@@ -15,14 +19,22 @@ export interface HubClient {
 export class UpstreamTimeout extends Error {}
 
 export function createHubClient(baseUrl: string, token: string, defaultTimeoutMs: number): HubClient {
-  async function send(method: string, path: string, init: { body?: Uint8Array<ArrayBuffer>; contentType?: string; idempotencyKey?: string; timeoutMs?: number } = {}): Promise<UpstreamAnswer> {
+  async function send(
+    method: string,
+    path: string,
+    init: { body?: Uint8Array<ArrayBuffer>; contentType?: string; idempotencyKey?: string; timeoutMs?: number } = {},
+  ): Promise<UpstreamAnswer> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' }
     if (init.contentType) headers['content-type'] = init.contentType
     if (init.idempotencyKey) headers['idempotency-key'] = init.idempotencyKey
     const signal = AbortSignal.timeout(init.timeoutMs ?? defaultTimeoutMs)
     try {
       const res = await fetch(baseUrl + path, { method, headers, body: init.body, signal })
-      return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? 'application/json' }
+      return {
+        status: res.status,
+        body: await res.text(),
+        contentType: res.headers.get('content-type') ?? 'application/json',
+      }
     } catch (err) {
       if (signal.aborted) throw new UpstreamTimeout(`hub did not answer ${path} in time`)
       throw new UpstreamUnreachable(err instanceof Error ? err.message : String(err))

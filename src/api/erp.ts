@@ -42,10 +42,12 @@ export const erp = {
     return (await api<{ data: T }>(resource(doctype, name), { signal })).data
   },
   async count(doctype: string, filters?: Filters): Promise<number> {
-    return (await api<{ message: number }>('/erp/method/frappe.client.get_count', {
-      method: 'POST',
-      body: { doctype, filters: filters ?? [] },
-    })).message
+    return (
+      await api<{ message: number }>('/erp/method/frappe.client.get_count', {
+        method: 'POST',
+        body: { doctype, filters: filters ?? [] },
+      })
+    ).message
   },
   async insert<T>(doctype: string, doc: Record<string, unknown>): Promise<T> {
     return (await api<{ data: T }>(resource(doctype), { method: 'POST', body: doc })).data

@@ -4,7 +4,11 @@
  */
 import { parseJsonOr } from '../contracts/json'
 
-export interface LiveEvent<T = unknown> { id: string; type: string; data: T }
+export interface LiveEvent<T = unknown> {
+  id: string
+  type: string
+  data: T
+}
 type Listener = (e: LiveEvent) => void
 
 const listeners = new Map<string, Set<Listener>>()

@@ -6,7 +6,10 @@
 import { ofetch, FetchError, type FetchOptions } from 'ofetch'
 import { parseJsonObject, parseJsonOr } from '../contracts/json'
 
-export interface Sentence { fr: string; en: string }
+export interface Sentence {
+  fr: string
+  en: string
+}
 
 export class ApiError extends Error {
   constructor(
@@ -27,14 +30,26 @@ export class ApiError extends Error {
 }
 
 const GENERIC: Record<number, Sentence> = {
-  401: { fr: 'Votre session a expiré. Rechargez la page pour vous reconnecter.', en: 'Your session has expired. Reload the page to sign in again.' },
+  401: {
+    fr: 'Votre session a expiré. Rechargez la page pour vous reconnecter.',
+    en: 'Your session has expired. Reload the page to sign in again.',
+  },
   403: { fr: 'Votre rôle ne permet pas cette action.', en: 'Your role does not allow this.' },
-  404: { fr: 'Introuvable : ce document n’existe pas ou plus.', en: 'Not found: this document does not exist (any more).' },
+  404: {
+    fr: 'Introuvable : ce document n’existe pas ou plus.',
+    en: 'Not found: this document does not exist (any more).',
+  },
   409: { fr: 'Cet élément existe déjà.', en: 'This already exists.' },
   413: { fr: 'Le contenu envoyé est trop volumineux.', en: 'What was sent is too large.' },
   417: { fr: 'ERPNext a refusé la modification.', en: 'ERPNext refused the change.' },
-  502: { fr: 'Un service ne répond pas. Réessayez dans un instant.', en: 'A service is not answering. Try again in a moment.' },
-  504: { fr: 'Le service a mis trop de temps à répondre. Réessayez.', en: 'The service took too long to answer. Try again.' },
+  502: {
+    fr: 'Un service ne répond pas. Réessayez dans un instant.',
+    en: 'A service is not answering. Try again in a moment.',
+  },
+  504: {
+    fr: 'Le service a mis trop de temps à répondre. Réessayez.',
+    en: 'The service took too long to answer. Try again.',
+  },
 }
 
 const EXC_SENTENCES: Record<string, Sentence> = {
@@ -45,7 +60,10 @@ const EXC_SENTENCES: Record<string, Sentence> = {
   DuplicateEntryError: { fr: 'Cet élément existe déjà.', en: 'This already exists.' },
   PermissionError: GENERIC[403],
   DoesNotExistError: GENERIC[404],
-  LinkExistsError: { fr: 'Cet élément est encore utilisé ailleurs et ne peut pas être supprimé.', en: 'This is still used elsewhere and cannot be deleted.' },
+  LinkExistsError: {
+    fr: 'Cet élément est encore utilisé ailleurs et ne peut pas être supprimé.',
+    en: 'This is still used elsewhere and cannot be deleted.',
+  },
 }
 
 /** Reads the sentence out of a BFF error body or a Frappe error body. */
@@ -53,7 +71,12 @@ function sentenceOf(status: number, body: unknown): { code: string; sentence: Se
   const b = (body ?? {}) as Record<string, unknown>
   const error = b.error as { code?: string; messages?: Sentence; message?: string } | undefined
   if (error?.code) {
-    return { code: error.code, sentence: error.messages ?? (error.message ? { fr: error.message, en: error.message } : GENERIC[status] ?? GENERIC[502]) }
+    return {
+      code: error.code,
+      sentence:
+        error.messages ??
+        (error.message ? { fr: error.message, en: error.message } : (GENERIC[status] ?? GENERIC[502])),
+    }
   }
   if (typeof b.exc_type === 'string') {
     const known = EXC_SENTENCES[b.exc_type]
@@ -67,9 +90,18 @@ function sentenceOf(status: number, body: unknown): { code: string; sentence: Se
       })
       .join(' ')
     const fallback = GENERIC[status] ?? GENERIC[417]
-    return { code: b.exc_type, sentence: message ? { fr: `${fallback.fr} ${message}`, en: `${fallback.en} ${message}` } : fallback }
+    return {
+      code: b.exc_type,
+      sentence: message ? { fr: `${fallback.fr} ${message}`, en: `${fallback.en} ${message}` } : fallback,
+    }
   }
-  return { code: `HTTP_${status}`, sentence: GENERIC[status] ?? { fr: `Erreur inattendue (${status}). Réessayez.`, en: `Unexpected error (${status}). Try again.` } }
+  return {
+    code: `HTTP_${status}`,
+    sentence: GENERIC[status] ?? {
+      fr: `Erreur inattendue (${status}). Réessayez.`,
+      en: `Unexpected error (${status}). Try again.`,
+    },
+  }
 }
 
 export function toApiError(err: unknown): ApiError {
@@ -78,9 +110,19 @@ export function toApiError(err: unknown): ApiError {
     const status = err.response?.status
     if (!status) {
       const timeout = err.cause instanceof DOMException && err.cause.name === 'TimeoutError'
-      return new ApiError(0, timeout ? 'TIMEOUT' : 'NETWORK', timeout
-        ? { fr: 'Le serveur a mis trop de temps à répondre. Réessayez.', en: 'The server took too long to answer. Try again.' }
-        : { fr: 'Pas de connexion au serveur. Vérifiez le réseau puis réessayez.', en: 'No connection to the server. Check the network, then try again.' })
+      return new ApiError(
+        0,
+        timeout ? 'TIMEOUT' : 'NETWORK',
+        timeout
+          ? {
+              fr: 'Le serveur a mis trop de temps à répondre. Réessayez.',
+              en: 'The server took too long to answer. Try again.',
+            }
+          : {
+              fr: 'Pas de connexion au serveur. Vérifiez le réseau puis réessayez.',
+              en: 'No connection to the server. Check the network, then try again.',
+            },
+      )
     }
     const { code, sentence } = sentenceOf(status, err.data)
     return new ApiError(status, code, sentence, err.data)
@@ -88,7 +130,12 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError(0, 'NETWORK', { fr: 'Pas de connexion au serveur.', en: 'No connection to the server.' })
 }
 
-const client = ofetch.create({ baseURL: '/ops/api', retry: 0, credentials: 'same-origin', headers: { accept: 'application/json' } })
+const client = ofetch.create({
+  baseURL: '/ops/api',
+  retry: 0,
+  credentials: 'same-origin',
+  headers: { accept: 'application/json' },
+})
 
 export async function api<T>(path: string, options: FetchOptions<'json'> = {}): Promise<T> {
   try {

@@ -28,7 +28,9 @@ export const useUserGroups = defineStore('session', () => {
       error.value = apiError
       if (apiError?.status === 401) {
         state.value = 'signed-out'
-        demo.value = await api<{ demo: boolean }>('/config').then((c) => c.demo).catch(() => false)
+        demo.value = await api<{ demo: boolean }>('/config')
+          .then((c) => c.demo)
+          .catch(() => false)
       } else {
         state.value = 'error'
       }

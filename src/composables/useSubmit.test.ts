@@ -3,13 +3,21 @@ import { ref } from 'vue'
 import { ApiError } from 'src/api/http'
 import { useSubmit } from './useSubmit'
 
-const stale = new ApiError(417, 'TimestampMismatchError', { fr: 'Quelqu’un a modifié ce document.', en: 'Someone changed this document.' })
-const forbidden = new ApiError(403, 'FORBIDDEN', { fr: 'Votre rôle ne permet pas cette action.', en: 'Your role does not allow this.' })
+const stale = new ApiError(417, 'TimestampMismatchError', {
+  fr: 'Quelqu’un a modifié ce document.',
+  en: 'Someone changed this document.',
+})
+const forbidden = new ApiError(403, 'FORBIDDEN', {
+  fr: 'Votre rôle ne permet pas cette action.',
+  en: 'Your role does not allow this.',
+})
 
 /** A save the test answers when it chooses, so what shows while it runs can be read. */
 function pending<T>() {
   let settle!: { resolve: (v: T) => void; reject: (e: unknown) => void }
-  const promise = new Promise<T>((resolve, reject) => { settle = { resolve, reject } })
+  const promise = new Promise<T>((resolve, reject) => {
+    settle = { resolve, reject }
+  })
   return { promise, ...settle }
 }
 
@@ -53,11 +61,14 @@ describe('useSubmit', () => {
     const { saving, problem, run } = useSubmit('fr')
     const asked = pending<string>()
     const reload = pending<void>()
-    const running = run(() => Promise.reject(stale), async (error) => {
-      asked.resolve(error.code)
-      await reload.promise
-      return '' // the newer version is on screen; no red sentence
-    })
+    const running = run(
+      () => Promise.reject(stale),
+      async (error) => {
+        asked.resolve(error.code)
+        await reload.promise
+        return '' // the newer version is on screen; no red sentence
+      },
+    )
     expect(await asked.promise).toBe('TimestampMismatchError')
     expect(saving.value).toBe(true)
     reload.resolve()
@@ -68,8 +79,12 @@ describe('useSubmit', () => {
 
   it('shows the dialog’s own words for a code it knows, and the server’s for the rest', async () => {
     const { problem, run } = useSubmit('fr')
-    const duplicate = new ApiError(409, 'DuplicateEntryError', { fr: 'Cet élément existe déjà.', en: 'This already exists.' })
-    const words = (e: ApiError) => (e.code === 'DuplicateEntryError' ? 'Une étiquette « Fibre » existe déjà.' : undefined)
+    const duplicate = new ApiError(409, 'DuplicateEntryError', {
+      fr: 'Cet élément existe déjà.',
+      en: 'This already exists.',
+    })
+    const words = (e: ApiError) =>
+      e.code === 'DuplicateEntryError' ? 'Une étiquette « Fibre » existe déjà.' : undefined
     await run(() => Promise.reject(duplicate), words)
     expect(problem.value).toBe('Une étiquette « Fibre » existe déjà.')
     await run(() => Promise.reject(forbidden), words)
@@ -79,7 +94,10 @@ describe('useSubmit', () => {
   it('says why the reload failed when the newer version cannot be read', async () => {
     const { problem, run } = useSubmit('fr')
     const gone = new ApiError(404, 'DoesNotExistError', { fr: 'Introuvable.', en: 'Not found.' })
-    await run(() => Promise.reject(stale), () => Promise.reject(gone))
+    await run(
+      () => Promise.reject(stale),
+      () => Promise.reject(gone),
+    )
     expect(problem.value).toBe('Introuvable.')
   })
 })

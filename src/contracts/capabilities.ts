@@ -17,7 +17,7 @@ export const CAPABILITIES = [
   'audit:view', // Paramètres → Journal
 ] as const
 
-export type Capability = typeof CAPABILITIES[number]
+export type Capability = (typeof CAPABILITIES)[number]
 
 export const STAFF_GROUPS = ['ops-admin', 'ops-dispatch', 'ops-csr', 'ops-tech'] as const
 

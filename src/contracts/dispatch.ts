@@ -81,7 +81,9 @@ export interface PositionsPayload {
  * A Dispatch Job as ERPNext answers it: a whole document, or a list row, whose unset fields come
  * as null and which carries no child tables.
  */
-export type DispatchJobRecord = { [K in Exclude<keyof DispatchJob, 'name' | 'job_type'>]?: DispatchJob[K] | null } & Pick<DispatchJob, 'name' | 'job_type'>
+export type DispatchJobRecord = {
+  [K in Exclude<keyof DispatchJob, 'name' | 'job_type'>]?: DispatchJob[K] | null
+} & Pick<DispatchJob, 'name' | 'job_type'>
 
 const isSet = <T>(value: T | null | undefined | ''): value is T => value !== null && value !== undefined && value !== ''
 
@@ -90,7 +92,11 @@ const isSet = <T>(value: T | null | undefined | ''): value is T => value !== nul
  * an instant, and unset fields left out so 20,000 jobs stay a small payload. A list row has no
  * tags of its own, so whoever read them separately passes them in.
  */
-export function boardJobOf(doc: DispatchJobRecord, customerName?: string | null, tags: string[] = (doc.tags ?? []).map((t) => t.tag)): BoardJob {
+export function boardJobOf(
+  doc: DispatchJobRecord,
+  customerName?: string | null,
+  tags: string[] = (doc.tags ?? []).map((t) => t.tag),
+): BoardJob {
   const job: BoardJob = {
     name: doc.name,
     job_type: doc.job_type,

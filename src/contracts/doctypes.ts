@@ -5,8 +5,7 @@
  */
 
 export type FieldType =
-  | 'Data' | 'Text' | 'Int' | 'Float' | 'Currency' | 'Check'
-  | 'Date' | 'Datetime' | 'Select' | 'Link' | 'Table'
+  'Data' | 'Text' | 'Int' | 'Float' | 'Currency' | 'Check' | 'Date' | 'Datetime' | 'Select' | 'Link' | 'Table'
 
 export interface FieldDef {
   fieldname: string
@@ -31,12 +30,23 @@ export interface DoctypeDef {
   fields: readonly FieldDef[]
 }
 
-const link = (fieldname: string, options: string, reqd = false): FieldDef =>
-  ({ fieldname, fieldtype: 'Link', options, reqd })
-const select = (fieldname: string, choices: readonly string[], extra: Partial<FieldDef> = {}): FieldDef =>
-  ({ fieldname, fieldtype: 'Select', choices, ...extra })
-const data = (fieldname: string, extra: Partial<FieldDef> = {}): FieldDef =>
-  ({ fieldname, fieldtype: 'Data', ...extra })
+const link = (fieldname: string, options: string, reqd = false): FieldDef => ({
+  fieldname,
+  fieldtype: 'Link',
+  options,
+  reqd,
+})
+const select = (fieldname: string, choices: readonly string[], extra: Partial<FieldDef> = {}): FieldDef => ({
+  fieldname,
+  fieldtype: 'Select',
+  choices,
+  ...extra,
+})
+const data = (fieldname: string, extra: Partial<FieldDef> = {}): FieldDef => ({
+  fieldname,
+  fieldtype: 'Data',
+  ...extra,
+})
 
 export const JOB_TYPES = ['Installation', 'Repair', 'Move', 'Removal', 'Inspection'] as const
 export const JOB_STATUSES = ['Unscheduled', 'Scheduled', 'En Route', 'In Progress', 'Completed', 'Cancelled'] as const
@@ -50,47 +60,63 @@ export const SUBSCRIPTION_STATUSES = ['Active', 'Past Due Date', 'Unpaid', 'Canc
 
 export const DOCTYPES: readonly DoctypeDef[] = [
   {
-    name: 'Customer', autoname: 'CUST-.#####',
+    name: 'Customer',
+    autoname: 'CUST-.#####',
     fields: [
       data('customer_name', { reqd: true }),
       select('customer_type', ['Individual', 'Company'], { default: 'Individual' }),
-      data('customer_group'), data('territory'), data('mobile_no'), data('email_id'),
+      data('customer_group'),
+      data('territory'),
+      data('mobile_no'),
+      data('email_id'),
       select('language', ['fr', 'en'], { default: 'fr' }),
       { fieldname: 'disabled', fieldtype: 'Check', default: 0 },
     ],
   },
   {
-    name: 'Service Location', autoname: 'LOC-.#####',
+    name: 'Service Location',
+    autoname: 'LOC-.#####',
     fields: [
       link('customer', 'Customer', true),
-      data('address_line', { reqd: true }), data('city', { reqd: true }), data('postal_code'),
+      data('address_line', { reqd: true }),
+      data('city', { reqd: true }),
+      data('postal_code'),
       data('province', { default: 'QC' }),
-      { fieldname: 'latitude', fieldtype: 'Float' }, { fieldname: 'longitude', fieldtype: 'Float' },
+      { fieldname: 'latitude', fieldtype: 'Float' },
+      { fieldname: 'longitude', fieldtype: 'Float' },
       select('status', ['Active', 'Pending', 'Inactive'], { default: 'Active' }),
-      data('olt_name'), data('olt_port'),
+      data('olt_name'),
+      data('olt_port'),
     ],
   },
   {
-    name: 'Subscription Plan Detail', autoname: 'hash', istable: true,
+    name: 'Subscription Plan Detail',
+    autoname: 'hash',
+    istable: true,
     fields: [data('plan', { reqd: true }), { fieldname: 'qty', fieldtype: 'Int', default: 1 }],
   },
   {
-    name: 'Subscription', autoname: 'ACC-SUB-.YYYY.-.#####',
+    name: 'Subscription',
+    autoname: 'ACC-SUB-.YYYY.-.#####',
     fields: [
       data('party_type', { default: 'Customer' }),
       link('party', 'Customer', true),
       link('service_location', 'Service Location'),
       select('status', SUBSCRIPTION_STATUSES, { default: 'Active' }),
-      { fieldname: 'start_date', fieldtype: 'Date' }, { fieldname: 'end_date', fieldtype: 'Date' },
+      { fieldname: 'start_date', fieldtype: 'Date' },
+      { fieldname: 'end_date', fieldtype: 'Date' },
       { fieldname: 'plans', fieldtype: 'Table', options: 'Subscription Plan Detail' },
     ],
   },
   {
-    name: 'Service Equipment', autoname: 'EQ-.#####',
+    name: 'Service Equipment',
+    autoname: 'EQ-.#####',
     fields: [
-      link('customer', 'Customer'), link('service_location', 'Service Location'),
+      link('customer', 'Customer'),
+      link('service_location', 'Service Location'),
       select('equipment_type', EQUIPMENT_TYPES, { reqd: true }),
-      data('brand'), data('model'),
+      data('brand'),
+      data('model'),
       data('serial_no', { reqd: true, unique: true }),
       data('mac_address', { unique: true }),
       select('status', EQUIPMENT_STATUSES, { default: 'In Service' }),
@@ -100,11 +126,14 @@ export const DOCTYPES: readonly DoctypeDef[] = [
     ],
   },
   {
-    name: 'Technician Tag', autoname: 'hash', istable: true,
+    name: 'Technician Tag',
+    autoname: 'hash',
+    istable: true,
     fields: [link('tag', 'Tag', true)],
   },
   {
-    name: 'Technician', autoname: 'TECH-.###',
+    name: 'Technician',
+    autoname: 'TECH-.###',
     fields: [
       data('full_name', { reqd: true }),
       data('email', { reqd: true, unique: true }),
@@ -112,41 +141,52 @@ export const DOCTYPES: readonly DoctypeDef[] = [
       select('status', ['Active', 'Inactive'], { default: 'Active' }),
       data('color'),
       { fieldname: 'traccar_device_id', fieldtype: 'Int' },
-      { fieldname: 'home_latitude', fieldtype: 'Float' }, { fieldname: 'home_longitude', fieldtype: 'Float' },
-      data('shift_start'), data('shift_end'),
+      { fieldname: 'home_latitude', fieldtype: 'Float' },
+      { fieldname: 'home_longitude', fieldtype: 'Float' },
+      data('shift_start'),
+      data('shift_end'),
       { fieldname: 'tags', fieldtype: 'Table', options: 'Technician Tag' },
     ],
   },
   {
-    name: 'Tag', autoname: 'field:tag_name',
+    name: 'Tag',
+    autoname: 'field:tag_name',
     fields: [data('tag_name', { reqd: true, unique: true }), select('category', TAG_CATEGORIES), data('color')],
   },
   {
-    name: 'Dispatch Job Tag', autoname: 'hash', istable: true,
+    name: 'Dispatch Job Tag',
+    autoname: 'hash',
+    istable: true,
     fields: [link('tag', 'Tag', true)],
   },
   {
-    name: 'Dispatch Job', autoname: 'DJ-.YYYY.-.#####',
+    name: 'Dispatch Job',
+    autoname: 'DJ-.YYYY.-.#####',
     fields: [
       select('job_type', JOB_TYPES, { reqd: true }),
       select('status', JOB_STATUSES, { default: 'Unscheduled' }),
       select('priority', PRIORITIES, { default: 'Medium' }),
-      link('customer', 'Customer'), link('service_location', 'Service Location'),
-      link('issue', 'Issue'), link('technician', 'Technician'),
+      link('customer', 'Customer'),
+      link('service_location', 'Service Location'),
+      link('issue', 'Issue'),
+      link('technician', 'Technician'),
       { fieldname: 'scheduled_start', fieldtype: 'Datetime' },
       { fieldname: 'duration_minutes', fieldtype: 'Int', default: 60 },
       data('address'),
-      { fieldname: 'latitude', fieldtype: 'Float' }, { fieldname: 'longitude', fieldtype: 'Float' },
+      { fieldname: 'latitude', fieldtype: 'Float' },
+      { fieldname: 'longitude', fieldtype: 'Float' },
       { fieldname: 'tags', fieldtype: 'Table', options: 'Dispatch Job Tag' },
       { fieldname: 'description', fieldtype: 'Text' },
       { fieldname: 'completion_notes', fieldtype: 'Text' },
     ],
   },
   {
-    name: 'Issue', autoname: 'ISS-.YYYY.-.#####',
+    name: 'Issue',
+    autoname: 'ISS-.YYYY.-.#####',
     fields: [
       data('subject', { reqd: true }),
-      link('customer', 'Customer'), link('service_location', 'Service Location'),
+      link('customer', 'Customer'),
+      link('service_location', 'Service Location'),
       select('status', ISSUE_STATUSES, { default: 'Open' }),
       select('priority', PRIORITIES, { default: 'Medium' }),
       { fieldname: 'opening_date', fieldtype: 'Date' },
@@ -155,10 +195,12 @@ export const DOCTYPES: readonly DoctypeDef[] = [
     ],
   },
   {
-    name: 'Sales Invoice', autoname: 'ACC-SINV-.YYYY.-.#####',
+    name: 'Sales Invoice',
+    autoname: 'ACC-SINV-.YYYY.-.#####',
     fields: [
       link('customer', 'Customer', true),
-      { fieldname: 'posting_date', fieldtype: 'Date' }, { fieldname: 'due_date', fieldtype: 'Date' },
+      { fieldname: 'posting_date', fieldtype: 'Date' },
+      { fieldname: 'due_date', fieldtype: 'Date' },
       { fieldname: 'grand_total', fieldtype: 'Currency' },
       { fieldname: 'outstanding_amount', fieldtype: 'Currency' },
       select('status', INVOICE_STATUSES, { default: 'Draft' }),
@@ -166,13 +208,15 @@ export const DOCTYPES: readonly DoctypeDef[] = [
     ],
   },
   {
-    name: 'Communication', autoname: 'hash',
+    name: 'Communication',
+    autoname: 'hash',
     fields: [
       select('communication_medium', ['SMS', 'Phone', 'Email']),
       select('sent_or_received', ['Sent', 'Received']),
       { fieldname: 'content', fieldtype: 'Text' },
       data('phone_no'),
-      data('reference_doctype'), data('reference_name'),
+      data('reference_doctype'),
+      data('reference_name'),
       data('sender'),
       { fieldname: 'communication_date', fieldtype: 'Datetime' },
       /** The hub's message id, so delivery receipts can find their message. */
@@ -181,14 +225,18 @@ export const DOCTYPES: readonly DoctypeDef[] = [
     ],
   },
   {
-    name: 'User Social Login', autoname: 'hash', istable: true,
+    name: 'User Social Login',
+    autoname: 'hash',
+    istable: true,
     fields: [data('provider', { reqd: true }), data('userid')],
   },
   {
-    name: 'User', autoname: 'field:email',
+    name: 'User',
+    autoname: 'field:email',
     fields: [
       data('email', { reqd: true, unique: true }),
-      data('first_name'), data('last_name'),
+      data('first_name'),
+      data('last_name'),
       data('user_type', { default: 'System User' }),
       { fieldname: 'enabled', fieldtype: 'Check', default: 1 },
       { fieldname: 'social_logins', fieldtype: 'Table', options: 'User Social Login' },
@@ -214,55 +262,132 @@ export interface DocMeta {
   docstatus?: number
   idx?: number
 }
-export interface ChildRow extends Partial<DocMeta> { parent?: string; parentfield?: string; parenttype?: string; doctype?: string }
+export interface ChildRow extends Partial<DocMeta> {
+  parent?: string
+  parentfield?: string
+  parenttype?: string
+  doctype?: string
+}
 
-export type JobType = typeof JOB_TYPES[number]
-export type JobStatus = typeof JOB_STATUSES[number]
-export type Priority = typeof PRIORITIES[number]
+export type JobType = (typeof JOB_TYPES)[number]
+export type JobStatus = (typeof JOB_STATUSES)[number]
+export type Priority = (typeof PRIORITIES)[number]
 
 export interface Customer extends DocMeta {
-  customer_name: string; customer_type?: 'Individual' | 'Company'; customer_group?: string; territory?: string
-  mobile_no?: string; email_id?: string; language?: 'fr' | 'en'; disabled?: 0 | 1
+  customer_name: string
+  customer_type?: 'Individual' | 'Company'
+  customer_group?: string
+  territory?: string
+  mobile_no?: string
+  email_id?: string
+  language?: 'fr' | 'en'
+  disabled?: 0 | 1
 }
 export interface ServiceLocation extends DocMeta {
-  customer: string; address_line: string; city: string; postal_code?: string; province?: string
-  latitude?: number; longitude?: number; status?: 'Active' | 'Pending' | 'Inactive'; olt_name?: string; olt_port?: string
+  customer: string
+  address_line: string
+  city: string
+  postal_code?: string
+  province?: string
+  latitude?: number
+  longitude?: number
+  status?: 'Active' | 'Pending' | 'Inactive'
+  olt_name?: string
+  olt_port?: string
 }
 export interface Subscription extends DocMeta {
-  party_type?: string; party: string; service_location?: string; status?: typeof SUBSCRIPTION_STATUSES[number]
-  start_date?: string; end_date?: string; plans?: (ChildRow & { plan: string; qty?: number })[]
+  party_type?: string
+  party: string
+  service_location?: string
+  status?: (typeof SUBSCRIPTION_STATUSES)[number]
+  start_date?: string
+  end_date?: string
+  plans?: (ChildRow & { plan: string; qty?: number })[]
 }
 export interface ServiceEquipment extends DocMeta {
-  customer?: string; service_location?: string; equipment_type: typeof EQUIPMENT_TYPES[number]
-  brand?: string; model?: string; serial_no: string; mac_address?: string
-  status?: typeof EQUIPMENT_STATUSES[number]; installed_on?: string; scan_id?: string; dispatch_job?: string
+  customer?: string
+  service_location?: string
+  equipment_type: (typeof EQUIPMENT_TYPES)[number]
+  brand?: string
+  model?: string
+  serial_no: string
+  mac_address?: string
+  status?: (typeof EQUIPMENT_STATUSES)[number]
+  installed_on?: string
+  scan_id?: string
+  dispatch_job?: string
 }
 export interface Technician extends DocMeta {
-  full_name: string; email: string; mobile_no?: string; status?: 'Active' | 'Inactive'; color?: string
-  traccar_device_id?: number; home_latitude?: number; home_longitude?: number
-  shift_start?: string; shift_end?: string; tags?: (ChildRow & { tag: string })[]
+  full_name: string
+  email: string
+  mobile_no?: string
+  status?: 'Active' | 'Inactive'
+  color?: string
+  traccar_device_id?: number
+  home_latitude?: number
+  home_longitude?: number
+  shift_start?: string
+  shift_end?: string
+  tags?: (ChildRow & { tag: string })[]
 }
-export interface Tag extends DocMeta { tag_name: string; category?: typeof TAG_CATEGORIES[number]; color?: string }
+export interface Tag extends DocMeta {
+  tag_name: string
+  category?: (typeof TAG_CATEGORIES)[number]
+  color?: string
+}
 export interface DispatchJob extends DocMeta {
-  job_type: JobType; status?: JobStatus; priority?: Priority; customer?: string; service_location?: string
-  issue?: string; technician?: string; scheduled_start?: string; duration_minutes?: number
-  address?: string; latitude?: number; longitude?: number; tags?: (ChildRow & { tag: string })[]
-  description?: string; completion_notes?: string
+  job_type: JobType
+  status?: JobStatus
+  priority?: Priority
+  customer?: string
+  service_location?: string
+  issue?: string
+  technician?: string
+  scheduled_start?: string
+  duration_minutes?: number
+  address?: string
+  latitude?: number
+  longitude?: number
+  tags?: (ChildRow & { tag: string })[]
+  description?: string
+  completion_notes?: string
 }
 export interface Issue extends DocMeta {
-  subject: string; customer?: string; service_location?: string; status?: typeof ISSUE_STATUSES[number]
-  priority?: Priority; opening_date?: string; description?: string; raised_by?: string
+  subject: string
+  customer?: string
+  service_location?: string
+  status?: (typeof ISSUE_STATUSES)[number]
+  priority?: Priority
+  opening_date?: string
+  description?: string
+  raised_by?: string
 }
 export interface SalesInvoice extends DocMeta {
-  customer: string; posting_date?: string; due_date?: string; grand_total?: number; outstanding_amount?: number
-  status?: typeof INVOICE_STATUSES[number]; currency?: string
+  customer: string
+  posting_date?: string
+  due_date?: string
+  grand_total?: number
+  outstanding_amount?: number
+  status?: (typeof INVOICE_STATUSES)[number]
+  currency?: string
 }
 export interface Communication extends DocMeta {
-  communication_medium?: 'SMS' | 'Phone' | 'Email'; sent_or_received?: 'Sent' | 'Received'; content?: string
-  phone_no?: string; reference_doctype?: string; reference_name?: string; sender?: string
-  communication_date?: string; message_id?: string; delivery_status?: string
+  communication_medium?: 'SMS' | 'Phone' | 'Email'
+  sent_or_received?: 'Sent' | 'Received'
+  content?: string
+  phone_no?: string
+  reference_doctype?: string
+  reference_name?: string
+  sender?: string
+  communication_date?: string
+  message_id?: string
+  delivery_status?: string
 }
 export interface ErpUser extends DocMeta {
-  email: string; first_name?: string; last_name?: string; user_type?: string; enabled?: 0 | 1
+  email: string
+  first_name?: string
+  last_name?: string
+  user_type?: string
+  enabled?: 0 | 1
   social_logins?: (ChildRow & { provider: string; userid?: string })[]
 }

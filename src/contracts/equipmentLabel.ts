@@ -12,7 +12,10 @@ export interface Reading {
   model: string | null
 }
 
-export interface DecodedBarcode { format: string; value: string }
+export interface DecodedBarcode {
+  format: string
+  value: string
+}
 
 const MAC_PATTERNS = [
   /^[0-9A-F]{2}([:-])[0-9A-F]{2}(?:\1[0-9A-F]{2}){4}$/i,
@@ -30,7 +33,11 @@ export function isMac(value: string): boolean {
 export function formatMac(value: string): string | null {
   const v = value.trim()
   if (!isMac(v)) return null
-  return v.replace(/[^0-9A-Fa-f]/g, '').toUpperCase().match(/../g)!.join(':')
+  return v
+    .replace(/[^0-9A-Fa-f]/g, '')
+    .toUpperCase()
+    .match(/../g)!
+    .join(':')
 }
 
 /** Serials as printed on CPE labels: letters and digits (dashes allowed), at least one letter and two digits. */
@@ -56,7 +63,8 @@ export function labelFields(value: string): Partial<Reading> {
     if (!m) continue
     const key = m[1].toUpperCase().replace(/\s+/g, '')
     const v = m[2]
-    if (['SN', 'S/N', 'SERIAL', 'SERIALNO', 'SERIALNUMBER', 'GPONSN'].includes(key) && isSerial(v.toUpperCase())) out.serial = v.toUpperCase()
+    if (['SN', 'S/N', 'SERIAL', 'SERIALNO', 'SERIALNUMBER', 'GPONSN'].includes(key) && isSerial(v.toUpperCase()))
+      out.serial = v.toUpperCase()
     else if (['MAC', 'MACADDRESS', 'MACADDR'].includes(key) && formatMac(v)) out.mac = formatMac(v)
     else if (['MODEL', 'MODELE', 'PN'].includes(key)) out.model = v
     else if (['BRAND', 'VENDOR', 'MANUFACTURER', 'MARQUE'].includes(key)) out.brand = v

@@ -10,7 +10,7 @@ import type { EQUIPMENT_STATUSES, EQUIPMENT_TYPES, JobType, ServiceEquipment } f
  * correction: once the transfer is confirmed, the same scan sent again goes through.
  */
 export const TRANSFER_REFUSAL_CODES = ['EQUIPMENT_AT_OTHER_CUSTOMER', 'EQUIPMENT_AT_OTHER_LOCATION'] as const
-export type TransferRefusalCode = typeof TRANSFER_REFUSAL_CODES[number]
+export type TransferRefusalCode = (typeof TRANSFER_REFUSAL_CODES)[number]
 
 export const isTransferRefusal = (code: string | null | undefined): code is TransferRefusalCode =>
   (TRANSFER_REFUSAL_CODES as readonly string[]).includes(code ?? '')
@@ -24,12 +24,12 @@ export interface PendingTransfer {
   scanId: string
   equipment: {
     name: string
-    equipment_type: typeof EQUIPMENT_TYPES[number]
+    equipment_type: (typeof EQUIPMENT_TYPES)[number]
     brand: string | null
     model: string | null
     serial_no: string
     mac_address: string | null
-    status: typeof EQUIPMENT_STATUSES[number] | null
+    status: (typeof EQUIPMENT_STATUSES)[number] | null
     /** Where ERPNext has it now. */
     customer: string | null
     customer_name: string | null

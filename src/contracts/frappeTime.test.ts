@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, fromSiteWallClock, mondayOf, parseFrappeDatetime, parseSiteDatetime, toFrappeDatetime } from './frappeTime'
+import {
+  addDays,
+  fromSiteWallClock,
+  mondayOf,
+  parseFrappeDatetime,
+  parseSiteDatetime,
+  toFrappeDatetime,
+} from './frappeTime'
 
 const pad = (n: number) => String(n).padStart(2, '0')
 

@@ -8,11 +8,23 @@ export const SITE_TIME_ZONE = 'America/Toronto'
 
 const partsFormat = new Intl.DateTimeFormat('en-CA', {
   timeZone: SITE_TIME_ZONE,
-  year: 'numeric', month: '2-digit', day: '2-digit',
-  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
 })
 
-export interface WallClock { year: number; month: number; day: number; hour: number; minute: number; second: number }
+export interface WallClock {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+}
 
 /** The site-local wall clock at an instant. */
 export function siteWallClock(instant: Date): WallClock {

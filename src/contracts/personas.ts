@@ -12,10 +12,34 @@ export interface Persona {
 }
 
 export const PERSONAS: readonly Persona[] = [
-  { id: 'admin', email: 'sophie.lavoie@gigafibre.ca', username: 'sophie.lavoie', name: 'Sophie Lavoie', groups: ['ops-admin'] },
-  { id: 'dispatcher', email: 'marc.bouchard@gigafibre.ca', username: 'marc.bouchard', name: 'Marc Bouchard', groups: ['ops-dispatch'] },
-  { id: 'csr', email: 'isabelle.roy@gigafibre.ca', username: 'isabelle.roy', name: 'Isabelle Roy', groups: ['ops-csr'] },
-  { id: 'technician', email: 'julien.gagnon@gigafibre.ca', username: 'julien.gagnon', name: 'Julien Gagnon', groups: ['ops-tech'] },
+  {
+    id: 'admin',
+    email: 'sophie.lavoie@gigafibre.ca',
+    username: 'sophie.lavoie',
+    name: 'Sophie Lavoie',
+    groups: ['ops-admin'],
+  },
+  {
+    id: 'dispatcher',
+    email: 'marc.bouchard@gigafibre.ca',
+    username: 'marc.bouchard',
+    name: 'Marc Bouchard',
+    groups: ['ops-dispatch'],
+  },
+  {
+    id: 'csr',
+    email: 'isabelle.roy@gigafibre.ca',
+    username: 'isabelle.roy',
+    name: 'Isabelle Roy',
+    groups: ['ops-csr'],
+  },
+  {
+    id: 'technician',
+    email: 'julien.gagnon@gigafibre.ca',
+    username: 'julien.gagnon',
+    name: 'Julien Gagnon',
+    groups: ['ops-tech'],
+  },
 ]
 
 /** The seeded technician record the technician persona signs in as. */

@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest'
 import {
-  customerNumber, foldMapped, foldText, macKey, macMapped, normalizeMac, normalizePhone, originalRange, phoneMapped, serialKey, serialMapped, toE164,
+  customerNumber,
+  foldMapped,
+  foldText,
+  macKey,
+  macMapped,
+  normalizeMac,
+  normalizePhone,
+  originalRange,
+  phoneMapped,
+  serialKey,
+  serialMapped,
+  toE164,
 } from './searchKeys'
 
 describe('phone numbers compare on their digits, whatever the formatting', () => {
   it.each([
-    ['514 555-1234'], ['+1 (514) 555-1234'], ['(514) 555-1234'], ['514.555.1234'], ['5145551234'], ['15145551234'], ['+1 514-555-1234'],
+    ['514 555-1234'],
+    ['+1 (514) 555-1234'],
+    ['(514) 555-1234'],
+    ['514.555.1234'],
+    ['5145551234'],
+    ['15145551234'],
+    ['+1 514-555-1234'],
   ])('%s is 5145551234', (typed) => {
     expect(normalizePhone(typed)).toBe('5145551234')
   })
@@ -38,7 +55,13 @@ describe('phone numbers compare on their digits, whatever the formatting', () =>
 })
 
 describe('MAC addresses compare on their hexadecimal digits', () => {
-  it.each([['aa:bb:cc:dd:ee:ff'], ['AA-BB-CC-DD-EE-FF'], ['aabb.ccdd.eeff'], ['AABBCCDDEEFF'], [' aa bb cc dd ee ff ']])('%s is AA:BB:CC:DD:EE:FF', (typed) => {
+  it.each([
+    ['aa:bb:cc:dd:ee:ff'],
+    ['AA-BB-CC-DD-EE-FF'],
+    ['aabb.ccdd.eeff'],
+    ['AABBCCDDEEFF'],
+    [' aa bb cc dd ee ff '],
+  ])('%s is AA:BB:CC:DD:EE:FF', (typed) => {
     expect(normalizeMac(typed)).toBe('AA:BB:CC:DD:EE:FF')
   })
 
@@ -83,7 +106,15 @@ describe('names and addresses compare without accents, case or punctuation', () 
 })
 
 describe('the fast keys the index is built from are the keys the highlights are mapped on', () => {
-  const samples = ["  Marie-Ève  CÔTÉ ", "Benoît D'Amours", 'Œuvre & Cœur', '12, rue Saint-Jérôme, app. 3', 'ÇA (Ltée)', 'me.cote@Gmail.com', 'İstanbul']
+  const samples = [
+    '  Marie-Ève  CÔTÉ ',
+    "Benoît D'Amours",
+    'Œuvre & Cœur',
+    '12, rue Saint-Jérôme, app. 3',
+    'ÇA (Ltée)',
+    'me.cote@Gmail.com',
+    'İstanbul',
+  ]
   it.each(samples)('%s', (text) => {
     expect(foldText(text)).toBe(foldMapped(text).key)
     expect(normalizePhone(text)).toBe(phoneMapped(text).key)

@@ -8,7 +8,10 @@
  * A normalized key and, for each of its characters, the index of the character of the original
  * text it came from — so a match found in the key can be highlighted in what the user sees.
  */
-export interface MappedKey { key: string; origin: number[] }
+export interface MappedKey {
+  key: string
+  origin: number[]
+}
 
 const COMBINING_MARKS = /[\u0300-\u036f]/g
 const SEPARATORS = new Set([' ', '\t', '\n', '\r', ',', ';', ':', '/', '(', ')', '-', "'", '’', '.', '\u00a0'])
@@ -54,9 +57,14 @@ export function foldMapped(text: string): MappedKey {
 /** "  Côté,  Marie-Ève " → "cote marie eve": what name and address search compare. */
 export function foldText(text: string): string {
   // Same result as foldMapped(text).key, without the map: the index folds every name at start-up.
-  return text.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase()
-    .replace(/œ/g, 'oe').replace(/æ/g, 'ae')
-    .replace(/[\s,;:/()\-'’.\u00a0]+/g, ' ').trim()
+  return text
+    .normalize('NFD')
+    .replace(COMBINING_MARKS, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/[\s,;:/()\-'’.\u00a0]+/g, ' ')
+    .trim()
 }
 
 /** Keeps the characters `keep` accepts, transformed; remembers where each came from. */
@@ -80,7 +88,8 @@ function keepMapped(text: string, keep: (ch: string) => string | null): MappedKe
  */
 export function phoneMapped(text: string): MappedKey {
   const digits = keepMapped(text, (ch) => (ch >= '0' && ch <= '9' ? ch : null))
-  if (digits.key.length === 11 && digits.key.startsWith('1')) return { key: digits.key.slice(1), origin: digits.origin.slice(1) }
+  if (digits.key.length === 11 && digits.key.startsWith('1'))
+    return { key: digits.key.slice(1), origin: digits.origin.slice(1) }
   return digits
 }
 

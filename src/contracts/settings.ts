@@ -33,4 +33,11 @@ export interface JournalPage {
 }
 
 /** Actions the journal records, for the filter (`erp.` and `hub.` also work as prefixes). */
-export const JOURNAL_ACTIONS = ['erp.create', 'erp.update', 'erp.delete', 'hub.invite', 'hub.sms', 'hub.vision'] as const
+export const JOURNAL_ACTIONS = [
+  'erp.create',
+  'erp.update',
+  'erp.delete',
+  'hub.invite',
+  'hub.sms',
+  'hub.vision',
+] as const

@@ -4,7 +4,7 @@
  */
 import type { EQUIPMENT_TYPES, JobStatus, JobType, Priority, ServiceEquipment } from './doctypes'
 
-export type EquipmentType = typeof EQUIPMENT_TYPES[number]
+export type EquipmentType = (typeof EQUIPMENT_TYPES)[number]
 
 export interface TechJob {
   name: string

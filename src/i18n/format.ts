@@ -35,14 +35,24 @@ export function shortDate(value: string, locale: string, now = new Date()): stri
   const at = toInstant(value)
   if (!at) return value
   const sameYear = at.getFullYear() === now.getFullYear()
-  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }), timeZone: SITE_TIME_ZONE }).format(at)
+  return new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    ...(sameYear ? {} : { year: 'numeric' }),
+    timeZone: SITE_TIME_ZONE,
+  }).format(at)
 }
 
 /** "27 nov. 2026, 14 h 05" style, 24-hour clock. */
 export function dateTime(value: string, locale: string): string {
   const at = toInstant(value)
   if (!at) return value
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone: SITE_TIME_ZONE }).format(at)
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    hourCycle: 'h23',
+    timeZone: SITE_TIME_ZONE,
+  }).format(at)
 }
 
 export function money(amount: number, locale: string, currency = 'CAD'): string {
@@ -56,5 +66,11 @@ export function dbm(value: number, locale: string): string {
 
 /** "−0,6" / "+0,3": a change in dB, always signed. */
 export function signedDb(value: number, locale: string): string {
-  return withMinus(new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(value))
+  return withMinus(
+    new Intl.NumberFormat(locale, {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+      signDisplay: 'exceptZero',
+    }).format(value),
+  )
 }

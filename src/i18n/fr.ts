@@ -50,5 +50,12 @@ export default {
     tech: 'Aucune intervention prévue pour vous aujourd’hui.',
     settings: 'Choisissez une section des paramètres.',
   },
-  common: { retry: 'Réessayer', cancel: 'Annuler', save: 'Enregistrer', close: 'Fermer', loading: 'Chargement…', search: 'Rechercher' },
+  common: {
+    retry: 'Réessayer',
+    cancel: 'Annuler',
+    save: 'Enregistrer',
+    close: 'Fermer',
+    loading: 'Chargement…',
+    search: 'Rechercher',
+  },
 }

@@ -10,7 +10,9 @@ import fr from './fr'
 import en from './en'
 
 /** A tree of translated strings. */
-export interface Messages { [key: string]: Messages | string }
+export interface Messages {
+  [key: string]: Messages | string
+}
 const features = import.meta.glob<{ fr: Messages; en: Messages }>('../features/*/i18n.ts', { eager: true })
 
 const messages = { fr: { ...fr } as Messages, en: { ...en } as Messages }

@@ -14,10 +14,18 @@ import type { SqlValue } from './values'
 const ADMIN = 'Administrator'
 
 /** How a column gets its value: from the document, or from the standard fields computed per row. */
-interface ColumnPlan { name: string; own: boolean; fallback: SqlValue; check: boolean }
+interface ColumnPlan {
+  name: string
+  own: boolean
+  fallback: SqlValue
+  check: boolean
+}
 
 const planOf = (c: Column): ColumnPlan => ({
-  name: c.name, own: !!c.field, fallback: c.field?.default ?? (c.fieldtype === 'Check' ? 0 : null), check: c.fieldtype === 'Check',
+  name: c.name,
+  own: !!c.field,
+  fallback: c.field?.default ?? (c.fieldtype === 'Check' ? 0 : null),
+  check: c.fieldtype === 'Check',
 })
 
 function stored(value: unknown, plan: ColumnPlan): SqlValue {
@@ -53,7 +61,11 @@ class BulkWriter {
    */
   add(doc: Record<string, unknown>, standard: Record<string, SqlValue>, keepStandard: boolean): void {
     for (const plan of this.plans) {
-      const value = plan.own ? doc[plan.name] : keepStandard ? doc[plan.name] ?? standard[plan.name] : standard[plan.name]
+      const value = plan.own
+        ? doc[plan.name]
+        : keepStandard
+          ? (doc[plan.name] ?? standard[plan.name])
+          : standard[plan.name]
       this.pending.push(stored(value, plan))
     }
     if (++this.count === BulkWriter.ROWS) {
@@ -72,12 +84,19 @@ class BulkWriter {
 }
 
 export function importDocuments(
-  sql: SqlDatabase, naming: Naming, now: string, meta: DoctypeMeta, docs: Record<string, unknown>[],
+  sql: SqlDatabase,
+  naming: Naming,
+  now: string,
+  meta: DoctypeMeta,
+  docs: Record<string, unknown>[],
 ): void {
   const doctype = meta.name
   const allowed = new Set<string>([...STANDARD_FIELDS, 'doctype', ...meta.def.fields.map((f) => f.fieldname)])
   const main = new BulkWriter(sql, meta)
-  const children = meta.tableFields.map(({ field, child }) => ({ fieldname: field.fieldname, writer: new BulkWriter(sql, child) }))
+  const children = meta.tableFields.map(({ field, child }) => ({
+    fieldname: field.fieldname,
+    writer: new BulkWriter(sql, child),
+  }))
   const names: string[] = []
   sql.transaction(() => {
     for (const doc of docs) {
@@ -85,17 +104,33 @@ export function importDocuments(
       const name = typeof doc.name === 'string' && doc.name !== '' ? doc.name : naming.newName(meta, doc)
       names.push(name)
       const creation = typeof doc.creation === 'string' ? doc.creation : now
-      main.add(doc, { name, owner: ADMIN, creation, modified: creation, modified_by: ADMIN, docstatus: 0, idx: 0 }, true)
+      main.add(
+        doc,
+        { name, owner: ADMIN, creation, modified: creation, modified_by: ADMIN, docstatus: 0, idx: 0 },
+        true,
+      )
       for (const { fieldname, writer } of children) {
         const rows = doc[fieldname]
         if (rows === undefined || rows === null) continue
         if (!Array.isArray(rows)) throw new Error(`insertMany(${doctype}): ${fieldname} must be a list of rows`)
         for (let i = 0; i < rows.length; i++) {
           // A child row's standard fields always follow its parent and position.
-          writer.add(rows[i] as Record<string, unknown>, {
-            name: randomName(), owner: ADMIN, creation, modified: creation, modified_by: ADMIN, docstatus: 0,
-            idx: i + 1, parent: name, parentfield: fieldname, parenttype: doctype,
-          }, false)
+          writer.add(
+            rows[i] as Record<string, unknown>,
+            {
+              name: randomName(),
+              owner: ADMIN,
+              creation,
+              modified: creation,
+              modified_by: ADMIN,
+              docstatus: 0,
+              idx: i + 1,
+              parent: name,
+              parentfield: fieldname,
+              parenttype: doctype,
+            },
+            false,
+          )
         }
       }
     }

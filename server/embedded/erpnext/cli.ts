@@ -34,6 +34,8 @@ const server = await startErpnext({
 })
 console.log(`Embedded ERPNext listening on ${server.url}`)
 
-const stop = () => { void server.close().then(() => process.exit(0)) }
+const stop = () => {
+  void server.close().then(() => process.exit(0))
+}
 process.once('SIGINT', stop)
 process.once('SIGTERM', stop)

@@ -15,9 +15,18 @@ describe('reading a document', () => {
     expect(status).toBe(200)
     expect(body).toEqual({
       data: {
-        name: 'CUST-00001', owner: 'Administrator', creation: '2026-03-10 10:00:00.000000',
-        modified: '2026-03-10 10:00:00.000000', modified_by: 'Administrator', docstatus: 0, idx: 0,
-        customer_name: 'Marie Tremblay', customer_type: 'Individual', language: 'fr', disabled: 0, doctype: 'Customer',
+        name: 'CUST-00001',
+        owner: 'Administrator',
+        creation: '2026-03-10 10:00:00.000000',
+        modified: '2026-03-10 10:00:00.000000',
+        modified_by: 'Administrator',
+        docstatus: 0,
+        idx: 0,
+        customer_name: 'Marie Tremblay',
+        customer_type: 'Individual',
+        language: 'fr',
+        disabled: 0,
+        doctype: 'Customer',
       },
     })
   })
@@ -26,11 +35,22 @@ describe('reading a document', () => {
     const erp = testErp()
     await erp.create('Tag', { tag_name: 'Fibre' })
     await erp.create('Tag', { tag_name: 'Zone Nord', category: 'Zone' })
-    await erp.create('Technician', { full_name: 'Luc', email: 'luc@gigafibre.ca', tags: [{ tag: 'Fibre' }, { tag: 'Zone Nord' }] })
+    await erp.create('Technician', {
+      full_name: 'Luc',
+      email: 'luc@gigafibre.ca',
+      tags: [{ tag: 'Fibre' }, { tag: 'Zone Nord' }],
+    })
     const { body } = await erp.get('/api/resource/Technician/TECH-001')
     const tags = (body as Data).data.tags as Record<string, unknown>[]
     expect(tags).toHaveLength(2)
-    expect(tags[0]).toMatchObject({ parent: 'TECH-001', parentfield: 'tags', parenttype: 'Technician', idx: 1, doctype: 'Technician Tag', tag: 'Fibre' })
+    expect(tags[0]).toMatchObject({
+      parent: 'TECH-001',
+      parentfield: 'tags',
+      parenttype: 'Technician',
+      idx: 1,
+      doctype: 'Technician Tag',
+      tag: 'Fibre',
+    })
     expect(tags[1]).toMatchObject({ idx: 2, tag: 'Zone Nord' })
     expect(typeof tags[0].name).toBe('string')
   })
@@ -90,10 +110,22 @@ describe('inserting a document', () => {
 
   it('fills standard fields and defaults, and ignores a name sent by the client', async () => {
     const erp = testErp()
-    const job = await erp.create('Dispatch Job', { job_type: 'Repair', name: 'MY-NAME', owner: 'someone', docstatus: 1 })
+    const job = await erp.create('Dispatch Job', {
+      job_type: 'Repair',
+      name: 'MY-NAME',
+      owner: 'someone',
+      docstatus: 1,
+    })
     expect(job).toMatchObject({
-      name: 'DJ-2026-00001', owner: 'Administrator', modified_by: 'Administrator', docstatus: 0, idx: 0,
-      status: 'Unscheduled', priority: 'Medium', duration_minutes: 60, doctype: 'Dispatch Job',
+      name: 'DJ-2026-00001',
+      owner: 'Administrator',
+      modified_by: 'Administrator',
+      docstatus: 0,
+      idx: 0,
+      status: 'Unscheduled',
+      priority: 'Medium',
+      duration_minutes: 60,
+      doctype: 'Dispatch Job',
     })
     expect(job.creation).toBe(job.modified)
   })
@@ -122,7 +154,10 @@ describe('inserting a document', () => {
 
   it('refuses a link to a missing document with LinkValidationError', async () => {
     const erp = testErp()
-    const { status, body } = await erp.post('/api/resource/Dispatch%20Job', { job_type: 'Repair', technician: 'TECH-404' })
+    const { status, body } = await erp.post('/api/resource/Dispatch%20Job', {
+      job_type: 'Repair',
+      technician: 'TECH-404',
+    })
     expect(status).toBe(417)
     expect(body.exc_type).toBe('LinkValidationError')
     expect(serverMessage(body)).toBe('Could not find Technician: TECH-404')
@@ -151,9 +186,17 @@ describe('inserting a document', () => {
     const erp = testErp()
     await erp.create('Service Equipment', { equipment_type: 'ONT', serial_no: 'SN1' })
     await erp.create('Service Equipment', { equipment_type: 'ONT', serial_no: 'SN2', mac_address: '' })
-    const dup = await erp.post('/api/resource/Service%20Equipment', { equipment_type: 'ONT', serial_no: 'SN3', scan_id: 's1' })
+    const dup = await erp.post('/api/resource/Service%20Equipment', {
+      equipment_type: 'ONT',
+      serial_no: 'SN3',
+      scan_id: 's1',
+    })
     expect(dup.status).toBe(200)
-    const again = await erp.post('/api/resource/Service%20Equipment', { equipment_type: 'ONT', serial_no: 'SN4', scan_id: 's1' })
+    const again = await erp.post('/api/resource/Service%20Equipment', {
+      equipment_type: 'ONT',
+      serial_no: 'SN4',
+      scan_id: 's1',
+    })
     expect(again.status).toBe(409)
   })
 
@@ -180,7 +223,10 @@ describe('inserting a document', () => {
 
   it('refuses an unknown field, naming it', async () => {
     const erp = testErp()
-    const { status, body } = await erp.post('/api/resource/Dispatch%20Job', { job_type: 'Repair', technican: 'TECH-001' })
+    const { status, body } = await erp.post('/api/resource/Dispatch%20Job', {
+      job_type: 'Repair',
+      technican: 'TECH-001',
+    })
     expect(status).toBe(417)
     expect(serverMessage(body)).toBe('Unknown field technican for Dispatch Job')
   })
@@ -213,15 +259,31 @@ describe('inserting a document', () => {
 
   it('normalizes MAC addresses to AA:BB:CC:DD:EE:FF and refuses garbage', async () => {
     const erp = testErp()
-    const a = await erp.create('Service Equipment', { equipment_type: 'Router', serial_no: 'R1', mac_address: 'aa-bb-cc-dd-ee-0f' })
+    const a = await erp.create('Service Equipment', {
+      equipment_type: 'Router',
+      serial_no: 'R1',
+      mac_address: 'aa-bb-cc-dd-ee-0f',
+    })
     expect(a.mac_address).toBe('AA:BB:CC:DD:EE:0F')
-    const b = await erp.create('Service Equipment', { equipment_type: 'Router', serial_no: 'R2', mac_address: '0011.2233.4455' })
+    const b = await erp.create('Service Equipment', {
+      equipment_type: 'Router',
+      serial_no: 'R2',
+      mac_address: '0011.2233.4455',
+    })
     expect(b.mac_address).toBe('00:11:22:33:44:55')
-    const bad = await erp.post('/api/resource/Service%20Equipment', { equipment_type: 'Router', serial_no: 'R3', mac_address: 'not-a-mac' })
+    const bad = await erp.post('/api/resource/Service%20Equipment', {
+      equipment_type: 'Router',
+      serial_no: 'R3',
+      mac_address: 'not-a-mac',
+    })
     expect(bad.status).toBe(417)
     expect(serverMessage(bad.body)).toContain('MAC Address "not-a-mac" is not valid')
     // The same address written differently is still a duplicate.
-    const dup = await erp.post('/api/resource/Service%20Equipment', { equipment_type: 'Router', serial_no: 'R4', mac_address: 'AABBCCDDEE0F' })
+    const dup = await erp.post('/api/resource/Service%20Equipment', {
+      equipment_type: 'Router',
+      serial_no: 'R4',
+      mac_address: 'AABBCCDDEE0F',
+    })
     expect(dup.status).toBe(409)
   })
 
@@ -229,7 +291,10 @@ describe('inserting a document', () => {
     const erp = testErp()
     const plain = await erp.create('Dispatch Job', { job_type: 'Repair', scheduled_start: '2026-03-11 08:30:00' })
     expect(plain.scheduled_start).toBe('2026-03-11 08:30:00')
-    const fraction = await erp.create('Dispatch Job', { job_type: 'Repair', scheduled_start: '2026-03-11 08:30:00.250000' })
+    const fraction = await erp.create('Dispatch Job', {
+      job_type: 'Repair',
+      scheduled_start: '2026-03-11 08:30:00.250000',
+    })
     expect(fraction.scheduled_start).toBe('2026-03-11 08:30:00.250000')
     const minutes = await erp.create('Dispatch Job', { job_type: 'Repair', scheduled_start: '2026-03-11 08:30' })
     expect(minutes.scheduled_start).toBe('2026-03-11 08:30:00')
@@ -249,7 +314,11 @@ describe('updating a document', () => {
     const { status, body } = await erp.put('/api/resource/Customer/CUST-00001', { mobile_no: '514-555-0101' })
     expect(status).toBe(200)
     const after = (body as Data).data
-    expect(after).toMatchObject({ customer_name: 'Marie Tremblay', mobile_no: '514-555-0101', creation: before.creation })
+    expect(after).toMatchObject({
+      customer_name: 'Marie Tremblay',
+      mobile_no: '514-555-0101',
+      creation: before.creation,
+    })
     expect(String(after.modified) > String(before.modified)).toBe(true)
   })
 
@@ -268,7 +337,10 @@ describe('updating a document', () => {
     const erp = testErp()
     const opened = await withCustomer(erp)
     await erp.put('/api/resource/Customer/CUST-00001', { modified: opened.modified, territory: 'Laval' })
-    const stale = await erp.put('/api/resource/Customer/CUST-00001', { modified: opened.modified, territory: 'Longueuil' })
+    const stale = await erp.put('/api/resource/Customer/CUST-00001', {
+      modified: opened.modified,
+      territory: 'Longueuil',
+    })
     expect(stale.status).toBe(417)
     expect(stale.body.exc_type).toBe('TimestampMismatchError')
     expect(serverMessage(stale.body)).toContain('Document has been modified after you have opened it')

@@ -63,7 +63,10 @@ export class DocumentStore {
     const doc = withoutNulls(this.storedRow(meta, name), meta.name)
     delete doc.doctype // re-added last, after the child tables, as Frappe orders it
     for (const { field, child } of meta.tableFields) {
-      const rows = this.sql.prepare(`SELECT * FROM ${child.table} WHERE "parent" = ? AND "parenttype" = ? AND "parentfield" = ? ORDER BY "idx"`)
+      const rows = this.sql
+        .prepare(
+          `SELECT * FROM ${child.table} WHERE "parent" = ? AND "parenttype" = ? AND "parentfield" = ? ORDER BY "idx"`,
+        )
         .all(name, meta.name, field.fieldname) as Row[]
       doc[field.fieldname] = rows.map((r) => withoutNulls(r, child.name))
     }
@@ -82,7 +85,9 @@ export class DocumentStore {
   count(doctype: string, params: Params): number {
     const meta = this.parentDoctype(doctype)
     const where = buildWhere(this.schema, meta, jsonParam(params, 'filters'), jsonParam(params, 'or_filters'))
-    const row = this.sql.prepare(`SELECT COUNT(*) AS n FROM ${meta.table} ${where.sql}`).get(...where.binds) as { n: number }
+    const row = this.sql.prepare(`SELECT COUNT(*) AS n FROM ${meta.table} ${where.sql}`).get(...where.binds) as {
+      n: number
+    }
     return row.n
   }
 
@@ -93,13 +98,25 @@ export class DocumentStore {
     const change = readChange(meta, body)
     const values = withDefaults(meta, change.values)
     // Frappe ignores a client-sent name unless the doctype is named by prompt (none here).
-    const tables = new Map(meta.tableFields.map(({ field }) => [field.fieldname, change.tables.get(field.fieldname) ?? []]))
+    const tables = new Map(
+      meta.tableFields.map(({ field }) => [field.fieldname, change.tables.get(field.fieldname) ?? []]),
+    )
     const name = this.sql.transaction(() => {
       this.validator.validate(meta, null, values, Object.keys(values), tables, (d) => this.schema.require(d))
       const name = this.naming.newName(meta, values)
-      if (this.validator.exists(meta, name)) throw new FrappeError('DuplicateEntryError', `${meta.name} ${name} already exists`)
+      if (this.validator.exists(meta, name))
+        throw new FrappeError('DuplicateEntryError', `${meta.name} ${name} already exists`)
       const now = this.clock.timestamp()
-      const row: Row = { name, owner: ADMIN, creation: now, modified: now, modified_by: ADMIN, docstatus: 0, idx: 0, ...values }
+      const row: Row = {
+        name,
+        owner: ADMIN,
+        creation: now,
+        modified: now,
+        modified_by: ADMIN,
+        docstatus: 0,
+        idx: 0,
+        ...values,
+      }
       this.sql.prepare(insertSql(meta)).run(...meta.columns.map((c) => row[c.name] ?? null))
       for (const [fieldname, rows] of tables) this.writeRows(meta, name, fieldname, rows, now, new Map())
       return name
@@ -116,22 +133,37 @@ export class DocumentStore {
         throw validationError(`The name of ${meta.name} ${name} cannot be changed by an update`)
       }
       if (change.modified !== undefined && change.modified !== stored.modified) {
-        throw new FrappeError('TimestampMismatchError',
-          `Error: Document has been modified after you have opened it (${change.modified}, ${String(stored.modified)}). Please refresh to get the latest document.`)
+        throw new FrappeError(
+          'TimestampMismatchError',
+          `Error: Document has been modified after you have opened it (${change.modified}, ${String(stored.modified)}). Please refresh to get the latest document.`,
+        )
       }
       const merged: DocValues = {}
-      for (const f of meta.dataFields) merged[f.fieldname] = f.fieldname in change.values ? change.values[f.fieldname] : stored[f.fieldname]
-      this.validator.validate(meta, name, merged, Object.keys(change.values), change.tables, (d) => this.schema.require(d))
+      for (const f of meta.dataFields)
+        merged[f.fieldname] = f.fieldname in change.values ? change.values[f.fieldname] : stored[f.fieldname]
+      this.validator.validate(meta, name, merged, Object.keys(change.values), change.tables, (d) =>
+        this.schema.require(d),
+      )
       const now = this.clock.timestamp()
       const sets = { ...change.values, modified: now, modified_by: ADMIN }
       const cols = Object.keys(sets)
-      this.sql.prepare(`UPDATE ${meta.table} SET ${cols.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE "name" = ?`)
+      this.sql
+        .prepare(`UPDATE ${meta.table} SET ${cols.map((c) => `${quoteIdent(c)} = ?`).join(', ')} WHERE "name" = ?`)
         .run(...cols.map((c) => sets[c as keyof typeof sets] ?? null), name)
       for (const [fieldname, rows] of change.tables) {
         const child = this.childOf(meta, fieldname)
-        const kept = new Map((this.sql.prepare(`SELECT "name", "owner", "creation" FROM ${child.table} WHERE "parent" = ? AND "parenttype" = ? AND "parentfield" = ?`)
-          .all(name, meta.name, fieldname) as Row[]).map((r) => [String(r.name), r]))
-        this.sql.prepare(`DELETE FROM ${child.table} WHERE "parent" = ? AND "parenttype" = ? AND "parentfield" = ?`).run(name, meta.name, fieldname)
+        const kept = new Map(
+          (
+            this.sql
+              .prepare(
+                `SELECT "name", "owner", "creation" FROM ${child.table} WHERE "parent" = ? AND "parenttype" = ? AND "parentfield" = ?`,
+              )
+              .all(name, meta.name, fieldname) as Row[]
+          ).map((r) => [String(r.name), r]),
+        )
+        this.sql
+          .prepare(`DELETE FROM ${child.table} WHERE "parent" = ? AND "parenttype" = ? AND "parentfield" = ?`)
+          .run(name, meta.name, fieldname)
         this.writeRows(meta, name, fieldname, rows, now, kept)
       }
     })
@@ -144,7 +176,9 @@ export class DocumentStore {
       this.storedRow(meta, name)
       this.refuseIfLinked(meta, name)
       for (const { field, child } of meta.tableFields) {
-        this.sql.prepare(`DELETE FROM ${child.table} WHERE "parent" = ? AND "parenttype" = ? AND "parentfield" = ?`).run(name, meta.name, field.fieldname)
+        this.sql
+          .prepare(`DELETE FROM ${child.table} WHERE "parent" = ? AND "parenttype" = ? AND "parentfield" = ?`)
+          .run(name, meta.name, field.fieldname)
       }
       this.sql.prepare(`DELETE FROM ${meta.table} WHERE "name" = ?`).run(name)
     })
@@ -160,8 +194,10 @@ export class DocumentStore {
       const hit = (link.viaChild ? this.sql.prepare(sql).get(name) : this.sql.prepare(sql).get(source.name, name)) as
         { doctype: string; name: string } | undefined
       if (hit) {
-        throw new FrappeError('LinkExistsError',
-          `Cannot delete or cancel because ${meta.name} ${name} is linked with ${hit.doctype} ${hit.name}`)
+        throw new FrappeError(
+          'LinkExistsError',
+          `Cannot delete or cancel because ${meta.name} ${name} is linked with ${hit.doctype} ${hit.name}`,
+        )
       }
     }
   }
@@ -171,15 +207,30 @@ export class DocumentStore {
   }
 
   /** Writes a child table's rows; a row keeps its name (and creation) when it already belonged here. */
-  private writeRows(meta: DoctypeMeta, parent: string, fieldname: string, rows: ChildRowInput[], now: string, kept: Map<string, Row>): void {
+  private writeRows(
+    meta: DoctypeMeta,
+    parent: string,
+    fieldname: string,
+    rows: ChildRowInput[],
+    now: string,
+    kept: Map<string, Row>,
+  ): void {
     const child = this.childOf(meta, fieldname)
     const stmt = this.sql.prepare(insertSql(child))
     rows.forEach((r, i) => {
       const previous = r.name === null ? undefined : kept.get(r.name)
       const row: Row = {
         name: previous ? r.name : randomName(),
-        owner: previous?.owner ?? ADMIN, creation: previous?.creation ?? now, modified: now, modified_by: ADMIN,
-        docstatus: 0, idx: i + 1, parent, parentfield: fieldname, parenttype: meta.name, ...r.values,
+        owner: previous?.owner ?? ADMIN,
+        creation: previous?.creation ?? now,
+        modified: now,
+        modified_by: ADMIN,
+        docstatus: 0,
+        idx: i + 1,
+        parent,
+        parentfield: fieldname,
+        parenttype: meta.name,
+        ...r.values,
       }
       stmt.run(...child.columns.map((c) => row[c.name] ?? null))
     })

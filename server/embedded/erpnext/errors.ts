@@ -31,7 +31,11 @@ const STATUS: Record<ExcType, number> = {
 
 export class FrappeError extends Error {
   readonly status: number
-  constructor(readonly excType: ExcType, message: string, status?: number) {
+  constructor(
+    readonly excType: ExcType,
+    message: string,
+    status?: number,
+  ) {
     super(message)
     this.status = status ?? STATUS[excType]
   }

@@ -18,13 +18,22 @@ describe('authentication', () => {
       ['GET', '/api/resource/Customer', { authorization: '' }],
       ['GET', '/api/resource/Customer/CUST-00001', { authorization: 'token test-key:wrong' }],
       ['POST', '/api/resource/Customer', { authorization: 'token test-key' }],
-      ['DELETE', '/api/resource/Customer/CUST-00001', { authorization: `Basic ${Buffer.from('test-key:nope').toString('base64')}` }],
+      [
+        'DELETE',
+        '/api/resource/Customer/CUST-00001',
+        { authorization: `Basic ${Buffer.from('test-key:nope').toString('base64')}` },
+      ],
       ['GET', '/api/method/frappe.client.get_count?doctype=Customer', { authorization: 'Bearer test-key:test-secret' }],
       ['GET', '/api/method/frappe.auth.get_logged_user', { authorization: '' }],
       ['GET', '/api/nothing/here', { authorization: '' }],
     ]
     for (const [method, path, headers] of cases) {
-      const { status, body } = await erp.request(method, path, method === 'POST' ? { customer_name: 'x' } : undefined, headers)
+      const { status, body } = await erp.request(
+        method,
+        path,
+        method === 'POST' ? { customer_name: 'x' } : undefined,
+        headers,
+      )
       expect(status, `${method} ${path}`).toBe(401)
       expect(body.exc_type).toBe('AuthenticationError')
     }
@@ -50,36 +59,53 @@ describe('whitelisted methods', () => {
 
   it('frappe.client.get_list takes the list parameters by GET query or POST JSON or form body', async () => {
     const erp = await board()
-    const get = await erp.get('/api/method/frappe.client.get_list?doctype=Customer&fields=["customer_name"]&filters={"territory":"Laval"}&limit_page_length=1')
+    const get = await erp.get(
+      '/api/method/frappe.client.get_list?doctype=Customer&fields=["customer_name"]&filters={"territory":"Laval"}&limit_page_length=1',
+    )
     expect(get.body).toEqual({ message: [{ customer_name: 'Paul' }] })
     const post = await erp.post('/api/method/frappe.client.get_list', {
-      doctype: 'Customer', fields: ['customer_name'], filters: [['territory', '=', 'Laval']], order_by: 'customer_name asc',
+      doctype: 'Customer',
+      fields: ['customer_name'],
+      filters: [['territory', '=', 'Laval']],
+      order_by: 'customer_name asc',
     })
     expect(post.body).toEqual({ message: [{ customer_name: 'Marie' }, { customer_name: 'Paul' }] })
-    const form = await erp.request('POST', '/api/method/frappe.client.get_list',
+    const form = await erp.request(
+      'POST',
+      '/api/method/frappe.client.get_list',
       new URLSearchParams({ doctype: 'Customer', fields: '["name"]', filters: '{"territory":"Québec"}' }).toString(),
-      { 'content-type': 'application/x-www-form-urlencoded' })
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    )
     expect(form.body).toEqual({ message: [{ name: 'CUST-00003' }] })
   })
 
   it('frappe.client.get_count counts what the filters match', async () => {
     const erp = await board()
     expect((await erp.get('/api/method/frappe.client.get_count?doctype=Customer')).body).toEqual({ message: 3 })
-    expect((await erp.get('/api/method/frappe.client.get_count?doctype=Customer&filters=[["territory","=","Laval"]]')).body)
-      .toEqual({ message: 2 })
+    expect(
+      (await erp.get('/api/method/frappe.client.get_count?doctype=Customer&filters=[["territory","=","Laval"]]')).body,
+    ).toEqual({ message: 2 })
   })
 
   it('frappe.client.get_value returns an object, for one field or several, with filters or a bare name', async () => {
     const erp = await board()
-    const one = await erp.get('/api/method/frappe.client.get_value?doctype=Customer&fieldname=customer_name&filters=CUST-00002')
+    const one = await erp.get(
+      '/api/method/frappe.client.get_value?doctype=Customer&fieldname=customer_name&filters=CUST-00002',
+    )
     expect(one.body).toEqual({ message: { customer_name: 'Paul' } })
     const several = await erp.post('/api/method/frappe.client.get_value', {
-      doctype: 'Customer', fieldname: '["name","territory"]', filters: { customer_name: 'Zoé' },
+      doctype: 'Customer',
+      fieldname: '["name","territory"]',
+      filters: { customer_name: 'Zoé' },
     })
     expect(several.body).toEqual({ message: { name: 'CUST-00003', territory: 'Québec' } })
-    const none = await erp.get('/api/method/frappe.client.get_value?doctype=Customer&fieldname=name&filters={"customer_name":"Nobody"}')
+    const none = await erp.get(
+      '/api/method/frappe.client.get_value?doctype=Customer&fieldname=name&filters={"customer_name":"Nobody"}',
+    )
     expect(none.body).toEqual({ message: {} })
-    const scalar = await erp.get('/api/method/frappe.client.get_value?doctype=Customer&fieldname=territory&filters=CUST-00003&as_dict=0')
+    const scalar = await erp.get(
+      '/api/method/frappe.client.get_value?doctype=Customer&fieldname=territory&filters=CUST-00003&as_dict=0',
+    )
     expect(scalar.body).toEqual({ message: 'Québec' })
   })
 
@@ -87,7 +113,10 @@ describe('whitelisted methods', () => {
     const erp = await board()
     const byName = await erp.get('/api/method/frappe.client.get?doctype=Customer&name=CUST-00001')
     expect(byName.body).toMatchObject({ message: { name: 'CUST-00001', customer_name: 'Marie', doctype: 'Customer' } })
-    const byFilters = await erp.post('/api/method/frappe.client.get', { doctype: 'Customer', filters: { territory: 'Québec' } })
+    const byFilters = await erp.post('/api/method/frappe.client.get', {
+      doctype: 'Customer',
+      filters: { territory: 'Québec' },
+    })
     expect(byFilters.body).toMatchObject({ message: { name: 'CUST-00003' } })
     const missing = await erp.get('/api/method/frappe.client.get?doctype=Customer&name=CUST-00404')
     expect(missing.status).toBe(404)
@@ -119,11 +148,19 @@ describe('robustness', () => {
     expect(status).toBe(413)
     // Without a content-length (streamed), the limit still holds.
     const stream = new ReadableStream<Uint8Array>({
-      start(c) { c.enqueue(new TextEncoder().encode(big)); c.close() },
+      start(c) {
+        c.enqueue(new TextEncoder().encode(big))
+        c.close()
+      },
     })
-    const res = await erp.app.fetch(new Request('http://erp.test/api/resource/Customer', {
-      method: 'POST', body: stream, headers: { authorization: `token ${TEST_TOKEN}` }, duplex: 'half',
-    } as RequestInit))
+    const res = await erp.app.fetch(
+      new Request('http://erp.test/api/resource/Customer', {
+        method: 'POST',
+        body: stream,
+        headers: { authorization: `token ${TEST_TOKEN}` },
+        duplex: 'half',
+      } as RequestInit),
+    )
     expect(res.status).toBe(413)
   })
 
@@ -149,9 +186,12 @@ describe('robustness', () => {
 
   it('accepts a document as a form field `data`, as Frappe does', async () => {
     const erp = testErp()
-    const { status, body } = await erp.request('POST', '/api/resource/Customer',
+    const { status, body } = await erp.request(
+      'POST',
+      '/api/resource/Customer',
       new URLSearchParams({ data: JSON.stringify({ customer_name: 'Form' }) }).toString(),
-      { 'content-type': 'application/x-www-form-urlencoded' })
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    )
     expect(status).toBe(200)
     expect(body).toMatchObject({ data: { name: 'CUST-00001', customer_name: 'Form' } })
   })
@@ -168,7 +208,9 @@ describe('robustness', () => {
     expect(body).toEqual({
       exc_type: 'MandatoryError',
       exception: 'frappe.exceptions.MandatoryError: Error: Value missing for Customer: Customer Name',
-      _server_messages: JSON.stringify([JSON.stringify({ message: 'Error: Value missing for Customer: Customer Name' })]),
+      _server_messages: JSON.stringify([
+        JSON.stringify({ message: 'Error: Value missing for Customer: Customer Name' }),
+      ]),
     })
   })
 })

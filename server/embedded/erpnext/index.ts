@@ -53,24 +53,30 @@ export function createErpnext(opts: ErpnextOptions): Erpnext {
   const profile = opts.seedProfile ?? 'demo'
   let closed = false
   // Importing the seed is asynchronous but createErpnext is not, so requests wait for `ready`.
-  const ready = profile === 'none' || !isEmpty(sql, schema)
-    ? Promise.resolve()
-    : importSeed().then((generateDataset) => {
-      if (closed) return
-      const dataset = generateDataset({ profile, now: opts.seedNow ?? now() })
-      // One transaction; indexes are built once after the load, ~20% faster than row by row.
-      sql.transaction(() => {
-        schema.dropIndexes(sql.db)
-        for (const [doctype, docs] of Object.entries(dataset)) insertMany(doctype, docs)
-        schema.createIndexes(sql.db)
-      })
-    })
-  ready.catch((err: unknown) => console.error('[embedded erpnext] seeding failed:', err instanceof Error ? err.message : err))
+  const ready =
+    profile === 'none' || !isEmpty(sql, schema)
+      ? Promise.resolve()
+      : importSeed().then((generateDataset) => {
+          if (closed) return
+          const dataset = generateDataset({ profile, now: opts.seedNow ?? now() })
+          // One transaction; indexes are built once after the load, ~20% faster than row by row.
+          sql.transaction(() => {
+            schema.dropIndexes(sql.db)
+            for (const [doctype, docs] of Object.entries(dataset)) insertMany(doctype, docs)
+            schema.createIndexes(sql.db)
+          })
+        })
+  ready.catch((err: unknown) =>
+    console.error('[embedded erpnext] seeding failed:', err instanceof Error ? err.message : err),
+  )
 
   return {
     app: createRoutes(store, opts.token, ready),
     ready,
-    close: () => { closed = true; sql.close() },
+    close: () => {
+      closed = true
+      sql.close()
+    },
     insertMany,
   }
 }
@@ -84,8 +90,11 @@ async function importSeed(): Promise<GenerateDataset> {
   try {
     return (await import('../seed/index')).generateDataset
   } catch (err) {
-    throw new Error('The embedded ERPNext cannot seed: server/embedded/seed/index.ts could not be loaded '
-      + `(${err instanceof Error ? err.message : String(err)}). Use seedProfile "none" to start empty.`, { cause: err })
+    throw new Error(
+      'The embedded ERPNext cannot seed: server/embedded/seed/index.ts could not be loaded ' +
+        `(${err instanceof Error ? err.message : String(err)}). Use seedProfile "none" to start empty.`,
+      { cause: err },
+    )
   }
 }
 

@@ -15,12 +15,43 @@ beforeAll(async () => {
   await erp.create('Technician', { full_name: 'Ben', email: 'ben@x.ca', status: 'Inactive' })
   await erp.create('Technician', { full_name: 'Céline', email: 'celine@x.ca' })
   const jobs = [
-    { job_type: 'Installation', status: 'Scheduled', technician: 'TECH-001', scheduled_start: '2026-03-10 08:00:00', duration_minutes: 120, tags: [{ tag: 'Fibre' }] },
-    { job_type: 'Repair', status: 'Scheduled', technician: 'TECH-001', scheduled_start: '2026-03-10 13:00:00', duration_minutes: 60 },
+    {
+      job_type: 'Installation',
+      status: 'Scheduled',
+      technician: 'TECH-001',
+      scheduled_start: '2026-03-10 08:00:00',
+      duration_minutes: 120,
+      tags: [{ tag: 'Fibre' }],
+    },
+    {
+      job_type: 'Repair',
+      status: 'Scheduled',
+      technician: 'TECH-001',
+      scheduled_start: '2026-03-10 13:00:00',
+      duration_minutes: 60,
+    },
     { job_type: 'Repair', status: 'Unscheduled', priority: 'Urgent', tags: [{ tag: 'Cuivre' }] },
-    { job_type: 'Move', status: 'Completed', technician: 'TECH-002', scheduled_start: '2026-03-11 00:00:00', duration_minutes: 30 },
-    { job_type: 'Inspection', status: 'Scheduled', technician: 'TECH-003', scheduled_start: '2026-03-11 23:59:59.999999', duration_minutes: 45, tags: [{ tag: 'Fibre' }, { tag: 'Cuivre' }] },
-    { job_type: 'Removal', status: 'Cancelled', scheduled_start: '2026-03-12 09:00:00.000000', description: "O'Brien; DROP TABLE" },
+    {
+      job_type: 'Move',
+      status: 'Completed',
+      technician: 'TECH-002',
+      scheduled_start: '2026-03-11 00:00:00',
+      duration_minutes: 30,
+    },
+    {
+      job_type: 'Inspection',
+      status: 'Scheduled',
+      technician: 'TECH-003',
+      scheduled_start: '2026-03-11 23:59:59.999999',
+      duration_minutes: 45,
+      tags: [{ tag: 'Fibre' }, { tag: 'Cuivre' }],
+    },
+    {
+      job_type: 'Removal',
+      status: 'Cancelled',
+      scheduled_start: '2026-03-12 09:00:00.000000',
+      description: "O'Brien; DROP TABLE",
+    },
   ]
   for (const job of jobs) await erp.create('Dispatch Job', job)
 })
@@ -48,7 +79,10 @@ describe('listing documents', () => {
 
   it('returns arrays instead of objects with as_dict=0', async () => {
     const { body } = await jobs({ fields: ['name', 'job_type'], as_dict: '0', limit: 2 })
-    expect((body as { data: unknown[] }).data).toEqual([['DJ-2026-00006', 'Removal'], ['DJ-2026-00005', 'Inspection']])
+    expect((body as { data: unknown[] }).data).toEqual([
+      ['DJ-2026-00006', 'Removal'],
+      ['DJ-2026-00005', 'Inspection'],
+    ])
   })
 
   it('pages with limit, limit_page_length and limit_start; 20 by default, 0 for all', async () => {
@@ -57,13 +91,22 @@ describe('listing documents', () => {
     expect(await names({ limit: 1, limit_page_length: 3 })).toEqual(['6'])
     expect(await names({ limit: 0 })).toHaveLength(6)
     const many = testErp()
-    many.insertMany('Tag', Array.from({ length: 25 }, (_, i) => ({ name: `T${i}`, tag_name: `T${i}` })))
+    many.insertMany(
+      'Tag',
+      Array.from({ length: 25 }, (_, i) => ({ name: `T${i}`, tag_name: `T${i}` })),
+    )
     expect(((await many.get('/api/resource/Tag')).body as Rows).data).toHaveLength(20)
     expect(((await many.get('/api/resource/Tag?limit_page_length=0')).body as Rows).data).toHaveLength(25)
   })
 
   it('orders by one or several fields, and treats an empty order_by as the default', async () => {
-    expect(await names({ order_by: 'scheduled_start asc', filters: [['scheduled_start', 'is', 'set']] })).toEqual(['1', '2', '4', '5', '6'])
+    expect(await names({ order_by: 'scheduled_start asc', filters: [['scheduled_start', 'is', 'set']] })).toEqual([
+      '1',
+      '2',
+      '4',
+      '5',
+      '6',
+    ])
     expect(await names({ order_by: 'status asc, scheduled_start desc' })).toEqual(['6', '4', '5', '2', '1', '3'])
     expect(await names({ order_by: '`tabDispatch Job`.`name` desc' })).toEqual(['6', '5', '4', '3', '2', '1'])
     expect(await names({ order_by: '' })).toEqual(['6', '5', '4', '3', '2', '1'])
@@ -109,13 +152,29 @@ describe('filtering lists', () => {
   it('accepts {"field": value}, {"field": [op, value]}, [[field, op, value]] and [[doctype, field, op, value]]', async () => {
     expect(await names({ filters: { status: 'Scheduled' } })).toEqual(['5', '2', '1'])
     expect(await names({ filters: { status: ['!=', 'Scheduled'] } })).toEqual(['6', '4', '3'])
-    expect(await names({ filters: [['status', '=', 'Scheduled'], ['technician', '=', 'TECH-001']] })).toEqual(['2', '1'])
+    expect(
+      await names({
+        filters: [
+          ['status', '=', 'Scheduled'],
+          ['technician', '=', 'TECH-001'],
+        ],
+      }),
+    ).toEqual(['2', '1'])
     expect(await names({ filters: [['Dispatch Job', 'job_type', '=', 'Repair']] })).toEqual(['3', '2'])
   })
 
   it('ORs or_filters and ANDs them with filters', async () => {
-    expect(await names({ or_filters: [['priority', '=', 'Urgent'], ['job_type', '=', 'Move']] })).toEqual(['4', '3'])
-    expect(await names({ filters: { job_type: 'Repair' }, or_filters: { priority: 'Urgent', technician: 'TECH-002' } })).toEqual(['3'])
+    expect(
+      await names({
+        or_filters: [
+          ['priority', '=', 'Urgent'],
+          ['job_type', '=', 'Move'],
+        ],
+      }),
+    ).toEqual(['4', '3'])
+    expect(
+      await names({ filters: { job_type: 'Repair' }, or_filters: { priority: 'Urgent', technician: 'TECH-002' } }),
+    ).toEqual(['3'])
   })
 
   it('compares with = != > < >= <= on numbers and datetimes', async () => {
@@ -160,15 +219,26 @@ describe('filtering lists', () => {
 
   it('includes both ends of between, whole days for dates on a datetime field', async () => {
     expect(await names({ filters: [['scheduled_start', 'between', ['2026-03-11', '2026-03-11']]] })).toEqual(['5', '4'])
-    expect(await names({ filters: [['scheduled_start', 'between', ['2026-03-10 13:00:00', '2026-03-11 00:00:00']]] })).toEqual(['4', '2'])
+    expect(
+      await names({ filters: [['scheduled_start', 'between', ['2026-03-10 13:00:00', '2026-03-11 00:00:00']]] }),
+    ).toEqual(['4', '2'])
     expect(await names({ filters: [['duration_minutes', 'between', [45, 60]]] })).toEqual(['6', '5', '3', '2'])
     expect((await jobs({ filters: [['duration_minutes', 'between', [45]]] })).status).toBe(417)
   })
 
   it('filters on a child table field through the child doctype', async () => {
     expect(await names({ filters: [['Dispatch Job Tag', 'tag', '=', 'Fibre']] })).toEqual(['5', '1'])
-    expect(await names({ filters: [['Dispatch Job Tag', 'tag', 'in', ['Fibre', 'Cuivre']], ['status', '=', 'Scheduled']] })).toEqual(['5', '1'])
-    const techs = await erp.get(`/api/resource/Technician${query({ filters: [['Technician Tag', 'tag', '=', 'Fibre']] })}`)
+    expect(
+      await names({
+        filters: [
+          ['Dispatch Job Tag', 'tag', 'in', ['Fibre', 'Cuivre']],
+          ['status', '=', 'Scheduled'],
+        ],
+      }),
+    ).toEqual(['5', '1'])
+    const techs = await erp.get(
+      `/api/resource/Technician${query({ filters: [['Technician Tag', 'tag', '=', 'Fibre']] })}`,
+    )
     expect((techs.body as Rows).data).toEqual([{ name: 'TECH-001' }])
     const wrong = await jobs({ filters: [['Technician Tag', 'tag', '=', 'Fibre']] })
     expect(wrong.status).toBe(417)
@@ -184,7 +254,7 @@ describe('filtering lists', () => {
   })
 
   it('treats SQL-looking values as plain values: nothing matches and the table is intact', async () => {
-    for (const value of ["'; DROP TABLE \"tabDispatch Job\"; --", "x' OR '1'='1", '1) OR (1=1']) {
+    for (const value of ['\'; DROP TABLE "tabDispatch Job"; --', "x' OR '1'='1", '1) OR (1=1']) {
       expect(await names({ filters: { name: value } })).toEqual([])
       expect(await names({ filters: [['status', 'in', [value]]] })).toEqual([])
     }
@@ -196,7 +266,9 @@ describe('filtering lists', () => {
     const local = testErp()
     await local.create('Customer', { customer_name: 'A', disabled: 1 })
     await local.create('Customer', { customer_name: 'B' })
-    const { body } = await local.get(`/api/resource/Customer${query({ filters: { disabled: true }, fields: ['customer_name', 'disabled'] })}`)
+    const { body } = await local.get(
+      `/api/resource/Customer${query({ filters: { disabled: true }, fields: ['customer_name', 'disabled'] })}`,
+    )
     expect((body as Rows).data).toEqual([{ customer_name: 'A', disabled: 1 }])
   })
 })

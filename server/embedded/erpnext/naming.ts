@@ -9,7 +9,11 @@ import type { SqlDatabase } from './database'
 import { FrappeError } from './errors'
 import type { DoctypeMeta } from './schema'
 
-interface Series { prefixOf(year: number): string; digits: number; pattern: RegExp }
+interface Series {
+  prefixOf(year: number): string
+  digits: number
+  pattern: RegExp
+}
 
 /** `DJ-.YYYY.-.#####` → parts "DJ-", "YYYY", "-", "#####": the prefix is all but the hashes. */
 function parseSeries(autoname: string): Series | null {
@@ -43,7 +47,10 @@ export function randomName(): string {
 export class Naming {
   private readonly series = new Map<string, Series | null>()
 
-  constructor(private readonly sql: SqlDatabase, private readonly clock: Clock) {}
+  constructor(
+    private readonly sql: SqlDatabase,
+    private readonly clock: Clock,
+  ) {}
 
   private seriesOf(meta: DoctypeMeta): Series | null {
     if (!this.series.has(meta.name)) this.series.set(meta.name, parseSeries(meta.def.autoname))
@@ -65,9 +72,11 @@ export class Naming {
     const series = this.seriesOf(meta)
     if (!series) throw new Error(`Doctype ${meta.name}: unsupported autoname ${autoname}`)
     const prefix = series.prefixOf(this.clock.siteYear())
-    const row = this.sql.prepare(
-      'INSERT INTO "tabSeries" (name, current) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET current = current + 1 RETURNING current',
-    ).get(prefix) as { current: number }
+    const row = this.sql
+      .prepare(
+        'INSERT INTO "tabSeries" (name, current) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET current = current + 1 RETURNING current',
+      )
+      .get(prefix) as { current: number }
     return prefix + String(row.current).padStart(series.digits, '0')
   }
 

@@ -21,7 +21,10 @@ export interface ListQuery {
   asDict: boolean
 }
 
-export interface Where { sql: string; binds: SqlValue[] }
+export interface Where {
+  sql: string
+  binds: SqlValue[]
+}
 
 /** Reads a JSON parameter that may arrive as text (query string, form) or as JSON already (JSON body). */
 export function jsonParam(params: Params, key: string): unknown {
@@ -39,7 +42,8 @@ function intParam(params: Params, key: string): number | undefined {
   const raw = params[key]
   if (raw === undefined || raw === null || raw === '') return undefined
   const n = typeof raw === 'number' ? raw : /^\s*\d+\s*$/.test(String(raw)) ? Number(raw) : NaN
-  if (!Number.isSafeInteger(n) || n < 0) throw validationError(`${key} must be a non-negative whole number, not ${String(raw)}`)
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw validationError(`${key} must be a non-negative whole number, not ${String(raw)}`)
   return n
 }
 
@@ -55,9 +59,11 @@ function resolveColumn(meta: DoctypeMeta, spec: string, where: string): Column {
   const column = m && (!m[1] || m[1] === meta.name) ? meta.columnByName.get(m[2]) : undefined
   if (!column) {
     const isTable = meta.tableFields.some((t) => t.field.fieldname === spec)
-    throw dataError(isTable
-      ? `Field ${spec} is a child table of ${meta.name}; child tables are not available in ${where}`
-      : `Invalid field name ${JSON.stringify(spec.slice(0, 200))} in ${where}: no such field in ${meta.name}`)
+    throw dataError(
+      isTable
+        ? `Field ${spec} is a child table of ${meta.name}; child tables are not available in ${where}`
+        : `Invalid field name ${JSON.stringify(spec.slice(0, 200))} in ${where}: no such field in ${meta.name}`,
+    )
   }
   return column
 }
@@ -98,7 +104,12 @@ export function parseOrderBy(meta: DoctypeMeta, raw: unknown): string {
 
 // ---- filters --------------------------------------------------------------------------------
 
-interface FilterRow { doctype: string | null; field: string; op: string; value: unknown }
+interface FilterRow {
+  doctype: string | null
+  field: string
+  op: string
+  value: unknown
+}
 
 function filterRows(raw: unknown, key: string): FilterRow[] {
   if (raw === undefined || raw === null) return []
@@ -115,7 +126,8 @@ function filterRows(raw: unknown, key: string): FilterRow[] {
     return Object.entries(raw as Record<string, unknown>).map(([field, cond]) =>
       Array.isArray(cond)
         ? { doctype: null, field, op: String(cond[0]), value: cond[1] }
-        : { doctype: null, field, op: '=', value: cond })
+        : { doctype: null, field, op: '=', value: cond },
+    )
   }
   throw validationError(`${key} must be a JSON object or list`)
 }
@@ -139,7 +151,8 @@ function datetimeValue(column: Column, value: SqlValue, endOfDay = false): SqlVa
 
 function listValues(value: unknown, field: string): SqlValue[] {
   const items = typeof value === 'string' ? value.split(',') : value
-  if (!Array.isArray(items)) throw validationError(`The value for "in" on ${field} must be a list or comma-separated text`)
+  if (!Array.isArray(items))
+    throw validationError(`The value for "in" on ${field} must be a list or comma-separated text`)
   return items.map((v) => {
     const b = bindable(v, field)
     return typeof b === 'string' ? b.trim() : b
@@ -154,7 +167,9 @@ function condition(col: string, column: Column, rawOp: string, rawValue: unknown
   const notSet = `(${col} IS NULL OR ${col} = '')`
   const set = `(${col} IS NOT NULL AND ${col} != '')`
   switch (op) {
-    case '=': case '!=': case '<>': {
+    case '=':
+    case '!=':
+    case '<>': {
       const v = datetimeValue(column, bindable(rawValue, column.name))
       const negate = op !== '='
       // Frappe compares with ifnull(col, ''): "= ''" finds unset rows, "!= x" includes them.
@@ -167,7 +182,10 @@ function condition(col: string, column: Column, rawOp: string, rawValue: unknown
       binds.push(v)
       return negate ? `(${col} IS NULL OR ${col} != ?)` : `${col} = ?`
     }
-    case '>': case '<': case '>=': case '<=': {
+    case '>':
+    case '<':
+    case '>=':
+    case '<=': {
       let v = datetimeValue(column, bindable(rawValue, column.name))
       if (isDatetime && typeof v === 'string') {
         const { low, high } = datetimeForms(v)
@@ -176,11 +194,13 @@ function condition(col: string, column: Column, rawOp: string, rawValue: unknown
       binds.push(v)
       return `${col} ${op} ?`
     }
-    case 'like': case 'not like': {
+    case 'like':
+    case 'not like': {
       binds.push(bindable(rawValue, column.name))
       return op === 'like' ? `${col} LIKE ? ESCAPE '\\'` : `(${col} IS NULL OR ${col} NOT LIKE ? ESCAPE '\\')`
     }
-    case 'in': case 'not in': {
+    case 'in':
+    case 'not in': {
       const values = listValues(rawValue, column.name)
       const withEmpty = values.some(isEmpty)
       const present = values.filter((v) => !isEmpty(v))
@@ -222,9 +242,11 @@ function rowSql(schema: Schema, meta: DoctypeMeta, row: FilterRow, binds: SqlVal
   // A filter on a child table (e.g. Dispatch Job Tag.tag): the document matches if one of its rows does.
   const table = meta.tableFields.find((t) => t.child.name === row.doctype)
   if (!table) {
-    throw dataError(schema.get(row.doctype)
-      ? `Cannot filter ${meta.name} on ${row.doctype}: it is not a child table of ${meta.name}`
-      : `DocType ${row.doctype} not found in filters`)
+    throw dataError(
+      schema.get(row.doctype)
+        ? `Cannot filter ${meta.name} on ${row.doctype}: it is not a child table of ${meta.name}`
+        : `DocType ${row.doctype} not found in filters`,
+    )
   }
   const column = resolveColumn(table.child, row.field, 'filters')
   const inner = condition(`c.${quoteIdent(column.name)}`, column, row.op, row.value, binds)

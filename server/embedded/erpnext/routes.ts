@@ -33,7 +33,10 @@ function checkAuth(event: H3Event, expected: Buffer, access: Access): void {
   if (credentials === null && access === 'guest') return
   // Comparing fixed-length digests keeps the comparison constant-time whatever the input length.
   if (credentials === null || !timingSafeEqual(digest(credentials), expected)) {
-    throw new FrappeError('AuthenticationError', credentials === null ? 'Not logged in: missing API credentials' : 'Invalid API key or secret')
+    throw new FrappeError(
+      'AuthenticationError',
+      credentials === null ? 'Not logged in: missing API credentials' : 'Invalid API key or secret',
+    )
   }
 }
 
@@ -51,7 +54,10 @@ async function readText(event: H3Event): Promise<string> {
     const { done, value } = await reader.read()
     if (done) break
     size += value.byteLength
-    if (size > MAX_BODY_BYTES) { await reader.cancel(); throw tooLarge() }
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel()
+      throw tooLarge()
+    }
     chunks.push(value)
   }
   return Buffer.concat(chunks).toString('utf8')
@@ -62,7 +68,7 @@ const isForm = (event: H3Event) =>
 
 /** A document body: JSON, or (as Frappe also accepts) a form whose `data` field is the JSON. */
 async function readDocBody(event: H3Event): Promise<unknown> {
-  const text = isForm(event) ? new URLSearchParams(await readText(event)).get('data') ?? '' : await readText(event)
+  const text = isForm(event) ? (new URLSearchParams(await readText(event)).get('data') ?? '') : await readText(event)
   if (text.trim() === '') throw validationError('Request body must be a JSON object')
   try {
     return JSON.parse(text)
@@ -84,7 +90,8 @@ async function readParams(event: H3Event): Promise<Params> {
   } catch {
     throw validationError('Request body is not valid JSON')
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw validationError('Request body must be a JSON object')
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw validationError('Request body must be a JSON object')
   return { ...params, ...(body as Params) }
 }
 
@@ -109,7 +116,8 @@ export function createRoutes(store: DocumentStore, token: string, ready: Promise
   const expected = digest(token)
   const app = new H3()
 
-  const endpoint = (access: Access, handle: (event: H3Event) => Response | Promise<Response>) =>
+  const endpoint =
+    (access: Access, handle: (event: H3Event) => Response | Promise<Response>) =>
     async (event: H3Event): Promise<Response> => {
       try {
         checkAuth(event, expected, access)
@@ -123,23 +131,38 @@ export function createRoutes(store: DocumentStore, token: string, ready: Promise
   const doctypeOf = (event: H3Event) => decoded(event.context.params?.doctype, 'doctype')
   const nameOf = (event: H3Event) => decoded(event.context.params?.name, 'document name')
 
-  app.get('/api/resource/:doctype', endpoint('token', (event) =>
-    json({ data: store.list(doctypeOf(event), Object.fromEntries(event.url.searchParams)) })))
+  app.get(
+    '/api/resource/:doctype',
+    endpoint('token', (event) =>
+      json({ data: store.list(doctypeOf(event), Object.fromEntries(event.url.searchParams)) }),
+    ),
+  )
 
-  app.post('/api/resource/:doctype', endpoint('token', async (event) =>
-    json({ data: store.insert(doctypeOf(event), await readDocBody(event)) })))
+  app.post(
+    '/api/resource/:doctype',
+    endpoint('token', async (event) => json({ data: store.insert(doctypeOf(event), await readDocBody(event)) })),
+  )
 
   // `**:name` because a name may contain a slash, sent raw or as %2F.
-  app.get('/api/resource/:doctype/**:name', endpoint('token', (event) =>
-    json({ data: store.get(doctypeOf(event), nameOf(event)) })))
+  app.get(
+    '/api/resource/:doctype/**:name',
+    endpoint('token', (event) => json({ data: store.get(doctypeOf(event), nameOf(event)) })),
+  )
 
-  app.put('/api/resource/:doctype/**:name', endpoint('token', async (event) =>
-    json({ data: store.update(doctypeOf(event), nameOf(event), await readDocBody(event)) })))
+  app.put(
+    '/api/resource/:doctype/**:name',
+    endpoint('token', async (event) =>
+      json({ data: store.update(doctypeOf(event), nameOf(event), await readDocBody(event)) }),
+    ),
+  )
 
-  app.delete('/api/resource/:doctype/**:name', endpoint('token', (event) => {
-    store.delete(doctypeOf(event), nameOf(event))
-    return json({ data: 'ok' }, 202)
-  }))
+  app.delete(
+    '/api/resource/:doctype/**:name',
+    endpoint('token', (event) => {
+      store.delete(doctypeOf(event), nameOf(event))
+      return json({ data: 'ok' }, 202)
+    }),
+  )
 
   const methods: Record<string, (params: Params) => unknown> = {
     'frappe.client.get_list': (p) => store.list(requiredString(p, 'doctype'), p),
@@ -165,9 +188,12 @@ export function createRoutes(store: DocumentStore, token: string, ready: Promise
   app.get('/api/method/:method', callMethod)
   app.post('/api/method/:method', callMethod)
 
-  app.all('/**', endpoint('token', (event) => {
-    throw new FrappeError('DoesNotExistError', `Page not found: ${event.req.method} ${event.url.pathname}`)
-  }))
+  app.all(
+    '/**',
+    endpoint('token', (event) => {
+      throw new FrappeError('DoesNotExistError', `Page not found: ${event.req.method} ${event.url.pathname}`)
+    }),
+  )
 
   return app
 }

@@ -4,7 +4,13 @@
  * parent/parentfield/parenttype, and the reverse-link map used to refuse deleting a linked doc.
  */
 import type Database from 'better-sqlite3'
-import { DOCTYPES, STANDARD_FIELDS, type DoctypeDef, type FieldDef, type FieldType } from '../../../src/contracts/doctypes'
+import {
+  DOCTYPES,
+  STANDARD_FIELDS,
+  type DoctypeDef,
+  type FieldDef,
+  type FieldType,
+} from '../../../src/contracts/doctypes'
 import { FrappeError } from './errors'
 
 export interface Column {
@@ -41,22 +47,38 @@ export interface DoctypeMeta {
 export const CHILD_STANDARD = ['parent', 'parentfield', 'parenttype'] as const
 
 const STANDARD_TYPES: Record<string, FieldType> = {
-  name: 'Data', owner: 'Data', creation: 'Datetime', modified: 'Datetime', modified_by: 'Data',
-  docstatus: 'Int', idx: 'Int', parent: 'Data', parentfield: 'Data', parenttype: 'Data',
+  name: 'Data',
+  owner: 'Data',
+  creation: 'Datetime',
+  modified: 'Datetime',
+  modified_by: 'Data',
+  docstatus: 'Int',
+  idx: 'Int',
+  parent: 'Data',
+  parentfield: 'Data',
+  parenttype: 'Data',
 }
 
 export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 function sqlType(fieldtype: FieldType): string {
   switch (fieldtype) {
-    case 'Int': case 'Check': return 'INTEGER'
-    case 'Float': case 'Currency': return 'REAL'
-    default: return 'TEXT'
+    case 'Int':
+    case 'Check':
+      return 'INTEGER'
+    case 'Float':
+    case 'Currency':
+      return 'REAL'
+    default:
+      return 'TEXT'
   }
 }
 
 export function humanLabel(fieldname: string): string {
-  return fieldname.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ')
+  return fieldname
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ')
     .replace(/\bId\b/, 'ID')
 }
 
@@ -70,7 +92,9 @@ export class Schema {
     for (const meta of this.metas.values()) {
       for (const f of meta.dataFields) {
         if (f.fieldtype !== 'Link' || !f.options) continue
-        this.metas.get(f.options)?.incomingLinks.push({ doctype: meta.name, fieldname: f.fieldname, viaChild: meta.istable })
+        this.metas
+          .get(f.options)
+          ?.incomingLinks.push({ doctype: meta.name, fieldname: f.fieldname, viaChild: meta.istable })
       }
     }
   }
@@ -82,15 +106,24 @@ export class Schema {
       ...standard.map((name) => ({ name, fieldtype: STANDARD_TYPES[name] })),
       ...dataFields.map((f) => ({ name: f.fieldname, fieldtype: f.fieldtype, field: f })),
     ]
-    const tableFields = def.fields.filter((f) => f.fieldtype === 'Table').map((field) => {
-      const child = this.metas.get(field.options ?? '')
-      if (!child) throw new Error(`Doctype ${def.name}: table field ${field.fieldname} has no child doctype ${field.options}`)
-      return { field, child }
-    })
+    const tableFields = def.fields
+      .filter((f) => f.fieldtype === 'Table')
+      .map((field) => {
+        const child = this.metas.get(field.options ?? '')
+        if (!child)
+          throw new Error(`Doctype ${def.name}: table field ${field.fieldname} has no child doctype ${field.options}`)
+        return { field, child }
+      })
     return {
-      def, name: def.name, table: quoteIdent(`tab${def.name}`), istable: !!def.istable,
-      columns, columnByName: new Map(columns.map((c) => [c.name, c])),
-      dataFields, tableFields, incomingLinks: [],
+      def,
+      name: def.name,
+      table: quoteIdent(`tab${def.name}`),
+      istable: !!def.istable,
+      columns,
+      columnByName: new Map(columns.map((c) => [c.name, c])),
+      dataFields,
+      tableFields,
+      incomingLinks: [],
     }
   }
 
@@ -114,12 +147,14 @@ export class Schema {
     db.exec('CREATE TABLE IF NOT EXISTS "tabSeries" (name TEXT PRIMARY KEY, current INTEGER NOT NULL DEFAULT 0)')
     for (const meta of this.metas.values()) {
       const defs = meta.columns.map((c) =>
-        c.name === 'name' ? '"name" TEXT PRIMARY KEY' : `${quoteIdent(c.name)} ${sqlType(c.fieldtype)}`)
+        c.name === 'name' ? '"name" TEXT PRIMARY KEY' : `${quoteIdent(c.name)} ${sqlType(c.fieldtype)}`,
+      )
       db.exec(`CREATE TABLE IF NOT EXISTS ${meta.table} (${defs.join(', ')})`)
       // A contract that gained a field must not require deleting the data directory.
       const existing = new Set((db.pragma(`table_info(${meta.table})`) as { name: string }[]).map((r) => r.name))
       for (const c of meta.columns) {
-        if (!existing.has(c.name)) db.exec(`ALTER TABLE ${meta.table} ADD COLUMN ${quoteIdent(c.name)} ${sqlType(c.fieldtype)}`)
+        if (!existing.has(c.name))
+          db.exec(`ALTER TABLE ${meta.table} ADD COLUMN ${quoteIdent(c.name)} ${sqlType(c.fieldtype)}`)
       }
     }
     this.createIndexes(db)
@@ -128,7 +163,9 @@ export class Schema {
   createIndexes(db: Database.Database): void {
     for (const meta of this.metas.values()) {
       for (const [cols, unique] of indexesFor(meta)) {
-        db.exec(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${indexName(meta, cols)} ON ${meta.table} (${cols.map(quoteIdent).join(', ')})`)
+        db.exec(
+          `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${indexName(meta, cols)} ON ${meta.table} (${cols.map(quoteIdent).join(', ')})`,
+        )
       }
     }
   }

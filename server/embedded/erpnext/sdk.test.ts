@@ -17,13 +17,24 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-interface Job { name: string; job_type: string; status: string; priority: string; modified: string; tags?: { tag: string }[] }
+interface Job {
+  name: string
+  job_type: string
+  status: string
+  priority: string
+  modified: string
+  tags?: { tag: string }[]
+}
 
 describe('frappe-js-sdk against the embedded ERPNext', () => {
   it('creates, lists with filters/order/limit, counts, reads, updates and deletes documents', async () => {
     const db = frappe.db()
     await db.createDoc('Tag', { tag_name: 'Fibre', category: 'Skill' })
-    const created = await db.createDoc<Partial<Job>>('Dispatch Job', { job_type: 'Installation', priority: 'High', tags: [{ tag: 'Fibre' }] })
+    const created = await db.createDoc<Partial<Job>>('Dispatch Job', {
+      job_type: 'Installation',
+      priority: 'High',
+      tags: [{ tag: 'Fibre' }],
+    })
     expect(created.name).toBe('DJ-2026-00001')
     await db.createDoc('Dispatch Job', { job_type: 'Repair', priority: 'Low' })
     await db.createDoc('Dispatch Job', { job_type: 'Repair', priority: 'High' })
@@ -47,16 +58,27 @@ describe('frappe-js-sdk against the embedded ERPNext', () => {
     const doc = await db.getDoc<Job>('Dispatch Job', 'DJ-2026-00001')
     expect(doc).toMatchObject({ name: 'DJ-2026-00001', status: 'Unscheduled', tags: [{ tag: 'Fibre' }] })
 
-    const updated = await db.updateDoc<Job>('Dispatch Job', 'DJ-2026-00001', { status: 'Scheduled', modified: doc.modified })
+    const updated = await db.updateDoc<Job>('Dispatch Job', 'DJ-2026-00001', {
+      status: 'Scheduled',
+      modified: doc.modified,
+    })
     expect(updated.status).toBe('Scheduled')
-    await expect(db.updateDoc('Dispatch Job', 'DJ-2026-00001', { status: 'Completed', modified: doc.modified }))
-      .rejects.toMatchObject({ httpStatus: 417, exc_type: 'TimestampMismatchError' })
+    await expect(
+      db.updateDoc('Dispatch Job', 'DJ-2026-00001', { status: 'Completed', modified: doc.modified }),
+    ).rejects.toMatchObject({ httpStatus: 417, exc_type: 'TimestampMismatchError' })
 
-    const value = await db.getValue<{ priority: string }>('Dispatch Job', ['priority'], [['name', '=', 'DJ-2026-00002']])
+    const value = await db.getValue<{ priority: string }>(
+      'Dispatch Job',
+      ['priority'],
+      [['name', '=', 'DJ-2026-00002']],
+    )
     expect(value).toEqual({ message: { priority: 'Low' } })
 
     expect(await db.deleteDoc('Dispatch Job', 'DJ-2026-00002')).toEqual({ data: 'ok' })
-    await expect(db.getDoc('Dispatch Job', 'DJ-2026-00002')).rejects.toMatchObject({ httpStatus: 404, exc_type: 'DoesNotExistError' })
+    await expect(db.getDoc('Dispatch Job', 'DJ-2026-00002')).rejects.toMatchObject({
+      httpStatus: 404,
+      exc_type: 'DoesNotExistError',
+    })
     await expect(db.deleteDoc('Tag', 'Fibre')).rejects.toMatchObject({ httpStatus: 417, exc_type: 'LinkExistsError' })
   })
 

@@ -10,7 +10,10 @@ import { normalizeField, validateDocument, type DocValues } from './rules'
 import { CHILD_STANDARD, humanLabel, quoteIdent, type DoctypeMeta } from './schema'
 import { coerceFieldValue } from './values'
 
-export interface ChildRowInput { name: string | null; values: DocValues }
+export interface ChildRowInput {
+  name: string | null
+  values: DocValues
+}
 
 /** A body, checked and coerced: only the fields it carries. */
 export interface Change {
@@ -52,7 +55,8 @@ function readRows(meta: DoctypeMeta, child: DoctypeMeta, fieldname: string, raw:
       if (!child.columnByName.get(key)?.field) throw unknownField(key, child.name)
       values[key] = coerceOwn(child, key, v)
     }
-    for (const f of child.dataFields) if (!(f.fieldname in values)) values[f.fieldname] = coerceOwn(child, f.fieldname, f.default)
+    for (const f of child.dataFields)
+      if (!(f.fieldname in values)) values[f.fieldname] = coerceOwn(child, f.fieldname, f.default)
     return { name: typeof row.name === 'string' && row.name !== '' ? row.name : null, values }
   })
 }
@@ -66,10 +70,19 @@ export function readChange(meta: DoctypeMeta, body: unknown): Change {
       if (raw !== meta.name) throw validationError(`Body doctype ${String(raw)} does not match ${meta.name}`)
       continue
     }
-    if (key === 'name') { change.name = raw; continue }
-    if (key === 'modified') { if (raw !== null && raw !== undefined) change.modified = String(raw); continue }
+    if (key === 'name') {
+      change.name = raw
+      continue
+    }
+    if (key === 'modified') {
+      if (raw !== null && raw !== undefined) change.modified = String(raw)
+      continue
+    }
     const table = meta.tableFields.find((t) => t.field.fieldname === key)
-    if (table) { change.tables.set(key, readRows(meta, table.child, key, raw)); continue }
+    if (table) {
+      change.tables.set(key, readRows(meta, table.child, key, raw))
+      continue
+    }
     if (!meta.columnByName.get(key)?.field) throw unknownField(key, meta.name)
     change.values[key] = coerceOwn(meta, key, raw)
   }
@@ -79,7 +92,8 @@ export function readChange(meta: DoctypeMeta, body: unknown): Change {
 /** Own field values of a new document: what the body carried, else the field's default. */
 export function withDefaults(meta: DoctypeMeta, values: DocValues): DocValues {
   const doc: DocValues = {}
-  for (const f of meta.dataFields) doc[f.fieldname] = f.fieldname in values ? values[f.fieldname] : coerceOwn(meta, f.fieldname, f.default)
+  for (const f of meta.dataFields)
+    doc[f.fieldname] = f.fieldname in values ? values[f.fieldname] : coerceOwn(meta, f.fieldname, f.default)
   return doc
 }
 
@@ -90,11 +104,20 @@ export class Validator {
     return this.sql.prepare(`SELECT 1 FROM ${meta.table} WHERE "name" = ?`).get(name) !== undefined
   }
 
-  private checkValues(meta: DoctypeMeta, doc: DocValues, changed: Iterable<string>, linkTarget: (doctype: string) => DoctypeMeta, row?: number): void {
+  private checkValues(
+    meta: DoctypeMeta,
+    doc: DocValues,
+    changed: Iterable<string>,
+    linkTarget: (doctype: string) => DoctypeMeta,
+    row?: number,
+  ): void {
     const where = row === undefined ? '' : `Row #${row}: `
     for (const f of meta.dataFields) {
       if (f.reqd && (doc[f.fieldname] === null || doc[f.fieldname] === undefined)) {
-        throw new FrappeError('MandatoryError', `${where}Error: Value missing for ${meta.name}: ${humanLabel(f.fieldname)}`)
+        throw new FrappeError(
+          'MandatoryError',
+          `${where}Error: Value missing for ${meta.name}: ${humanLabel(f.fieldname)}`,
+        )
       }
     }
     for (const fieldname of changed) {
@@ -112,8 +135,12 @@ export class Validator {
    * the write touches (as Frappe's db_update would only fail on what changed).
    */
   validate(
-    meta: DoctypeMeta, name: string | null, doc: DocValues, changed: string[],
-    tables: Map<string, ChildRowInput[]>, linkTarget: (doctype: string) => DoctypeMeta,
+    meta: DoctypeMeta,
+    name: string | null,
+    doc: DocValues,
+    changed: string[],
+    tables: Map<string, ChildRowInput[]>,
+    linkTarget: (doctype: string) => DoctypeMeta,
   ): void {
     this.checkValues(meta, doc, changed, linkTarget)
     for (const [fieldname, rows] of tables) {
@@ -124,11 +151,14 @@ export class Validator {
       const f = meta.def.fields.find((x) => x.fieldname === fieldname)
       const value = doc[fieldname]
       if (!f?.unique || value === null || value === undefined) continue
-      const clash = this.sql.prepare(`SELECT "name" FROM ${meta.table} WHERE ${quoteIdent(fieldname)} = ? AND "name" IS NOT ?`)
+      const clash = this.sql
+        .prepare(`SELECT "name" FROM ${meta.table} WHERE ${quoteIdent(fieldname)} = ? AND "name" IS NOT ?`)
         .get(value, name) as { name: string } | undefined
       if (clash) {
-        throw new FrappeError('DuplicateEntryError',
-          `${humanLabel(fieldname)} ${value} already exists in ${meta.name} ${clash.name}; it must be unique`)
+        throw new FrappeError(
+          'DuplicateEntryError',
+          `${humanLabel(fieldname)} ${value} already exists in ${meta.name} ${clash.name}; it must be unique`,
+        )
       }
     }
     validateDocument(meta.name, doc)

@@ -36,7 +36,7 @@ export function normalizeDatetime(value: string): string | null {
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value)
+  return typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value))
 }
 
 /** The stored value of one field, or a 417 naming the field. Empty values are stored as NULL. */
@@ -57,7 +57,8 @@ export function coerceFieldValue(doctype: string, field: FieldDef, raw: unknown)
       }
       return n
     }
-    case 'Float': case 'Currency': {
+    case 'Float':
+    case 'Currency': {
       const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
       if (typeof n !== 'number' || !Number.isFinite(n)) {
         throw validationError(`${label} must be a number in ${doctype}, not ${describe(raw)}`)
@@ -83,7 +84,8 @@ export function coerceFieldValue(doctype: string, field: FieldDef, raw: unknown)
       const text = String(raw)
       if (field.fieldtype === 'Select' && field.choices && !field.choices.includes(text)) {
         throw validationError(
-          `${label} cannot be "${text}". It should be one of ${field.choices.map((c) => `"${c}"`).join(', ')}`)
+          `${label} cannot be "${text}". It should be one of ${field.choices.map((c) => `"${c}"`).join(', ')}`,
+        )
       }
       return text
     }

@@ -13,7 +13,11 @@ export function bearerAuth(hubToken: string): Middleware {
     const m = /^Bearer\s+(.+)$/i.exec(header.trim())
     const given = m ? createHash('sha256').update(m[1].trim()).digest() : null
     if (!given || !timingSafeEqual(given, expected)) {
-      throw new HubError(401, 'UNAUTHORIZED', m ? 'Invalid bearer token' : 'Missing Authorization: Bearer <token> header')
+      throw new HubError(
+        401,
+        'UNAUTHORIZED',
+        m ? 'Invalid bearer token' : 'Missing Authorization: Bearer <token> header',
+      )
     }
     return next()
   }

@@ -12,22 +12,32 @@ import { DEMO_HUB_TOKEN, startHub } from './index'
 import { FaultSpecError } from './faults'
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '8100' }, host: { type: 'string', default: '127.0.0.1' } } })
+  const { values } = parseArgs({
+    options: { port: { type: 'string', default: '8100' }, host: { type: 'string', default: '127.0.0.1' } },
+  })
   const port = Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got ${values.port}`)
   const erpUrl = process.env.ERP_URL
   const erpToken = process.env.ERP_TOKEN
   if (!erpUrl || !erpToken) throw new Error('ERP_URL and ERP_TOKEN are required (the ERPNext the hub reads and writes)')
 
   const server = await startHub({
-    erpUrl, erpToken, port, host: values.host,
+    erpUrl,
+    erpToken,
+    port,
+    host: values.host,
     hubToken: process.env.HUB_TOKEN || DEMO_HUB_TOKEN,
     dataDir: process.env.DATA_DIR || null,
     faults: process.env.HUB_FAULTS,
     testHooks: process.env.HUB_TEST_HOOKS === '1',
   })
-  console.log(`embedded hub on ${server.url} (ERPNext ${erpUrl}${process.env.HUB_FAULTS ? `, faults: ${process.env.HUB_FAULTS}` : ''})`)
-  const stop = () => { void server.close().then(() => process.exit(0)) }
+  console.log(
+    `embedded hub on ${server.url} (ERPNext ${erpUrl}${process.env.HUB_FAULTS ? `, faults: ${process.env.HUB_FAULTS}` : ''})`,
+  )
+  const stop = () => {
+    void server.close().then(() => process.exit(0))
+  }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { PASSWORD_ALPHABET, generateTempPassword, hashPassword, uniqueUsername, verifyPassword } from './users/credentials'
+import {
+  PASSWORD_ALPHABET,
+  generateTempPassword,
+  hashPassword,
+  uniqueUsername,
+  verifyPassword,
+} from './users/credentials'
 
 describe('temporary passwords', () => {
   it('are 14 readable characters by default, without look-alikes', () => {

@@ -14,21 +14,34 @@ function serialIn(category: DeviceCategory): string {
 }
 
 describe('simulated fleet', () => {
-  const fleet = Array.from({ length: 500 }, (_, i) => simulateDevice({ serial: serialN(i), equipmentType: 'ONT', oltName: 'OLT-STJ-01', oltPort: '1/1/3:12' }, NOW))
+  const fleet = Array.from({ length: 500 }, (_, i) =>
+    simulateDevice({ serial: serialN(i), equipmentType: 'ONT', oltName: 'OLT-STJ-01', oltPort: '1/1/3:12' }, NOW),
+  )
   const count = (c: DeviceCategory) => fleet.filter((d) => d.category === c).length
 
   it('shows a realistic spread: mostly healthy, every kind of trouble present', () => {
     expect(count('healthy')).toBeGreaterThan(320)
-    for (const c of ['weak', 'critical_low', 'overload', 'los', 'offline', 'timeout'] as const) expect(count(c), c).toBeGreaterThan(0)
+    for (const c of ['weak', 'critical_low', 'overload', 'los', 'offline', 'timeout'] as const)
+      expect(count(c), c).toBeGreaterThan(0)
     expect(count('weak')).toBeGreaterThan(count('overload'))
   })
 
   it('puts readings where their category says, with the verdict computed from them', () => {
     for (const { category, document: doc } of fleet) {
-      if (category === 'timeout') { expect(doc).toBeNull(); continue }
+      if (category === 'timeout') {
+        expect(doc).toBeNull()
+        continue
+      }
       const o = doc!.opticalStatus[0]
       expect(o).toMatchObject({ interface: 'PON1', oltName: 'OLT-STJ-01', oltPort: '1/1/3:12' })
-      const expected = { healthy: 'ok', offline: 'ok', weak: 'warning', critical_low: 'critical', overload: 'critical', los: 'los' }[category]
+      const expected = {
+        healthy: 'ok',
+        offline: 'ok',
+        weak: 'warning',
+        critical_low: 'critical',
+        overload: 'critical',
+        los: 'los',
+      }[category]
       expect(o.status, `${doc!.serial} ${category} ${o.rxPowerDbm}`).toBe(expected)
       if (category === 'healthy') expect(o.rxPowerDbm).toBeGreaterThanOrEqual(-23)
       if (category === 'healthy') expect(o.rxPowerDbm).toBeLessThanOrEqual(-14)
@@ -56,11 +69,15 @@ describe('simulated fleet', () => {
     for (const doc of online) expect(doc.wan.ipv4).toMatch(/^100\.64\.\d{1,3}\.\d{1,3}$/)
     const names = new Set(docs.flatMap((d) => d.hosts.map((h) => h.name)))
     for (const n of ['iPhone-de-Julie', 'Galaxy-S23', 'Roku-Salon']) expect(names.has(n), n).toBe(true)
-    const crowded = docs.filter((d) => d.wifi.some((w) => w.band === '2.4GHz' && w.channel === 6 && w.neighbourNetworks >= 14 && w.clients >= 8))
+    const crowded = docs.filter((d) =>
+      d.wifi.some((w) => w.band === '2.4GHz' && w.channel === 6 && w.neighbourNetworks >= 14 && w.clients >= 8),
+    )
     expect(crowded.length).toBeGreaterThan(10)
     expect(docs.some((d) => d.mesh.some((m) => m.backhaulRssiDbm === -78))).toBe(true)
     // Counts agree with the host list.
-    for (const doc of docs) for (const w of doc.wifi) expect(w.clients).toBe(doc.hosts.filter((h) => h.active && h.interface === w.band).length)
+    for (const doc of docs)
+      for (const w of doc.wifi)
+        expect(w.clients).toBe(doc.hosts.filter((h) => h.active && h.interface === w.band).length)
   })
 
   it('is deterministic: the same serial at the same time gives the same document', () => {
@@ -71,9 +88,12 @@ describe('simulated fleet', () => {
 })
 
 describe('normalizeMac', () => {
-  it.each(['9c:a2:f4:11:22:33', '9C-A2-F4-11-22-33', '9CA2F4112233', '9ca2.f411.2233', ' 9C A2 F4 11 22 33 '])('reads %s', (mac) => {
-    expect(normalizeMac(mac)).toBe('9C:A2:F4:11:22:33')
-  })
+  it.each(['9c:a2:f4:11:22:33', '9C-A2-F4-11-22-33', '9CA2F4112233', '9ca2.f411.2233', ' 9C A2 F4 11 22 33 '])(
+    'reads %s',
+    (mac) => {
+      expect(normalizeMac(mac)).toBe('9C:A2:F4:11:22:33')
+    },
+  )
   it('refuses what is not 12 hex digits', () => {
     expect(normalizeMac('9C:A2:F4:11:22')).toBeNull()
     expect(normalizeMac('GG:A2:F4:11:22:33')).toBeNull()
@@ -85,9 +105,27 @@ describe('GET /devices/lookup and POST /devices/{serial}/refresh', () => {
   const healthy = serialIn('healthy')
   beforeEach(async () => {
     t = await startTestHub()
-    t.erp.insert('Service Location', { name: 'LOC-00001', customer: 'CUST-00001', address_line: '1 rue Principale', city: 'Saint-Jérôme', olt_name: 'OLT-STJ-01', olt_port: '1/1/3:12' })
-    t.erp.insert('Service Equipment', { equipment_type: 'ONT', brand: 'TP-Link', model: 'XX230v', serial_no: healthy, mac_address: '9C:A2:F4:11:22:33', service_location: 'LOC-00001' })
-    t.erp.insert('Service Equipment', { equipment_type: 'Set-top Box', serial_no: 'STB0001234', mac_address: '00:11:22:33:44:55' })
+    t.erp.insert('Service Location', {
+      name: 'LOC-00001',
+      customer: 'CUST-00001',
+      address_line: '1 rue Principale',
+      city: 'Saint-Jérôme',
+      olt_name: 'OLT-STJ-01',
+      olt_port: '1/1/3:12',
+    })
+    t.erp.insert('Service Equipment', {
+      equipment_type: 'ONT',
+      brand: 'TP-Link',
+      model: 'XX230v',
+      serial_no: healthy,
+      mac_address: '9C:A2:F4:11:22:33',
+      service_location: 'LOC-00001',
+    })
+    t.erp.insert('Service Equipment', {
+      equipment_type: 'Set-top Box',
+      serial_no: 'STB0001234',
+      mac_address: '00:11:22:33:44:55',
+    })
   })
   afterEach(() => t.close())
 
@@ -95,7 +133,15 @@ describe('GET /devices/lookup and POST /devices/{serial}/refresh', () => {
     const res = await t.call('GET', `/devices/lookup?serial=${healthy}`)
     expect(res.status).toBe(200)
     const doc = (await res.json()) as DeviceDocument
-    expect(doc).toMatchObject({ serial: healthy, mac: '9C:A2:F4:11:22:33', manufacturer: 'TP-Link', model: 'XX230v', online: true, stale: false, fetchedAt: t.clock.now.toISOString() })
+    expect(doc).toMatchObject({
+      serial: healthy,
+      mac: '9C:A2:F4:11:22:33',
+      manufacturer: 'TP-Link',
+      model: 'XX230v',
+      online: true,
+      stale: false,
+      fetchedAt: t.clock.now.toISOString(),
+    })
     expect(doc.opticalStatus[0]).toMatchObject({ oltName: 'OLT-STJ-01', oltPort: '1/1/3:12', status: 'ok' })
     expect(Date.parse(doc.lastInform)).toBeLessThanOrEqual(t.clock.now.getTime())
   })
@@ -143,8 +189,14 @@ describe('GET /devices/lookup and POST /devices/{serial}/refresh', () => {
     expect(drift).toBeLessThanOrEqual(0.3 + 1e-9)
     expect(after.fetchedAt).toBe(t.clock.now.toISOString())
     expect(after.lastInform).toBe(t.clock.now.toISOString())
-    const activeBefore = before.hosts.filter((h) => h.active).map((h) => h.name).sort()
-    const activeAfter = after.hosts.filter((h) => h.active).map((h) => h.name).sort()
+    const activeBefore = before.hosts
+      .filter((h) => h.active)
+      .map((h) => h.name)
+      .sort()
+    const activeAfter = after.hosts
+      .filter((h) => h.active)
+      .map((h) => h.name)
+      .sort()
     expect(activeAfter).not.toEqual(activeBefore)
 
     const again = (await (await t.call('GET', `/devices/lookup?serial=${healthy}`)).json()) as DeviceDocument

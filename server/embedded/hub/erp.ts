@@ -52,7 +52,9 @@ function frappeMessage(body: FrappeErrorBody | undefined): string | null {
         const first = JSON.parse(list[0]) as { message?: unknown }
         if (typeof first.message === 'string') return first.message
       }
-    } catch { /* fall through to the exception text */ }
+    } catch {
+      /* fall through to the exception text */
+    }
   }
   if (typeof body.exception === 'string') return body.exception.replace(/^[\w.]+:\s*/, '')
   if (typeof body.message === 'string') return body.message
@@ -87,7 +89,9 @@ export class ErpClient {
     }
     if (opts.filters) query.filters = JSON.stringify(opts.filters)
     if (opts.orderBy) query.order_by = opts.orderBy
-    const res = await this.call<{ data: T[] }>(`listing ${doctype}`, `/api/resource/${encodeURIComponent(doctype)}`, { query })
+    const res = await this.call<{ data: T[] }>(`listing ${doctype}`, `/api/resource/${encodeURIComponent(doctype)}`, {
+      query,
+    })
     return res.data
   }
 
@@ -97,12 +101,18 @@ export class ErpClient {
   }
 
   async insert<T>(doctype: string, doc: Record<string, unknown>): Promise<T> {
-    const res = await this.call<{ data: T }>(`creating ${doctype}`, `/api/resource/${encodeURIComponent(doctype)}`, { method: 'POST', body: doc })
+    const res = await this.call<{ data: T }>(`creating ${doctype}`, `/api/resource/${encodeURIComponent(doctype)}`, {
+      method: 'POST',
+      body: doc,
+    })
     return res.data
   }
 
   async update<T>(doctype: string, name: string, patch: Record<string, unknown>): Promise<T> {
-    const res = await this.call<{ data: T }>(`updating ${doctype} ${name}`, docPath(doctype, name), { method: 'PUT', body: patch })
+    const res = await this.call<{ data: T }>(`updating ${doctype} ${name}`, docPath(doctype, name), {
+      method: 'PUT',
+      body: patch,
+    })
     return res.data
   }
 }
@@ -123,16 +133,28 @@ function toUpstreamError(what: string, err: unknown): UpstreamError {
   if (err instanceof FetchError) {
     const status = err.response?.status ?? null
     if (status === null) {
-      const timedOut = err.cause instanceof Error && (err.cause.name === 'TimeoutError' || err.cause.name === 'AbortError')
+      const timedOut =
+        err.cause instanceof Error && (err.cause.name === 'TimeoutError' || err.cause.name === 'AbortError')
       return new UpstreamError(
-        timedOut ? `ERPNext did not answer in time while ${what}` : `ERPNext is unreachable while ${what}: ${rootCause(err)}`,
-        null, null,
+        timedOut
+          ? `ERPNext did not answer in time while ${what}`
+          : `ERPNext is unreachable while ${what}: ${rootCause(err)}`,
+        null,
+        null,
       )
     }
     const body = err.data as FrappeErrorBody | undefined
     const excType = body && typeof body.exc_type === 'string' ? body.exc_type : null
     const detail = frappeMessage(body)
-    return new UpstreamError(`ERPNext answered ${status}${excType ? ` ${excType}` : ''} while ${what}${detail ? `: ${detail}` : ''}`, status, excType)
+    return new UpstreamError(
+      `ERPNext answered ${status}${excType ? ` ${excType}` : ''} while ${what}${detail ? `: ${detail}` : ''}`,
+      status,
+      excType,
+    )
   }
-  return new UpstreamError(`ERPNext call failed while ${what}: ${err instanceof Error ? err.message : String(err)}`, null, null)
+  return new UpstreamError(
+    `ERPNext call failed while ${what}: ${err instanceof Error ? err.message : String(err)}`,
+    null,
+    null,
+  )
 }

@@ -25,13 +25,20 @@ export function errorResponse(status: number, code: string, message: string, hea
 /** Code used when the error did not come from our own code (h3's 404/405, a bug…). */
 export function codeForStatus(status: number): string {
   switch (status) {
-    case 400: return 'BAD_REQUEST'
-    case 401: return 'UNAUTHORIZED'
-    case 404: return 'NOT_FOUND'
-    case 405: return 'METHOD_NOT_ALLOWED'
-    case 413: return 'PAYLOAD_TOO_LARGE'
-    case 415: return 'UNSUPPORTED_MEDIA_TYPE'
-    default: return status >= 500 ? 'INTERNAL_ERROR' : 'ERROR'
+    case 400:
+      return 'BAD_REQUEST'
+    case 401:
+      return 'UNAUTHORIZED'
+    case 404:
+      return 'NOT_FOUND'
+    case 405:
+      return 'METHOD_NOT_ALLOWED'
+    case 413:
+      return 'PAYLOAD_TOO_LARGE'
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE'
+    default:
+      return status >= 500 ? 'INTERNAL_ERROR' : 'ERROR'
   }
 }
 

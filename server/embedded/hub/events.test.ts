@@ -3,12 +3,19 @@ import { HubEventLog } from './events'
 import { nextEvent, readSse, startTestHub, type TestHub } from './testing/harness'
 
 let t: TestHub
-beforeEach(async () => { t = await startTestHub() })
+beforeEach(async () => {
+  t = await startTestHub()
+})
 afterEach(() => t.close())
 
 describe('bearer token', () => {
   it('is required on every route, and a wrong one is refused', async () => {
-    for (const [method, path] of [['GET', '/sse'], ['GET', '/auth/users'], ['POST', '/sms/send'], ['GET', '/nowhere']] as const) {
+    for (const [method, path] of [
+      ['GET', '/sse'],
+      ['GET', '/auth/users'],
+      ['POST', '/sms/send'],
+      ['GET', '/nowhere'],
+    ] as const) {
       const missing = await t.call(method, path, { token: null })
       expect(missing.status).toBe(401)
       expect(await missing.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: expect.any(String) } })
@@ -124,7 +131,10 @@ describe('POST /jobs/{name}/status — a technician’s SMS link', () => {
     t.erp.failNext({ method: 'PUT', doctype: 'Dispatch Job' }, 500, 'Exception', 'database is locked')
     const res = await t.call('POST', `/jobs/${job.name}/status`, { body: { status: 'Completed' } })
     expect(res.status).toBe(502)
-    expect((await res.json()).error).toEqual({ code: 'UPSTREAM_ERROR', message: expect.stringContaining('database is locked') })
+    expect((await res.json()).error).toEqual({
+      code: 'UPSTREAM_ERROR',
+      message: expect.stringContaining('database is locked'),
+    })
     expect((await t.call('POST', `/jobs/${job.name}/status`, { body: { status: 'Completed' } })).status).toBe(200)
   })
 
@@ -135,7 +145,10 @@ describe('POST /jobs/{name}/status — a technician’s SMS link', () => {
       quick.erp.stallMs = 400
       const res = await quick.call('POST', `/jobs/${job.name}/status`, { body: { status: 'Completed' } })
       expect(res.status).toBe(502)
-      expect((await res.json()).error).toEqual({ code: 'UPSTREAM_ERROR', message: expect.stringMatching(/did not answer in time/) })
+      expect((await res.json()).error).toEqual({
+        code: 'UPSTREAM_ERROR',
+        message: expect.stringMatching(/did not answer in time/),
+      })
     } finally {
       quick.erp.stallMs = 0
       await quick.close()
@@ -144,7 +157,10 @@ describe('POST /jobs/{name}/status — a technician’s SMS link', () => {
 
   it('answers 400 on a body that is not JSON', async () => {
     const job = t.erp.insert('Dispatch Job', { job_type: 'Repair', status: 'Scheduled' })
-    const res = await t.call('POST', `/jobs/${job.name}/status`, { body: '{nope', headers: { 'content-type': 'application/json' } })
+    const res = await t.call('POST', `/jobs/${job.name}/status`, {
+      body: '{nope',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(res.status).toBe(400)
     expect((await res.json()).error.code).toBe('INVALID_JSON')
   })

@@ -19,7 +19,7 @@ export interface HubEvent {
 export type HubEventListener = (event: HubEvent) => void
 
 export const SSE_TOPICS = ['sms', 'jobs', 'devices'] as const
-export type SseTopic = typeof SSE_TOPICS[number]
+export type SseTopic = (typeof SSE_TOPICS)[number]
 
 /** `sms.*` → sms, `job.*` → jobs, `device.*` → devices. */
 export function topicOf(type: string): SseTopic | null {
@@ -43,7 +43,11 @@ export class HubEventLog {
     if (this.events.length > this.capacity) this.events.splice(0, this.events.length - this.capacity)
     for (const listener of this.listeners) {
       // A failing subscriber must not stop the others nor the publisher.
-      try { listener(event) } catch (err) { console.error('[hub] event listener failed', err) }
+      try {
+        listener(event)
+      } catch (err) {
+        console.error('[hub] event listener failed', err)
+      }
     }
     return event.id
   }
@@ -63,14 +67,19 @@ export class HubEventLog {
 
   subscribe(listener: HubEventListener): () => void {
     this.listeners.add(listener)
-    return () => { this.listeners.delete(listener) }
+    return () => {
+      this.listeners.delete(listener)
+    }
   }
 }
 
 /** Parses `topics=sms,jobs`; absent or empty → all topics. Unknown topics are a 400. */
 export function parseTopics(raw: string | null): Set<SseTopic> | { unknown: string[] } {
   if (raw === null || raw.trim() === '') return new Set(SSE_TOPICS)
-  const asked = raw.split(',').map((t) => t.trim()).filter(Boolean)
+  const asked = raw
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
   const unknown = asked.filter((t) => !(SSE_TOPICS as readonly string[]).includes(t))
   if (unknown.length) return { unknown }
   return new Set(asked as SseTopic[])
@@ -90,7 +99,9 @@ export class SseStreams {
 
   add(close: () => void): () => void {
     this.closers.add(close)
-    return () => { this.closers.delete(close) }
+    return () => {
+      this.closers.delete(close)
+    }
   }
 
   closeAll(): void {
@@ -108,7 +119,11 @@ export function registerEventRoutes(app: H3, log: HubEventLog, streams: SseStrea
     const url = event.url
     const topics = parseTopics(url.searchParams.get('topics'))
     if (!(topics instanceof Set)) {
-      return errorResponse(400, 'UNKNOWN_TOPIC', `Unknown topic(s): ${topics.unknown.join(', ')} (one of ${SSE_TOPICS.join(', ')})`)
+      return errorResponse(
+        400,
+        'UNKNOWN_TOPIC',
+        `Unknown topic(s): ${topics.unknown.join(', ')} (one of ${SSE_TOPICS.join(', ')})`,
+      )
     }
     const lastRaw = event.req.headers.get('last-event-id') ?? url.searchParams.get('lastEventId')
     const lastId = lastRaw !== null && /^\d+$/.test(lastRaw.trim()) ? Number(lastRaw.trim()) : null
@@ -124,12 +139,18 @@ export function registerEventRoutes(app: H3, log: HubEventLog, streams: SseStrea
         let open = true
         const send = (text: string) => {
           if (!open) return
-          try { controller.enqueue(encoder.encode(text)) } catch { cleanup() }
+          try {
+            controller.enqueue(encoder.encode(text))
+          } catch {
+            cleanup()
+          }
         }
         // Subscribe before replaying so nothing published in between is lost; replayed ids are
         // remembered to avoid sending an event twice.
         let replayedUpTo = 0
-        const unsubscribe = log.subscribe((e) => { if (e.id > replayedUpTo && wanted(e)) send(formatSseEvent(e)) })
+        const unsubscribe = log.subscribe((e) => {
+          if (e.id > replayedUpTo && wanted(e)) send(formatSseEvent(e))
+        })
         send(`retry: 3000\n: connected, latest id ${log.latestId}\n\n`)
         if (lastId !== null) {
           for (const e of log.since(lastId)) if (wanted(e)) send(formatSseEvent(e))
@@ -143,10 +164,16 @@ export function registerEventRoutes(app: H3, log: HubEventLog, streams: SseStrea
           clearInterval(heartbeat)
           unsubscribe()
           forget()
-          try { controller.close() } catch { /* already closed by the client */ }
+          try {
+            controller.close()
+          } catch {
+            /* already closed by the client */
+          }
         }
       },
-      cancel() { cleanup() },
+      cancel() {
+        cleanup()
+      },
     })
     return new Response(body, {
       headers: {

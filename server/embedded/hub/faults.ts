@@ -33,7 +33,7 @@
 import { HubError, sleep } from './errors'
 
 export const FAULT_SURFACES = ['vision', 'traccar', 'sms', 'devices', 'users', 'jobs'] as const
-export type FaultSurface = typeof FAULT_SURFACES[number]
+export type FaultSurface = (typeof FAULT_SURFACES)[number]
 
 export interface SurfaceFaults {
   /** Calls left that answer `status`. */
@@ -94,16 +94,25 @@ function applyKey(target: Partial<SurfaceFaults>, surface: FaultSurface, key: st
       if (surface === 'traccar') target.failDevices = deviceIds(value, what)
       else target.fail = nonNegativeInt(value, what)
       return
-    case 'failNext': target.fail = nonNegativeInt(value, what); return
-    case 'status': target.status = httpStatus(value, what); return
+    case 'failNext':
+      target.fail = nonNegativeInt(value, what)
+      return
+    case 'status':
+      target.status = httpStatus(value, what)
+      return
     case 'delay':
-    case 'delayMs': target.delayMs = nonNegativeInt(value, what); return
+    case 'delayMs':
+      target.delayMs = nonNegativeInt(value, what)
+      return
     case 'drop':
       if (surface !== 'vision') throw new FaultSpecError(`${what}: drop is only supported on vision`)
       target.drop = nonNegativeInt(value, what)
       return
-    case 'failDevices': target.failDevices = deviceIds(value, what); return
-    default: throw new FaultSpecError(`unknown fault key "${what}"`)
+    case 'failDevices':
+      target.failDevices = deviceIds(value, what)
+      return
+    default:
+      throw new FaultSpecError(`unknown fault key "${what}"`)
   }
 }
 
@@ -116,7 +125,8 @@ export function parseFaultSpec(spec: string): FaultPatch {
     const m = /^([a-z]+)\.([A-Za-z]+)=(.+)$/.exec(item)
     if (!m) throw new FaultSpecError(`malformed fault "${item}" (expected surface.key=value)`)
     const [, surface, key, value] = m
-    if (!isSurface(surface)) throw new FaultSpecError(`unknown fault surface "${surface}" (one of ${FAULT_SURFACES.join(', ')})`)
+    if (!isSurface(surface))
+      throw new FaultSpecError(`unknown fault surface "${surface}" (one of ${FAULT_SURFACES.join(', ')})`)
     applyKey((patch[surface] ??= {}), surface, key, value.trim())
   }
   return patch
@@ -126,8 +136,10 @@ export function parseFaultSpec(spec: string): FaultPatch {
 export function parseFaultJson(body: Record<string, unknown>): FaultPatch {
   const patch: FaultPatch = {}
   for (const [surface, keys] of Object.entries(body)) {
-    if (!isSurface(surface)) throw new FaultSpecError(`unknown fault surface "${surface}" (one of ${FAULT_SURFACES.join(', ')})`)
-    if (!keys || typeof keys !== 'object' || Array.isArray(keys)) throw new FaultSpecError(`${surface} must be an object`)
+    if (!isSurface(surface))
+      throw new FaultSpecError(`unknown fault surface "${surface}" (one of ${FAULT_SURFACES.join(', ')})`)
+    if (!keys || typeof keys !== 'object' || Array.isArray(keys))
+      throw new FaultSpecError(`${surface} must be an object`)
     const target: Partial<SurfaceFaults> = (patch[surface] = {})
     for (const [key, value] of Object.entries(keys)) applyKey(target, surface, key, value)
   }
@@ -187,7 +199,11 @@ export class FaultPlan {
  * Applies the plan to one call: waits the configured delay, then fails it if a `fail` is pending.
  * Returns the decision so the caller can honour `drop` after doing its work.
  */
-export async function applyFaults(plan: FaultPlan, surface: FaultSurface, opts: { ignoreDelay?: boolean } = {}): Promise<FaultDecision> {
+export async function applyFaults(
+  plan: FaultPlan,
+  surface: FaultSurface,
+  opts: { ignoreDelay?: boolean } = {},
+): Promise<FaultDecision> {
   const decision = plan.take(surface)
   if (decision.delayMs > 0 && !opts.ignoreDelay) await sleep(decision.delayMs)
   if (decision.failStatus !== null) {

@@ -9,7 +9,10 @@
 
 import { HubError } from './errors'
 
-export interface StoredAnswer { status: number; body: unknown }
+export interface StoredAnswer {
+  status: number
+  body: unknown
+}
 
 export class IdempotencyStore {
   private answers = new Map<string, StoredAnswer>()
@@ -58,7 +61,8 @@ export async function settle(work: () => Promise<StoredAnswer>): Promise<StoredA
   try {
     return await work()
   } catch (err) {
-    if (err instanceof HubError) return { status: err.status, body: { error: { code: err.code, message: err.message } } }
+    if (err instanceof HubError)
+      return { status: err.status, body: { error: { code: err.code, message: err.message } } }
     throw err
   }
 }

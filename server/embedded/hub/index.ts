@@ -40,12 +40,17 @@ export interface HubTiming {
 }
 
 export const DEFAULT_TIMING: HubTiming = {
-  smsStepMs: 400, deviceTimeoutMs: 700, sseHeartbeatMs: 15_000, erpTimeoutMs: 5_000,
-  technicianCacheMs: 60_000, jobCacheMs: 15_000,
+  smsStepMs: 400,
+  deviceTimeoutMs: 700,
+  sseHeartbeatMs: 15_000,
+  erpTimeoutMs: 5_000,
+  technicianCacheMs: 60_000,
+  jobCacheMs: 15_000,
 }
 
 export interface HubOptions {
-  erpUrl: string; erpToken: string
+  erpUrl: string
+  erpToken: string
   hubToken: string
   dataDir: string | null
   now?: () => Date
@@ -55,7 +60,12 @@ export interface HubOptions {
   timing?: Partial<HubTiming>
 }
 
-export interface Hub { app: H3; close(): void; events: HubEventLog; faults: FaultPlan }
+export interface Hub {
+  app: H3
+  close(): void
+  events: HubEventLog
+  faults: FaultPlan
+}
 
 export function createHub(opts: HubOptions): Hub {
   const timing: HubTiming = { ...DEFAULT_TIMING, ...opts.timing }
@@ -75,7 +85,8 @@ export function createHub(opts: HubOptions): Hub {
       if (cause instanceof HubError) return errorResponse(cause.status, cause.code, cause.message)
       if (error.unhandled || error.status >= 500) {
         // A caller that gave up (the BFF's 8 s vision timeout) is not a fault of the hub.
-        if (cause instanceof Error && cause.message === 'aborted') return errorResponse(499, 'CLIENT_CLOSED', 'The caller closed the request')
+        if (cause instanceof Error && cause.message === 'aborted')
+          return errorResponse(499, 'CLIENT_CLOSED', 'The caller closed the request')
         console.error('[hub] unhandled error:', cause ?? error)
         return errorResponse(500, 'INTERNAL_ERROR', 'Internal error in the hub')
       }
@@ -87,7 +98,11 @@ export function createHub(opts: HubOptions): Hub {
 
   registerEventRoutes(app, events, streams, { heartbeatMs: timing.sseHeartbeatMs })
   const traccar = registerTraccarRoutes(app, {
-    erp, faults, now, technicianCacheMs: timing.technicianCacheMs, jobCacheMs: timing.jobCacheMs,
+    erp,
+    faults,
+    now,
+    technicianCacheMs: timing.technicianCacheMs,
+    jobCacheMs: timing.jobCacheMs,
   })
   registerJobRoutes(app, { erp, events, faults, onJobChanged: () => traccar.invalidateJobs() })
   registerDeviceRoutes(app, { erp, events, faults, now, deviceTimeoutMs: timing.deviceTimeoutMs })
@@ -134,13 +149,18 @@ function registerTestHooks(app: H3, faults: FaultPlan, events: HubEventLog): voi
   })
 }
 
-export async function startHub(opts: HubOptions & { host?: string; port: number }): Promise<{ url: string; close(): Promise<void>; hub: Hub }> {
+export async function startHub(
+  opts: HubOptions & { host?: string; port: number },
+): Promise<{ url: string; close(): Promise<void>; hub: Hub }> {
   const hub = createHub(opts)
   const server = createServer(toNodeHandler(hub.app))
   const host = opts.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(opts.port, host, () => { server.off('error', reject); resolve() })
+    server.listen(opts.port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
   })
   const { port } = server.address() as AddressInfo
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
@@ -153,7 +173,10 @@ export async function startHub(opts: HubOptions & { host?: string; port: number 
         // End SSE streams cleanly first (clients see the end and reconnect elsewhere), then drop
         // whatever is still open after a short grace: keep-alive sockets would hold the port.
         hub.close()
-        server.close(() => { clearTimeout(force); resolve() })
+        server.close(() => {
+          clearTimeout(force)
+          resolve()
+        })
         setImmediate(() => server.closeIdleConnections())
         const force = setTimeout(() => server.closeAllConnections(), 250)
       })

@@ -33,7 +33,8 @@ export function registerJobRoutes(app: H3, deps: JobDeps): void {
     try {
       job = await deps.erp.update<DispatchJob>('Dispatch Job', name, patch)
     } catch (err) {
-      if (err instanceof UpstreamError && err.upstreamStatus === 404) throw notFound('JOB_NOT_FOUND', `No Dispatch Job named ${name}`)
+      if (err instanceof UpstreamError && err.upstreamStatus === 404)
+        throw notFound('JOB_NOT_FOUND', `No Dispatch Job named ${name}`)
       throw err
     }
     deps.onJobChanged(job.name)

@@ -8,9 +8,18 @@ import { formatMac, isMac, isSerial, labelFields, LABEL_PREFIX } from '../../../
 
 export type BarcodeKind = 'serial' | 'mac' | 'unknown'
 
-export interface Barcode { format: string; value: string; kind: BarcodeKind }
+export interface Barcode {
+  format: string
+  value: string
+  kind: BarcodeKind
+}
 
-export interface EquipmentLabel { brand: string | null; model: string | null; serial: string | null; mac: string | null }
+export interface EquipmentLabel {
+  brand: string | null
+  model: string | null
+  serial: string | null
+  mac: string | null
+}
 
 /** GPON vendor ids (the first 4 characters of an ONT serial) and the model Gigafibre deploys. */
 export const SERIAL_PREFIXES: Readonly<Record<string, { brand: string; model: string }>> = {
@@ -25,15 +34,32 @@ export const SERIAL_PREFIXES: Readonly<Record<string, { brand: string; model: st
 }
 
 const FORMAT_NAMES: Readonly<Record<string, string>> = {
-  Code128: 'CODE_128', Code39: 'CODE_39', Code93: 'CODE_93', Codabar: 'CODABAR', ITF: 'ITF',
-  EAN13: 'EAN_13', EAN8: 'EAN_8', UPCA: 'UPC_A', UPCE: 'UPC_E', QRCode: 'QR_CODE', MicroQRCode: 'MICRO_QR_CODE',
-  DataMatrix: 'DATA_MATRIX', PDF417: 'PDF_417', Aztec: 'AZTEC', AztecCode: 'AZTEC',
+  Code128: 'CODE_128',
+  Code39: 'CODE_39',
+  Code93: 'CODE_93',
+  Codabar: 'CODABAR',
+  ITF: 'ITF',
+  EAN13: 'EAN_13',
+  EAN8: 'EAN_8',
+  UPCA: 'UPC_A',
+  UPCE: 'UPC_E',
+  QRCode: 'QR_CODE',
+  MicroQRCode: 'MICRO_QR_CODE',
+  DataMatrix: 'DATA_MATRIX',
+  PDF417: 'PDF_417',
+  Aztec: 'AZTEC',
+  AztecCode: 'AZTEC',
 }
 
 /** zxing's `Code128` → `CODE_128`, the names the hub contract uses (as ML Kit / ZXing Java do). */
 export function formatName(zxingFormat: string): string {
-  return FORMAT_NAMES[zxingFormat]
-    ?? zxingFormat.replace(/([a-z])([A-Z0-9])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toUpperCase()
+  return (
+    FORMAT_NAMES[zxingFormat] ??
+    zxingFormat
+      .replace(/([a-z])([A-Z0-9])/g, '$1_$2')
+      .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+      .toUpperCase()
+  )
 }
 
 function stripLabel(value: string): string {

@@ -7,11 +7,19 @@ import { TEST_HUB_TOKEN, readSse } from './testing/harness'
 /** startHub: the hub on a real port, as `npm start` and the CLI run it. */
 describe('startHub', () => {
   let erp: FakeErp
-  beforeAll(async () => { erp = await startFakeErp() })
+  beforeAll(async () => {
+    erp = await startFakeErp()
+  })
   afterAll(() => erp.close())
 
   it('serves SSE over HTTP, and close() ends the streams and frees the port', async () => {
-    const server = await startHub({ erpUrl: erp.url, erpToken: erp.token, hubToken: TEST_HUB_TOKEN, dataDir: null, port: 0 })
+    const server = await startHub({
+      erpUrl: erp.url,
+      erpToken: erp.token,
+      hubToken: TEST_HUB_TOKEN,
+      dataDir: null,
+      port: 0,
+    })
     const res = await fetch(`${server.url}/sse?topics=jobs`, { headers: { authorization: `Bearer ${TEST_HUB_TOKEN}` } })
     expect(res.status).toBe(200)
     const reading = readSse(res, 1)
@@ -22,15 +30,30 @@ describe('startHub', () => {
     const reader = open.body!.getReader()
     await reader.read()
     await server.close()
-    await expect((async () => { for (;;) if ((await reader.read()).done) return 'ended' })()).resolves.toBe('ended')
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.read()).done) return 'ended'
+      })(),
+    ).resolves.toBe('ended')
 
     const port = Number(new URL(server.url).port)
     await new Promise<void>((resolve, reject) => {
-      const probe = createServer().once('error', reject).listen(port, '127.0.0.1', () => probe.close(() => resolve()))
+      const probe = createServer()
+        .once('error', reject)
+        .listen(port, '127.0.0.1', () => probe.close(() => resolve()))
     })
   })
 
   it('refuses a malformed HUB_FAULTS at start-up instead of ignoring it', async () => {
-    await expect(startHub({ erpUrl: erp.url, erpToken: erp.token, hubToken: 't', dataDir: null, port: 0, faults: 'vision.fial=2' })).rejects.toThrow(/vision.fial/)
+    await expect(
+      startHub({
+        erpUrl: erp.url,
+        erpToken: erp.token,
+        hubToken: 't',
+        dataDir: null,
+        port: 0,
+        faults: 'vision.fial=2',
+      }),
+    ).rejects.toThrow(/vision.fial/)
   })
 })

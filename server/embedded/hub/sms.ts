@@ -20,7 +20,14 @@ export const E164 = /^\+[1-9]\d{7,14}$/
 export const MAX_SMS_LENGTH = 1600
 const SENDER = 'Gigafibre'
 export const REPLY_MARKER = '[reply]'
-const REPLIES = ['Merci!', 'Oui, je serai là', 'Parfait, merci beaucoup', 'Ok', 'Est-ce possible plus tard en après-midi?', 'Merci, bonne journée!']
+const REPLIES = [
+  'Merci!',
+  'Oui, je serai là',
+  'Parfait, merci beaucoup',
+  'Ok',
+  'Est-ce possible plus tard en après-midi?',
+  'Merci, bonne journée!',
+]
 
 export interface SmsDeps {
   erp: ErpClient
@@ -39,9 +46,11 @@ export interface SmsSender {
 export function validateSms(body: Record<string, unknown>): { to: string; text: string; customer: string | null } {
   const to = typeof body.to === 'string' ? body.to.trim() : ''
   if (!E164.test(to)) throw badRequest('INVALID_PHONE', `"to" must be an E.164 phone number such as +15145551234`)
-  if (typeof body.body !== 'string' || body.body.trim() === '') throw badRequest('EMPTY_BODY', 'The message body is empty')
+  if (typeof body.body !== 'string' || body.body.trim() === '')
+    throw badRequest('EMPTY_BODY', 'The message body is empty')
   const length = [...body.body].length
-  if (length > MAX_SMS_LENGTH) throw badRequest('BODY_TOO_LONG', `The message is ${length} characters; the limit is ${MAX_SMS_LENGTH}`)
+  if (length > MAX_SMS_LENGTH)
+    throw badRequest('BODY_TOO_LONG', `The message is ${length} characters; the limit is ${MAX_SMS_LENGTH}`)
   if (body.customer !== undefined && body.customer !== null && typeof body.customer !== 'string') {
     throw badRequest('INVALID_CUSTOMER', '"customer" must be a Customer name such as CUST-00012')
   }
@@ -91,9 +100,15 @@ export function registerSmsRoutes(app: H3, deps: SmsDeps): SmsSender {
     const at = deps.now()
     try {
       await deps.erp.insert<Communication>('Communication', {
-        communication_medium: 'SMS', sent_or_received: 'Received', content: body, phone_no: msg.to,
+        communication_medium: 'SMS',
+        sent_or_received: 'Received',
+        content: body,
+        phone_no: msg.to,
         ...(msg.customer ? { reference_doctype: 'Customer', reference_name: msg.customer } : {}),
-        sender: msg.to, communication_date: toFrappeDatetime(at), message_id: `${sid}-R`, delivery_status: 'received',
+        sender: msg.to,
+        communication_date: toFrappeDatetime(at),
+        message_id: `${sid}-R`,
+        delivery_status: 'received',
       })
     } finally {
       deps.events.publish('sms.inbound', { customer: msg.customer, from: msg.to, body, at: at.toISOString() })
@@ -104,17 +119,25 @@ export function registerSmsRoutes(app: H3, deps: SmsDeps): SmsSender {
     // sms.delay is the pipeline step (see faults.ts), not a delay of this answer.
     await applyFaults(deps.faults, 'sms', { ignoreDelay: true })
     const input = await readJsonObject(event.req)
-    const answer = await idempotency.run(idempotencyKey(event.req, 'sms'), () => settle(async () => {
-      const msg = validateSms(input)
-      const sid = `SM${randomBytes(16).toString('hex')}`
-      const comm = await deps.erp.insert<Communication>('Communication', {
-        communication_medium: 'SMS', sent_or_received: 'Sent', content: msg.text, phone_no: msg.to,
-        ...(msg.customer ? { reference_doctype: 'Customer', reference_name: msg.customer } : {}),
-        sender: SENDER, communication_date: toFrappeDatetime(deps.now()), message_id: sid, delivery_status: 'queued',
-      })
-      deliver(sid, comm.name, msg)
-      return { status: 202, body: { sid, status: 'queued' } }
-    }))
+    const answer = await idempotency.run(idempotencyKey(event.req, 'sms'), () =>
+      settle(async () => {
+        const msg = validateSms(input)
+        const sid = `SM${randomBytes(16).toString('hex')}`
+        const comm = await deps.erp.insert<Communication>('Communication', {
+          communication_medium: 'SMS',
+          sent_or_received: 'Sent',
+          content: msg.text,
+          phone_no: msg.to,
+          ...(msg.customer ? { reference_doctype: 'Customer', reference_name: msg.customer } : {}),
+          sender: SENDER,
+          communication_date: toFrappeDatetime(deps.now()),
+          message_id: sid,
+          delivery_status: 'queued',
+        })
+        deliver(sid, comm.name, msg)
+        return { status: 202, body: { sid, status: 'queued' } }
+      }),
+    )
     return answerResponse(answer)
   })
 

@@ -12,25 +12,52 @@ let t: TestHub
 beforeEach(async () => {
   t = await startTestHub()
   t.erp.insert('Technician', {
-    name: 'TECH-001', full_name: 'Julien Gagnon', email: 'julien.gagnon@gigafibre.ca', status: 'Active',
-    traccar_device_id: 1001, home_latitude: HOME.lat, home_longitude: HOME.lon, shift_start: '08:00', shift_end: '16:30',
+    name: 'TECH-001',
+    full_name: 'Julien Gagnon',
+    email: 'julien.gagnon@gigafibre.ca',
+    status: 'Active',
+    traccar_device_id: 1001,
+    home_latitude: HOME.lat,
+    home_longitude: HOME.lon,
+    shift_start: '08:00',
+    shift_end: '16:30',
   })
   t.erp.insert('Technician', {
-    name: 'TECH-002', full_name: 'Ancien Tech', email: 'ancien@gigafibre.ca', status: 'Inactive', traccar_device_id: 1002,
-    home_latitude: 45.5, home_longitude: -73.6,
+    name: 'TECH-002',
+    full_name: 'Ancien Tech',
+    email: 'ancien@gigafibre.ca',
+    status: 'Inactive',
+    traccar_device_id: 1002,
+    home_latitude: 45.5,
+    home_longitude: -73.6,
   })
   t.erp.insert('Dispatch Job', {
-    job_type: 'Installation', status: 'Scheduled', technician: 'TECH-001', scheduled_start: '2026-11-27 09:00:00',
-    duration_minutes: 60, latitude: JOB_A.lat, longitude: JOB_A.lon,
+    job_type: 'Installation',
+    status: 'Scheduled',
+    technician: 'TECH-001',
+    scheduled_start: '2026-11-27 09:00:00',
+    duration_minutes: 60,
+    latitude: JOB_A.lat,
+    longitude: JOB_A.lon,
   })
   t.erp.insert('Dispatch Job', {
-    job_type: 'Repair', status: 'Scheduled', technician: 'TECH-001', scheduled_start: '2026-11-27 11:00:00',
-    duration_minutes: 90, latitude: JOB_B.lat, longitude: JOB_B.lon,
+    job_type: 'Repair',
+    status: 'Scheduled',
+    technician: 'TECH-001',
+    scheduled_start: '2026-11-27 11:00:00',
+    duration_minutes: 90,
+    latitude: JOB_B.lat,
+    longitude: JOB_B.lon,
   })
   // Someone else's job and a cancelled one must not attract TECH-001.
   t.erp.insert('Dispatch Job', {
-    job_type: 'Repair', status: 'Cancelled', technician: 'TECH-001', scheduled_start: '2026-11-27 14:00:00',
-    duration_minutes: 60, latitude: 46.8, longitude: -71.2,
+    job_type: 'Repair',
+    status: 'Cancelled',
+    technician: 'TECH-001',
+    scheduled_start: '2026-11-27 14:00:00',
+    duration_minutes: 60,
+    latitude: 46.8,
+    longitude: -71.2,
   })
 })
 afterEach(() => t.close())

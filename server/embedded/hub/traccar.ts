@@ -32,7 +32,10 @@ export interface TraccarPosition {
   attributes: Record<string, unknown>
 }
 
-export interface LatLon { lat: number; lon: number }
+export interface LatLon {
+  lat: number
+  lon: number
+}
 
 /** The day of one technician: where they live, when they work, where they are expected. */
 export interface TechnicianDay {
@@ -42,7 +45,12 @@ export interface TechnicianDay {
   jobs: { at: LatLon; start: number; durationMs: number }[]
 }
 
-export interface Fix { at: LatLon; speedKnots: number; course: number; moving: boolean }
+export interface Fix {
+  at: LatLon
+  speedKnots: number
+  course: number
+  moving: boolean
+}
 
 /** Field technicians' average speed between jobs (suburbs and rural roads around Saint-Jérôme). */
 export const DRIVING_SPEED_KMH = 45
@@ -58,7 +66,9 @@ export function distanceKm(a: LatLon, b: LatLon): number {
 export function bearing(a: LatLon, b: LatLon): number {
   const rad = Math.PI / 180
   const y = Math.sin((b.lon - a.lon) * rad) * Math.cos(b.lat * rad)
-  const x = Math.cos(a.lat * rad) * Math.sin(b.lat * rad) - Math.sin(a.lat * rad) * Math.cos(b.lat * rad) * Math.cos((b.lon - a.lon) * rad)
+  const x =
+    Math.cos(a.lat * rad) * Math.sin(b.lat * rad) -
+    Math.sin(a.lat * rad) * Math.cos(b.lat * rad) * Math.cos((b.lon - a.lon) * rad)
   return (Math.atan2(y, x) / rad + 360) % 360
 }
 
@@ -68,7 +78,12 @@ function travelMs(a: LatLon, b: LatLon): number {
   return Math.max(MIN_LEG_MS, (km / DRIVING_SPEED_KMH) * 3_600_000)
 }
 
-interface Leg { from: LatLon; to: LatLon; depart: number; arrive: number }
+interface Leg {
+  from: LatLon
+  to: LatLon
+  depart: number
+  arrive: number
+}
 
 /**
  * Where a technician is at instant `t`. They leave in time to reach each job at its scheduled
@@ -100,7 +115,10 @@ export function positionAt(day: TechnicianDay, t: number): Fix {
       const f = (t - leg.depart) / (leg.arrive - leg.depart)
       const km = distanceKm(leg.from, leg.to)
       return {
-        at: { lat: leg.from.lat + (leg.to.lat - leg.from.lat) * f, lon: leg.from.lon + (leg.to.lon - leg.from.lon) * f },
+        at: {
+          lat: leg.from.lat + (leg.to.lat - leg.from.lat) * f,
+          lon: leg.from.lon + (leg.to.lon - leg.from.lon) * f,
+        },
         speedKnots: km / ((leg.arrive - leg.depart) / 3_600_000) / KM_PER_NAUTICAL_MILE,
         course: bearing(leg.from, leg.to),
         moving: true,
@@ -115,7 +133,14 @@ export function positionAt(day: TechnicianDay, t: number): Fix {
 function shiftInstant(date: string, hhmm: string | undefined, fallback: string): number {
   const m = /^(\d{1,2}):(\d{2})$/.exec((hhmm ?? '').trim()) ?? /^(\d{1,2}):(\d{2})$/.exec(fallback)!
   const [y, mo, d] = date.split('-').map(Number)
-  return fromSiteWallClock({ year: y, month: mo, day: d, hour: Number(m[1]), minute: Number(m[2]), second: 0 }).getTime()
+  return fromSiteWallClock({
+    year: y,
+    month: mo,
+    day: d,
+    hour: Number(m[1]),
+    minute: Number(m[2]),
+    second: 0,
+  }).getTime()
 }
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6
@@ -128,8 +153,14 @@ export interface TraccarDeps {
   jobCacheMs: number
 }
 
-type TechRow = Pick<Technician, 'name' | 'status' | 'traccar_device_id' | 'home_latitude' | 'home_longitude' | 'shift_start' | 'shift_end'>
-type JobRow = Pick<DispatchJob, 'name' | 'technician' | 'scheduled_start' | 'duration_minutes' | 'latitude' | 'longitude' | 'status'>
+type TechRow = Pick<
+  Technician,
+  'name' | 'status' | 'traccar_device_id' | 'home_latitude' | 'home_longitude' | 'shift_start' | 'shift_end'
+>
+type JobRow = Pick<
+  DispatchJob,
+  'name' | 'technician' | 'scheduled_start' | 'duration_minutes' | 'latitude' | 'longitude' | 'status'
+>
 
 export interface TraccarSimulator {
   /** Forget the cached jobs (a job moved: positions must follow now, not in 15 s). */
@@ -147,28 +178,34 @@ export function registerTraccarRoutes(app: H3, deps: TraccarDeps): TraccarSimula
         fields: ['name', 'status', 'traccar_device_id', 'home_latitude', 'home_longitude', 'shift_start', 'shift_end'],
       })
       techs = { at: now, rows }
-      rows.catch(() => { if (techs?.rows === rows) techs = null }) // don't cache a failure
+      rows.catch(() => {
+        if (techs?.rows === rows) techs = null
+      }) // don't cache a failure
     }
     return techs.rows
   }
 
   function jobsOfDay(date: string, now: number): Promise<Map<string, JobRow[]>> {
     if (!jobs || jobs.date !== date || now - jobs.at >= deps.jobCacheMs || now < jobs.at) {
-      const byTech = deps.erp.list<JobRow>('Dispatch Job', {
-        fields: ['name', 'technician', 'scheduled_start', 'duration_minutes', 'latitude', 'longitude', 'status'],
-        filters: [
-          ['scheduled_start', '>=', `${date} 00:00:00`],
-          ['scheduled_start', '<', `${addDays(date, 1)} 00:00:00`],
-          ['technician', 'is', 'set'],
-          ['status', '!=', 'Cancelled'],
-        ],
-      }).then((rows) => {
-        const map = new Map<string, JobRow[]>()
-        for (const row of rows) if (row.technician) map.set(row.technician, [...(map.get(row.technician) ?? []), row])
-        return map
-      })
+      const byTech = deps.erp
+        .list<JobRow>('Dispatch Job', {
+          fields: ['name', 'technician', 'scheduled_start', 'duration_minutes', 'latitude', 'longitude', 'status'],
+          filters: [
+            ['scheduled_start', '>=', `${date} 00:00:00`],
+            ['scheduled_start', '<', `${addDays(date, 1)} 00:00:00`],
+            ['technician', 'is', 'set'],
+            ['status', '!=', 'Cancelled'],
+          ],
+        })
+        .then((rows) => {
+          const map = new Map<string, JobRow[]>()
+          for (const row of rows) if (row.technician) map.set(row.technician, [...(map.get(row.technician) ?? []), row])
+          return map
+        })
       jobs = { at: now, date, byTech }
-      byTech.catch(() => { if (jobs?.byTech === byTech) jobs = null })
+      byTech.catch(() => {
+        if (jobs?.byTech === byTech) jobs = null
+      })
     }
     return jobs.byTech
   }
@@ -179,16 +216,20 @@ export function registerTraccarRoutes(app: H3, deps: TraccarDeps): TraccarSimula
     const deviceId = Number(raw.trim())
     await applyFaults(deps.faults, 'traccar')
     const failure = deps.faults.deviceFailure(deviceId)
-    if (failure !== null) throw new HubError(failure, 'FAULT_INJECTED', `Simulated failure of Traccar device ${deviceId} (fault plan)`)
+    if (failure !== null)
+      throw new HubError(failure, 'FAULT_INJECTED', `Simulated failure of Traccar device ${deviceId} (fault plan)`)
 
     const nowDate = deps.now()
     const now = nowDate.getTime()
     const tech = (await technicians(now)).find((t) => Number(t.traccar_device_id) === deviceId)
-    if (!tech || tech.status === 'Inactive') throw notFound('DEVICE_NOT_FOUND', `No active technician has Traccar device ${deviceId}`)
+    if (!tech || tech.status === 'Inactive')
+      throw notFound('DEVICE_NOT_FOUND', `No active technician has Traccar device ${deviceId}`)
 
     const date = toFrappeDate(nowDate)
-    const home = tech.home_latitude != null && tech.home_longitude != null
-      ? { lat: Number(tech.home_latitude), lon: Number(tech.home_longitude) } : DEPOT
+    const home =
+      tech.home_latitude != null && tech.home_longitude != null
+        ? { lat: Number(tech.home_latitude), lon: Number(tech.home_longitude) }
+        : DEPOT
     const day: TechnicianDay = {
       home,
       shiftStart: shiftInstant(date, tech.shift_start, '08:00'),
@@ -196,7 +237,13 @@ export function registerTraccarRoutes(app: H3, deps: TraccarDeps): TraccarSimula
       jobs: ((await jobsOfDay(date, now)).get(tech.name) ?? []).flatMap((j) => {
         const start = j.scheduled_start ? parseFrappeDatetime(j.scheduled_start) : null
         if (!start || j.latitude == null || j.longitude == null) return []
-        return [{ at: { lat: Number(j.latitude), lon: Number(j.longitude) }, start: start.getTime(), durationMs: (Number(j.duration_minutes) || 60) * 60_000 }]
+        return [
+          {
+            at: { lat: Number(j.latitude), lon: Number(j.longitude) },
+            start: start.getTime(),
+            durationMs: (Number(j.duration_minutes) || 60) * 60_000,
+          },
+        ]
       }),
     }
     const fix = positionAt(day, now)
@@ -222,6 +269,9 @@ export function registerTraccarRoutes(app: H3, deps: TraccarDeps): TraccarSimula
     return position
   })
 
-  return { invalidateJobs: () => { jobs = null } }
+  return {
+    invalidateJobs: () => {
+      jobs = null
+    },
+  }
 }
-

@@ -20,7 +20,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-interface Invited { username: string; email: string; groups: string[]; temp_password: string; emailed: boolean; erpnext: { created: boolean; name?: string; error?: string } }
+interface Invited {
+  username: string
+  email: string
+  groups: string[]
+  temp_password: string
+  emailed: boolean
+  erpnext: { created: boolean; name?: string; error?: string }
+}
 const invite = (body: unknown) => t.call('POST', '/auth/users', { body })
 const jeanne = { email: 'Jeanne.Doe@gigafibre.ca', first_name: 'Jeanne', last_name: 'Doe', groups: ['ops-csr'] }
 
@@ -28,7 +35,9 @@ describe('GET /auth/users', () => {
   it('starts with the four demo personas', async () => {
     const res = await t.call('GET', '/auth/users')
     expect(res.status).toBe(200)
-    expect(await res.json()).toEqual(PERSONAS.map((p) => ({ username: p.username, email: p.email, name: p.name, groups: p.groups, active: true })))
+    expect(await res.json()).toEqual(
+      PERSONAS.map((p) => ({ username: p.username, email: p.email, name: p.name, groups: p.groups, active: true })),
+    )
   })
 })
 
@@ -37,20 +46,33 @@ describe('POST /auth/users — inviting a staff member', () => {
     const res = await invite(jeanne)
     expect(res.status).toBe(201)
     const body = (await res.json()) as Invited
-    expect(body).toMatchObject({ username: 'jeanne.doe', email: 'Jeanne.Doe@gigafibre.ca', groups: ['ops-csr'], emailed: true, erpnext: { created: true, name: 'Jeanne.Doe@gigafibre.ca' } })
+    expect(body).toMatchObject({
+      username: 'jeanne.doe',
+      email: 'Jeanne.Doe@gigafibre.ca',
+      groups: ['ops-csr'],
+      emailed: true,
+      erpnext: { created: true, name: 'Jeanne.Doe@gigafibre.ca' },
+    })
     expect(body.temp_password).toMatch(/^[A-Za-z2-9]{14}$/)
     expect(body.temp_password).not.toMatch(/[0Oo1lI]/)
 
     const [user] = t.erp.docs('User')
     expect(user).toMatchObject({
-      email: 'Jeanne.Doe@gigafibre.ca', first_name: 'Jeanne', last_name: 'Doe', user_type: 'System User', enabled: 1,
+      email: 'Jeanne.Doe@gigafibre.ca',
+      first_name: 'Jeanne',
+      last_name: 'Doe',
+      user_type: 'System User',
+      enabled: 1,
       social_logins: [{ provider: 'authentik', userid: 'Jeanne.Doe@gigafibre.ca' }],
     })
 
     const listed = (await (await t.call('GET', '/auth/users')).json()) as { username: string }[]
     expect(listed.map((u) => u.username)).toContain('jeanne.doe')
 
-    const outbox = (await readFile(join(dir, OUTBOX_FILE), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const outbox = (await readFile(join(dir, OUTBOX_FILE), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(outbox).toHaveLength(1)
     expect(outbox[0]).toMatchObject({ to: 'Jeanne.Doe@gigafibre.ca', username: 'jeanne.doe' })
   })
@@ -60,7 +82,9 @@ describe('POST /auth/users — inviting a staff member', () => {
     for (const file of await readdir(dir)) {
       expect(await readFile(join(dir, file), 'utf8'), file).not.toContain(temp_password)
     }
-    const stored = (JSON.parse(await readFile(join(dir, USERS_FILE), 'utf8')) as StoredUser[]).find((u) => u.username === 'jeanne.doe')!
+    const stored = (JSON.parse(await readFile(join(dir, USERS_FILE), 'utf8')) as StoredUser[]).find(
+      (u) => u.username === 'jeanne.doe',
+    )!
     expect(stored.password_hash).toMatch(/^scrypt\$/)
     expect(await verifyPassword(temp_password, stored.password_hash!)).toBe(true)
     expect(Object.keys(stored)).not.toContain('temp_password')
@@ -129,6 +153,6 @@ describe('POST /auth/users — inviting a staff member', () => {
     await mkdir(join(dir, OUTBOX_FILE)) // a directory where the file should be: appending fails, even as root
     const res = await invite(jeanne)
     expect(res.status).toBe(201)
-    expect(((await res.json()) as Invited)).toMatchObject({ emailed: false, erpnext: { created: true } })
+    expect((await res.json()) as Invited).toMatchObject({ emailed: false, erpnext: { created: true } })
   })
 })

@@ -35,7 +35,9 @@ const form = (bytes: Uint8Array, type = 'image/png') => {
 }
 
 let t: TestHub
-beforeEach(async () => { t = await startTestHub() })
+beforeEach(async () => {
+  t = await startTestHub()
+})
 afterEach(() => t.close())
 
 const post = (path: string, body: unknown, headers?: Record<string, string>) => t.call('POST', path, { body, headers })
@@ -60,7 +62,12 @@ describe('POST /vision/barcodes', () => {
   })
 
   it('answers 400 UNREADABLE_IMAGE for bytes that are not an image, and keeps serving', async () => {
-    for (const bytes of [new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(40).fill(7)]), new Uint8Array([0x89, 0x50, 0x4e, 0x47, ...new Array(40).fill(7)]), new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])]) {
+    for (const bytes of [
+      new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]),
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array(40).fill(7)]),
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, ...new Array(40).fill(7)]),
+      new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]),
+    ]) {
       const res = await post('/vision/barcodes', form(bytes))
       expect(res.status).toBe(400)
       expect((await res.json()).error.code).toBe('UNREADABLE_IMAGE')
@@ -98,7 +105,8 @@ describe('POST /vision/barcodes', () => {
     expect(set.status).toBe(200)
     const image = await code128('GPON1A2B3C4D')
     const statuses = []
-    for (let i = 0; i < 3; i++) statuses.push((await post('/vision/barcodes', form(image), { 'idempotency-key': 'retry-me' })).status)
+    for (let i = 0; i < 3; i++)
+      statuses.push((await post('/vision/barcodes', form(image), { 'idempotency-key': 'retry-me' })).status)
     expect(statuses).toEqual([503, 503, 200])
     expect((await t.call('DELETE', '/_test/faults')).status).toBe(200)
     expect(t.hub.faults.get('vision').fail).toBe(0)
@@ -116,7 +124,12 @@ describe('POST /vision/equipment', () => {
     const label = stack(await code128('TPLG9F8E7D6C'), await code128('9CA2F4112233'))
     const res = await post('/vision/equipment', form(label))
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ brand: 'TP-Link', model: 'XX230v', serial: 'TPLG9F8E7D6C', mac: '9C:A2:F4:11:22:33' })
+    expect(await res.json()).toMatchObject({
+      brand: 'TP-Link',
+      model: 'XX230v',
+      serial: 'TPLG9F8E7D6C',
+      mac: '9C:A2:F4:11:22:33',
+    })
   })
 
   it('answers nulls for what the label does not show', async () => {
@@ -127,9 +140,18 @@ describe('POST /vision/equipment', () => {
 
 describe('barcode meaning', () => {
   it.each([
-    ['9C:A2:F4:11:22:33', 'mac'], ['9c-a2-f4-11-22-33', 'mac'], ['9CA2F4112233', 'mac'], ['9ca2.f411.2233', 'mac'],
-    ['MAC: 9CA2F4112233', 'mac'], ['GPON1A2B3C4D', 'serial'], ['TPLG9F8E7D6C', 'serial'], ['S/N: 22153A0012345', 'serial'],
-    ['0799439123456', 'unknown'], ['https://gigafibre.ca', 'unknown'], ['hello', 'unknown'], ['9C:A2:F4:11:22', 'unknown'],
+    ['9C:A2:F4:11:22:33', 'mac'],
+    ['9c-a2-f4-11-22-33', 'mac'],
+    ['9CA2F4112233', 'mac'],
+    ['9ca2.f411.2233', 'mac'],
+    ['MAC: 9CA2F4112233', 'mac'],
+    ['GPON1A2B3C4D', 'serial'],
+    ['TPLG9F8E7D6C', 'serial'],
+    ['S/N: 22153A0012345', 'serial'],
+    ['0799439123456', 'unknown'],
+    ['https://gigafibre.ca', 'unknown'],
+    ['hello', 'unknown'],
+    ['9C:A2:F4:11:22', 'unknown'],
   ] as const)('%s is a %s', (value, kind) => {
     expect(barcodeKind(value)).toBe(kind)
   })
@@ -142,8 +164,11 @@ describe('barcode meaning', () => {
   })
 
   it('reads the key/value payload of a label QR code', () => {
-    expect(equipmentFromBarcodes([{ format: 'QR_CODE', value: 'SN:HWTC12345678;MAC:00E0FC112233;MODEL:EG8145X6', kind: 'unknown' }]))
-      .toEqual({ brand: 'Huawei', model: 'EG8145X6', serial: 'HWTC12345678', mac: '00:E0:FC:11:22:33' })
+    expect(
+      equipmentFromBarcodes([
+        { format: 'QR_CODE', value: 'SN:HWTC12345678;MAC:00E0FC112233;MODEL:EG8145X6', kind: 'unknown' },
+      ]),
+    ).toEqual({ brand: 'Huawei', model: 'EG8145X6', serial: 'HWTC12345678', mac: '00:E0:FC:11:22:33' })
   })
 })
 
@@ -152,7 +177,14 @@ describe('vision.drop — the hub works, then the connection dies', () => {
   let server: Awaited<ReturnType<typeof startHub>>
   beforeAll(async () => {
     erp = await startFakeErp()
-    server = await startHub({ erpUrl: erp.url, erpToken: erp.token, hubToken: TEST_HUB_TOKEN, dataDir: null, port: 0, faults: 'vision.drop=1' })
+    server = await startHub({
+      erpUrl: erp.url,
+      erpToken: erp.token,
+      hubToken: TEST_HUB_TOKEN,
+      dataDir: null,
+      port: 0,
+      faults: 'vision.drop=1',
+    })
   })
   afterAll(async () => {
     await server.close()
@@ -161,9 +193,12 @@ describe('vision.drop — the hub works, then the connection dies', () => {
 
   it('drops the socket without an answer; the retry with the same key gets the stored answer', async () => {
     const image = await code128('GPON1A2B3C4D')
-    const request = () => fetch(`${server.url}/vision/barcodes`, {
-      method: 'POST', body: form(image), headers: { authorization: `Bearer ${TEST_HUB_TOKEN}`, 'idempotency-key': 'lte-blip' },
-    })
+    const request = () =>
+      fetch(`${server.url}/vision/barcodes`, {
+        method: 'POST',
+        body: form(image),
+        headers: { authorization: `Bearer ${TEST_HUB_TOKEN}`, 'idempotency-key': 'lte-blip' },
+      })
     await expect(request().then((r) => r.text())).rejects.toThrow()
     const retry = await request()
     expect(retry.status).toBe(200)

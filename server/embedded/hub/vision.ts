@@ -26,12 +26,15 @@ function ensureZxing(): void {
   if (zxingReady) return
   const wasmPath = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm')
   const buf = readFileSync(wasmPath)
-  prepareZXingModule({ overrides: { wasmBinary: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer } })
+  prepareZXingModule({
+    overrides: { wasmBinary: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer },
+  })
   zxingReady = true
 }
 
 const tooLarge = () => new HubError(413, 'IMAGE_TOO_LARGE', `The image exceeds ${MAX_IMAGE_BYTES / 1024 / 1024} MB`)
-const unreadable = (why: string) => badRequest('UNREADABLE_IMAGE', `The image could not be decoded (${why}); send a JPEG or PNG`)
+const unreadable = (why: string) =>
+  badRequest('UNREADABLE_IMAGE', `The image could not be decoded (${why}); send a JPEG or PNG`)
 
 /** Reads at most `limit` bytes of the body; more is a 413, without buffering the rest. */
 async function readLimited(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -53,7 +56,10 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array<Arra
   }
   const out = new Uint8Array(total)
   let offset = 0
-  for (const c of chunks) { out.set(c, offset); offset += c.byteLength }
+  for (const c of chunks) {
+    out.set(c, offset)
+    offset += c.byteLength
+  }
   return out
 }
 
@@ -69,17 +75,25 @@ export async function readImage(req: Request): Promise<Uint8Array> {
       throw badRequest('INVALID_MULTIPART', 'The multipart body could not be parsed')
     }
     const image = form.get('image')
-    if (image === null || typeof image === 'string') throw badRequest('MISSING_IMAGE', 'The form has no "image" file field')
+    if (image === null || typeof image === 'string')
+      throw badRequest('MISSING_IMAGE', 'The form has no "image" file field')
     if (image.size > MAX_IMAGE_BYTES) throw tooLarge()
     return new Uint8Array(await image.arrayBuffer())
   }
   if (type.startsWith('application/json')) {
     const raw = await readLimited(req, MAX_JSON_BYTES)
     let body: unknown
-    try { body = JSON.parse(new TextDecoder().decode(raw)) } catch { throw badRequest('INVALID_JSON', 'The request body is not valid JSON') }
+    try {
+      body = JSON.parse(new TextDecoder().decode(raw))
+    } catch {
+      throw badRequest('INVALID_JSON', 'The request body is not valid JSON')
+    }
     const b64 = body && typeof body === 'object' && 'image' in body ? (body as { image: unknown }).image : undefined
     if (typeof b64 !== 'string' || !b64.trim()) throw badRequest('MISSING_IMAGE', 'Expected {"image": "<base64>"}')
-    const payload = b64.trim().replace(/^data:[^;,]*;base64,/i, '').replace(/\s+/g, '')
+    const payload = b64
+      .trim()
+      .replace(/^data:[^;,]*;base64,/i, '')
+      .replace(/\s+/g, '')
     if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload)) throw badRequest('INVALID_BASE64', 'The "image" field is not base64')
     const bytes = Buffer.from(payload, 'base64')
     if (bytes.byteLength > MAX_IMAGE_BYTES) throw tooLarge()
@@ -89,7 +103,11 @@ export async function readImage(req: Request): Promise<Uint8Array> {
     const raw = await readLimited(req, MAX_IMAGE_BYTES)
     return raw
   }
-  throw new HubError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with an "image" field, or JSON {"image": "<base64>"}')
+  throw new HubError(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'Send multipart/form-data with an "image" field, or JSON {"image": "<base64>"}',
+  )
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
@@ -120,7 +138,12 @@ function pngPixels(bytes: Uint8Array): ImageData {
     d[i + 3] = 255
   }
   // zxing only reads data/width/height; Node has no ImageData class.
-  const pixels = { data: new Uint8ClampedArray(d.buffer, d.byteOffset, d.length), width: png.width, height: png.height, colorSpace: 'srgb' }
+  const pixels = {
+    data: new Uint8ClampedArray(d.buffer, d.byteOffset, d.length),
+    width: png.width,
+    height: png.height,
+    colorSpace: 'srgb',
+  }
   return pixels as ImageData
 }
 
@@ -150,7 +173,9 @@ export async function decodeBarcodes(bytes: Uint8Array): Promise<Barcode[]> {
   return [...seen.values()]
 }
 
-export interface VisionDeps { faults: FaultPlan }
+export interface VisionDeps {
+  faults: FaultPlan
+}
 
 /**
  * Ends the exchange without an answer. Behind startHub's Node server the socket is destroyed, as a
@@ -159,7 +184,11 @@ export interface VisionDeps { faults: FaultPlan }
  */
 function droppedResponse(event: H3Event): Response {
   event.runtime?.node?.req.socket.destroy()
-  const body = new ReadableStream<Uint8Array>({ start(c) { c.error(new Error('connection dropped by the fault plan')) } })
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      c.error(new Error('connection dropped by the fault plan'))
+    },
+  })
   return new Response(body, { status: 200, headers: { 'content-type': 'application/json', 'x-hub-fault': 'drop' } })
 }
 
@@ -169,10 +198,12 @@ export function registerVisionRoutes(app: H3, deps: VisionDeps): void {
   const route = (path: string, answer: (barcodes: Barcode[]) => unknown) => {
     app.post(path, async (event) => {
       const decision = await applyFaults(deps.faults, 'vision')
-      const result = await idempotency.run(idempotencyKey(event.req, path), () => settle(async (): Promise<StoredAnswer> => {
-        const image = await readImage(event.req)
-        return { status: 200, body: answer(await decodeBarcodes(image)) }
-      }))
+      const result = await idempotency.run(idempotencyKey(event.req, path), () =>
+        settle(async (): Promise<StoredAnswer> => {
+          const image = await readImage(event.req)
+          return { status: 200, body: answer(await decodeBarcodes(image)) }
+        }),
+      )
       if (decision.drop) return droppedResponse(event)
       return answerResponse(result)
     })

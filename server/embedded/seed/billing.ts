@@ -40,7 +40,10 @@ function monthsBefore(firstOfMonth: string, months: number): string {
 }
 
 export function generateInvoices(
-  rng: Rng, cal: SiteCalendar, households: readonly Household[], opts: BillingOptions,
+  rng: Rng,
+  cal: SiteCalendar,
+  households: readonly Household[],
+  opts: BillingOptions,
 ): InvoiceDoc[] {
   const now = cal.now.getTime()
   const thisMonth = `${cal.today.slice(0, 8)}01`
@@ -81,9 +84,14 @@ export function generateInvoices(
       const paid = h.standing === 'good' ? 1 : h.standing === 'late' && rng.chance(0.4) ? 0.5 : 0
       invoices.push(invoice(h, lastMonth, total, paid))
     }
-    if (since < thisMonth && cal.at(thisMonth, 2 * 60) + HOUR <= now) invoices.push(invoice(h, thisMonth, total, paidThisMonth ? 1 : 0))
+    if (since < thisMonth && cal.at(thisMonth, 2 * 60) + HOUR <= now)
+      invoices.push(invoice(h, thisMonth, total, paidThisMonth ? 1 : 0))
   }
   // One in two hundred was issued by mistake and cancelled.
-  for (const inv of invoices) if (rng.chance(0.005)) { inv.status = 'Cancelled'; inv.outstanding_amount = 0 }
+  for (const inv of invoices)
+    if (rng.chance(0.005)) {
+      inv.status = 'Cancelled'
+      inv.outstanding_amount = 0
+    }
   return nameInCreationOrder(invoices, yearly('ACC-SINV'))
 }

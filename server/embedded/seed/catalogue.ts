@@ -11,13 +11,17 @@ export const PHONE_PLAN = { plan: 'Téléphonie résidentielle', price: 25 } as 
 
 export const PLAN_PRICES: ReadonlyMap<string, number> = new Map<string, number>([
   ...INTERNET_PLANS.map((p) => [p.plan, p.price] as [string, number]),
-  [TV_PLAN.plan, TV_PLAN.price], [PHONE_PLAN.plan, PHONE_PLAN.price],
+  [TV_PLAN.plan, TV_PLAN.price],
+  [PHONE_PLAN.plan, PHONE_PLAN.price],
 ])
 
 /** Québec sales taxes on telecom services: GST 5 % + QST 9.975 %. */
 export const TAX_RATE = 0.14975
 
-export interface PlanLine { plan: string; qty: number }
+export interface PlanLine {
+  plan: string
+  qty: number
+}
 
 export type EquipmentKind = 'ONT' | 'Router' | 'Mesh Node' | 'Set-top Box'
 
@@ -50,11 +54,29 @@ export const ROUTER_MODELS: readonly EquipmentModel[] = [
   { kind: 'Router', brand: 'TP-Link', model: 'Archer AX73', serial: tpLinkSerial, ouis: TP_LINK_OUIS, weight: 20 },
 ]
 /** Installed before Wi-Fi 6 routers were standard. */
-export const OLD_ROUTER: EquipmentModel =
-  { kind: 'Router', brand: 'TP-Link', model: 'Archer C6', serial: tpLinkSerial, ouis: TP_LINK_OUIS, weight: 1 }
+export const OLD_ROUTER: EquipmentModel = {
+  kind: 'Router',
+  brand: 'TP-Link',
+  model: 'Archer C6',
+  serial: tpLinkSerial,
+  ouis: TP_LINK_OUIS,
+  weight: 1,
+}
 
-export const MESH_NODE: EquipmentModel =
-  { kind: 'Mesh Node', brand: 'TP-Link', model: 'Deco X50', serial: tpLinkSerial, ouis: TP_LINK_OUIS, weight: 1 }
+export const MESH_NODE: EquipmentModel = {
+  kind: 'Mesh Node',
+  brand: 'TP-Link',
+  model: 'Deco X50',
+  serial: tpLinkSerial,
+  ouis: TP_LINK_OUIS,
+  weight: 1,
+}
 
-export const SET_TOP_BOX: EquipmentModel =
-  { kind: 'Set-top Box', brand: 'Amino', model: 'Amigo 7X', serial: (r) => `AMN${digits(r, 9)}`, ouis: ['00:02:02'], weight: 1 }
+export const SET_TOP_BOX: EquipmentModel = {
+  kind: 'Set-top Box',
+  brand: 'Amino',
+  model: 'Amigo 7X',
+  serial: (r) => `AMN${digits(r, 9)}`,
+  ouis: ['00:02:02'],
+  weight: 1,
+}

@@ -3,15 +3,27 @@
  * one, a chalet or a rental), and one Subscription per location. The recent sign-ups are the ones
  * with installations in the job window; their activation day drives the Installation jobs.
  */
-import {
-  INTERNET_PLANS, PHONE_PLAN, TV_PLAN, type PlanLine,
-} from './catalogue'
+import { INTERNET_PLANS, PHONE_PLAN, TV_PLAN, type PlanLine } from './catalogue'
 import type { CustomerDoc, LocationDoc, SubscriptionDoc } from './docs'
 import { nameInCreationOrder, yearly } from './docs'
 import {
-  BUSINESS_KINDS, BUSINESS_SUFFIXES, CITIES, EMAIL_DOMAINS, FEMALE_FIRST_NAMES, LAST_NAMES,
-  MALE_FIRST_NAMES, OTHER_FIRST_NAMES, OTHER_LAST_NAMES, STREET_NAMES, STREET_TYPES,
-  emailLocalPart, formatPhoneAsTyped, offsetPoint, postalCode, type City, type PhoneBook,
+  BUSINESS_KINDS,
+  BUSINESS_SUFFIXES,
+  CITIES,
+  EMAIL_DOMAINS,
+  FEMALE_FIRST_NAMES,
+  LAST_NAMES,
+  MALE_FIRST_NAMES,
+  OTHER_FIRST_NAMES,
+  OTHER_LAST_NAMES,
+  STREET_NAMES,
+  STREET_TYPES,
+  emailLocalPart,
+  formatPhoneAsTyped,
+  offsetPoint,
+  postalCode,
+  type City,
+  type PhoneBook,
 } from './quebec'
 import { weighted, type Rng } from './random'
 import { DAY, HOUR, type SiteCalendar } from './time'
@@ -61,7 +73,14 @@ const HISTORY = 6 * YEAR
 const RECENT_SHARE = 0.05
 const RECENT_SPAN = 30 * DAY
 
-interface Street { name: string; lat: number; lon: number; dirNorth: number; dirEast: number; firstCivic: number }
+interface Street {
+  name: string
+  lat: number
+  lon: number
+  dirNorth: number
+  dirEast: number
+  firstCivic: number
+}
 
 /** A town's streets, each laid out in a line so neighbours on the map share a street. */
 function streetsOf(rng: Rng, city: City): Street[] {
@@ -72,10 +91,21 @@ function streetsOf(rng: Rng, city: City): Street[] {
     names.add(`${pickType(rng)} ${rng.pick(STREET_NAMES)}`)
   }
   return [...names].map((name) => {
-    const [lat, lon] = offsetPoint(city.latitude, city.longitude,
-      rng.gauss() * city.radiusKm * 0.5, rng.gauss() * city.radiusKm * 0.5)
+    const [lat, lon] = offsetPoint(
+      city.latitude,
+      city.longitude,
+      rng.gauss() * city.radiusKm * 0.5,
+      rng.gauss() * city.radiusKm * 0.5,
+    )
     const angle = rng.next() * Math.PI
-    return { name, lat, lon, dirNorth: Math.sin(angle), dirEast: Math.cos(angle), firstCivic: rng.pick([1, 10, 100, 200, 500, 1000, 2000]) }
+    return {
+      name,
+      lat,
+      lon,
+      dirNorth: Math.sin(angle),
+      dirEast: Math.cos(angle),
+      firstCivic: rng.pick([1, 10, 100, 200, 500, 1000, 2000]),
+    }
   })
 }
 
@@ -108,9 +138,7 @@ function planLines(rng: Rng, company: boolean): PlanLine[] {
   return lines
 }
 
-export function generateCustomers(
-  rng: Rng, cal: SiteCalendar, phones: PhoneBook, opts: CustomerOptions,
-): CustomerBook {
+export function generateCustomers(rng: Rng, cal: SiteCalendar, phones: PhoneBook, opts: CustomerOptions): CustomerBook {
   const now = cal.now.getTime()
   const pickCity = weighted(CITIES.map((c) => [c, c.weight] as const))
   const pickDomain = weighted(EMAIL_DOMAINS)
@@ -123,9 +151,10 @@ export function generateCustomers(
   const recentFrom = opts.customers - Math.round(opts.customers * RECENT_SHARE)
   for (let i = 0; i < opts.customers; i++) {
     // Sign-ups accelerate over the years (u^0.6), then the last month is spread evenly.
-    const created = i < recentFrom
-      ? now - HISTORY + (HISTORY - RECENT_SPAN) * ((i + rng.next()) / recentFrom) ** 0.6
-      : now - RECENT_SPAN + (RECENT_SPAN - HOUR) * ((i - recentFrom + rng.next()) / (opts.customers - recentFrom))
+    const created =
+      i < recentFrom
+        ? now - HISTORY + (HISTORY - RECENT_SPAN) * ((i + rng.next()) / recentFrom) ** 0.6
+        : now - RECENT_SPAN + (RECENT_SPAN - HOUR) * ((i - recentFrom + rng.next()) / (opts.customers - recentFrom))
     const company = rng.chance(0.025)
     const other = rng.chance(0.08)
     const female = rng.chance(0.5)
@@ -178,8 +207,14 @@ export function generateCustomers(
     customer.modified = rng.chance(0.3) ? cal.datetime(created + rng.next() * (now - created)) : customer.creation
   }
 
-  const locations = nameInCreationOrder(sites.map((s) => s.location), () => 'LOC-')
-  const subscriptions = nameInCreationOrder(sites.map((s) => s.subscription), yearly('ACC-SUB'))
+  const locations = nameInCreationOrder(
+    sites.map((s) => s.location),
+    () => 'LOC-',
+  )
+  const subscriptions = nameInCreationOrder(
+    sites.map((s) => s.subscription),
+    yearly('ACC-SUB'),
+  )
   for (const site of sites) {
     site.location.customer = site.household.customer.name
     site.subscription.party = site.household.customer.name
@@ -189,15 +224,25 @@ export function generateCustomers(
 }
 
 function createSite(
-  rng: Rng, cal: SiteCalendar, olts: OltPlant, household: Household, city: City, streets: Street[],
-  created: number, company: boolean,
+  rng: Rng,
+  cal: SiteCalendar,
+  olts: OltPlant,
+  household: Household,
+  city: City,
+  streets: Street[],
+  created: number,
+  company: boolean,
 ): Site {
   const now = cal.now.getTime()
   const street = rng.pick(streets)
   const civic = street.firstCivic + rng.int(0, 300) * 2 + (rng.chance(0.5) ? 1 : 0)
   const along = ((civic - street.firstCivic) / 600) * 1.5 // km along the street
-  const [latitude, longitude] = offsetPoint(street.lat, street.lon,
-    along * street.dirNorth + rng.gauss() * 0.02, along * street.dirEast + rng.gauss() * 0.02)
+  const [latitude, longitude] = offsetPoint(
+    street.lat,
+    street.lon,
+    along * street.dirNorth + rng.gauss() * 0.02,
+    along * street.dirEast + rng.gauss() * 0.02,
+  )
   const unit = !company && rng.chance(0.12) ? `, app. ${rng.int(1, 12)}` : ''
 
   // Service starts one to two weeks after the order: the installation visit.
@@ -206,22 +251,28 @@ function createSite(
   const cancelled = !recentlyOrdered && now - created > 90 * DAY && rng.chance(0.07)
   const status = recentlyOrdered ? 'Pending' : cancelled ? 'Inactive' : 'Active'
   const creation = cal.datetime(created)
-  const modified = status === 'Active' && rng.chance(0.2) ? cal.datetime(created + rng.next() * (now - created)) : creation
+  const modified =
+    status === 'Active' && rng.chance(0.2) ? cal.datetime(created + rng.next() * (now - created)) : creation
 
   const location: LocationDoc = {
-    name: '', creation, modified,
+    name: '',
+    creation,
+    modified,
     customer: '',
     address_line: `${civic}, ${street.name}${unit}`,
     city: city.name,
     postal_code: postalCode(rng, city),
     province: 'QC',
-    latitude, longitude,
+    latitude,
+    longitude,
     status,
     ...olts.allocate(city),
   }
   const plans = planLines(rng, company)
   const subscription: SubscriptionDoc = {
-    name: '', creation: cal.datetime(created + 2000), modified: creation,
+    name: '',
+    creation: cal.datetime(created + 2000),
+    modified: creation,
     party_type: 'Customer',
     party: '',
     service_location: '',
@@ -237,7 +288,8 @@ function createSite(
     location.modified = subscription.modified
   } else {
     const standing = household.standing
-    if (status === 'Active' && standing !== 'good') subscription.status = standing === 'late' ? 'Past Due Date' : 'Unpaid'
+    if (status === 'Active' && standing !== 'good')
+      subscription.status = standing === 'late' ? 'Past Due Date' : 'Unpaid'
     subscription.modified = subscription.creation
   }
   return { location, subscription, household, city, plans, activatedOn, orderedAt: created }

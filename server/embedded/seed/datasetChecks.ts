@@ -29,7 +29,10 @@ export function readings(datetime: string): { earliest: number; latest: number }
   const naive = Date.UTC(n(0, 4), n(5, 2) - 1, n(8, 2), n(11, 2), n(14, 2), n(17, 2), Math.floor(n(20, 6) / 1000))
   const found: number[] = []
   // The zone's offset changes at most once within a day, so the offsets half a day either side are all it can be.
-  for (const offset of new Set([siteOffsetMinutes(new Date(naive - 12 * HOUR)), siteOffsetMinutes(new Date(naive + 12 * HOUR))])) {
+  for (const offset of new Set([
+    siteOffsetMinutes(new Date(naive - 12 * HOUR)),
+    siteOffsetMinutes(new Date(naive + 12 * HOUR)),
+  ])) {
     const instant = naive - offset * 60_000
     if (siteOffsetMinutes(new Date(instant)) === offset) found.push(instant)
   }
@@ -47,7 +50,9 @@ export function datasetProblems(dataset: Dataset, now: Date): string[] {
   const problems: string[] = []
   const names = new Map<string, Set<string>>()
   for (const [doctype, docs] of Object.entries(dataset)) names.set(doctype, new Set(docs.map((d) => String(d.name))))
-  const report = (msg: string) => { if (problems.length < 50) problems.push(msg) }
+  const report = (msg: string) => {
+    if (problems.length < 50) problems.push(msg)
+  }
 
   const fieldMaps = new Map<DoctypeDef, Map<string, FieldDef>>()
   const fieldsOf = (def: DoctypeDef) => {
@@ -55,24 +60,38 @@ export function datasetProblems(dataset: Dataset, now: Date): string[] {
     if (!map) fieldMaps.set(def, (map = new Map(def.fields.map((f) => [f.fieldname, f]))))
     return map
   }
-  const checkRow = (def: DoctypeDef, row: Record<string, unknown>, where: () => string, unique: Map<string, Set<unknown>>) => {
+  const checkRow = (
+    def: DoctypeDef,
+    row: Record<string, unknown>,
+    where: () => string,
+    unique: Map<string, Set<unknown>>,
+  ) => {
     const fields = fieldsOf(def)
     for (const [key, value] of Object.entries(row)) {
       if (def.istable ? false : META.has(key)) continue
       const f = fields.get(key)
-      if (!f) { report(`${where()}: unknown field ${key}`); continue }
-      if (value === undefined || value === null) { report(`${where()}.${key} is ${String(value)}`); continue }
+      if (!f) {
+        report(`${where()}: unknown field ${key}`)
+        continue
+      }
+      if (value === undefined || value === null) {
+        report(`${where()}.${key} is ${String(value)}`)
+        continue
+      }
       switch (f.fieldtype) {
         case 'Select':
           if (!f.choices?.includes(String(value))) report(`${where()}.${key} = ${String(value)} not in choices`)
           break
         case 'Link':
-          if (value !== '' && !names.get(f.options ?? '')?.has(String(value))) report(`${where()}.${key} → missing ${f.options} ${String(value)}`)
+          if (value !== '' && !names.get(f.options ?? '')?.has(String(value)))
+            report(`${where()}.${key} → missing ${f.options} ${String(value)}`)
           break
-        case 'Int': case 'Check':
+        case 'Int':
+        case 'Check':
           if (!Number.isInteger(value)) report(`${where()}.${key} not an integer`)
           break
-        case 'Float': case 'Currency':
+        case 'Float':
+        case 'Currency':
           if (typeof value !== 'number' || !Number.isFinite(value)) report(`${where()}.${key} not a number`)
           break
         case 'Date':
@@ -83,8 +102,13 @@ export function datasetProblems(dataset: Dataset, now: Date): string[] {
           break
         case 'Table': {
           const child = DOCTYPE_BY_NAME.get(f.options ?? '')
-          if (!child || !Array.isArray(value)) { report(`${where()}.${key} not a table`); break }
-          value.forEach((r: Record<string, unknown>, i) => checkRow(child, r, () => `${where()}.${key}[${i}]`, new Map()))
+          if (!child || !Array.isArray(value)) {
+            report(`${where()}.${key} not a table`)
+            break
+          }
+          value.forEach((r: Record<string, unknown>, i) =>
+            checkRow(child, r, () => `${where()}.${key}[${i}]`, new Map()),
+          )
           break
         }
         default:
@@ -97,20 +121,26 @@ export function datasetProblems(dataset: Dataset, now: Date): string[] {
         unique.set(key, seen)
       }
     }
-    for (const f of def.fields) if (f.reqd && isEmpty(row[f.fieldname])) report(`${where()}: mandatory ${f.fieldname} missing`)
+    for (const f of def.fields)
+      if (f.reqd && isEmpty(row[f.fieldname])) report(`${where()}: mandatory ${f.fieldname} missing`)
   }
 
   for (const [doctype, docs] of Object.entries(dataset)) {
     const def = DOCTYPE_BY_NAME.get(doctype)
-    if (!def) { report(`unknown doctype ${doctype}`); continue }
+    if (!def) {
+      report(`unknown doctype ${doctype}`)
+      continue
+    }
     if (names.get(doctype)?.size !== docs.length) report(`${doctype}: duplicate names`)
     const unique = new Map<string, Set<unknown>>()
     for (const doc of docs) {
       const where = () => `${doctype} ${String(doc.name)}`
       for (const key of META) if (typeof doc[key] !== 'string' || doc[key] === '') report(`${where()}: no ${key}`)
-      const creation = String(doc.creation), modified = String(doc.modified)
+      const creation = String(doc.creation),
+        modified = String(doc.modified)
       if (!DATETIME.test(creation) || !DATETIME.test(modified)) report(`${where()}: bad creation/modified`)
-      if (modified < creation && readings(modified).latest < readings(creation).earliest) report(`${where()}: modified before creation`)
+      if (modified < creation && readings(modified).latest < readings(creation).earliest)
+        report(`${where()}: modified before creation`)
       if (modified > nowText && readings(modified).earliest > now.getTime()) report(`${where()}: modified after now`)
       checkRow(def, doc, where, unique)
     }

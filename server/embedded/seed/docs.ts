@@ -3,8 +3,17 @@
  * always set, as plain object types so a list of them is a `Record<string, unknown>[]`.
  */
 import type {
-  Communication, Customer, DispatchJob, ErpUser, Issue, SalesInvoice, ServiceEquipment,
-  ServiceLocation, Subscription, Tag, Technician,
+  Communication,
+  Customer,
+  DispatchJob,
+  ErpUser,
+  Issue,
+  SalesInvoice,
+  ServiceEquipment,
+  ServiceLocation,
+  Subscription,
+  Tag,
+  Technician,
 } from '../../../src/contracts/doctypes'
 
 type Plain<T> = { [K in keyof T]: T[K] }
@@ -23,14 +32,19 @@ export type CommunicationDoc = Seeded<Communication>
 export type UserDoc = Seeded<ErpUser>
 
 /** A document before it is named: the generator names each doctype once all of it exists. */
-export interface Stampable { name: string; creation: string }
+export interface Stampable {
+  name: string
+  creation: string
+}
 
 /**
  * Names documents as Frappe's naming series would have when they were inserted: in creation order,
  * one counter per prefix (a `YYYY` series restarts every year). Returns the documents in that order.
  */
 export function nameInCreationOrder<T extends Stampable>(
-  docs: T[], prefixFor: (creation: string) => string, digits = 5,
+  docs: T[],
+  prefixFor: (creation: string) => string,
+  digits = 5,
 ): T[] {
   const sorted = sortByCreation(docs)
   const counters = new Map<string, number>()
@@ -44,7 +58,10 @@ export function nameInCreationOrder<T extends Stampable>(
 }
 
 /** `ACC-SUB-.YYYY.-.#####` → "ACC-SUB-2026-": the year is the one the document was created in. */
-export const yearly = (prefix: string) => (creation: string): string => `${prefix}-${creation.slice(0, 4)}-`
+export const yearly =
+  (prefix: string) =>
+  (creation: string): string =>
+    `${prefix}-${creation.slice(0, 4)}-`
 
 /**
  * A stable sort on `creation` through numeric keys: comparing 26-character strings a few million
@@ -65,8 +82,13 @@ export function sortByCreation<T extends Stampable>(docs: readonly T[]): T[] {
 
 /** "YYYY-MM-DD HH:MM:SS.ffffff" → a number in the same order (milliseconds, calendar-naive). */
 function creationKey(s: string): number {
-  return ((((digitsAt(s, 0, 4) * 13 + digitsAt(s, 5, 2)) * 32 + digitsAt(s, 8, 2)) * 24 + digitsAt(s, 11, 2)) * 60 +
-    digitsAt(s, 14, 2)) * 60_000 + digitsAt(s, 17, 2) * 1000 + digitsAt(s, 20, 3)
+  return (
+    ((((digitsAt(s, 0, 4) * 13 + digitsAt(s, 5, 2)) * 32 + digitsAt(s, 8, 2)) * 24 + digitsAt(s, 11, 2)) * 60 +
+      digitsAt(s, 14, 2)) *
+      60_000 +
+    digitsAt(s, 17, 2) * 1000 +
+    digitsAt(s, 20, 3)
+  )
 }
 
 function digitsAt(s: string, from: number, length: number): number {

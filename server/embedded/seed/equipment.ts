@@ -3,7 +3,13 @@
  * boxes) and a stock of spares in the warehouse, with serials and MACs unique across the fleet.
  */
 import {
-  MESH_NODE, OLD_ROUTER, ONT_MODELS, ROUTER_MODELS, SET_TOP_BOX, TV_PLAN, type EquipmentModel,
+  MESH_NODE,
+  OLD_ROUTER,
+  ONT_MODELS,
+  ROUTER_MODELS,
+  SET_TOP_BOX,
+  TV_PLAN,
+  type EquipmentModel,
 } from './catalogue'
 import type { Site } from './customers'
 import { nameInCreationOrder, type EquipmentDoc } from './docs'
@@ -43,7 +49,10 @@ class Fleet {
 }
 
 export function generateEquipment(
-  rng: Rng, cal: SiteCalendar, sites: readonly Site[], opts: EquipmentOptions,
+  rng: Rng,
+  cal: SiteCalendar,
+  sites: readonly Site[],
+  opts: EquipmentOptions,
 ): EquipmentDoc[] {
   const fleet = new Fleet(rng)
   const pickOnt = weighted(ONT_MODELS.map((m) => [m, m.weight] as const))
@@ -51,13 +60,23 @@ export function generateEquipment(
   const docs: EquipmentDoc[] = []
   const now = cal.now.getTime()
 
-  const add = (model: EquipmentModel, site: Site | undefined, installedOn: string | undefined,
-    status: NonNullable<EquipmentDoc['status']>, createdAt: number) => {
+  const add = (
+    model: EquipmentModel,
+    site: Site | undefined,
+    installedOn: string | undefined,
+    status: NonNullable<EquipmentDoc['status']>,
+    createdAt: number,
+  ) => {
     const creation = cal.datetime(Math.min(createdAt, now))
     const doc: EquipmentDoc = {
-      name: '', creation, modified: creation,
-      equipment_type: model.kind, brand: model.brand, model: model.model,
-      serial_no: fleet.serial(model), status,
+      name: '',
+      creation,
+      modified: creation,
+      equipment_type: model.kind,
+      brand: model.brand,
+      model: model.model,
+      serial_no: fleet.serial(model),
+      status,
     }
     const mac = fleet.mac(model)
     if (mac) doc.mac_address = mac
@@ -77,17 +96,24 @@ export function generateEquipment(
     const installedAt = cal.at(site.activatedOn, rng.int(9 * 4, 15 * 4) * 15)
     const fate = status === 'Inactive' ? (rng.chance(0.6) ? 'Returned' : 'In Service') : 'In Service'
     const router = site.activatedOn < '2022-01-01' && rng.chance(0.5) ? OLD_ROUTER : pickRouter(rng)
-    const placed = [add(pickOnt(rng), site, site.activatedOn, fate, installedAt), add(router, site, site.activatedOn, fate, installedAt + MINUTE)]
+    const placed = [
+      add(pickOnt(rng), site, site.activatedOn, fate, installedAt),
+      add(router, site, site.activatedOn, fate, installedAt + MINUTE),
+    ]
     if (status === 'Active' && rng.chance(0.18)) {
       // Mesh nodes are often added later, after a "Wi-Fi faible au sous-sol" call.
       const addedAt = rng.chance(0.5) ? installedAt : installedAt + rng.next() * Math.max(0, now - installedAt)
-      for (let n = rng.int(1, 3); n > 0; n--) placed.push(add(MESH_NODE, site, cal.date(addedAt), 'In Service', addedAt + n * MINUTE))
+      for (let n = rng.int(1, 3); n > 0; n--)
+        placed.push(add(MESH_NODE, site, cal.date(addedAt), 'In Service', addedAt + n * MINUTE))
     }
     if (site.plans.some((p) => p.plan === TV_PLAN.plan)) {
-      for (let n = rng.chance(0.3) ? 2 : 1; n > 0; n--) placed.push(add(SET_TOP_BOX, site, site.activatedOn, fate, installedAt + (2 + n) * MINUTE))
+      for (let n = rng.chance(0.3) ? 2 : 1; n > 0; n--)
+        placed.push(add(SET_TOP_BOX, site, site.activatedOn, fate, installedAt + (2 + n) * MINUTE))
     }
     if (fate === 'Returned') {
-      const returned = cal.datetime(Math.min(now, Date.parse(`${site.subscription.end_date ?? cal.today}T12:00:00Z`) + 10 * DAY))
+      const returned = cal.datetime(
+        Math.min(now, Date.parse(`${site.subscription.end_date ?? cal.today}T12:00:00Z`) + 10 * DAY),
+      )
       for (const doc of placed) if (returned > doc.creation) doc.modified = returned
     } else if (status === 'Active' && rng.chance(0.01)) {
       placed[0].status = 'Defective'

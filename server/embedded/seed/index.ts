@@ -29,10 +29,19 @@ export const DEMO_SEED = 20261127
 
 /** Doctypes in the order they can be inserted: every link points to an earlier one. */
 export const SEED_DOCTYPES = [
-  'Tag', 'Technician', 'Customer', 'Service Location', 'Subscription', 'Issue',
-  'Service Equipment', 'Dispatch Job', 'Sales Invoice', 'Communication', 'User',
+  'Tag',
+  'Technician',
+  'Customer',
+  'Service Location',
+  'Subscription',
+  'Issue',
+  'Service Equipment',
+  'Dispatch Job',
+  'Sales Invoice',
+  'Communication',
+  'User',
 ] as const
-export type SeedDoctype = typeof SEED_DOCTYPES[number]
+export type SeedDoctype = (typeof SEED_DOCTYPES)[number]
 
 export interface ProfileSize {
   technicians: number
@@ -53,14 +62,34 @@ export interface ProfileSize {
 
 export const PROFILES: Readonly<Record<SeedProfile, ProfileSize>> = {
   demo: {
-    technicians: 40, inactiveTechnicians: 2, customers: 4000, secondLocationShare: 0.08, jobs: 800,
-    window: 'fortnight', openTickets: 210, closedTickets: 120, inStock: 150,
-    invoicedShare: 1, previousMonthShare: 0.5, conversationShare: 0.3, reminderShare: 0.5,
+    technicians: 40,
+    inactiveTechnicians: 2,
+    customers: 4000,
+    secondLocationShare: 0.08,
+    jobs: 800,
+    window: 'fortnight',
+    openTickets: 210,
+    closedTickets: 120,
+    inStock: 150,
+    invoicedShare: 1,
+    previousMonthShare: 0.5,
+    conversationShare: 0.3,
+    reminderShare: 0.5,
   },
   large: {
-    technicians: 1000, inactiveTechnicians: 20, customers: 50_000, secondLocationShare: 0.08, jobs: 20_000,
-    window: 'week', openTickets: 1500, closedTickets: 0, inStock: 500,
-    invoicedShare: 0.3, previousMonthShare: 0, conversationShare: 0.03, reminderShare: 0.05,
+    technicians: 1000,
+    inactiveTechnicians: 20,
+    customers: 50_000,
+    secondLocationShare: 0.08,
+    jobs: 20_000,
+    window: 'week',
+    openTickets: 1500,
+    closedTickets: 0,
+    inStock: 500,
+    invoicedShare: 0.3,
+    previousMonthShare: 0,
+    conversationShare: 0.03,
+    reminderShare: 0.05,
   },
 }
 
@@ -74,8 +103,11 @@ export function jobDays(profile: SeedProfile, now: Date): string[] {
   return Array.from({ length: 15 }, (_, i) => cal.day(i - 7))
 }
 
-export function generateDataset(opts: { profile: SeedProfile; now: Date; seed?: number }):
-  Record<string, Record<string, unknown>[]> {
+export function generateDataset(opts: {
+  profile: SeedProfile
+  now: Date
+  seed?: number
+}): Record<string, Record<string, unknown>[]> {
   const seed = opts.seed ?? DEMO_SEED
   const size = PROFILES[opts.profile]
   const cal = new SiteCalendar(opts.now)
@@ -83,20 +115,34 @@ export function generateDataset(opts: { profile: SeedProfile; now: Date; seed?: 
   const phones = new PhoneBook(rng('phones'))
 
   const tags = generateTags(cal)
-  const crew = generateTechnicians(rng('technicians'), cal, phones,
-    { technicians: size.technicians, inactive: size.inactiveTechnicians })
-  const book = generateCustomers(rng('customers'), cal, phones,
-    { customers: size.customers, secondLocationShare: size.secondLocationShare })
+  const crew = generateTechnicians(rng('technicians'), cal, phones, {
+    technicians: size.technicians,
+    inactive: size.inactiveTechnicians,
+  })
+  const book = generateCustomers(rng('customers'), cal, phones, {
+    customers: size.customers,
+    secondLocationShare: size.secondLocationShare,
+  })
   const equipment = generateEquipment(rng('equipment'), cal, book.sites, { inStock: size.inStock })
-  const field = generateJobs(rng('jobs'), cal, crew, book.sites,
-    { jobs: size.jobs, days: jobDays(opts.profile, opts.now), unscheduledShare: 0.1 })
-  const tickets = generateTickets(rng('tickets'), cal, book.sites, { open: size.openTickets, closed: size.closedTickets })
+  const field = generateJobs(rng('jobs'), cal, crew, book.sites, {
+    jobs: size.jobs,
+    days: jobDays(opts.profile, opts.now),
+    unscheduledShare: 0.1,
+  })
+  const tickets = generateTickets(rng('tickets'), cal, book.sites, {
+    open: size.openTickets,
+    closed: size.closedTickets,
+  })
   const issues = nameInCreationOrder([...tickets, ...field.issues], yearly('ISS'))
   for (const [job, issue] of field.issueOf) job.issue = issue.name
-  const invoices = generateInvoices(rng('billing'), cal, book.households,
-    { invoicedShare: size.invoicedShare, previousMonthShare: size.previousMonthShare })
-  const communications = generateTimeline(rng('timeline'), cal, book.households, field,
-    { conversationShare: size.conversationShare, reminderShare: size.reminderShare })
+  const invoices = generateInvoices(rng('billing'), cal, book.households, {
+    invoicedShare: size.invoicedShare,
+    previousMonthShare: size.previousMonthShare,
+  })
+  const communications = generateTimeline(rng('timeline'), cal, book.households, field, {
+    conversationShare: size.conversationShare,
+    reminderShare: size.reminderShare,
+  })
 
   const dataset: Record<SeedDoctype, Record<string, unknown>[]> = {
     Tag: tags,

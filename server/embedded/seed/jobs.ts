@@ -11,7 +11,14 @@ import type { Site } from './customers'
 import type { IssueDoc, JobDoc } from './docs'
 import { nameInCreationOrder, yearly } from './docs'
 import {
-  ADD_ONS, CANCELLATION_NOTES, FIELD_PROBLEMS, INSPECTIONS, MOVES, REMOVALS, completionNote, type Problem,
+  ADD_ONS,
+  CANCELLATION_NOTES,
+  FIELD_PROBLEMS,
+  INSPECTIONS,
+  MOVES,
+  REMOVALS,
+  completionNote,
+  type Problem,
 } from './phrases'
 import { pickWeighted, type Zone } from './quebec'
 import { shuffle, weighted, type Rng } from './random'
@@ -50,12 +57,26 @@ interface Demand {
   technician?: CrewMember
 }
 
-interface Placed extends Demand { start: number; duration: number; status: JobStatus }
+interface Placed extends Demand {
+  start: number
+  duration: number
+  status: JobStatus
+}
 
 const DAY_WEIGHT = [0.1, 1, 1, 1, 1, 1, 0.35] // Sunday … Saturday: crews work Saturdays, Sundays on call
-const JOB_TYPES_WEIGHTED = weighted<JobType>([['Repair', 45], ['Installation', 17], ['Inspection', 14], ['Move', 12], ['Removal', 12]])
+const JOB_TYPES_WEIGHTED = weighted<JobType>([
+  ['Repair', 45],
+  ['Installation', 17],
+  ['Inspection', 14],
+  ['Move', 12],
+  ['Removal', 12],
+])
 const DURATIONS: Readonly<Record<JobType, readonly [number, number]>> = {
-  Installation: [120, 240], Repair: [45, 150], Move: [90, 180], Removal: [30, 60], Inspection: [30, 90],
+  Installation: [120, 240],
+  Repair: [45, 150],
+  Move: [90, 180],
+  Removal: [30, 60],
+  Inspection: [30, 90],
 }
 const EARLIEST = 7 * 60
 const LATEST = 19 * 60
@@ -73,15 +94,25 @@ function duration(rng: Rng, jobType: JobType): number {
   return min + rng.int(0, (max - min) / 15) * 15
 }
 
-const PROBLEMS_BY_SERVICES = [0, 1, 2, 3].map((mask) => FIELD_PROBLEMS.filter((p) =>
-  (!p.skills.includes(SKILLS.tv) || (mask & 1) !== 0) && (!p.skills.includes(SKILLS.phone) || (mask & 2) !== 0)))
+const PROBLEMS_BY_SERVICES = [0, 1, 2, 3].map((mask) =>
+  FIELD_PROBLEMS.filter(
+    (p) =>
+      (!p.skills.includes(SKILLS.tv) || (mask & 1) !== 0) && (!p.skills.includes(SKILLS.phone) || (mask & 2) !== 0),
+  ),
+)
 const problemsFor = (site: Site) =>
   PROBLEMS_BY_SERVICES[(hasPlan(site, TV_PLAN.plan) ? 1 : 0) | (hasPlan(site, PHONE_PLAN.plan) ? 2 : 0)]
 
 /** What a visit of this type at this site is about, within the skills `allowed` (when given). */
-function brief(rng: Rng, jobType: JobType, site: Site, allowed?: (skills: readonly Skill[]) => boolean): Omit<Demand, 'site' | 'day'> {
+function brief(
+  rng: Rng,
+  jobType: JobType,
+  site: Site,
+  allowed?: (skills: readonly Skill[]) => boolean,
+): Omit<Demand, 'site' | 'day'> {
   const ok = (skills: readonly Skill[]) => !allowed || allowed(skills)
-  const within = <T extends { skills: readonly Skill[] }>(items: readonly T[]) => (allowed ? items.filter((i) => ok(i.skills)) : items)
+  const within = <T extends { skills: readonly Skill[] }>(items: readonly T[]) =>
+    allowed ? items.filter((i) => ok(i.skills)) : items
   switch (jobType) {
     case 'Installation': {
       const add = rng.pick(within(ADD_ONS))
@@ -91,14 +122,30 @@ function brief(rng: Rng, jobType: JobType, site: Site, allowed?: (skills: readon
       // TV and phone problems only where the customer has those services.
       const fits = within(problemsFor(site))
       const problem = rng.pick(fits.length > 0 ? fits : FIELD_PROBLEMS.slice(0, 1))
-      return { jobType, priority: pickWeighted(rng, problem.priority), skills: problem.skills, description: problem.subject, problem }
+      return {
+        jobType,
+        priority: pickWeighted(rng, problem.priority),
+        skills: problem.skills,
+        description: problem.subject,
+        problem,
+      }
     }
     case 'Inspection': {
       const insp = rng.pick(within(INSPECTIONS))
-      return { jobType, priority: rng.chance(0.6) ? 'Low' : 'Medium', skills: insp.skills, description: insp.description }
+      return {
+        jobType,
+        priority: rng.chance(0.6) ? 'Low' : 'Medium',
+        skills: insp.skills,
+        description: insp.description,
+      }
     }
     case 'Move':
-      return { jobType, priority: rng.chance(0.8) ? 'Medium' : 'High', skills: [SKILLS.fibre], description: rng.pick(MOVES) }
+      return {
+        jobType,
+        priority: rng.chance(0.8) ? 'Medium' : 'High',
+        skills: [SKILLS.fibre],
+        description: rng.pick(MOVES),
+      }
     case 'Removal':
       return { jobType, priority: 'Low', skills: [], description: rng.pick(REMOVALS) }
   }
@@ -111,11 +158,21 @@ function activationBrief(rng: Rng, site: Site): Omit<Demand, 'site' | 'day'> {
   if (hasPlan(site, PHONE_PLAN.plan)) skills.push(SKILLS.phone)
   if (rng.chance(0.25)) skills.push(SKILLS.bucketTruck) // aerial drop from the pole
   const priority: Priority = rng.chance(0.75) ? 'Medium' : rng.chance(0.6) ? 'High' : 'Low'
-  return { jobType: 'Installation', priority, skills, description: `Installation ${site.plans.map((p) => p.plan).join(' + ')}`, activation: true }
+  return {
+    jobType: 'Installation',
+    priority,
+    skills,
+    description: `Installation ${site.plans.map((p) => p.plan).join(' + ')}`,
+    activation: true,
+  }
 }
 
 export function generateJobs(
-  rng: Rng, cal: SiteCalendar, crew: readonly CrewMember[], sites: readonly Site[], opts: JobOptions,
+  rng: Rng,
+  cal: SiteCalendar,
+  crew: readonly CrewMember[],
+  sites: readonly Site[],
+  opts: JobOptions,
 ): FieldWork {
   const now = cal.now.getTime()
   const days = opts.days
@@ -133,7 +190,8 @@ export function generateJobs(
       else crewByZone.set(z, [m])
     }
   }
-  const siteFor = (jobType: JobType) => (jobType === 'Removal' && inactive.length > 0 ? rng.pick(inactive) : rng.pick(active))
+  const siteFor = (jobType: JobType) =>
+    jobType === 'Removal' && inactive.length > 0 ? rng.pick(inactive) : rng.pick(active)
 
   const demands: Demand[] = []
 
@@ -144,8 +202,18 @@ export function generateJobs(
     if (!(DAY_WEIGHT[weekday(day)] === 1 || day === cal.today) || personaSites.length === 0) continue
     for (let n = rng.int(3, 5); n > 0 && demands.length < opts.jobs; n--) {
       const site = rng.pick(personaSites)
-      const jobType = weighted<JobType>([['Repair', 50], ['Inspection', 20], ['Move', 15], ['Installation', 15]])(rng)
-      demands.push({ ...brief(rng, jobType, site, (skills) => hasAll(persona, skills)), site, day, technician: persona })
+      const jobType = weighted<JobType>([
+        ['Repair', 50],
+        ['Inspection', 20],
+        ['Move', 15],
+        ['Installation', 15],
+      ])(rng)
+      demands.push({
+        ...brief(rng, jobType, site, (skills) => hasAll(persona, skills)),
+        site,
+        day,
+        technician: persona,
+      })
     }
   }
 
@@ -161,9 +229,23 @@ export function generateJobs(
   // The unassigned queue: requests for today and the coming days, urgent repairs first.
   const unscheduled = Math.round(opts.jobs * opts.unscheduledShare)
   for (let i = 0; i < unscheduled && upcoming.length > 0 && demands.length < opts.jobs; i++) {
-    const jobType = i < 3 ? 'Repair' : weighted<JobType>([['Repair', 60], ['Installation', 15], ['Inspection', 10], ['Move', 10], ['Removal', 5]])(rng)
+    const jobType =
+      i < 3
+        ? 'Repair'
+        : weighted<JobType>([
+            ['Repair', 60],
+            ['Installation', 15],
+            ['Inspection', 10],
+            ['Move', 10],
+            ['Removal', 5],
+          ])(rng)
     const site = siteFor(jobType)
-    const d: Demand = { ...brief(rng, jobType, site), site, day: i < 3 ? cal.today : rng.pick(upcoming), unscheduled: true }
+    const d: Demand = {
+      ...brief(rng, jobType, site),
+      site,
+      day: i < 3 ? cal.today : rng.pick(upcoming),
+      unscheduled: true,
+    }
     if (i < 3) d.priority = 'Urgent'
     demands.push(d)
   }
@@ -188,11 +270,17 @@ const OFF_SHARE = 0.1
  * technicians are off, so a dispatcher always has someone with a free day to call in.
  */
 function schedule(
-  rng: Rng, working: readonly CrewMember[], crewByZone: Map<Zone, CrewMember[]>,
-  demands: Demand[], dayIndex: Map<string, number>,
+  rng: Rng,
+  working: readonly CrewMember[],
+  crewByZone: Map<Zone, CrewMember[]>,
+  demands: Demand[],
+  dayIndex: Map<string, number>,
 ): Placed[] {
   const forced = demands.filter((d) => d.technician)
-  const rest = shuffle(rng, demands.filter((d) => !d.technician))
+  const rest = shuffle(
+    rng,
+    demands.filter((d) => !d.technician),
+  )
   // Per technician and day: where the next job can start, and where the last one started.
   const crewIndex = new Map(working.map((m, i) => [m, i]))
   const nextFree = new Float64Array(working.length * dayIndex.size).fill(-1)
@@ -221,7 +309,9 @@ function schedule(
     const minutes = duration(rng, d.jobType)
     if (d.unscheduled || working.length === 0 || !dayIndex.has(d.day)) {
       // A requested window, not a booking: the dispatcher will place it.
-      placed.push(Object.assign(d, { start: rng.pick(REQUESTED_WINDOWS), duration: minutes, status: 'Unscheduled' as const }))
+      placed.push(
+        Object.assign(d, { start: rng.pick(REQUESTED_WINDOWS), duration: minutes, status: 'Unscheduled' as const }),
+      )
       continue
     }
     let member = d.technician
@@ -239,7 +329,11 @@ function schedule(
         if (!available(candidate, d.day) || hasAll(candidate, d.skills) === wantMissingSkill) continue
         const s = slotFor(candidate, d.day)
         const overrun = s + minutes - candidate.shiftEnd
-        if (overrun <= 30 && s <= LATEST) { member = candidate; start = s; break }
+        if (overrun <= 30 && s <= LATEST) {
+          member = candidate
+          start = s
+          break
+        }
         if (!fallback || overrun < fallback.overrun) fallback = { m: candidate, start: s, overrun }
       }
       if (!member) {
@@ -300,14 +394,21 @@ function toDocuments(rng: Rng, cal: SiteCalendar, placed: Placed[], now: number)
     // Booked ahead for planned work; within hours for what is urgent.
     const lead = p.activation
       ? Math.max(0, latest - p.site.orderedAt - 30 * MINUTE) * (1 - rng.next() * 0.1)
-      : p.priority === 'Urgent' ? (0.5 + rng.next() * 5) * HOUR
-        : p.unscheduled ? rng.next() * 3 * DAY : (2 + rng.next() * 10 * 24) * HOUR
+      : p.priority === 'Urgent'
+        ? (0.5 + rng.next() * 5) * HOUR
+        : p.unscheduled
+          ? rng.next() * 3 * DAY
+          : (2 + rng.next() * 10 * 24) * HOUR
     const createdAt = Math.max(latest - lead - 10 * MINUTE, now - 60 * DAY)
     const modifiedAt =
-      p.status === 'Completed' ? clamp(endsAt + rng.int(0, 20) * MINUTE, createdAt)
-        : p.status === 'Cancelled' ? clamp(startsAt - rng.next() * DAY, createdAt)
-          : p.status === 'In Progress' ? clamp(startsAt + rng.int(0, 10) * MINUTE, createdAt)
-            : p.status === 'En Route' ? clamp(now - rng.int(1, 20) * MINUTE, createdAt)
+      p.status === 'Completed'
+        ? clamp(endsAt + rng.int(0, 20) * MINUTE, createdAt)
+        : p.status === 'Cancelled'
+          ? clamp(startsAt - rng.next() * DAY, createdAt)
+          : p.status === 'In Progress'
+            ? clamp(startsAt + rng.int(0, 10) * MINUTE, createdAt)
+            : p.status === 'En Route'
+              ? clamp(now - rng.int(1, 20) * MINUTE, createdAt)
               : clamp(createdAt + rng.next() * (now - createdAt) * 0.3, createdAt)
     const loc = p.site.location
     const job: JobDoc = {
@@ -336,9 +437,18 @@ function toDocuments(rng: Rng, cal: SiteCalendar, placed: Placed[], now: number)
     // Most repairs start from a customer's ticket, opened shortly before the job was booked.
     if (p.problem && rng.chance(0.6)) {
       const openedAt = createdAt - rng.int(5, 120) * MINUTE
-      const status = p.status === 'Completed' ? (rng.chance(0.7) ? 'Resolved' : 'Closed')
-        : p.status === 'Cancelled' ? 'Closed'
-          : pickWeighted(rng, [['Open', 50], ['Replied', 40], ['On Hold', 10]] as const)
+      const status =
+        p.status === 'Completed'
+          ? rng.chance(0.7)
+            ? 'Resolved'
+            : 'Closed'
+          : p.status === 'Cancelled'
+            ? 'Closed'
+            : pickWeighted(rng, [
+                ['Open', 50],
+                ['Replied', 40],
+                ['On Hold', 10],
+              ] as const)
       const issue = openIssue(rng, cal, p.site, p.problem, openedAt, status, status === 'Open' ? openedAt : modifiedAt)
       issue.priority = p.priority
       issues.push(issue)

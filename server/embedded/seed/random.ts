@@ -57,7 +57,10 @@ export function createRng(seed: number, stream = ''): Rng {
       let s = ''
       for (let left = digits; left > 0; left -= 6) {
         const n = Math.min(6, left)
-        s += Math.floor(next() * 16 ** n).toString(16).toUpperCase().padStart(n, '0')
+        s += Math.floor(next() * 16 ** n)
+          .toString(16)
+          .toUpperCase()
+          .padStart(n, '0')
       }
       return s
     },

@@ -10,7 +10,13 @@ type IssueStatus = NonNullable<IssueDoc['status']>
 
 /** An unnamed Issue for a site; named with all the others once every ticket exists. */
 export function openIssue(
-  rng: Rng, cal: SiteCalendar, site: Site, problem: Problem, openedAt: number, status: IssueStatus, modifiedAt: number,
+  rng: Rng,
+  cal: SiteCalendar,
+  site: Site,
+  problem: Problem,
+  openedAt: number,
+  status: IssueStatus,
+  modifiedAt: number,
 ): IssueDoc {
   const customer = site.household.customer
   const issue: IssueDoc = {
@@ -38,7 +44,11 @@ export interface TicketOptions {
   closed: number
 }
 
-const OPEN_STATUSES: readonly (readonly [IssueStatus, number])[] = [['Open', 60], ['Replied', 28], ['On Hold', 12]]
+const OPEN_STATUSES: readonly (readonly [IssueStatus, number])[] = [
+  ['Open', 60],
+  ['Replied', 28],
+  ['On Hold', 12],
+]
 
 /** Tickets without a dispatch job: office matters, and field problems not yet booked. */
 export function generateTickets(rng: Rng, cal: SiteCalendar, sites: readonly Site[], opts: TicketOptions): IssueDoc[] {

@@ -6,9 +6,14 @@ describe('SiteCalendar', () => {
   const cal = new SiteCalendar(new Date('2026-11-27T14:00:00Z'))
 
   it('formats exactly like toFrappeDatetime, across both clock changes of the year', () => {
-    const from = Date.UTC(2026, 2, 7), to = Date.UTC(2026, 2, 10) // spring forward: 2026-03-08
-    const autumnFrom = Date.UTC(2026, 9, 31), autumnTo = Date.UTC(2026, 10, 3) // fall back: 2026-11-01
-    for (const [a, b] of [[from, to], [autumnFrom, autumnTo]]) {
+    const from = Date.UTC(2026, 2, 7),
+      to = Date.UTC(2026, 2, 10) // spring forward: 2026-03-08
+    const autumnFrom = Date.UTC(2026, 9, 31),
+      autumnTo = Date.UTC(2026, 10, 3) // fall back: 2026-11-01
+    for (const [a, b] of [
+      [from, to],
+      [autumnFrom, autumnTo],
+    ]) {
       for (let t = a; t < b; t += 7 * 60_000 + 123) {
         expect(cal.datetime(t)).toBe(toFrappeDatetime(new Date(t)))
         expect(cal.date(t)).toBe(toFrappeDate(new Date(t)))
@@ -19,7 +24,9 @@ describe('SiteCalendar', () => {
   it('turns a site-local time of day into the right instant, on a clock-change day too', () => {
     for (const day of ['2026-03-08', '2026-11-01', '2026-07-15']) {
       const [y, m, d] = day.split('-').map(Number)
-      expect(cal.at(day, 8 * 60 + 15)).toBe(fromSiteWallClock({ year: y, month: m, day: d, hour: 8, minute: 15, second: 0 }).getTime())
+      expect(cal.at(day, 8 * 60 + 15)).toBe(
+        fromSiteWallClock({ year: y, month: m, day: d, hour: 8, minute: 15, second: 0 }).getTime(),
+      )
     }
   })
 

@@ -3,9 +3,7 @@
  * America/Toronto through the frappeTime helpers; formatting is memoised per UTC hour because the
  * large profile formats ~10⁶ timestamps and Intl costs ~10 µs a call.
  */
-import {
-  addDays, fromSiteWallClock, siteOffsetMinutes, toFrappeDate,
-} from '../../../src/contracts/frappeTime'
+import { addDays, fromSiteWallClock, siteOffsetMinutes, toFrappeDate } from '../../../src/contracts/frappeTime'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -15,7 +13,8 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 const TIMES: string[] = []
 /** " HH:MM:SS" for a second of the day, built once. */
 function timeOfDay(second: number): string {
-  return (TIMES[second] ??= ` ${pad(Math.floor(second / 3600))}:${pad(Math.floor(second / 60) % 60)}:${pad(second % 60)}`)
+  return (TIMES[second] ??=
+    ` ${pad(Math.floor(second / 3600))}:${pad(Math.floor(second / 60) % 60)}:${pad(second % 60)}`)
 }
 const MICROS: string[] = []
 /** ".ffffff" for a millisecond: Frappe keeps microseconds, ours are whole milliseconds. */

@@ -20,8 +20,18 @@ export interface TimelineOptions {
 }
 
 const CSR_EMAIL = PERSONAS.find((p) => p.id === 'csr')?.email ?? 'support@gigafibre.ca'
-const frDate = new Intl.DateTimeFormat('fr-CA', { timeZone: 'America/Toronto', weekday: 'long', day: 'numeric', month: 'long' })
-const enDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Toronto', weekday: 'long', month: 'long', day: 'numeric' })
+const frDate = new Intl.DateTimeFormat('fr-CA', {
+  timeZone: 'America/Toronto',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+})
+const enDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/Toronto',
+  weekday: 'long',
+  month: 'long',
+  day: 'numeric',
+})
 
 /** "8 h et 10 h": the two-hour arrival window customers are given. */
 function arrivalWindow(cal: SiteCalendar, startsAt: number, english: boolean): string {
@@ -30,7 +40,11 @@ function arrivalWindow(cal: SiteCalendar, startsAt: number, english: boolean): s
 }
 
 export function generateTimeline(
-  rng: Rng, cal: SiteCalendar, households: readonly Household[], field: FieldWork, opts: TimelineOptions,
+  rng: Rng,
+  cal: SiteCalendar,
+  households: readonly Household[],
+  field: FieldWork,
+  opts: TimelineOptions,
 ): CommunicationDoc[] {
   const now = cal.now.getTime()
   const names = new Set<string>()
@@ -44,7 +58,9 @@ export function generateTimeline(
     const number = toE164(h.phone)
     const stamp = cal.datetime(at)
     const doc: CommunicationDoc = {
-      name, creation: stamp, modified: stamp,
+      name,
+      creation: stamp,
+      modified: stamp,
       communication_medium: msg.medium,
       sent_or_received: msg.direction,
       content: msg.text,
@@ -79,7 +95,9 @@ export function generateTimeline(
       firstName: h.firstName,
       city: h.sites[0]?.city.name ?? '',
       english,
-      amount: monthlyTotal(h).toFixed(2).replace('.', english ? '.' : ','),
+      amount: monthlyTotal(h)
+        .toFixed(2)
+        .replace('.', english ? '.' : ','),
       date: (english ? enDate : frDate).format(new Date(startsAt)),
       window: arrivalWindow(cal, startsAt, english),
     }
@@ -95,10 +113,19 @@ export function generateTimeline(
     const text = c.english
       ? `Gigafibre reminder: your technician will arrive on ${c.date} between ${c.window}. Reply YES to confirm.`
       : `Rappel Gigafibre: votre technicien arrivera le ${c.date} entre ${c.window}. Répondez OUI pour confirmer.`
-    thread(h, [
-      { medium: 'SMS', direction: 'Sent', text, delayMinutes: 0 },
-      { medium: 'SMS', direction: 'Received', text: c.english ? 'YES' : rng.pick(['OUI', 'Oui merci', 'oui']), delayMinutes: rng.int(1, 120) },
-    ], sentAt)
+    thread(
+      h,
+      [
+        { medium: 'SMS', direction: 'Sent', text, delayMinutes: 0 },
+        {
+          medium: 'SMS',
+          direction: 'Received',
+          text: c.english ? 'YES' : rng.pick(['OUI', 'Oui merci', 'oui']),
+          delayMinutes: rng.int(1, 120),
+        },
+      ],
+      sentAt,
+    )
   }
 
   for (const h of households) {

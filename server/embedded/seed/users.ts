@@ -8,9 +8,14 @@ export function generateUsers(cal: SiteCalendar): UserDoc[] {
   return PERSONAS.map((p) => {
     const [first, ...rest] = p.name.split(' ')
     return {
-      name: p.email, creation: stamp, modified: stamp,
-      email: p.email, first_name: first, last_name: rest.join(' '),
-      user_type: 'System User', enabled: 1,
+      name: p.email,
+      creation: stamp,
+      modified: stamp,
+      email: p.email,
+      first_name: first,
+      last_name: rest.join(' '),
+      user_type: 'System User',
+      enabled: 1,
       social_logins: [{ provider: 'authentik', userid: p.email }],
     }
   })

@@ -12,5 +12,8 @@ export async function loadTransfers(customer: string, signal?: AbortSignal): Pro
 /** Moves the equipment to the job's customer and address, and resolves the ticket. */
 export function confirmTransfer(ticket: string): Promise<TransferConfirmAnswer> {
   // A JSON body, so the request goes out as application/json like every other write.
-  return api<TransferConfirmAnswer>(`/equipment-transfers/${encodeURIComponent(ticket)}/confirm`, { method: 'POST', body: {} })
+  return api<TransferConfirmAnswer>(`/equipment-transfers/${encodeURIComponent(ticket)}/confirm`, {
+    method: 'POST',
+    body: {},
+  })
 }

@@ -22,12 +22,24 @@ export interface TimelineItem {
 
 export function fromCommunication(c: Communication): TimelineItem {
   const received = c.sent_or_received === 'Received'
-  const kind: TimelineKind = c.communication_medium === 'Phone' ? (received ? 'call-in' : 'call-out')
-    : c.communication_medium === 'Email' ? 'email' : received ? 'sms-received' : 'sms-sent'
+  const kind: TimelineKind =
+    c.communication_medium === 'Phone'
+      ? received
+        ? 'call-in'
+        : 'call-out'
+      : c.communication_medium === 'Email'
+        ? 'email'
+        : received
+          ? 'sms-received'
+          : 'sms-sent'
   return {
     key: c.message_id ? `sms:${c.message_id}` : `comm:${c.name}`,
     at: toInstant(c.communication_date ?? c.creation ?? '')?.getTime() ?? 0,
-    kind, text: c.content ?? '', messageId: c.message_id, status: c.delivery_status, phone: c.phone_no,
+    kind,
+    text: c.content ?? '',
+    messageId: c.message_id,
+    status: c.delivery_status,
+    phone: c.phone_no,
   }
 }
 
@@ -36,7 +48,13 @@ export function jobEvents(jobs: readonly DispatchJob[], now = Date.now()): Timel
   const push = (j: DispatchJob, event: JobEvent, when: string | undefined) => {
     const at = when ? toInstant(when)?.getTime() : undefined
     if (at === undefined || at > now) return
-    out.push({ key: `job:${j.name}:${event}`, at, kind: 'job', text: j.description ?? '', job: { name: j.name, type: j.job_type, event } })
+    out.push({
+      key: `job:${j.name}:${event}`,
+      at,
+      kind: 'job',
+      text: j.description ?? '',
+      job: { name: j.name, type: j.job_type, event },
+    })
   }
   for (const j of jobs) {
     push(j, 'created', j.creation)
@@ -52,7 +70,12 @@ export function jobEvents(jobs: readonly DispatchJob[], now = Date.now()): Timel
  * communications remain unloaded, job events older than the last loaded one wait for them, so
  * the order never jumps when a page is added.
  */
-export function mergeTimeline(pages: readonly TimelineItem[], live: readonly TimelineItem[], jobs: readonly TimelineItem[], hasMore: boolean): TimelineItem[] {
+export function mergeTimeline(
+  pages: readonly TimelineItem[],
+  live: readonly TimelineItem[],
+  jobs: readonly TimelineItem[],
+  hasMore: boolean,
+): TimelineItem[] {
   const byKey = new Map<string, TimelineItem>()
   for (const item of [...pages, ...live]) if (!byKey.has(item.key)) byKey.set(item.key, item)
   const oldestLoaded = pages.length ? Math.min(...pages.map((p) => p.at)) : -Infinity

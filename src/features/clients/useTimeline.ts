@@ -22,8 +22,10 @@ export function useTimeline(customer: string, jobs: Ref<readonly DispatchJob[]>)
   const statusBySid = ref<Record<string, string>>({})
 
   const items = computed(() =>
-    mergeTimeline(pages.value, live.value, jobEvents(jobs.value), hasMore.value)
-      .map((i) => (i.messageId && statusBySid.value[i.messageId] ? { ...i, status: statusBySid.value[i.messageId] } : i)))
+    mergeTimeline(pages.value, live.value, jobEvents(jobs.value), hasMore.value).map((i) =>
+      i.messageId && statusBySid.value[i.messageId] ? { ...i, status: statusBySid.value[i.messageId] } : i,
+    ),
+  )
 
   async function load(): Promise<void> {
     state.value = 'loading'
@@ -53,19 +55,28 @@ export function useTimeline(customer: string, jobs: Ref<readonly DispatchJob[]>)
 
   /** A text the CSR just sent: shown at once, before ERPNext is read again. */
   function addSent(sid: string, body: string, phone: string): void {
-    live.value = [{ key: `sms:${sid}`, at: Date.now(), kind: 'sms-sent', text: body, messageId: sid, status: 'queued', phone }, ...live.value]
+    live.value = [
+      { key: `sms:${sid}`, at: Date.now(), kind: 'sms-sent', text: body, messageId: sid, status: 'queued', phone },
+      ...live.value,
+    ]
   }
 
   const offStatus = onLiveEvent<{ sid?: string; status?: string }>('sms.status', (e) => {
     const { sid, status } = e.data ?? {}
     if (sid && status) statusBySid.value = { ...statusBySid.value, [sid]: status }
   })
-  const offInbound = onLiveEvent<{ customer?: string; from?: string; body?: string; at?: string }>('sms.inbound', (e) => {
-    const d = e.data ?? {}
-    if (d.customer !== customer) return
-    const at = d.at ? Date.parse(d.at) : Date.now()
-    live.value = [{ key: `in:${e.id}`, at, kind: 'sms-received', text: d.body ?? '', phone: d.from, status: 'received' }, ...live.value]
-  })
+  const offInbound = onLiveEvent<{ customer?: string; from?: string; body?: string; at?: string }>(
+    'sms.inbound',
+    (e) => {
+      const d = e.data ?? {}
+      if (d.customer !== customer) return
+      const at = d.at ? Date.parse(d.at) : Date.now()
+      live.value = [
+        { key: `in:${e.id}`, at, kind: 'sms-received', text: d.body ?? '', phone: d.from, status: 'received' },
+        ...live.value,
+      ]
+    },
+  )
   onBeforeUnmount(() => {
     offStatus()
     offInbound()

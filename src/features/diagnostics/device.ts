@@ -11,10 +11,39 @@ export interface OpticalReading {
   oltPort: string | null
   linkUp: boolean
 }
-export interface WanState { status: string; ipv4: string | null; ipv6: string | null; gateway: string | null }
-export interface WifiRadio { band: string; ssid: string; channel: number; widthMhz: number; clients: number; enabled: boolean; neighbourNetworks: number | null }
-export interface MeshNode { name: string; mac: string; model: string; backhaul: string; backhaulRssiDbm: number | null; clients: number; online: boolean }
-export interface ConnectedHost { name: string; mac: string; ip: string; interface: string; rssiDbm: number | null; active: boolean; meshNode: string | null }
+export interface WanState {
+  status: string
+  ipv4: string | null
+  ipv6: string | null
+  gateway: string | null
+}
+export interface WifiRadio {
+  band: string
+  ssid: string
+  channel: number
+  widthMhz: number
+  clients: number
+  enabled: boolean
+  neighbourNetworks: number | null
+}
+export interface MeshNode {
+  name: string
+  mac: string
+  model: string
+  backhaul: string
+  backhaulRssiDbm: number | null
+  clients: number
+  online: boolean
+}
+export interface ConnectedHost {
+  name: string
+  mac: string
+  ip: string
+  interface: string
+  rssiDbm: number | null
+  active: boolean
+  meshNode: string | null
+}
 
 export interface DeviceDocument {
   serial: string
@@ -55,7 +84,14 @@ export function parseDevice(raw: unknown): DeviceDocument {
     uptimeSeconds: num(d.uptimeSeconds),
     fetchedAt: str(d.fetchedAt, new Date().toISOString()),
     stale: d.stale === true,
-    wan: wan ? { status: str(wan.status, 'Disconnected'), ipv4: strOrNull(wan.ipv4), ipv6: strOrNull(wan.ipv6), gateway: strOrNull(wan.gateway) } : null,
+    wan: wan
+      ? {
+          status: str(wan.status, 'Disconnected'),
+          ipv4: strOrNull(wan.ipv4),
+          ipv6: strOrNull(wan.ipv6),
+          gateway: strOrNull(wan.gateway),
+        }
+      : null,
     opticalStatus: list(d.opticalStatus).map((o) => {
       const rx = num(o.rxPowerDbm) ?? Number.NaN
       return {
@@ -69,16 +105,31 @@ export function parseDevice(raw: unknown): DeviceDocument {
       }
     }),
     wifi: list(d.wifi).map((w) => ({
-      band: str(w.band), ssid: str(w.ssid), channel: num(w.channel) ?? 0, widthMhz: num(w.widthMhz) ?? 0,
-      clients: num(w.clients) ?? 0, enabled: w.enabled !== false, neighbourNetworks: num(w.neighbourNetworks),
+      band: str(w.band),
+      ssid: str(w.ssid),
+      channel: num(w.channel) ?? 0,
+      widthMhz: num(w.widthMhz) ?? 0,
+      clients: num(w.clients) ?? 0,
+      enabled: w.enabled !== false,
+      neighbourNetworks: num(w.neighbourNetworks),
     })),
     mesh: list(d.mesh).map((m) => ({
-      name: str(m.name), mac: str(m.mac), model: str(m.model), backhaul: str(m.backhaul, 'wireless'),
-      backhaulRssiDbm: num(m.backhaulRssiDbm), clients: num(m.clients) ?? 0, online: m.online !== false,
+      name: str(m.name),
+      mac: str(m.mac),
+      model: str(m.model),
+      backhaul: str(m.backhaul, 'wireless'),
+      backhaulRssiDbm: num(m.backhaulRssiDbm),
+      clients: num(m.clients) ?? 0,
+      online: m.online !== false,
     })),
     hosts: list(d.hosts).map((h) => ({
-      name: str(h.name) || str(h.mac), mac: str(h.mac), ip: str(h.ip), interface: str(h.interface),
-      rssiDbm: num(h.rssiDbm), active: h.active !== false, meshNode: strOrNull(h.meshNode),
+      name: str(h.name) || str(h.mac),
+      mac: str(h.mac),
+      ip: str(h.ip),
+      interface: str(h.interface),
+      rssiDbm: num(h.rssiDbm),
+      active: h.active !== false,
+      meshNode: strOrNull(h.meshNode),
     })),
   }
 }

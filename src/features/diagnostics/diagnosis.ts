@@ -7,7 +7,16 @@ import type { DeviceDocument, MeshNode, WifiRadio } from './device'
 import { opticalProblem, opticalVerdict, type OpticalVerdict } from './optical'
 import type { StoredReading } from './readingsHistory'
 
-export type Headline = 'offline' | 'los' | 'optical_overload' | 'optical_too_weak' | 'optical_weak' | 'wan_down' | 'mesh_poor' | 'wifi_crowded' | 'healthy'
+export type Headline =
+  | 'offline'
+  | 'los'
+  | 'optical_overload'
+  | 'optical_too_weak'
+  | 'optical_weak'
+  | 'wan_down'
+  | 'mesh_poor'
+  | 'wifi_crowded'
+  | 'healthy'
 export type Quality = 'excellent' | 'good' | 'fair' | 'poor'
 
 export interface OpticalLine {
@@ -21,9 +30,21 @@ export interface OpticalLine {
   change: { deltaDb: number; since: string } | null
 }
 
-export interface WifiLine extends WifiRadio { crowded: boolean }
-export interface MeshLine extends MeshNode { quality: Quality | 'wired' }
-export interface HostLine { name: string; ip: string; mac: string; via: string; rssiDbm: number | null; quality: Quality | 'wired'; meshNode: string | null }
+export interface WifiLine extends WifiRadio {
+  crowded: boolean
+}
+export interface MeshLine extends MeshNode {
+  quality: Quality | 'wired'
+}
+export interface HostLine {
+  name: string
+  ip: string
+  mac: string
+  via: string
+  rssiDbm: number | null
+  quality: Quality | 'wired'
+  meshNode: string | null
+}
 
 export interface Diagnosis {
   headline: Headline
@@ -57,7 +78,8 @@ function isCrowded(radio: WifiRadio): boolean {
 export function diagnose(doc: DeviceDocument, previous: StoredReading | null): Diagnosis {
   const optical: OpticalLine[] = doc.opticalStatus.map((o) => {
     const before = previous?.rx[o.interface]
-    const deltaDb = before === undefined || !Number.isFinite(o.rxPowerDbm) ? null : Math.round((o.rxPowerDbm - before) * 10) / 10
+    const deltaDb =
+      before === undefined || !Number.isFinite(o.rxPowerDbm) ? null : Math.round((o.rxPowerDbm - before) * 10) / 10
     return {
       interface: o.interface,
       rxDbm: o.rxPowerDbm,
@@ -71,11 +93,20 @@ export function diagnose(doc: DeviceDocument, previous: StoredReading | null): D
   const wifi = doc.wifi.map((w) => ({ ...w, crowded: isCrowded(w) }))
   const mesh: MeshLine[] = doc.mesh.map((m) => ({
     ...m,
-    quality: m.backhaul === 'ethernet' ? 'wired' : m.backhaulRssiDbm === null ? 'poor' : signalQuality(m.backhaulRssiDbm),
+    quality:
+      m.backhaul === 'ethernet' ? 'wired' : m.backhaulRssiDbm === null ? 'poor' : signalQuality(m.backhaulRssiDbm),
   }))
   const hosts: HostLine[] = doc.hosts
     .filter((h) => h.active)
-    .map((h) => ({ name: h.name, ip: h.ip, mac: h.mac, via: h.interface, rssiDbm: h.rssiDbm, meshNode: h.meshNode, quality: h.rssiDbm === null ? 'wired' as const : signalQuality(h.rssiDbm) }))
+    .map((h) => ({
+      name: h.name,
+      ip: h.ip,
+      mac: h.mac,
+      via: h.interface,
+      rssiDbm: h.rssiDbm,
+      meshNode: h.meshNode,
+      quality: h.rssiDbm === null ? ('wired' as const) : signalQuality(h.rssiDbm),
+    }))
     // Strongest first; wired devices (no signal to worry about) last.
     .sort((a, b) => (b.rssiDbm ?? -1000) - (a.rssiDbm ?? -1000))
   const wanUp = doc.wan?.status === 'Connected'
@@ -91,8 +122,9 @@ export function diagnose(doc: DeviceDocument, previous: StoredReading | null): D
   else if (mesh.some((m) => m.quality === 'poor')) headline = 'mesh_poor'
   else if (wifi.some((w) => w.crowded)) headline = 'wifi_crowded'
 
-  const since = doc.online && doc.uptimeSeconds !== null && doc.lastInform
-    ? new Date(Date.parse(doc.lastInform) - doc.uptimeSeconds * 1000).toISOString()
-    : doc.lastInform
+  const since =
+    doc.online && doc.uptimeSeconds !== null && doc.lastInform
+      ? new Date(Date.parse(doc.lastInform) - doc.uptimeSeconds * 1000).toISOString()
+      : doc.lastInform
   return { headline, online: doc.online, since, optical, wanUp, wifi, mesh, hosts }
 }

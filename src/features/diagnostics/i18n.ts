@@ -22,13 +22,22 @@ export const fr = {
   onlineSince: 'En ligne depuis {when}',
   offlineSince: 'Hors ligne — dernier contact {when}',
   offlineUnknown: 'Hors ligne — aucun contact connu',
-  sections: { fiber: 'Signal de la fibre', wan: 'Connexion Internet', wifi: 'Wi-Fi', mesh: 'Points d’accès mesh', hosts: 'Appareils connectés', device: 'Appareil' },
+  sections: {
+    fiber: 'Signal de la fibre',
+    wan: 'Connexion Internet',
+    wifi: 'Wi-Fi',
+    mesh: 'Points d’accès mesh',
+    hosts: 'Appareils connectés',
+    device: 'Appareil',
+  },
   verdict: { ok: 'Bon', warning: 'Faible', critical: 'Critique', los: 'Aucun signal' },
   meaning: {
     ok: 'Le client a toute la vitesse de son forfait.',
     weak: 'Ça fonctionne, mais un connecteur sale ou une fibre pliée peut faire couper la connexion. À surveiller ; un nettoyage des connecteurs règle souvent le problème.',
-    too_weak: 'Le client a des coupures ou de la lenteur. Il faut un technicien : connecteur, épissure ou fibre endommagée.',
-    overload: 'Trop de lumière : le modem fait des erreurs. Il manque probablement un atténuateur ; il faut un technicien.',
+    too_weak:
+      'Le client a des coupures ou de la lenteur. Il faut un technicien : connecteur, épissure ou fibre endommagée.',
+    overload:
+      'Trop de lumière : le modem fait des erreurs. Il manque probablement un atténuateur ; il faut un technicien.',
     los: 'Pas d’Internet. Demandez au client de vérifier que le câble de fibre (vert) est bien branché et n’est pas plié ; sinon, envoyez un technicien.',
   },
   rx: 'Réception {value}',
@@ -45,18 +54,29 @@ export const fr = {
   crowdedClients: 'Encombré : beaucoup d’appareils sur cette bande.',
   disabled: 'Désactivé',
   noMesh: 'Aucun point d’accès mesh.',
-  backhaul: { wired: 'relié par câble', excellent: 'liaison excellente', good: 'bonne liaison', fair: 'liaison moyenne', poor: 'liaison faible : rapprochez-le du modem' },
+  backhaul: {
+    wired: 'relié par câble',
+    excellent: 'liaison excellente',
+    good: 'bonne liaison',
+    fair: 'liaison moyenne',
+    poor: 'liaison faible : rapprochez-le du modem',
+  },
   meshOffline: 'hors ligne',
   noHosts: 'Aucun appareil connecté en ce moment.',
   signal: { wired: 'câblé', excellent: 'excellent', good: 'bon', fair: 'moyen', poor: 'faible' },
   via: 'via {node}',
   firmware: 'Micrologiciel {version}',
   uptime: 'Redémarré {when}',
-  timeout: 'Le modem ne répond pas (dernier contact {when}). Il est peut-être éteint ou débranché : demandez au client de vérifier qu’il est allumé, puis réessayez.',
-  timeoutNoContact: 'Le modem ne répond pas. Il est peut-être éteint ou débranché : demandez au client de vérifier qu’il est allumé, puis réessayez.',
-  queued: 'Le modem n’a pas répondu à temps : la lecture est en file et arrivera à sa prochaine connexion. Réessayez dans quelques minutes.',
-  notFound: 'Ce numéro de série ({serial}) est inconnu du système de gestion des modems. Vérifiez-le sur l’étiquette de l’appareil ; s’il est exact, le modem n’a peut-être jamais été activé : ouvrez un billet au soutien réseau.',
-  notManaged: 'Cet appareil ne se diagnostique pas à distance (seuls les modems, routeurs et points d’accès mesh le permettent).',
+  timeout:
+    'Le modem ne répond pas (dernier contact {when}). Il est peut-être éteint ou débranché : demandez au client de vérifier qu’il est allumé, puis réessayez.',
+  timeoutNoContact:
+    'Le modem ne répond pas. Il est peut-être éteint ou débranché : demandez au client de vérifier qu’il est allumé, puis réessayez.',
+  queued:
+    'Le modem n’a pas répondu à temps : la lecture est en file et arrivera à sa prochaine connexion. Réessayez dans quelques minutes.',
+  notFound:
+    'Ce numéro de série ({serial}) est inconnu du système de gestion des modems. Vérifiez-le sur l’étiquette de l’appareil ; s’il est exact, le modem n’a peut-être jamais été activé : ouvrez un billet au soutien réseau.',
+  notManaged:
+    'Cet appareil ne se diagnostique pas à distance (seuls les modems, routeurs et points d’accès mesh le permettent).',
   noModem: 'Aucun modem n’est enregistré à cette adresse.',
 }
 
@@ -84,7 +104,14 @@ export const en: typeof fr = {
   onlineSince: 'Online since {when}',
   offlineSince: 'Offline — last contact {when}',
   offlineUnknown: 'Offline — no known contact',
-  sections: { fiber: 'Fiber signal', wan: 'Internet connection', wifi: 'Wi-Fi', mesh: 'Mesh access points', hosts: 'Connected devices', device: 'Device' },
+  sections: {
+    fiber: 'Fiber signal',
+    wan: 'Internet connection',
+    wifi: 'Wi-Fi',
+    mesh: 'Mesh access points',
+    hosts: 'Connected devices',
+    device: 'Device',
+  },
   verdict: { ok: 'Good', warning: 'Weak', critical: 'Critical', los: 'No signal' },
   meaning: {
     ok: 'The customer gets the full speed of their plan.',
@@ -107,17 +134,27 @@ export const en: typeof fr = {
   crowdedClients: 'Crowded: many devices on this band.',
   disabled: 'Disabled',
   noMesh: 'No mesh access point.',
-  backhaul: { wired: 'wired', excellent: 'excellent link', good: 'good link', fair: 'fair link', poor: 'weak link: move it closer to the modem' },
+  backhaul: {
+    wired: 'wired',
+    excellent: 'excellent link',
+    good: 'good link',
+    fair: 'fair link',
+    poor: 'weak link: move it closer to the modem',
+  },
   meshOffline: 'offline',
   noHosts: 'No device connected right now.',
   signal: { wired: 'wired', excellent: 'excellent', good: 'good', fair: 'fair', poor: 'weak' },
   via: 'via {node}',
   firmware: 'Firmware {version}',
   uptime: 'Restarted {when}',
-  timeout: 'The modem is not answering (last contact {when}). It may be off or unplugged: ask the customer to check it is on, then try again.',
-  timeoutNoContact: 'The modem is not answering. It may be off or unplugged: ask the customer to check it is on, then try again.',
-  queued: 'The modem did not answer in time: the read is queued and will arrive on its next connection. Try again in a few minutes.',
-  notFound: 'This serial number ({serial}) is unknown to the modem management system. Check it on the device label; if it is right, the modem may never have been activated: open a ticket with network support.',
+  timeout:
+    'The modem is not answering (last contact {when}). It may be off or unplugged: ask the customer to check it is on, then try again.',
+  timeoutNoContact:
+    'The modem is not answering. It may be off or unplugged: ask the customer to check it is on, then try again.',
+  queued:
+    'The modem did not answer in time: the read is queued and will arrive on its next connection. Try again in a few minutes.',
+  notFound:
+    'This serial number ({serial}) is unknown to the modem management system. Check it on the device label; if it is right, the modem may never have been activated: open a ticket with network support.',
   notManaged: 'This device cannot be diagnosed remotely (only modems, routers and mesh access points can).',
   noModem: 'No modem is recorded at this address.',
 }

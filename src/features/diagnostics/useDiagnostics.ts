@@ -34,7 +34,9 @@ export function useDiagnostics(serial: string) {
     notice.value = null
     rememberReading(serial, {
       at: doc.fetchedAt,
-      rx: Object.fromEntries(doc.opticalStatus.filter((o) => Number.isFinite(o.rxPowerDbm)).map((o) => [o.interface, o.rxPowerDbm])),
+      rx: Object.fromEntries(
+        doc.opticalStatus.filter((o) => Number.isFinite(o.rxPowerDbm)).map((o) => [o.interface, o.rxPowerDbm]),
+      ),
       lastInform: doc.lastInform,
     })
   }
@@ -63,7 +65,9 @@ export function useDiagnostics(serial: string) {
     refreshing.value = true
     queued.value = false
     try {
-      const answer = await api<Record<string, unknown>>(`/hub/devices/${encodeURIComponent(serial)}/refresh`, { method: 'POST' })
+      const answer = await api<Record<string, unknown>>(`/hub/devices/${encodeURIComponent(serial)}/refresh`, {
+        method: 'POST',
+      })
       if (answer.queued === true) queued.value = true
       else accept(answer)
     } catch (err) {

@@ -8,9 +8,14 @@ import { checkPlacement, missingSkills, overlaps, type RuleJob, type RuleTechnic
 import { MINUTE, shiftOn, siteDay, snap, SNAP_MINUTES } from './timeAxis'
 import { distanceKm, type LatLon } from '../../contracts/geo'
 
-
-export interface CandidateJob extends RuleJob { latitude?: number; longitude?: number }
-export interface CandidateTechnician extends RuleTechnician { home_latitude?: number; home_longitude?: number }
+export interface CandidateJob extends RuleJob {
+  latitude?: number
+  longitude?: number
+}
+export interface CandidateTechnician extends RuleTechnician {
+  home_latitude?: number
+  home_longitude?: number
+}
 
 export type DistanceFrom = 'gps' | 'lastJob' | 'home'
 
@@ -46,7 +51,13 @@ export interface CandidateInput {
 const BUSY_STATUSES = new Set(['Scheduled', 'En Route', 'In Progress', 'Completed'])
 
 /** The free 15-minute-aligned start nearest `wanted` within the shift that day, or null. */
-export function nearestFreeSlot(wanted: number, durationMs: number, busy: readonly { start: number; end: number }[], shift: { start: number; end: number }, notBefore: number): number | null {
+export function nearestFreeSlot(
+  wanted: number,
+  durationMs: number,
+  busy: readonly { start: number; end: number }[],
+  shift: { start: number; end: number },
+  notBefore: number,
+): number | null {
   const first = Math.max(shift.start, Math.ceil(notBefore / (SNAP_MINUTES * MINUTE)) * SNAP_MINUTES * MINUTE)
   const step = SNAP_MINUTES * MINUTE
   let best: number | null = null
@@ -70,7 +81,9 @@ export function rankCandidates(input: CandidateInput, limit = 8): Candidate[] {
     const sameDay = theirs.filter((j) => siteDay(j.start) === day)
     const shift = shiftOn(day, tech.shift_start, tech.shift_end)
     const atRequested = { start: wanted, end: wanted + durationMs }
-    const requestedFree = !sameDay.some((b) => overlaps(b, atRequested)) && (!shift || (atRequested.start >= shift.start && atRequested.end <= shift.end))
+    const requestedFree =
+      !sameDay.some((b) => overlaps(b, atRequested)) &&
+      (!shift || (atRequested.start >= shift.start && atRequested.end <= shift.end))
     const slot = requestedFree || !shift ? wanted : nearestFreeSlot(wanted, durationMs, sameDay, shift, input.now)
     const start = slot ?? wanted
     const placed = { ...job, start, end: start + durationMs }
@@ -80,7 +93,9 @@ export function rankCandidates(input: CandidateInput, limit = 8): Candidate[] {
     // Distance from where they will be: the job they finish just before, else GPS (today), else home.
     let from: LatLon | null = null
     let distanceFrom: DistanceFrom | null = null
-    const before = sameDay.filter((j) => j.end <= start && j.latitude != null && j.longitude != null).sort((a, b) => b.end - a.end)[0]
+    const before = sameDay
+      .filter((j) => j.end <= start && j.latitude != null && j.longitude != null)
+      .sort((a, b) => b.end - a.end)[0]
     const gps = input.positions.get(tech.name)
     if (before) {
       from = { latitude: before.latitude!, longitude: before.longitude! }
@@ -92,7 +107,10 @@ export function rankCandidates(input: CandidateInput, limit = 8): Candidate[] {
       from = { latitude: tech.home_latitude, longitude: tech.home_longitude }
       distanceFrom = 'home'
     }
-    const km = from && job.latitude != null && job.longitude != null ? distanceKm(from, { latitude: job.latitude, longitude: job.longitude }) : null
+    const km =
+      from && job.latitude != null && job.longitude != null
+        ? distanceKm(from, { latitude: job.latitude, longitude: job.longitude })
+        : null
     const loadMinutes = sameDay.reduce((n, j) => n + (j.end - j.start) / MINUTE, 0)
 
     const free = slot !== null && !warnings.some((w) => w.kind === 'overlap' || w.kind === 'outsideShift')
@@ -102,9 +120,17 @@ export function rankCandidates(input: CandidateInput, limit = 8): Candidate[] {
     score -= km === null ? 15 : Math.min(km, 80) * 1.5
     score -= (loadMinutes / 60) * 4
     out.push({
-      technician: tech.name, score: Math.round(score * 10) / 10, start, skillsOk: missing.length === 0, missing,
-      free, atRequestedTime: requestedFree, distanceKm: km === null ? null : Math.round(km * 10) / 10, distanceFrom,
-      loadMinutes, warnings,
+      technician: tech.name,
+      score: Math.round(score * 10) / 10,
+      start,
+      skillsOk: missing.length === 0,
+      missing,
+      free,
+      atRequestedTime: requestedFree,
+      distanceKm: km === null ? null : Math.round(km * 10) / 10,
+      distanceFrom,
+      loadMinutes,
+      warnings,
     })
   }
   out.sort((a, b) => b.score - a.score || a.technician.localeCompare(b.technician))

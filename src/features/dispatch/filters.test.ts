@@ -3,18 +3,47 @@ import { jobMatcher, sortQueue, technicianMatcher, viewFromQuery, viewToQuery } 
 
 describe('the board view in the address', () => {
   it('reads a shared link and writes it back the same, defaults left out', () => {
-    const view = viewFromQuery({ day: '2026-11-27', status: 'Scheduled', tag: ['Fibre', 'Nacelle'], q: 'côté', view: 'week' }, '2026-01-01')
-    expect(view).toMatchObject({ day: '2026-11-27', view: 'week', status: ['Scheduled'], tag: ['Fibre', 'Nacelle'], q: 'côté', zoom: 1 })
-    expect(viewToQuery(view)).toEqual({ day: '2026-11-27', view: 'week', status: ['Scheduled'], tag: ['Fibre', 'Nacelle'], q: 'côté' })
+    const view = viewFromQuery(
+      { day: '2026-11-27', status: 'Scheduled', tag: ['Fibre', 'Nacelle'], q: 'côté', view: 'week' },
+      '2026-01-01',
+    )
+    expect(view).toMatchObject({
+      day: '2026-11-27',
+      view: 'week',
+      status: ['Scheduled'],
+      tag: ['Fibre', 'Nacelle'],
+      q: 'côté',
+      zoom: 1,
+    })
+    expect(viewToQuery(view)).toEqual({
+      day: '2026-11-27',
+      view: 'week',
+      status: ['Scheduled'],
+      tag: ['Fibre', 'Nacelle'],
+      q: 'côté',
+    })
   })
 
   it('falls back to today and the day view on a malformed link', () => {
-    expect(viewFromQuery({ day: 'demain', view: 'month', zoom: '7' }, '2026-11-27')).toMatchObject({ day: '2026-11-27', view: 'day', zoom: 1 })
+    expect(viewFromQuery({ day: 'demain', view: 'month', zoom: '7' }, '2026-11-27')).toMatchObject({
+      day: '2026-11-27',
+      view: 'day',
+      zoom: 1,
+    })
   })
 })
 
 describe('filters', () => {
-  const job = { name: 'DJ-2026-00012', status: 'Scheduled', job_type: 'Repair', priority: 'Urgent', customer: 'CUST-00001', customer_name: 'Gilles Côté', address: '145, chemin des Tilleuls, Mirabel', tags: ['Fibre', 'Mirabel'] }
+  const job = {
+    name: 'DJ-2026-00012',
+    status: 'Scheduled',
+    job_type: 'Repair',
+    priority: 'Urgent',
+    customer: 'CUST-00001',
+    customer_name: 'Gilles Côté',
+    address: '145, chemin des Tilleuls, Mirabel',
+    tags: ['Fibre', 'Mirabel'],
+  }
   const view = viewFromQuery({}, '2026-11-27')
 
   it('finds a job by customer (accents ignored), address or number, and by tag, status, type and priority', () => {
@@ -22,12 +51,19 @@ describe('filters', () => {
     expect(jobMatcher({ ...view, q: 'TILLEULS' })(job)).toBe(true)
     expect(jobMatcher({ ...view, q: '00012' })(job)).toBe(true)
     expect(jobMatcher({ ...view, q: 'Terrebonne' })(job)).toBe(false)
-    expect(jobMatcher({ ...view, tag: ['Nacelle', 'Fibre'], status: ['Scheduled'], type: ['Repair'], priority: ['Urgent'] })(job)).toBe(true)
+    expect(
+      jobMatcher({ ...view, tag: ['Nacelle', 'Fibre'], status: ['Scheduled'], type: ['Repair'], priority: ['Urgent'] })(
+        job,
+      ),
+    ).toBe(true)
     expect(jobMatcher({ ...view, status: ['Completed'] })(job)).toBe(false)
   })
 
   it('narrows rows by skill or zone tag, chosen technician, or a search naming them or their job', () => {
-    const categories = new Map([['Fibre', 'Skill'], ['Réparation', 'Job Type']])
+    const categories = new Map([
+      ['Fibre', 'Skill'],
+      ['Réparation', 'Job Type'],
+    ])
     const marie = { name: 'TECH-002', full_name: 'Marie Roy', tags: ['Fibre'] }
     const paul = { name: 'TECH-003', full_name: 'Paul Côté', tags: [] }
     const none = () => false

@@ -27,7 +27,14 @@ export const ZOOMS = [0.5, 0.75, 1, 1.5, 2, 3] as const
 
 function list(v: QueryValue): string[] {
   const raw = Array.isArray(v) ? v : v == null ? [] : [v]
-  return [...new Set(raw.flatMap((s) => (s ?? '').split(',')).map((s) => s.trim()).filter(Boolean))]
+  return [
+    ...new Set(
+      raw
+        .flatMap((s) => (s ?? '').split(','))
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ]
 }
 
 export function viewFromQuery(query: Query, today: string): BoardView {
@@ -62,7 +69,11 @@ export function viewToQuery(v: BoardView): Record<string, string | string[]> {
 }
 
 /** Lower-case, accents removed: "Côté" matches "cote". */
-export const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+export const fold = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
 
 export interface FilterableJob {
   name: string
@@ -84,7 +95,8 @@ export function jobHaystack(job: Omit<FilterableJob, 'haystack'>): string {
 }
 
 /** Whether any job filter is on (status, type, priority, tag, search). */
-export const filtersJobs = (v: BoardView) => v.status.length + v.type.length + v.priority.length + v.tag.length > 0 || v.q.trim() !== ''
+export const filtersJobs = (v: BoardView) =>
+  v.status.length + v.type.length + v.priority.length + v.tag.length > 0 || v.q.trim() !== ''
 
 export function jobMatcher(v: BoardView): (job: FilterableJob) => boolean {
   const status = new Set(v.status)
@@ -100,13 +112,21 @@ export function jobMatcher(v: BoardView): (job: FilterableJob) => boolean {
     (needle === '' || (job.haystack ??= jobHaystack(job)).includes(needle))
 }
 
-export interface FilterableTechnician { name: string; full_name: string; tags: readonly string[] }
+export interface FilterableTechnician {
+  name: string
+  full_name: string
+  tags: readonly string[]
+}
 
 /**
  * Rows to show. `hasMatchingJob` tells whether a technician has a job passing the job filters in
  * the range; it only matters for a search (a search narrows rows to who is concerned).
  */
-export function technicianMatcher(v: Pick<BoardView, 'tech' | 'tag' | 'q'>, tagCategory: ReadonlyMap<string, string | undefined>, hasMatchingJob: (technician: string) => boolean): (t: FilterableTechnician) => boolean {
+export function technicianMatcher(
+  v: Pick<BoardView, 'tech' | 'tag' | 'q'>,
+  tagCategory: ReadonlyMap<string, string | undefined>,
+  hasMatchingJob: (technician: string) => boolean,
+): (t: FilterableTechnician) => boolean {
   const chosen = new Set(v.tech)
   // Only skill and zone tags describe a technician; a job-type tag narrows jobs only.
   const rowTags = v.tag.filter((t) => tagCategory.get(t) === 'Skill' || tagCategory.get(t) === 'Zone')
@@ -121,16 +141,35 @@ export type QueueSort = 'priority' | 'age' | 'distance'
 
 const PRIORITY_RANK: Record<string, number> = { Urgent: 0, High: 1, Medium: 2, Low: 3 }
 
-export interface QueueItem { name: string; priority: string; creation?: string; distanceKm?: number | null }
+export interface QueueItem {
+  name: string
+  priority: string
+  creation?: string
+  distanceKm?: number | null
+}
 
 /** The unassigned queue's order: most urgent, oldest, or nearest first; ties by name. Keys are computed once per item. */
-export function sortQueue<T extends QueueItem>(items: readonly T[], by: QueueSort, distanceOf: (item: T) => number | null | undefined = (i) => i.distanceKm): T[] {
+export function sortQueue<T extends QueueItem>(
+  items: readonly T[],
+  by: QueueSort,
+  distanceOf: (item: T) => number | null | undefined = (i) => i.distanceKm,
+): T[] {
   const keyed = items.map((item) => ({
     item,
-    key: by === 'priority' ? PRIORITY_RANK[item.priority] ?? 9 : by === 'age' ? 0 : distanceOf(item) ?? Number.POSITIVE_INFINITY,
+    key:
+      by === 'priority'
+        ? (PRIORITY_RANK[item.priority] ?? 9)
+        : by === 'age'
+          ? 0
+          : (distanceOf(item) ?? Number.POSITIVE_INFINITY),
     // Among equals, the one waiting longest comes first.
     creation: item.creation ?? '9999',
   }))
-  keyed.sort((a, b) => a.key - b.key || (a.creation < b.creation ? -1 : a.creation > b.creation ? 1 : 0) || (a.item.name < b.item.name ? -1 : a.item.name > b.item.name ? 1 : 0))
+  keyed.sort(
+    (a, b) =>
+      a.key - b.key ||
+      (a.creation < b.creation ? -1 : a.creation > b.creation ? 1 : 0) ||
+      (a.item.name < b.item.name ? -1 : a.item.name > b.item.name ? 1 : 0),
+  )
   return keyed.map((k) => k.item)
 }

@@ -10,7 +10,15 @@ function whenFormat(locale: string): Intl.DateTimeFormat {
   const tag = locale === 'en' ? 'en-CA' : 'fr-CA'
   let f = whenFormats.get(tag)
   if (!f) {
-    f = new Intl.DateTimeFormat(tag, { timeZone: SITE_TIME_ZONE, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    f = new Intl.DateTimeFormat(tag, {
+      timeZone: SITE_TIME_ZONE,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
     whenFormats.set(tag, f)
   }
   return f

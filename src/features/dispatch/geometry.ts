@@ -34,4 +34,7 @@ export const PRIORITY_ICONS: Readonly<Record<string, string>> = {
 }
 
 /** Translated job types and statuses, built once per locale for all rows. */
-export interface BoardLabels { type: Readonly<Record<string, string>>; status: Readonly<Record<string, string>> }
+export interface BoardLabels {
+  type: Readonly<Record<string, string>>
+  status: Readonly<Record<string, string>>
+}

@@ -20,9 +20,20 @@ export const fr = {
   technicians: 'Techniciens',
   filters: { status: 'Statut', type: 'Type', priority: 'Priorité', tag: 'Étiquette', tech: 'Technicien' },
   status: {
-    Unscheduled: 'Non planifiée', Scheduled: 'Planifiée', 'En Route': 'En route', 'In Progress': 'En cours', Completed: 'Terminée', Cancelled: 'Annulée',
+    Unscheduled: 'Non planifiée',
+    Scheduled: 'Planifiée',
+    'En Route': 'En route',
+    'In Progress': 'En cours',
+    Completed: 'Terminée',
+    Cancelled: 'Annulée',
   },
-  type: { Installation: 'Installation', Repair: 'Réparation', Move: 'Déménagement', Removal: 'Retrait', Inspection: 'Inspection' },
+  type: {
+    Installation: 'Installation',
+    Repair: 'Réparation',
+    Move: 'Déménagement',
+    Removal: 'Retrait',
+    Inspection: 'Inspection',
+  },
   priority: { Low: 'Basse', Medium: 'Moyenne', High: 'Haute', Urgent: 'Urgente' },
   shift: 'Quart {start}–{end}',
   inactive: 'Inactif',
@@ -52,7 +63,8 @@ export const fr = {
   },
   panel: {
     empty: 'Sélectionnez une intervention',
-    emptyHint: 'Cliquez un bloc ou une intervention en attente (ou Tab puis Entrée) pour voir les détails et les meilleurs techniciens.',
+    emptyHint:
+      'Cliquez un bloc ou une intervention en attente (ou Tab puis Entrée) pour voir les détails et les meilleurs techniciens.',
     schedule: 'Planifier…',
     when: 'Quand',
     duration: '{n} min',
@@ -87,9 +99,14 @@ export const fr = {
     hint: 'Les avertissements n’empêchent pas d’assigner : vous décidez.',
   },
   saved: '{job} assignée à {name}, {when}.',
-  stale: 'Quelqu’un a modifié {job} entre-temps. La version la plus récente est affichée ; refaites votre changement si besoin.',
+  stale:
+    'Quelqu’un a modifié {job} entre-temps. La version la plus récente est affichée ; refaites votre changement si besoin.',
   staleTitle: 'Modification refusée : version plus récente',
-  map: { title: 'Carte', noTiles: 'Fond de carte non configuré : positions seulement.', positionsDown: 'Positions GPS indisponibles pour le moment.' },
+  map: {
+    title: 'Carte',
+    noTiles: 'Fond de carte non configuré : positions seulement.',
+    positionsDown: 'Positions GPS indisponibles pour le moment.',
+  },
   help: {
     title: 'Raccourcis clavier',
     next: 'N : jour (ou semaine) suivant',
@@ -126,7 +143,12 @@ export const en: typeof fr = {
   technicians: 'Technicians',
   filters: { status: 'Status', type: 'Type', priority: 'Priority', tag: 'Tag', tech: 'Technician' },
   status: {
-    Unscheduled: 'Unscheduled', Scheduled: 'Scheduled', 'En Route': 'En route', 'In Progress': 'In progress', Completed: 'Completed', Cancelled: 'Cancelled',
+    Unscheduled: 'Unscheduled',
+    Scheduled: 'Scheduled',
+    'En Route': 'En route',
+    'In Progress': 'In progress',
+    Completed: 'Completed',
+    Cancelled: 'Cancelled',
   },
   type: { Installation: 'Installation', Repair: 'Repair', Move: 'Move', Removal: 'Removal', Inspection: 'Inspection' },
   priority: { Low: 'Low', Medium: 'Medium', High: 'High', Urgent: 'Urgent' },
@@ -195,7 +217,11 @@ export const en: typeof fr = {
   saved: '{job} assigned to {name}, {when}.',
   stale: 'Someone changed {job} in the meantime. The newest version is shown; make your change again if needed.',
   staleTitle: 'Change refused: newer version',
-  map: { title: 'Map', noTiles: 'No map tiles configured: positions only.', positionsDown: 'GPS positions are unavailable right now.' },
+  map: {
+    title: 'Map',
+    noTiles: 'No map tiles configured: positions only.',
+    positionsDown: 'GPS positions are unavailable right now.',
+  },
   help: {
     title: 'Keyboard shortcuts',
     next: 'N: next day (or week)',

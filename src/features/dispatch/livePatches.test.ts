@@ -6,7 +6,10 @@ import type { DispatchJob } from 'src/contracts/doctypes'
 import { createLivePatches } from './livePatches'
 import { useDispatchBoard } from './useDispatchBoard'
 
-const upstream = vi.hoisted(() => ({ board: null as unknown, get: null as ((doctype: string, name: string) => Promise<unknown>) | null }))
+const upstream = vi.hoisted(() => ({
+  board: null as unknown,
+  get: null as ((doctype: string, name: string) => Promise<unknown>) | null,
+}))
 
 vi.mock('src/api/http', async (original) => ({
   ...(await original<typeof import('src/api/http')>()),
@@ -26,16 +29,34 @@ const BOARD: BoardPayload = {
   ],
   jobs: [
     {
-      name: 'DJ-1', job_type: 'Repair', status: 'Scheduled', priority: 'High', technician: 'TECH-001', customer: 'CUST-1', customer_name: 'Gilles Landry',
-      scheduled_start: '2026-11-27 09:00:00', start: Date.parse('2026-11-27T14:00:00Z'), duration_minutes: 60, tags: [], modified: 'v1',
+      name: 'DJ-1',
+      job_type: 'Repair',
+      status: 'Scheduled',
+      priority: 'High',
+      technician: 'TECH-001',
+      customer: 'CUST-1',
+      customer_name: 'Gilles Landry',
+      scheduled_start: '2026-11-27 09:00:00',
+      start: Date.parse('2026-11-27T14:00:00Z'),
+      duration_minutes: 60,
+      tags: [],
+      modified: 'v1',
     },
   ],
 }
 
 /** DJ-1 as ERPNext answers it after a colleague moved it to Marie Roy at 13:00. */
 const MOVED: DispatchJob = {
-  name: 'DJ-1', job_type: 'Repair', status: 'Scheduled', priority: 'High', technician: 'TECH-002', customer: 'CUST-1',
-  scheduled_start: '2026-11-27 13:00:00', duration_minutes: 60, tags: [], modified: 'v2',
+  name: 'DJ-1',
+  job_type: 'Repair',
+  status: 'Scheduled',
+  priority: 'High',
+  technician: 'TECH-002',
+  customer: 'CUST-1',
+  scheduled_start: '2026-11-27 13:00:00',
+  duration_minutes: 60,
+  tags: [],
+  modified: 'v2',
 }
 
 async function openBoard() {
@@ -62,12 +83,19 @@ describe('a live update on an open board', () => {
     const { store, live, reloads } = await openBoard()
     await live.onChange('DJ-1', 'v2')
     expect(store.rawRows().get('TECH-001')).toEqual([])
-    expect(store.rawRows().get('TECH-002')?.map((j) => [j.name, j.customer_name, j.start])).toEqual([['DJ-1', 'Gilles Landry', Date.parse('2026-11-27T18:00:00Z')]])
+    expect(
+      store
+        .rawRows()
+        .get('TECH-002')
+        ?.map((j) => [j.name, j.customer_name, j.start]),
+    ).toEqual([['DJ-1', 'Gilles Landry', Date.parse('2026-11-27T18:00:00Z')]])
     expect(reloads).toEqual([])
   })
 
   it('reloads the board when the job cannot be read, rather than leaving it as it was', async () => {
-    upstream.get = async () => { throw new ApiError(502, 'ERP_UNAVAILABLE', { fr: 'ERPNext ne répond pas.', en: 'ERPNext is not answering.' }) }
+    upstream.get = async () => {
+      throw new ApiError(502, 'ERP_UNAVAILABLE', { fr: 'ERPNext ne répond pas.', en: 'ERPNext is not answering.' })
+    }
     const { store, live, reloads } = await openBoard()
     upstream.board = { ...structuredClone(BOARD), jobs: [{ ...BOARD.jobs[0], technician: 'TECH-002', modified: 'v2' }] }
     await live.onChange('DJ-1', 'v2')
@@ -83,7 +111,9 @@ describe('a live update on an open board', () => {
   })
 
   it('takes a job deleted in ERPNext off the board, without reloading it', async () => {
-    upstream.get = async () => { throw new ApiError(404, 'DoesNotExistError', { fr: 'Introuvable.', en: 'Not found.' }) }
+    upstream.get = async () => {
+      throw new ApiError(404, 'DoesNotExistError', { fr: 'Introuvable.', en: 'Not found.' })
+    }
     const { store, live, reloads } = await openBoard()
     await live.onChange('DJ-1', 'v2')
     expect(store.job('DJ-1')).toBeUndefined()
@@ -95,7 +125,10 @@ describe('reloading after failed patches', () => {
   it('reloads once more after a reload on its way, however many patches failed meanwhile', async () => {
     const pending: (() => void)[] = []
     const reload = vi.fn(() => new Promise<void>((resolve) => pending.push(resolve)))
-    const live = createLivePatches({ refreshJob: () => Promise.reject(new Error('unreadable')), drop: () => undefined }, reload)
+    const live = createLivePatches(
+      { refreshJob: () => Promise.reject(new Error('unreadable')), drop: () => undefined },
+      reload,
+    )
 
     const first = live.onChange('DJ-1')
     await vi.waitFor(() => expect(reload).toHaveBeenCalledTimes(1))

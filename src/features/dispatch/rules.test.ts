@@ -4,17 +4,31 @@ import { checkPlacement, rowWarnings, withinShift, type RuleJob, type RuleTechni
 import { MINUTE } from './timeAxis'
 
 const at = (local: string) => parseFrappeDatetime(local)!.getTime()
-const job = (name: string, start: string, minutes: number, extra: Partial<RuleJob> = {}): RuleJob =>
-  ({ name, status: 'Scheduled', tags: [], start: at(start), end: at(start) + minutes * MINUTE, ...extra })
+const job = (name: string, start: string, minutes: number, extra: Partial<RuleJob> = {}): RuleJob => ({
+  name,
+  status: 'Scheduled',
+  tags: [],
+  start: at(start),
+  end: at(start) + minutes * MINUTE,
+  ...extra,
+})
 
 const skills = new Set(['Fibre', 'Épissure', 'Nacelle'])
-const early: RuleTechnician = { name: 'TECH-002', status: 'Active', shift_start: '07:00', shift_end: '15:30', tags: ['Fibre', 'Mirabel'] }
+const early: RuleTechnician = {
+  name: 'TECH-002',
+  status: 'Active',
+  shift_start: '07:00',
+  shift_end: '15:30',
+  tags: ['Fibre', 'Mirabel'],
+}
 const ctx = (now = '2026-01-01 00:00:00') => ({ now: at(now), skillTags: skills })
 const kinds = (w: { kind: string }[]) => w.map((x) => x.kind)
 
 describe('rule checks', () => {
   it('accepts a job inside the shift, with the skills, on an active technician, in the future', () => {
-    expect(checkPlacement(job('A', '2026-11-27 09:00:00', 90, { tags: ['Fibre', 'Réparation'] }), early, [], ctx())).toEqual([])
+    expect(
+      checkPlacement(job('A', '2026-11-27 09:00:00', 90, { tags: ['Fibre', 'Réparation'] }), early, [], ctx()),
+    ).toEqual([])
   })
 
   it('warns of an overlap with another job of the same technician, naming it', () => {
@@ -23,12 +37,16 @@ describe('rule checks', () => {
     expect(w).toEqual([{ kind: 'overlap', items: ['B'] }])
     // Back to back is not an overlap; a cancelled job takes no time.
     expect(checkPlacement(job('A', '2026-11-27 09:00:00', 60), early, [other], ctx())).toEqual([])
-    expect(checkPlacement(job('A', '2026-11-27 09:30:00', 45), early, [{ ...other, status: 'Cancelled' }], ctx())).toEqual([])
+    expect(
+      checkPlacement(job('A', '2026-11-27 09:30:00', 45), early, [{ ...other, status: 'Cancelled' }], ctx()),
+    ).toEqual([])
   })
 
   it('ignores the job itself among the technician’s jobs (moving a job along its own row)', () => {
     const a = job('A', '2026-11-27 09:00:00', 60)
-    expect(checkPlacement({ ...a, start: a.start + 30 * MINUTE, end: a.end + 30 * MINUTE }, early, [a], ctx())).toEqual([])
+    expect(checkPlacement({ ...a, start: a.start + 30 * MINUTE, end: a.end + 30 * MINUTE }, early, [a], ctx())).toEqual(
+      [],
+    )
   })
 
   it('warns outside the shift, at either end', () => {
@@ -38,20 +56,39 @@ describe('rule checks', () => {
   })
 
   it('warns of a missing skill tag, and only for tags of category Skill', () => {
-    const w = checkPlacement(job('A', '2026-11-27 09:00:00', 60, { tags: ['Fibre', 'Épissure', 'Nacelle', 'Réparation', 'Les Moulins'] }), early, [], ctx())
+    const w = checkPlacement(
+      job('A', '2026-11-27 09:00:00', 60, { tags: ['Fibre', 'Épissure', 'Nacelle', 'Réparation', 'Les Moulins'] }),
+      early,
+      [],
+      ctx(),
+    )
     expect(w).toEqual([{ kind: 'missingSkill', items: ['Épissure', 'Nacelle'] }])
   })
 
   it('warns when the technician is inactive and when the job is in the past', () => {
     const inactive = { ...early, status: 'Inactive' }
     expect(kinds(checkPlacement(job('A', '2026-11-27 09:00:00', 60), inactive, [], ctx()))).toEqual(['inactive'])
-    expect(kinds(checkPlacement(job('A', '2026-11-27 09:00:00', 60), early, [], ctx('2026-11-27 12:00:00')))).toEqual(['past'])
+    expect(kinds(checkPlacement(job('A', '2026-11-27 09:00:00', 60), early, [], ctx('2026-11-27 12:00:00')))).toEqual([
+      'past',
+    ])
     // A job already under way is not "in the past" by mistake.
-    expect(checkPlacement(job('A', '2026-11-27 09:00:00', 60, { status: 'In Progress' }), early, [], ctx('2026-11-27 12:00:00'))).toEqual([])
+    expect(
+      checkPlacement(
+        job('A', '2026-11-27 09:00:00', 60, { status: 'In Progress' }),
+        early,
+        [],
+        ctx('2026-11-27 12:00:00'),
+      ),
+    ).toEqual([])
   })
 
   it('gives every warning at once: the dispatcher sees all that is wrong', () => {
-    const w = checkPlacement(job('A', '2026-11-27 16:00:00', 60, { tags: ['Nacelle'] }), { ...early, status: 'Inactive' }, [job('B', '2026-11-27 16:30:00', 30)], ctx('2026-11-28 00:00:00'))
+    const w = checkPlacement(
+      job('A', '2026-11-27 16:00:00', 60, { tags: ['Nacelle'] }),
+      { ...early, status: 'Inactive' },
+      [job('B', '2026-11-27 16:30:00', 30)],
+      ctx('2026-11-28 00:00:00'),
+    )
     expect(kinds(w)).toEqual(['overlap', 'outsideShift', 'missingSkill', 'inactive', 'past'])
   })
 })
@@ -82,7 +119,13 @@ describe('rule checks on daylight-saving days in America/Toronto', () => {
     const night = { ...early, shift_start: '00:00', shift_end: '23:59' }
     const first = job('A', '2026-11-01 01:00:00', 90) // 01:00 EDT → 01:30 EST (two real hours and a half later on the clock face)
     const secondOneFifteen = at('2026-11-01 01:15:00') + 60 * MINUTE // the repeated 01:15, in EST
-    const b: RuleJob = { name: 'B', status: 'Scheduled', tags: [], start: secondOneFifteen, end: secondOneFifteen + 30 * MINUTE }
+    const b: RuleJob = {
+      name: 'B',
+      status: 'Scheduled',
+      tags: [],
+      start: secondOneFifteen,
+      end: secondOneFifteen + 30 * MINUTE,
+    }
     expect(kinds(checkPlacement(b, night, [first], ctx()))).toEqual(['overlap'])
     const c: RuleJob = { ...b, start: first.end, end: first.end + 30 * MINUTE }
     expect(checkPlacement(c, night, [first], ctx())).toEqual([])

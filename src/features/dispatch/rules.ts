@@ -41,16 +41,25 @@ const FREE_STATUSES = new Set(['Cancelled'])
 /** Jobs under way or done cannot be "in the past" by mistake. */
 const STARTED_STATUSES = new Set(['En Route', 'In Progress', 'Completed', 'Cancelled'])
 
-export const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end
+export const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
+  a.start < b.end && b.start < a.end
 
 /** Skill tags of the job the technician does not have. */
-export function missingSkills(jobTags: readonly string[], technicianTags: readonly string[], skillTags: ReadonlySet<string>): string[] {
+export function missingSkills(
+  jobTags: readonly string[],
+  technicianTags: readonly string[],
+  skillTags: ReadonlySet<string>,
+): string[] {
   const has = new Set(technicianTags)
   return jobTags.filter((t) => skillTags.has(t) && !has.has(t))
 }
 
 /** Whether [start, end) lies within the technician's shift on the site-local day it starts. */
-export function withinShift(technician: Pick<RuleTechnician, 'shift_start' | 'shift_end'>, start: number, end: number): boolean {
+export function withinShift(
+  technician: Pick<RuleTechnician, 'shift_start' | 'shift_end'>,
+  start: number,
+  end: number,
+): boolean {
   const day = siteDay(start)
   // A shift that crosses midnight may have started the day before.
   for (const d of [day, previousDay(day)]) {
@@ -69,11 +78,18 @@ function previousDay(day: string): string {
  * Warnings for `job` placed on `technician` over [job.start, job.end). `others` are the
  * technician's jobs (the job itself may be among them; it is ignored).
  */
-export function checkPlacement(job: RuleJob, technician: RuleTechnician | undefined, others: readonly RuleJob[], ctx: RuleContext): RuleWarning[] {
+export function checkPlacement(
+  job: RuleJob,
+  technician: RuleTechnician | undefined,
+  others: readonly RuleJob[],
+  ctx: RuleContext,
+): RuleWarning[] {
   const warnings: RuleWarning[] = []
   if (!technician) return warnings
   if (!FREE_STATUSES.has(job.status)) {
-    const clashing = others.filter((o) => o.name !== job.name && !FREE_STATUSES.has(o.status) && overlaps(o, job)).map((o) => o.name)
+    const clashing = others
+      .filter((o) => o.name !== job.name && !FREE_STATUSES.has(o.status) && overlaps(o, job))
+      .map((o) => o.name)
     if (clashing.length) warnings.push({ kind: 'overlap', items: clashing })
   }
   if (!withinShift(technician, job.start, job.end)) warnings.push({ kind: 'outsideShift' })
@@ -109,7 +125,11 @@ export function overlapsInRow(sorted: readonly RuleJob[]): Map<string, string[]>
 }
 
 /** Every warning of every job of one row, computed once per row change. */
-export function rowWarnings(sorted: readonly RuleJob[], technician: RuleTechnician, ctx: RuleContext): Map<string, RuleWarning[]> {
+export function rowWarnings(
+  sorted: readonly RuleJob[],
+  technician: RuleTechnician,
+  ctx: RuleContext,
+): Map<string, RuleWarning[]> {
   const clashes = overlapsInRow(sorted)
   const out = new Map<string, RuleWarning[]>()
   for (const job of sorted) {

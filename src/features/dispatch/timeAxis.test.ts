@@ -4,7 +4,14 @@ import { hourTicks, shiftOn, siteDay, siteInstant, siteMinutesOfDay, siteTime, v
 
 describe('time axis in America/Toronto', () => {
   it('places a time of day where the wall clock shows it, on the days the clocks change too', () => {
-    for (const s of ['2026-11-27 09:15:00', '2026-03-08 01:59:00', '2026-03-08 03:00:00', '2026-11-01 00:30:00', '2026-11-01 01:30:00', '2026-11-01 02:00:00']) {
+    for (const s of [
+      '2026-11-27 09:15:00',
+      '2026-03-08 01:59:00',
+      '2026-03-08 03:00:00',
+      '2026-11-01 00:30:00',
+      '2026-11-01 01:30:00',
+      '2026-11-01 02:00:00',
+    ]) {
       const [day, time] = s.split(' ')
       const minutes = Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5))
       expect(siteInstant(day, minutes), s).toBe(parseSiteDatetime(s))
@@ -21,10 +28,18 @@ describe('time axis in America/Toronto', () => {
   it('gives a 23-hour spring day and a 25-hour autumn day, hour labels as on a wall clock', () => {
     const spring = viewRange('2026-03-08', 'day')
     expect(spring.end - spring.start).toBe(23 * HOUR)
-    expect(hourTicks(spring.start, spring.end).map((t) => t.label).slice(0, 4)).toEqual(['00 h', '01 h', '03 h', '04 h'])
+    expect(
+      hourTicks(spring.start, spring.end)
+        .map((t) => t.label)
+        .slice(0, 4),
+    ).toEqual(['00 h', '01 h', '03 h', '04 h'])
     const autumn = viewRange('2026-11-01', 'day')
     expect(autumn.end - autumn.start).toBe(25 * HOUR)
-    expect(hourTicks(autumn.start, autumn.end).map((t) => t.label).slice(0, 4)).toEqual(['00 h', '01 h', '01 h', '02 h'])
+    expect(
+      hourTicks(autumn.start, autumn.end)
+        .map((t) => t.label)
+        .slice(0, 4),
+    ).toEqual(['00 h', '01 h', '01 h', '02 h'])
   })
 
   it('lays a week from Monday to Sunday and a shift in local time', () => {

@@ -3,7 +3,14 @@
  * 23 or 25 hours wide and a job that crosses the change keeps its true length; labels and shifts
  * are site-local wall-clock times (America/Toronto), whatever zone the browser runs in.
  */
-import { addDays, fromSiteWallClock, mondayOf, siteWallClock, startOfSiteDay, toFrappeDate } from '../../contracts/frappeTime'
+import {
+  addDays,
+  fromSiteWallClock,
+  mondayOf,
+  siteWallClock,
+  startOfSiteDay,
+  toFrappeDate,
+} from '../../contracts/frappeTime'
 
 export const MINUTE = 60_000
 export const HOUR = 60 * MINUTE
@@ -59,7 +66,14 @@ export function siteInstant(day: string, minutesOfDay: number): number {
   let t = instantCache.get(key)
   if (t === undefined) {
     const [year, month, d] = day.split('-').map(Number)
-    t = fromSiteWallClock({ year, month, day: d, hour: Math.floor(minutesOfDay / 60), minute: minutesOfDay % 60, second: 0 }).getTime()
+    t = fromSiteWallClock({
+      year,
+      month,
+      day: d,
+      hour: Math.floor(minutesOfDay / 60),
+      minute: minutesOfDay % 60,
+      second: 0,
+    }).getTime()
     if (instantCache.size > 20_000) instantCache.clear()
     instantCache.set(key, t)
   }
@@ -67,7 +81,11 @@ export function siteInstant(day: string, minutesOfDay: number): number {
 }
 
 /** A technician's shift on a day as instants; a shift ending before it starts runs past midnight. */
-export function shiftOn(day: string, shiftStart: string | undefined, shiftEnd: string | undefined): { start: number; end: number } | null {
+export function shiftOn(
+  day: string,
+  shiftStart: string | undefined,
+  shiftEnd: string | undefined,
+): { start: number; end: number } | null {
   const s = parseHhmm(shiftStart)
   const e = parseHhmm(shiftEnd)
   if (s === null || e === null) return null
@@ -101,7 +119,11 @@ export function siteTime(instant: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
 }
 
-export interface Tick { at: number; label: string; major: boolean }
+export interface Tick {
+  at: number
+  label: string
+  major: boolean
+}
 
 /**
  * One tick per site-local hour (or every `everyHours`), labelled with the wall-clock hour: on the

@@ -11,7 +11,11 @@ import type { JobStatus } from 'src/contracts/doctypes'
 import { formatWhen } from './format'
 import { useDispatchBoard } from './useDispatchBoard'
 
-export function useAssigning(opts: { canPlan: () => boolean; select: (name: string) => void; nameOf: (technician: string) => string }) {
+export function useAssigning(opts: {
+  canPlan: () => boolean
+  select: (name: string) => void
+  nameOf: (technician: string) => string
+}) {
   const { t, locale } = useI18n()
   const $q = useQuasar()
   const store = useDispatchBoard()
@@ -25,7 +29,11 @@ export function useAssigning(opts: { canPlan: () => boolean; select: (name: stri
     try {
       const outcome = await store.assign(name, tech, start, status)
       if (outcome === 'saved') {
-        $q.notify({ type: 'positive', message: t('dispatch.saved', { job: name, name: opts.nameOf(tech), when: formatWhen(start, locale.value) }), timeout: 2500 })
+        $q.notify({
+          type: 'positive',
+          message: t('dispatch.saved', { job: name, name: opts.nameOf(tech), when: formatWhen(start, locale.value) }),
+          timeout: 2500,
+        })
       }
     } catch (err) {
       $q.notify({ type: 'negative', message: err instanceof ApiError ? err.text(locale.value) : String(err) })
@@ -40,7 +48,9 @@ export function useAssigning(opts: { canPlan: () => boolean; select: (name: stri
     const job = store.job(s.job)
     return {
       job: s.job,
-      now: job ? `${job.technician ? opts.nameOf(job.technician) : t('dispatch.panel.unassigned')} · ${formatWhen(job.start, locale.value)} · ${t(`dispatch.status.${job.status}`)}` : '',
+      now: job
+        ? `${job.technician ? opts.nameOf(job.technician) : t('dispatch.panel.unassigned')} · ${formatWhen(job.start, locale.value)} · ${t(`dispatch.status.${job.status}`)}`
+        : '',
     }
   })
 

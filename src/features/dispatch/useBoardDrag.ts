@@ -43,12 +43,20 @@ export function useBoardDrag(opts: BoardDragOptions) {
   /** The landing slot, drawn on the board. */
   const preview = shallowRef<DropPreview | null>(null)
   watch(drag.target, (target) => {
-    preview.value = target ? { tech: target.tech, start: target.start, end: target.end, warn: target.warnings.length > 0 } : null
+    preview.value = target
+      ? { tech: target.tech, start: target.start, end: target.end, warn: target.warnings.length > 0 }
+      : null
   })
-  const ghostWarnings = computed(() => (drag.target.value?.warnings ?? []).map((w) => t(`dispatch.warnings.${w.kind}`, { items: (w.items ?? []).join(', ') })))
+  const ghostWarnings = computed(() =>
+    (drag.target.value?.warnings ?? []).map((w) =>
+      t(`dispatch.warnings.${w.kind}`, { items: (w.items ?? []).join(', ') }),
+    ),
+  )
   const ghostLabel = computed(() => {
     const target = drag.target.value
-    return target ? t('dispatch.dragTo', { name: opts.nameOf(target.tech), time: formatWhen(target.start, locale.value) }) : t('dispatch.dragNowhere')
+    return target
+      ? t('dispatch.dragTo', { name: opts.nameOf(target.tech), time: formatWhen(target.start, locale.value) })
+      : t('dispatch.dragNowhere')
   })
 
   function onJobPointerDown(name: string, event: PointerEvent, fromBoard: boolean) {

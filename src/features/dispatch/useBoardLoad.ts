@@ -10,13 +10,20 @@ import type { BoardView } from './filters'
 import { MINUTE, siteInstant, viewRange } from './timeAxis'
 import { useDispatchBoard } from './useDispatchBoard'
 
-export function useBoardLoad(opts: { view: Ref<BoardView>; today: Ref<string>; now: Ref<number>; scrollToTime: (instant: number) => void }) {
+export function useBoardLoad(opts: {
+  view: Ref<BoardView>
+  today: Ref<string>
+  now: Ref<number>
+  scrollToTime: (instant: number) => void
+}) {
   const store = useDispatchBoard()
   const { view, today, now } = opts
 
   function scrollToStart() {
     const day = view.value.day
-    opts.scrollToTime(day === today.value ? Math.max(siteInstant(day, 6 * 60), now.value - 90 * MINUTE) : siteInstant(day, 6 * 60 + 30))
+    opts.scrollToTime(
+      day === today.value ? Math.max(siteInstant(day, 6 * 60), now.value - 90 * MINUTE) : siteInstant(day, 6 * 60 + 30),
+    )
   }
 
   /** Loads the view's range; `force` reads it again even when it is the one shown. */
@@ -29,10 +36,18 @@ export function useBoardLoad(opts: { view: Ref<BoardView>; today: Ref<string>; n
     }
   }
 
-  watch(() => [view.value.day, view.value.view] as const, () => void load(), { immediate: true })
-  watch(() => view.value.day, (day, previous) => {
-    if (previous && store.range && day >= store.range.from && day <= store.range.to) void nextTick(() => scrollToStart())
-  })
+  watch(
+    () => [view.value.day, view.value.view] as const,
+    () => void load(),
+    { immediate: true },
+  )
+  watch(
+    () => view.value.day,
+    (day, previous) => {
+      if (previous && store.range && day >= store.range.from && day <= store.range.to)
+        void nextTick(() => scrollToStart())
+    },
+  )
 
   /** What the board lays out: the loaded range, or the one on its way before the first data. */
   const range = computed(() => store.range ?? viewRange(view.value.day, view.value.view))

@@ -18,7 +18,10 @@ export function useBoardRows(view: Ref<BoardView>) {
   // them equal does not re-render the board's row list.
   const inactiveWithJobs = computed(() => {
     const rows = store.rows
-    return store.technicians.filter((x) => x.status === 'Inactive' && (rows.get(x.name)?.length ?? 0) > 0).map((x) => x.name).join('|')
+    return store.technicians
+      .filter((x) => x.status === 'Inactive' && (rows.get(x.name)?.length ?? 0) > 0)
+      .map((x) => x.name)
+      .join('|')
   })
   const needsJobs = computed(() => view.value.q.trim() !== '' || view.value.tag.length > 0)
   const withMatchingJobs = computed(() => {

@@ -19,17 +19,43 @@ export function useBoardShortcuts(keys: BoardShortcuts) {
   function onKeydown(event: KeyboardEvent) {
     if (event.ctrlKey || event.metaKey || event.altKey || keys.paused()) return
     const target = event.target as HTMLElement | null
-    if (target && (target.closest('input, textarea, select, [contenteditable="true"]') || target.closest('.q-dialog, .q-menu'))) return
+    if (
+      target &&
+      (target.closest('input, textarea, select, [contenteditable="true"]') || target.closest('.q-dialog, .q-menu'))
+    )
+      return
     switch (event.key) {
-      case 'n': case 'N': keys.step(1); break
-      case 'p': case 'P': keys.step(-1); break
-      case 't': case 'T': keys.step(0); break
-      case '/': keys.focusSearch(); break
-      case 'a': case 'A': keys.assign(); break
-      case 'Escape': keys.clearSelection(); break
-      case '+': case '=': keys.zoom(1); break
-      case '-': keys.zoom(-1); break
-      default: return
+      case 'n':
+      case 'N':
+        keys.step(1)
+        break
+      case 'p':
+      case 'P':
+        keys.step(-1)
+        break
+      case 't':
+      case 'T':
+        keys.step(0)
+        break
+      case '/':
+        keys.focusSearch()
+        break
+      case 'a':
+      case 'A':
+        keys.assign()
+        break
+      case 'Escape':
+        keys.clearSelection()
+        break
+      case '+':
+      case '=':
+        keys.zoom(1)
+        break
+      case '-':
+        keys.zoom(-1)
+        break
+      default:
+        return
     }
     event.preventDefault()
   }

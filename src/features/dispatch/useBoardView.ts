@@ -20,7 +20,8 @@ export function useBoardView(now: Ref<number>) {
     const next = viewFromQuery(route.query as Query, today.value)
     if (!previous) return next
     const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i])
-    for (const key of ['status', 'tag', 'type', 'priority', 'tech'] as const) if (same(next[key], previous[key])) next[key] = previous[key]
+    for (const key of ['status', 'tag', 'type', 'priority', 'tech'] as const)
+      if (same(next[key], previous[key])) next[key] = previous[key]
     return next
   })
 

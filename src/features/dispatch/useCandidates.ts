@@ -14,7 +14,13 @@ const SHOWN = 6
 /** A job booked with no requested time is proposed at 9:00. */
 const DEFAULT_MINUTES = 9 * 60
 
-export function useCandidates(opts: { selected: Ref<PlacedJob | null>; view: Ref<BoardView>; now: Ref<number>; skillTags: Ref<ReadonlySet<string>>; settledRevision: Ref<number> }) {
+export function useCandidates(opts: {
+  selected: Ref<PlacedJob | null>
+  view: Ref<BoardView>
+  now: Ref<number>
+  skillTags: Ref<ReadonlySet<string>>
+  settledRevision: Ref<number>
+}) {
   const store = useDispatchBoard()
   const { selected, view, now } = opts
 
@@ -35,15 +41,18 @@ export function useCandidates(opts: { selected: Ref<PlacedJob | null>; view: Ref
     const job = selected.value
     if (!job) return []
     void opts.settledRevision.value
-    return rankCandidates({
-      job: { ...job, start: requested.value, end: requested.value + job.duration_minutes * MINUTE },
-      requested: requested.value,
-      technicians: store.technicians,
-      jobsOf: (name) => store.rawRows().get(name) ?? [],
-      positions: store.positions,
-      skillTags: opts.skillTags.value,
-      now: now.value,
-    }, SHOWN)
+    return rankCandidates(
+      {
+        job: { ...job, start: requested.value, end: requested.value + job.duration_minutes * MINUTE },
+        requested: requested.value,
+        technicians: store.technicians,
+        jobsOf: (name) => store.rawRows().get(name) ?? [],
+        positions: store.positions,
+        skillTags: opts.skillTags.value,
+        now: now.value,
+      },
+      SHOWN,
+    )
   })
 
   /** The assignment dialog's first proposal: where the job is, else the best candidate's slot. */

@@ -8,7 +8,14 @@ import { defineStore } from 'pinia'
 import { markRaw, nextTick, ref, shallowRef, triggerRef } from 'vue'
 import { api, ApiError } from 'src/api/http'
 import { erp } from 'src/api/erp'
-import { boardJobOf, type BoardJob, type BoardPayload, type BoardTechnician, type PositionsPayload, type TechnicianPosition } from 'src/contracts/dispatch'
+import {
+  boardJobOf,
+  type BoardJob,
+  type BoardPayload,
+  type BoardTechnician,
+  type PositionsPayload,
+  type TechnicianPosition,
+} from 'src/contracts/dispatch'
 import { parseSiteDatetime, toFrappeDatetime } from 'src/contracts/frappeTime'
 import type { DispatchJob, JobStatus } from 'src/contracts/doctypes'
 import { jobHaystack } from './filters'
@@ -25,7 +32,10 @@ export interface PlacedJob extends BoardJob {
 export type BoardState = 'idle' | 'loading' | 'ready' | 'error'
 
 /** A write refused because someone changed the job first: what the dispatcher is shown. */
-export interface StaleEdit { job: string; error: ApiError }
+export interface StaleEdit {
+  job: string
+  error: ApiError
+}
 
 /**
  * Adds the job's instants, in place: 20,000 copies at load would only feed the garbage collector.
@@ -86,7 +96,8 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
 
   /** Where a job belongs: a row, the queue, or nowhere (outside the range). */
   function slotOf(j: PlacedJob): 'queue' | 'row' | null {
-    if (j.status === 'Unscheduled' || !j.technician) return j.status === 'Cancelled' || j.status === 'Completed' ? null : 'queue'
+    if (j.status === 'Unscheduled' || !j.technician)
+      return j.status === 'Cancelled' || j.status === 'Completed' ? null : 'queue'
     const r = range.value
     if (!r || !(j.end > r.start && j.start < r.end)) return null
     return 'row'
@@ -108,7 +119,9 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     }
     for (const bucket of next.values()) bucket.sort(byStart)
     techByName = new Map(payload.technicians.map((t) => [t.name, t]))
-    technicians.value = [...payload.technicians].sort((a, b) => a.full_name.localeCompare(b.full_name, 'fr') || a.name.localeCompare(b.name))
+    technicians.value = [...payload.technicians].sort(
+      (a, b) => a.full_name.localeCompare(b.full_name, 'fr') || a.name.localeCompare(b.name),
+    )
     tags.value = payload.tags
     range.value = r
     rowMap = next
@@ -126,7 +139,8 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   function prepareSearch() {
     const pending = [...jobs.values()]
     const token = loadToken
-    const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn) : setTimeout(fn, 16))
+    const idle = (fn: () => void) =>
+      typeof requestIdleCallback === 'function' ? requestIdleCallback(fn) : setTimeout(fn, 16)
     const slice = () => {
       if (token !== loadToken) return // a newer load took over
       const until = performance.now() + 8
@@ -156,7 +170,10 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
       state.value = 'ready'
     } catch (err) {
       if (token !== loadToken) return
-      error.value = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', { fr: 'Chargement impossible.', en: 'Could not load.' })
+      error.value =
+        err instanceof ApiError
+          ? err
+          : new ApiError(0, 'NETWORK', { fr: 'Chargement impossible.', en: 'Could not load.' })
       state.value = 'error'
     }
   }
@@ -181,7 +198,8 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     let queueChanged = false
     if (previous) {
       const was = slotOf(previous)
-      if (was === 'row' && previous.technician && map.has(previous.technician)) map.set(previous.technician, removeFrom(map.get(previous.technician)!, previous.name))
+      if (was === 'row' && previous.technician && map.has(previous.technician))
+        map.set(previous.technician, removeFrom(map.get(previous.technician)!, previous.name))
       if (was === 'queue') queueChanged = true
     }
     const now = slotOf(next)
@@ -200,7 +218,8 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     const previous = jobs.get(name)
     if (!previous) return
     jobs.delete(name)
-    if (previous.technician && rows.value.has(previous.technician)) rows.value.set(previous.technician, removeFrom(rows.value.get(previous.technician)!, name))
+    if (previous.technician && rows.value.has(previous.technician))
+      rows.value.set(previous.technician, removeFrom(rows.value.get(previous.technician)!, name))
     queue.value = queue.value.filter((j) => j.name !== name)
     triggerRef(rows)
     revision.value++
@@ -230,18 +249,31 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
    * Assigns (or moves) a job: shown at once, written with the `modified` we hold so a colleague's
    * newer edit is never overwritten; on a 417 the newer version is loaded and shown instead.
    */
-  async function assign(name: string, technicianName: string, start: number, status: JobStatus = 'Scheduled'): Promise<'saved' | 'stale' | 'failed'> {
+  async function assign(
+    name: string,
+    technicianName: string,
+    start: number,
+    status: JobStatus = 'Scheduled',
+  ): Promise<'saved' | 'stale' | 'failed'> {
     const before = jobs.get(name)
     if (!before) return 'failed'
     const scheduled_start = toFrappeDatetime(new Date(start))
     put({ ...before, technician: technicianName, scheduled_start, status })
     saving.value = new Set([...saving.value, name])
     try {
-      const doc = await erp.update<DispatchJob>('Dispatch Job', name, { technician: technicianName, scheduled_start, status, modified: before.modified })
+      const doc = await erp.update<DispatchJob>('Dispatch Job', name, {
+        technician: technicianName,
+        scheduled_start,
+        status,
+        modified: before.modified,
+      })
       put(boardJobOf(doc, before.customer_name))
       return 'saved'
     } catch (err) {
-      const apiError = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', { fr: 'Échec de l’enregistrement.', en: 'Saving failed.' })
+      const apiError =
+        err instanceof ApiError
+          ? err
+          : new ApiError(0, 'NETWORK', { fr: 'Échec de l’enregistrement.', en: 'Saving failed.' })
       if (apiError.code === 'TimestampMismatchError') {
         staleEdit.value = { job: name, error: apiError }
         await refreshJob(name).catch(() => put(before))
@@ -262,7 +294,28 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   }
 
   return {
-    state, error, range, technicians, tags, rows, queue, revision, selectedJob, selectedTechnician, saving, staleEdit, positions,
-    job, technician, allJobs, rawRows, load, put, drop, refreshJob, assign, loadPositions,
+    state,
+    error,
+    range,
+    technicians,
+    tags,
+    rows,
+    queue,
+    revision,
+    selectedJob,
+    selectedTechnician,
+    saving,
+    staleEdit,
+    positions,
+    job,
+    technician,
+    allJobs,
+    rawRows,
+    load,
+    put,
+    drop,
+    refreshJob,
+    assign,
+    loadPositions,
   }
 })

@@ -8,7 +8,12 @@ import { onBeforeUnmount, shallowRef } from 'vue'
 import type { RuleWarning } from './rules'
 import { snap } from './timeAxis'
 
-export interface DragTarget { tech: string; start: number; end: number; warnings: RuleWarning[] }
+export interface DragTarget {
+  tech: string
+  start: number
+  end: number
+  warnings: RuleWarning[]
+}
 
 export interface DragOptions {
   hitTest(clientX: number, clientY: number): { tech: string; time: number } | null

@@ -9,7 +9,12 @@ import { onLiveEvent } from 'src/api/events'
 import { createLivePatches } from './livePatches'
 import { useDispatchBoard } from './useDispatchBoard'
 
-interface DocUpdate { doctype?: string; name?: string; modified?: string; action?: string }
+interface DocUpdate {
+  doctype?: string
+  name?: string
+  modified?: string
+  action?: string
+}
 
 const POSITIONS_EVERY_MS = 15_000
 const CLOCK_EVERY_MS = 30_000
@@ -37,19 +42,28 @@ export function useLiveBoard(opts: { now: Ref<number>; reload: () => Promise<voi
   function firstPoll() {
     const start = () => requestAnimationFrame(() => setTimeout(() => void pollPositions(), 0))
     if (store.state === 'ready') return start()
-    const stop = watch(() => store.state, (state) => {
-      if (state !== 'ready' && state !== 'error') return
-      stop()
-      start()
-    })
+    const stop = watch(
+      () => store.state,
+      (state) => {
+        if (state !== 'ready' && state !== 'error') return
+        stop()
+        start()
+      },
+    )
     stops.push(stop)
   }
 
   onMounted(() => {
-    stops.push(onLiveEvent<DocUpdate>('doc_update', (e) => { if (e.data?.doctype === 'Dispatch Job') void live.onChange(e.data.name, e.data.modified, e.data.action) }))
+    stops.push(
+      onLiveEvent<DocUpdate>('doc_update', (e) => {
+        if (e.data?.doctype === 'Dispatch Job') void live.onChange(e.data.name, e.data.modified, e.data.action)
+      }),
+    )
     stops.push(onLiveEvent<DocUpdate>('job.updated', (e) => void live.onChange(e.data?.name, e.data?.modified)))
     stops.push(onLiveEvent('resync', () => void live.resync()))
-    clock = window.setInterval(() => { opts.now.value = Date.now() }, CLOCK_EVERY_MS)
+    clock = window.setInterval(() => {
+      opts.now.value = Date.now()
+    }, CLOCK_EVERY_MS)
     firstPoll()
     positionsTimer = window.setInterval(() => void pollPositions(), POSITIONS_EVERY_MS)
   })

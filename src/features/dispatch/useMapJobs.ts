@@ -10,11 +10,19 @@ import type { BoardView } from './filters'
 import { siteInstant } from './timeAxis'
 import { useDispatchBoard, type PlacedJob } from './useDispatchBoard'
 
-export function useMapJobs(view: Ref<BoardView>, matcher: Ref<((j: PlacedJob) => boolean) | null>, settledRevision: Ref<number>) {
+export function useMapJobs(
+  view: Ref<BoardView>,
+  matcher: Ref<((j: PlacedJob) => boolean) | null>,
+  settledRevision: Ref<number>,
+) {
   const store = useDispatchBoard()
   const shown = shallowRef({ day: view.value.day, matcher: matcher.value })
   watch([() => view.value.day, matcher], ([day, m]) => {
-    requestAnimationFrame(() => setTimeout(() => { shown.value = { day, matcher: m } }, 0))
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        shown.value = { day, matcher: m }
+      }, 0),
+    )
   })
 
   const jobs = computed(() => {
@@ -24,7 +32,8 @@ export function useMapJobs(view: Ref<BoardView>, matcher: Ref<((j: PlacedJob) =>
     // The site-local day as instants: two comparisons per job, not a date conversion each.
     const from = siteInstant(day, 0)
     const to = siteInstant(addDays(day, 1), 0)
-    for (const row of store.rawRows().values()) for (const j of row) if (j.start >= from && j.start < to && (!m || m(j))) out.push(j)
+    for (const row of store.rawRows().values())
+      for (const j of row) if (j.start >= from && j.start < to && (!m || m(j))) out.push(j)
     for (const j of store.queue) if (j.start >= from && j.start < to) out.push(j)
     return out
   })

@@ -18,7 +18,12 @@ export function usePlacementRules(now: Ref<number>, selected: Ref<PlacedJob | nu
     const job = store.job(name)
     if (!job) return []
     const status = job.status === 'Unscheduled' ? 'Scheduled' : job.status
-    return checkPlacement({ name, status, tags: job.tags, start, end }, store.technician(tech), store.rows.get(tech) ?? [], ctx.value)
+    return checkPlacement(
+      { name, status, tags: job.tags, start, end },
+      store.technician(tech),
+      store.rows.get(tech) ?? [],
+      ctx.value,
+    )
   }
 
   const selectedWarnings = computed(() => {

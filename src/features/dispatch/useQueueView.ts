@@ -25,14 +25,19 @@ export function useQueueView(view: Ref<BoardView>) {
     const gps = store.positions.get(name)
     if (gps) return { latitude: gps.latitude, longitude: gps.longitude }
     const tech = store.technician(name)
-    return tech?.home_latitude != null && tech.home_longitude != null ? { latitude: tech.home_latitude, longitude: tech.home_longitude } : null
+    return tech?.home_latitude != null && tech.home_longitude != null
+      ? { latitude: tech.home_latitude, longitude: tech.home_longitude }
+      : null
   })
 
   /** km from the selected technician, per queued job that has a position. */
   const distances = computed(() => {
     const from = referencePoint.value
     const out = new Map<string, number>()
-    if (from) for (const j of store.queue) if (j.latitude != null && j.longitude != null) out.set(j.name, distanceKm(from, { latitude: j.latitude, longitude: j.longitude }))
+    if (from)
+      for (const j of store.queue)
+        if (j.latitude != null && j.longitude != null)
+          out.set(j.name, distanceKm(from, { latitude: j.latitude, longitude: j.longitude }))
     return out
   })
 
@@ -41,13 +46,29 @@ export function useQueueView(view: Ref<BoardView>) {
   const filters = computed((previous?: QueueFilters) => {
     const { type, priority, tag, q } = view.value
     const text = needle.value.trim()
-    const same = previous && previous.type === type && previous.priority === priority && previous.tag === tag && previous.q === q && previous.needle === text
+    const same =
+      previous &&
+      previous.type === type &&
+      previous.priority === priority &&
+      previous.tag === tag &&
+      previous.q === q &&
+      previous.needle === text
     return same ? previous : { type, priority, tag, q, needle: text }
   })
 
   const items = computed(() => {
     const f = filters.value
-    const base: BoardView = { day: '', view: 'day', status: [], type: f.type, priority: f.priority, tag: f.tag, tech: [], q: f.q, zoom: 1 }
+    const base: BoardView = {
+      day: '',
+      view: 'day',
+      status: [],
+      type: f.type,
+      priority: f.priority,
+      tag: f.tag,
+      tech: [],
+      q: f.q,
+      zoom: 1,
+    }
     const matches = jobMatcher(base)
     const searched = f.needle ? jobMatcher({ ...base, type: [], priority: [], tag: [], q: f.needle }) : null
     const shown = store.queue.filter((j) => matches(j) && (!searched || searched(j)))

@@ -11,10 +11,15 @@ export function useSettledRevision() {
   const store = useDispatchBoard()
   const settled = ref(0)
   let timer = 0
-  watch(() => store.revision, () => {
-    window.clearTimeout(timer)
-    timer = window.setTimeout(() => { settled.value = store.revision }, SETTLE_MS)
-  })
+  watch(
+    () => store.revision,
+    () => {
+      window.clearTimeout(timer)
+      timer = window.setTimeout(() => {
+        settled.value = store.revision
+      }, SETTLE_MS)
+    },
+  )
   onBeforeUnmount(() => window.clearTimeout(timer))
   return settled
 }

@@ -35,14 +35,23 @@ export interface LeaseClock {
   clearInterval(handle: unknown): void
 }
 
-interface Lease { owner: string; until: number }
+interface Lease {
+  owner: string
+  until: number
+}
 
 /**
  * A lease with an expiry, renewed while the work runs. Between two tabs that read an expired
  * lease at the same instant both could write theirs; the read-back after writing leaves one
  * winner in practice, and the server's idempotency (scan id) covers the rest.
  */
-export function leaseLock(storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>, owner: string, clock: LeaseClock, ttlMs = 15_000, key = `${FLUSH_LOCK_NAME}-lease`): FlushLock {
+export function leaseLock(
+  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+  owner: string,
+  clock: LeaseClock,
+  ttlMs = 15_000,
+  key = `${FLUSH_LOCK_NAME}-lease`,
+): FlushLock {
   const read = (): Lease | null => {
     try {
       const v = JSON.parse(storage.getItem(key) ?? 'null') as Lease | null

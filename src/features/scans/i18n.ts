@@ -14,7 +14,8 @@ export const fr = {
     review: 'Confirmer',
     discard: 'Abandonner',
     discardTitle: 'Abandonner ce scan ?',
-    discardText: 'La photo et les valeurs lues seront effacées de cette tablette. Rien ne sera enregistré dans ERPNext.',
+    discardText:
+      'La photo et les valeurs lues seront effacées de cette tablette. Rien ne sera enregistré dans ERPNext.',
     discardOk: 'Abandonner le scan',
     keep: 'Garder',
     job: 'Intervention {job}',
@@ -42,7 +43,8 @@ export const fr = {
     typedByHand: 'Saisi à la main',
     nothingOnDevice: 'Aucun code lisible sur la tablette.',
     nothingFound: 'Aucun numéro de série trouvé sur la photo. Saisissez-le ou reprenez la photo.',
-    queuedForReading: 'Le serveur n’a pas pu lire la photo maintenant ({reason}). Elle est gardée sur la tablette : elle sera lue et l’équipement enregistré automatiquement dès que possible.',
+    queuedForReading:
+      'Le serveur n’a pas pu lire la photo maintenant ({reason}). Elle est gardée sur la tablette : elle sera lue et l’équipement enregistré automatiquement dès que possible.',
     readLabel: 'Lire l’étiquette par le serveur',
     serial: 'Numéro de série',
     serialHint: 'Vérifiez-le, corrigez-le au besoin',
@@ -58,7 +60,8 @@ export const fr = {
     saved: 'Équipement {name} enregistré ({serial}).',
     queued: 'Scan gardé sur la tablette : il sera envoyé au retour du réseau.',
     needsAttention: 'ERPNext a refusé ce scan : {reason}',
-    keptForTransfer: '{reason} Le scan est gardé sur la tablette (« En attente ») : touchez « Réessayer » quand le transfert sera confirmé.',
+    keptForTransfer:
+      '{reason} Le scan est gardé sur la tablette (« En attente ») : touchez « Réessayer » quand le transfert sera confirmé.',
     photoAlt: 'Photo de l’étiquette',
   },
   update: {
@@ -111,7 +114,8 @@ export const en: typeof fr = {
     typedByHand: 'Typed by hand',
     nothingOnDevice: 'No readable code on the tablet.',
     nothingFound: 'No serial number found on the photo. Type it in or take the photo again.',
-    queuedForReading: 'The server could not read the photo now ({reason}). It is kept on the tablet: it will be read and the equipment recorded automatically as soon as possible.',
+    queuedForReading:
+      'The server could not read the photo now ({reason}). It is kept on the tablet: it will be read and the equipment recorded automatically as soon as possible.',
     readLabel: 'Read the label on the server',
     serial: 'Serial number',
     serialHint: 'Check it, correct it if needed',

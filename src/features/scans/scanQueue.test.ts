@@ -17,10 +17,14 @@ class FakeClock implements QueueClock {
     this.timers.set(id, { at: this.t + ms, fn })
     return id
   }
-  clearTimeout = (id: unknown) => { this.timers.delete(id as number) }
+  clearTimeout = (id: unknown) => {
+    this.timers.delete(id as number)
+  }
   setInterval = () => 0
   clearInterval = () => {}
-  get pending() { return this.timers.size }
+  get pending() {
+    return this.timers.size
+  }
   advance(ms: number) {
     this.t += ms
     for (const [id, timer] of [...this.timers]) {
@@ -37,7 +41,12 @@ const failure = (status: number, code = `HTTP_${status}`) =>
 
 const saved = (record: ScanRecord): ScanSaveAnswer => ({
   outcome: 'created',
-  equipment: { name: 'EQ-00001', equipment_type: record.values.equipment_type, serial_no: record.values.serial_no, scan_id: record.id },
+  equipment: {
+    name: 'EQ-00001',
+    equipment_type: record.values.equipment_type,
+    serial_no: record.values.serial_no,
+    scan_id: record.id,
+  },
 })
 
 /** A network that answers from a script, and counts what reached it. */
@@ -64,25 +73,55 @@ function scriptedTransport(script: { read?: (Reading | Error)[]; save?: Error[] 
   return transport
 }
 
-const openLock: FlushLock = { run: async (work) => { await work(); return true } }
+const openLock: FlushLock = {
+  run: async (work) => {
+    await work()
+    return true
+  },
+}
 let dbCount = 0
 
-function setup(transport = scriptedTransport(), lock: FlushLock = openLock, clock = new FakeClock(), store = idbScanStore(`scans-test-${++dbCount}`)) {
+function setup(
+  transport = scriptedTransport(),
+  lock: FlushLock = openLock,
+  clock = new FakeClock(),
+  store = idbScanStore(`scans-test-${++dbCount}`),
+) {
   const onSaved = vi.fn()
   const queue = new ScanQueue({ store, transport, lock, clock, random: () => 1, onSaved })
   return { queue, store, transport, clock, onSaved }
 }
 
 const photo = () => new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' })
-const capture = (queue: ScanQueue) => queue.capture({ job: 'DJ-2026-00001', location: 'LOC-00001', customerName: 'Marie Côté', technician: 'TECH-001', photo: photo(), values: { equipment_type: 'ONT' } })
-const values = { serial_no: 'tplg1a2b3c4d', mac_address: null, equipment_type: 'ONT' as const, brand: null, model: null }
+const capture = (queue: ScanQueue) =>
+  queue.capture({
+    job: 'DJ-2026-00001',
+    location: 'LOC-00001',
+    customerName: 'Marie Côté',
+    technician: 'TECH-001',
+    photo: photo(),
+    values: { equipment_type: 'ONT' },
+  })
+const values = {
+  serial_no: 'tplg1a2b3c4d',
+  mac_address: null,
+  equipment_type: 'ONT' as const,
+  brand: null,
+  model: null,
+}
 
 describe('the scan queue', () => {
   it('keeps the photo in IndexedDB before any network call', async () => {
     const { queue, store, transport } = setup()
     const scan = await capture(queue)
     const stored = await store.get(scan.id)
-    expect(stored).toMatchObject({ step: 'captured', state: 'review', job: 'DJ-2026-00001', technician: 'TECH-001', attempts: 0 })
+    expect(stored).toMatchObject({
+      step: 'captured',
+      state: 'review',
+      job: 'DJ-2026-00001',
+      technician: 'TECH-001',
+      attempts: 0,
+    })
     expect(stored!.photo).toBeInstanceOf(Blob)
     expect(stored!.photo!.size).toBe(4)
     expect(transport.reads + transport.savedIds.length).toBe(0)
@@ -94,14 +133,23 @@ describe('the scan queue', () => {
     await queue.confirm(scan.id, values)
     expect(transport.savedIds).toEqual([scan.id])
     expect(await store.all()).toEqual([])
-    expect(onSaved.mock.calls[0][0]).toMatchObject({ id: scan.id, step: 'saved', values: { serial_no: 'TPLG1A2B3C4D' } })
+    expect(onSaved.mock.calls[0][0]).toMatchObject({
+      id: scan.id,
+      step: 'saved',
+      values: { serial_no: 'TPLG1A2B3C4D' },
+    })
   })
 
   it('a 5xx is not a success: the scan stays, waits its backoff, and is sent on the next try', async () => {
     const { queue, store, transport, clock } = setup(scriptedTransport({ save: [failure(500), failure(502)] }))
     const scan = await capture(queue)
     await queue.confirm(scan.id, values)
-    expect(await store.get(scan.id)).toMatchObject({ state: 'waiting', step: 'confirmed', attempts: 1, lastError: { status: 500 } })
+    expect(await store.get(scan.id)).toMatchObject({
+      state: 'waiting',
+      step: 'confirmed',
+      attempts: 1,
+      lastError: { status: 500 },
+    })
 
     await vi.waitFor(() => expect(clock.pending).toBe(1))
     clock.advance(backoffDelay(1, () => 1) - 1)
@@ -118,7 +166,10 @@ describe('the scan queue', () => {
     const { queue, store, transport, clock } = setup(scriptedTransport({ save: [failure(400, 'INVALID_SERIAL')] }))
     const scan = await capture(queue)
     await queue.confirm(scan.id, values)
-    expect(await store.get(scan.id)).toMatchObject({ state: 'attention', lastError: { code: 'INVALID_SERIAL', fr: 'Refus 400' } })
+    expect(await store.get(scan.id)).toMatchObject({
+      state: 'attention',
+      lastError: { code: 'INVALID_SERIAL', fr: 'Refus 400' },
+    })
     expect(clock.pending).toBe(0)
     clock.advance(24 * 3600_000)
     await queue.retryNow()
@@ -131,15 +182,26 @@ describe('the scan queue', () => {
 
   it('a 409 transfer refusal keeps the scan in "needs attention" with the server’s sentence; retried once the office confirmed, it leaves the queue', async () => {
     const refusal = Object.assign(new Error('refused'), {
-      status: 409, code: 'EQUIPMENT_AT_OTHER_CUSTOMER',
-      sentence: { fr: 'Cet équipement est enregistré chez un autre client.', en: 'This equipment is registered at another customer.' },
+      status: 409,
+      code: 'EQUIPMENT_AT_OTHER_CUSTOMER',
+      sentence: {
+        fr: 'Cet équipement est enregistré chez un autre client.',
+        en: 'This equipment is registered at another customer.',
+      },
     })
     const { queue, store, transport, clock, onSaved } = setup(scriptedTransport({ save: [refusal, refusal] }))
     const scan = await capture(queue)
     await queue.confirm(scan.id, values)
     expect(await store.get(scan.id)).toMatchObject({
-      state: 'attention', step: 'confirmed', attempts: 0,
-      lastError: { code: 'EQUIPMENT_AT_OTHER_CUSTOMER', status: 409, fr: 'Cet équipement est enregistré chez un autre client.', en: 'This equipment is registered at another customer.' },
+      state: 'attention',
+      step: 'confirmed',
+      attempts: 0,
+      lastError: {
+        code: 'EQUIPMENT_AT_OTHER_CUSTOMER',
+        status: 409,
+        fr: 'Cet équipement est enregistré chez un autre client.',
+        en: 'This equipment is registered at another customer.',
+      },
     })
     expect(awaitsTransfer((await store.get(scan.id))!.lastError)).toBe(true)
     expect(clock.pending).toBe(0) // never retried on its own
@@ -168,7 +230,13 @@ describe('the scan queue', () => {
     const offline = Array.from({ length: 8 }, () => failure(0, 'NETWORK'))
     const transport = scriptedTransport({ save: offline })
     let attemptsSeen = 0
-    const counting: ScanTransport = { read: (r) => transport.read(r), save: (r) => { attemptsSeen++; return transport.save(r) } }
+    const counting: ScanTransport = {
+      read: (r) => transport.read(r),
+      save: (r) => {
+        attemptsSeen++
+        return transport.save(r)
+      },
+    }
     const { queue, store, clock } = setup(counting as typeof transport)
     for (let i = 0; i < 8; i++) {
       const s = await capture(queue)
@@ -186,25 +254,42 @@ describe('the scan queue', () => {
   })
 
   it('a photo left to the queue is read by the hub and recorded with the serial it found', async () => {
-    const transport = scriptedTransport({ read: [failure(503), { serial: 'ZTEG00C0FFEE', mac: '9C:A2:F4:11:22:33', brand: 'ZTE', model: 'F670L' }] })
+    const transport = scriptedTransport({
+      read: [failure(503), { serial: 'ZTEG00C0FFEE', mac: '9C:A2:F4:11:22:33', brand: 'ZTE', model: 'F670L' }],
+    })
     const { queue, store, onSaved } = setup(transport)
     const scan = await capture(queue)
     const now = await queue.readNow(scan.id, 'equipment')
     expect(now.error?.status).toBe(503)
-    expect(await store.get(scan.id)).toMatchObject({ state: 'waiting', step: 'captured', reader: 'equipment', attempts: 1 })
+    expect(await store.get(scan.id)).toMatchObject({
+      state: 'waiting',
+      step: 'captured',
+      reader: 'equipment',
+      attempts: 1,
+    })
 
     await queue.retryNow()
     expect(await store.all()).toEqual([])
-    expect(onSaved.mock.calls[0][0].values).toMatchObject({ serial_no: 'ZTEG00C0FFEE', mac_address: '9C:A2:F4:11:22:33', brand: 'ZTE' })
+    expect(onSaved.mock.calls[0][0].values).toMatchObject({
+      serial_no: 'ZTEG00C0FFEE',
+      mac_address: '9C:A2:F4:11:22:33',
+      brand: 'ZTE',
+    })
     expect(onSaved.mock.calls[0][0].readBy).toBe('hub')
   })
 
   it('a photo on which the hub finds no serial waits for the technician instead of being retried', async () => {
-    const transport = scriptedTransport({ read: [{ serial: null, mac: '9C:A2:F4:11:22:33', brand: null, model: null }] })
+    const transport = scriptedTransport({
+      read: [{ serial: null, mac: '9C:A2:F4:11:22:33', brand: null, model: null }],
+    })
     const { queue, store } = setup(transport)
     const scan = await capture(queue)
     await queue.leaveToQueue(scan.id)
-    expect(await store.get(scan.id)).toMatchObject({ state: 'attention', lastError: { code: 'NO_SERIAL' }, values: { mac_address: '9C:A2:F4:11:22:33' } })
+    expect(await store.get(scan.id)).toMatchObject({
+      state: 'attention',
+      lastError: { code: 'NO_SERIAL' },
+      values: { mac_address: '9C:A2:F4:11:22:33' },
+    })
     await queue.retryNow()
     expect(transport.reads).toBe(1)
   })
@@ -212,15 +297,35 @@ describe('the scan queue', () => {
   it('two tabs flushing together send each scan once', async () => {
     const clock = new FakeClock()
     const storage = new Map<string, string>()
-    const localStorageLike = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => { storage.set(k, v) }, removeItem: (k: string) => { storage.delete(k) } }
+    const localStorageLike = {
+      getItem: (k: string) => storage.get(k) ?? null,
+      setItem: (k: string, v: string) => {
+        storage.set(k, v)
+      },
+      removeItem: (k: string) => {
+        storage.delete(k)
+      },
+    }
     const shared = idbScanStore(`scans-test-${++dbCount}`)
     const network = scriptedTransport()
     // Slow answers, so both tabs are mid-flush at the same time.
-    const slow: ScanTransport = { read: (r) => network.read(r), save: async (r) => { await new Promise((ok) => setTimeout(ok, 20)); return network.save(r) } }
+    const slow: ScanTransport = {
+      read: (r) => network.read(r),
+      save: async (r) => {
+        await new Promise((ok) => setTimeout(ok, 20))
+        return network.save(r)
+      },
+    }
     const tabA = setup(slow as typeof network, leaseLock(localStorageLike, 'tab-a', clock), clock, shared)
     const tabB = setup(slow as typeof network, leaseLock(localStorageLike, 'tab-b', clock), clock, shared)
     const scans = [await capture(tabA.queue), await capture(tabA.queue), await capture(tabA.queue)]
-    for (const s of scans) await tabA.store.put({ ...(await shared.get(s.id))!, step: 'confirmed', state: 'waiting', values: { ...values, serial_no: `TPLG0000000${s.id.length % 10}` } })
+    for (const s of scans)
+      await tabA.store.put({
+        ...(await shared.get(s.id))!,
+        step: 'confirmed',
+        state: 'waiting',
+        values: { ...values, serial_no: `TPLG0000000${s.id.length % 10}` },
+      })
 
     await Promise.all([tabA.queue.retryNow(), tabB.queue.retryNow(), tabB.queue.retryNow(), tabA.queue.retryNow()])
     await tabB.queue.retryNow()
@@ -231,13 +336,16 @@ describe('the scan queue', () => {
 
 describe('reading a label and waiting between tries', () => {
   it('tells the serial from the MAC among a photo’s barcodes, whatever their order and labels', () => {
-    expect(readingFromBarcodes([
-      { format: 'CODE_128', value: 'MAC: 9ca2f4112233' },
-      { format: 'CODE_128', value: 'S/N: gpon1a2b3c4d' },
-      { format: 'EAN_13', value: '0123456789012' },
-    ])).toEqual({ serial: 'GPON1A2B3C4D', mac: '9C:A2:F4:11:22:33', brand: null, model: null })
-    expect(readingFromBarcodes([{ format: 'QR_CODE', value: 'SN:HWTC12345678;MAC:AA-BB-CC-DD-EE-FF;MODEL:HG8245X6' }]))
-      .toEqual({ serial: 'HWTC12345678', mac: 'AA:BB:CC:DD:EE:FF', brand: null, model: 'HG8245X6' })
+    expect(
+      readingFromBarcodes([
+        { format: 'CODE_128', value: 'MAC: 9ca2f4112233' },
+        { format: 'CODE_128', value: 'S/N: gpon1a2b3c4d' },
+        { format: 'EAN_13', value: '0123456789012' },
+      ]),
+    ).toEqual({ serial: 'GPON1A2B3C4D', mac: '9C:A2:F4:11:22:33', brand: null, model: null })
+    expect(
+      readingFromBarcodes([{ format: 'QR_CODE', value: 'SN:HWTC12345678;MAC:AA-BB-CC-DD-EE-FF;MODEL:HG8245X6' }]),
+    ).toEqual({ serial: 'HWTC12345678', mac: 'AA:BB:CC:DD:EE:FF', brand: null, model: 'HG8245X6' })
   })
 
   it('waits longer after each failure, never more than a minute, with jitter between half and all of it', () => {
@@ -249,13 +357,29 @@ describe('reading a label and waiting between tries', () => {
   it('a lease held by another live tab is respected; an expired one is taken over', async () => {
     const clock = new FakeClock()
     const storage = new Map<string, string>()
-    const ls = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => { storage.set(k, v) }, removeItem: (k: string) => { storage.delete(k) } }
+    const ls = {
+      getItem: (k: string) => storage.get(k) ?? null,
+      setItem: (k: string, v: string) => {
+        storage.set(k, v)
+      },
+      removeItem: (k: string) => {
+        storage.delete(k)
+      },
+    }
     storage.set('ops-scan-flush-lease', JSON.stringify({ owner: 'crashed-tab', until: clock.now() + 5_000 }))
     const mine = leaseLock(ls, 'me', clock)
     let ran = 0
-    expect(await mine.run(async () => { ran++ })).toBe(false)
+    expect(
+      await mine.run(async () => {
+        ran++
+      }),
+    ).toBe(false)
     clock.advance(5_001)
-    expect(await mine.run(async () => { ran++ })).toBe(true)
+    expect(
+      await mine.run(async () => {
+        ran++
+      }),
+    ).toBe(true)
     expect(ran).toBe(1)
     expect(storage.has('ops-scan-flush-lease')).toBe(false)
   })

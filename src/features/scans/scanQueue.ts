@@ -10,8 +10,16 @@
 import type { ScanSaveAnswer } from '../../contracts/tech'
 import type { FlushLock } from './flushLock'
 import {
-  awaitsTransfer, backoffDelay, isRetryable, newScanId, normalizeSerial,
-  type HubReader, type Reading, type ScanError, type ScanRecord, type ScanValues,
+  awaitsTransfer,
+  backoffDelay,
+  isRetryable,
+  newScanId,
+  normalizeSerial,
+  type HubReader,
+  type Reading,
+  type ScanError,
+  type ScanRecord,
+  type ScanValues,
 } from './scanRecord'
 import type { ScanStore } from './scanStore'
 
@@ -51,20 +59,29 @@ export interface CaptureInput {
   reader?: HubReader
 }
 
-interface FailureLike { status?: unknown; code?: unknown; sentence?: { fr?: unknown; en?: unknown } }
+interface FailureLike {
+  status?: unknown
+  code?: unknown
+  sentence?: { fr?: unknown; en?: unknown }
+}
 
 const NO_SERIAL = {
   fr: 'Aucun numéro de série n’a été lu sur la photo. Saisissez-le à la main ou reprenez la photo.',
   en: 'No serial number could be read on the photo. Type it in or take the photo again.',
 }
-const NO_PHOTO = { fr: 'La photo de ce scan est perdue. Saisissez le numéro de série à la main.', en: 'This scan’s photo is lost. Type the serial number in.' }
+const NO_PHOTO = {
+  fr: 'La photo de ce scan est perdue. Saisissez le numéro de série à la main.',
+  en: 'This scan’s photo is lost. Type the serial number in.',
+}
 
 export function toScanError(err: unknown, at: number): ScanError {
   const e = (err ?? {}) as FailureLike
   const status = typeof e.status === 'number' ? e.status : 0
   const code = typeof e.code === 'string' ? e.code : status ? `HTTP_${status}` : 'NETWORK'
-  const fr = typeof e.sentence?.fr === 'string' ? e.sentence.fr : err instanceof Error ? err.message : 'Erreur inattendue.'
-  const en = typeof e.sentence?.en === 'string' ? e.sentence.en : err instanceof Error ? err.message : 'Unexpected error.'
+  const fr =
+    typeof e.sentence?.fr === 'string' ? e.sentence.fr : err instanceof Error ? err.message : 'Erreur inattendue.'
+  const en =
+    typeof e.sentence?.en === 'string' ? e.sentence.en : err instanceof Error ? err.message : 'Unexpected error.'
   return { code, status, fr, en, at }
 }
 
@@ -133,7 +150,10 @@ export class ScanQueue {
    * The hub reads the photo now, while the technician waits (8 s at most, in the transport). If it
    * cannot answer, the scan is left to the queue, which reads and records it later by itself.
    */
-  async readNow(id: string, reader: HubReader): Promise<{ record: ScanRecord | null; reading: Reading | null; error: ScanError | null }> {
+  async readNow(
+    id: string,
+    reader: HubReader,
+  ): Promise<{ record: ScanRecord | null; reading: Reading | null; error: ScanError | null }> {
     const current = await this.update(id, (r) => ({ ...r, reader }))
     if (!current) return { record: null, reading: null, error: null }
     try {
@@ -167,13 +187,20 @@ export class ScanQueue {
    * the transfer it was waiting for. A scan that was never confirmed stays as it is.
    */
   async retry(id: string): Promise<void> {
-    await this.update(id, (r) => (r.state === 'attention' && r.step === 'confirmed' ? { ...r, state: 'waiting', nextAttemptAt: 0 } : r))
+    await this.update(id, (r) =>
+      r.state === 'attention' && r.step === 'confirmed' ? { ...r, state: 'waiting', nextAttemptAt: 0 } : r,
+    )
     await this.flush({ force: true })
   }
 
   /** Leaves an unread photo to the queue: the hub will read it, and a serial found is recorded. */
   async leaveToQueue(id: string): Promise<void> {
-    await this.update(id, (r) => ({ ...r, state: 'waiting', step: r.step === 'confirmed' ? 'confirmed' : 'captured', nextAttemptAt: 0 }))
+    await this.update(id, (r) => ({
+      ...r,
+      state: 'waiting',
+      step: r.step === 'confirmed' ? 'confirmed' : 'captured',
+      nextAttemptAt: 0,
+    }))
     await this.flush()
   }
 
@@ -191,7 +218,9 @@ export class ScanQueue {
     if (opts.transfers) {
       for (const r of await this.deps.store.all()) {
         if (r.state === 'attention' && r.step === 'confirmed' && awaitsTransfer(r.lastError)) {
-          await this.update(r.id, (current) => (current.state === 'attention' ? { ...current, state: 'waiting', nextAttemptAt: 0 } : current))
+          await this.update(r.id, (current) =>
+            current.state === 'attention' ? { ...current, state: 'waiting', nextAttemptAt: 0 } : current,
+          )
         }
       }
     }
@@ -255,10 +284,16 @@ export class ScanQueue {
     if (!record || record.state !== 'waiting') return null
     try {
       if (record.step !== 'confirmed') {
-        if (!record.photo) return this.needsAttention(id, { code: 'NO_PHOTO', status: 422, ...NO_PHOTO, at: this.deps.clock.now() })
+        if (!record.photo)
+          return this.needsAttention(id, { code: 'NO_PHOTO', status: 422, ...NO_PHOTO, at: this.deps.clock.now() })
         const reading = await this.deps.transport.read(record)
         const values = mergeReading(record.values, reading)
-        if (!values.serial_no) return this.needsAttention(id, { code: 'NO_SERIAL', status: 422, ...NO_SERIAL, at: this.deps.clock.now() }, values)
+        if (!values.serial_no)
+          return this.needsAttention(
+            id,
+            { code: 'NO_SERIAL', status: 422, ...NO_SERIAL, at: this.deps.clock.now() },
+            values,
+          )
         record = await this.update(id, (r) => ({ ...r, step: 'confirmed', readBy: 'hub', values }))
         if (!record) return null
       }
@@ -276,7 +311,12 @@ export class ScanQueue {
   private failed(r: ScanRecord, error: ScanError): ScanRecord {
     if (!isRetryable(error.status)) return { ...r, state: 'attention', lastError: error }
     const attempts = r.attempts + 1
-    return { ...r, attempts, lastError: error, nextAttemptAt: this.deps.clock.now() + backoffDelay(attempts, this.random) }
+    return {
+      ...r,
+      attempts,
+      lastError: error,
+      nextAttemptAt: this.deps.clock.now() + backoffDelay(attempts, this.random),
+    }
   }
 
   private async needsAttention(id: string, error: ScanError, values?: ScanValues): Promise<ScanError> {
@@ -303,10 +343,13 @@ export class ScanQueue {
       const next = Math.min(...all.filter((r) => r.state === 'waiting').map((r) => r.nextAttemptAt))
       if (!Number.isFinite(next) || this.stopped) return
       if (this.timer !== null) this.deps.clock.clearTimeout(this.timer)
-      this.timer = this.deps.clock.setTimeout(() => {
-        this.timer = null
-        void this.flush()
-      }, Math.max(0, next - this.deps.clock.now()))
+      this.timer = this.deps.clock.setTimeout(
+        () => {
+          this.timer = null
+          void this.flush()
+        },
+        Math.max(0, next - this.deps.clock.now()),
+      )
     })
   }
 

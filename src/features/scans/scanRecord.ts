@@ -6,7 +6,14 @@ import type { EquipmentType } from '../../contracts/tech'
 import { isTransferRefusal } from '../../contracts/equipmentTransfer'
 import type { DecodedBarcode, Reading } from '../../contracts/equipmentLabel'
 
-export { formatMac, isAcceptableSerial, isMac, isSerial, normalizeSerial, readingFromBarcodes } from '../../contracts/equipmentLabel'
+export {
+  formatMac,
+  isAcceptableSerial,
+  isMac,
+  isSerial,
+  normalizeSerial,
+  readingFromBarcodes,
+} from '../../contracts/equipmentLabel'
 export type { DecodedBarcode, Reading }
 
 /** How far a scan got. It leaves the queue once `saved`. */

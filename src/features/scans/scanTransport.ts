@@ -25,7 +25,9 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : nul
 export function readingFromHub(answer: unknown): Reading {
   const a = (answer && typeof answer === 'object' ? answer : {}) as HubAnswer
   const barcodes = Array.isArray(a.barcodes)
-    ? a.barcodes.filter((b): b is DecodedBarcode => !!b && typeof b.value === 'string').map((b) => ({ format: String(b.format ?? ''), value: b.value }))
+    ? a.barcodes
+        .filter((b): b is DecodedBarcode => !!b && typeof b.value === 'string')
+        .map((b) => ({ format: String(b.format ?? ''), value: b.value }))
     : []
   const fromCodes = readingFromBarcodes(barcodes)
   const serial = text(a.serial)
@@ -41,16 +43,33 @@ export function readingFromHub(answer: unknown): Reading {
 /** The hub speaks English to programs; a refused photo is told to the technician in their words. */
 function inWords(e: ApiError): ApiError {
   if (e.status === 413) {
-    return new ApiError(e.status, e.code, {
-      fr: 'La photo est trop lourde pour être lue par le serveur. Reprenez-la de plus près ou saisissez le numéro de série.',
-      en: 'The photo is too large for the server to read. Take it again closer, or type the serial number in.',
-    }, e.body)
+    return new ApiError(
+      e.status,
+      e.code,
+      {
+        fr: 'La photo est trop lourde pour être lue par le serveur. Reprenez-la de plus près ou saisissez le numéro de série.',
+        en: 'The photo is too large for the server to read. Take it again closer, or type the serial number in.',
+      },
+      e.body,
+    )
   }
-  if (e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403 && e.status !== 408 && e.status !== 429) {
-    return new ApiError(e.status, e.code, {
-      fr: `Le serveur n’a pas pu lire cette photo (${e.sentence.en}). Reprenez-la ou saisissez le numéro de série.`,
-      en: `The server could not read this photo (${e.sentence.en}). Take it again, or type the serial number in.`,
-    }, e.body)
+  if (
+    e.status >= 400 &&
+    e.status < 500 &&
+    e.status !== 401 &&
+    e.status !== 403 &&
+    e.status !== 408 &&
+    e.status !== 429
+  ) {
+    return new ApiError(
+      e.status,
+      e.code,
+      {
+        fr: `Le serveur n’a pas pu lire cette photo (${e.sentence.en}). Reprenez-la ou saisissez le numéro de série.`,
+        en: `The server could not read this photo (${e.sentence.en}). Take it again, or type the serial number in.`,
+      },
+      e.body,
+    )
   }
   return e
 }
@@ -61,10 +80,16 @@ export function httpScanTransport(timeoutMs = HUB_READ_TIMEOUT_MS): ScanTranspor
       const form = new FormData()
       form.append('image', scan.photo!, scan.photo!.type === 'image/png' ? 'scan.png' : 'scan.jpg')
       const controller = new AbortController()
-      const timer = setTimeout(() => controller.abort(new DOMException('The hub did not read the photo in time', 'TimeoutError')), timeoutMs)
+      const timer = setTimeout(
+        () => controller.abort(new DOMException('The hub did not read the photo in time', 'TimeoutError')),
+        timeoutMs,
+      )
       try {
         const answer = await api<unknown>(`/hub/vision/${scan.reader}`, {
-          method: 'POST', body: form, headers: { 'Idempotency-Key': scan.id }, signal: controller.signal,
+          method: 'POST',
+          body: form,
+          headers: { 'Idempotency-Key': scan.id },
+          signal: controller.signal,
         })
         return readingFromHub(answer)
       } catch (err) {

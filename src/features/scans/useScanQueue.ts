@@ -25,7 +25,9 @@ export const useScanQueue = defineStore('scans', () => {
         refreshAgain = false
         scans.value = await scanService().queue.list()
       } while (refreshAgain)
-    })().finally(() => { refreshing = null })
+    })().finally(() => {
+      refreshing = null
+    })
     return refreshing
   }
 
@@ -42,7 +44,13 @@ export const useScanQueue = defineStore('scans', () => {
 
   const queue = () => scanService().queue
   return {
-    scans, pending, needsAttention, scanInProgress, forJob, start, refresh,
+    scans,
+    pending,
+    needsAttention,
+    scanInProgress,
+    forJob,
+    start,
+    refresh,
     retryNow: (opts?: { transfers?: boolean }) => queue().retryNow(opts),
     discard: (id: string) => queue().discard(id),
     confirm: (id: string, values: ScanValues) => queue().confirm(id, values),

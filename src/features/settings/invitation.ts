@@ -7,9 +7,17 @@ import type { ApiError } from 'src/api/http'
 /** What a person types: one @, a dotted domain, no spaces (the hub applies the same rule). */
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/
 
-export interface InvitationDraft { email: string; firstName: string; lastName: string; groups: string[] }
+export interface InvitationDraft {
+  email: string
+  firstName: string
+  lastName: string
+  groups: string[]
+}
 
-export interface InvitationProblems { email?: 'badEmail'; groups?: 'noGroup' }
+export interface InvitationProblems {
+  email?: 'badEmail'
+  groups?: 'noGroup'
+}
 
 export function invitationProblems(d: InvitationDraft): InvitationProblems {
   const problems: InvitationProblems = {}
@@ -41,7 +49,8 @@ export function readInvitationResult(v: unknown): InvitationResult | null {
   const erp = o.erpnext as Record<string, unknown> | undefined
   let erpnext: InvitationResult['erpnext'] = null
   if (erp && erp.created === true) erpnext = { created: true }
-  else if (erp && erp.created === false) erpnext = { created: false, error: typeof erp.error === 'string' && erp.error ? erp.error : '?' }
+  else if (erp && erp.created === false)
+    erpnext = { created: false, error: typeof erp.error === 'string' && erp.error ? erp.error : '?' }
   return {
     username: o.username,
     email: typeof o.email === 'string' ? o.email : '',

@@ -3,8 +3,14 @@
  * 24-hour, as "2026-11-27 15:21:34" — sortable at a glance and the same in French and English.
  */
 const SITE_TIME = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'America/Toronto', year: 'numeric', month: '2-digit', day: '2-digit',
-  hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  timeZone: 'America/Toronto',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
 })
 
 export function journalTime(at: string): string {

@@ -17,13 +17,24 @@ export interface TechnicianDraft {
   status: 'Active' | 'Inactive'
 }
 
-export type TechnicianErrorKey = 'fullName' | 'email' | 'phone' | 'color' | 'time' | 'shiftOrder' | 'shiftPair' | 'traccar'
+export type TechnicianErrorKey =
+  'fullName' | 'email' | 'phone' | 'color' | 'time' | 'shiftOrder' | 'shiftPair' | 'traccar'
 export type TechnicianProblems = Partial<Record<keyof TechnicianDraft, TechnicianErrorKey>>
 
 export const DEFAULT_COLOR = '#1E88E5'
 
 export function emptyDraft(): TechnicianDraft {
-  return { full_name: '', email: '', mobile_no: '', color: DEFAULT_COLOR, shift_start: '08:00', shift_end: '16:30', traccar_device_id: '', tags: [], status: 'Active' }
+  return {
+    full_name: '',
+    email: '',
+    mobile_no: '',
+    color: DEFAULT_COLOR,
+    shift_start: '08:00',
+    shift_end: '16:30',
+    traccar_device_id: '',
+    tags: [],
+    status: 'Active',
+  }
 }
 
 export function draftOf(doc: Technician): TechnicianDraft {
@@ -34,7 +45,8 @@ export function draftOf(doc: Technician): TechnicianDraft {
     color: doc.color ?? '',
     shift_start: doc.shift_start ?? '',
     shift_end: doc.shift_end ?? '',
-    traccar_device_id: doc.traccar_device_id === undefined || doc.traccar_device_id === null ? '' : String(doc.traccar_device_id),
+    traccar_device_id:
+      doc.traccar_device_id === undefined || doc.traccar_device_id === null ? '' : String(doc.traccar_device_id),
     tags: (doc.tags ?? []).map((r) => r.tag),
     status: doc.status === 'Inactive' ? 'Inactive' : 'Active',
   }

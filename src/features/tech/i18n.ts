@@ -22,10 +22,20 @@ export const fr = {
   noDescription: 'Aucune note de la répartition.',
   customer: 'Client',
   status: {
-    Unscheduled: 'Non planifiée', Scheduled: 'Planifiée', 'En Route': 'En route', 'In Progress': 'En cours',
-    Completed: 'Terminée', Cancelled: 'Annulée',
+    Unscheduled: 'Non planifiée',
+    Scheduled: 'Planifiée',
+    'En Route': 'En route',
+    'In Progress': 'En cours',
+    Completed: 'Terminée',
+    Cancelled: 'Annulée',
   },
-  jobType: { Installation: 'Installation', Repair: 'Réparation', Move: 'Déménagement', Removal: 'Retrait', Inspection: 'Inspection' },
+  jobType: {
+    Installation: 'Installation',
+    Repair: 'Réparation',
+    Move: 'Déménagement',
+    Removal: 'Retrait',
+    Inspection: 'Inspection',
+  },
   priority: { Low: 'Basse', Medium: 'Normale', High: 'Haute', Urgent: 'Urgente' },
   actions: {
     enRoute: 'En route',
@@ -41,7 +51,8 @@ export const fr = {
   },
   statusSaved: 'Statut enregistré : {status}.',
   statusOffline: 'Pas de réseau : le statut n’a pas été changé. Réessayez quand le réseau revient.',
-  staleReloaded: 'Intervention rechargée : quelqu’un l’avait modifiée entre-temps. Vérifiez puis refaites votre changement.',
+  staleReloaded:
+    'Intervention rechargée : quelqu’un l’avait modifiée entre-temps. Vérifiez puis refaites votre changement.',
   equipment: {
     title: 'Équipement sur place',
     empty: 'Aucun équipement enregistré à cette adresse.',
@@ -53,7 +64,12 @@ export const fr = {
     cachedHint: 'Liste chargée le {when}.',
   },
   equipmentType: { ONT: 'ONT', Router: 'Routeur', 'Mesh Node': 'Borne maillée', 'Set-top Box': 'Terminal télé' },
-  equipmentStatus: { 'In Service': 'En service', 'In Stock': 'En stock', Returned: 'Retourné', Defective: 'Défectueux' },
+  equipmentStatus: {
+    'In Service': 'En service',
+    'In Stock': 'En stock',
+    Returned: 'Retourné',
+    Defective: 'Défectueux',
+  },
 }
 
 export const en: typeof fr = {
@@ -69,7 +85,8 @@ export const en: typeof fr = {
   retry: 'Try again',
   refresh: 'Refresh',
   offlineData: 'Data from {when}, offline',
-  offlineDataHint: 'The network is not answering: this is what was loaded. Everything updates when the network is back.',
+  offlineDataHint:
+    'The network is not answering: this is what was loaded. Everything updates when the network is back.',
   timeRange: '{start} – {end}',
   directions: 'Directions',
   openMaps: 'Open {address} in the maps app',
@@ -79,10 +96,20 @@ export const en: typeof fr = {
   noDescription: 'No notes from dispatch.',
   customer: 'Customer',
   status: {
-    Unscheduled: 'Unscheduled', Scheduled: 'Scheduled', 'En Route': 'En route', 'In Progress': 'In progress',
-    Completed: 'Completed', Cancelled: 'Cancelled',
+    Unscheduled: 'Unscheduled',
+    Scheduled: 'Scheduled',
+    'En Route': 'En route',
+    'In Progress': 'In progress',
+    Completed: 'Completed',
+    Cancelled: 'Cancelled',
   },
-  jobType: { Installation: 'Installation', Repair: 'Repair', Move: 'Move', Removal: 'Removal', Inspection: 'Inspection' },
+  jobType: {
+    Installation: 'Installation',
+    Repair: 'Repair',
+    Move: 'Move',
+    Removal: 'Removal',
+    Inspection: 'Inspection',
+  },
   priority: { Low: 'Low', Medium: 'Normal', High: 'High', Urgent: 'Urgent' },
   actions: {
     enRoute: 'En route',

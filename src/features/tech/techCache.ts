@@ -6,12 +6,19 @@
 import { createStore, get, set, type UseStore } from 'idb-keyval'
 import type { TechDay, TechJobDetail } from '../../contracts/tech'
 
-export interface Cached<T> { value: T; savedAt: string }
+export interface Cached<T> {
+  value: T
+  savedAt: string
+}
 
 let store: UseStore | null = null
 const db = () => (store ??= createStore('ops-tech', 'cache'))
 
-export async function remember<T extends TechDay | TechJobDetail>(key: string, value: T, now = new Date()): Promise<void> {
+export async function remember<T extends TechDay | TechJobDetail>(
+  key: string,
+  value: T,
+  now = new Date(),
+): Promise<void> {
   try {
     await set(key, { value, savedAt: now.toISOString() } satisfies Cached<T>, db())
   } catch (err) {

@@ -16,7 +16,9 @@ describe('the technician’s day', () => {
     const job = { address: '12 rue Principale, Sherbrooke', latitude: 45.4, longitude: -71.89 }
     expect(mapsLink(job, ANDROID)).toBe('geo:45.4,-71.89?q=45.4,-71.89(12%20rue%20Principale%2C%20Sherbrooke)')
     expect(mapsLink(job, IPAD)).toBe('https://maps.apple.com/?daddr=45.4,-71.89')
-    expect(mapsLink({ ...job, latitude: null, longitude: null }, DESKTOP)).toBe('https://www.google.com/maps/dir/?api=1&destination=12%20rue%20Principale%2C%20Sherbrooke')
+    expect(mapsLink({ ...job, latitude: null, longitude: null }, DESKTOP)).toBe(
+      'https://www.google.com/maps/dir/?api=1&destination=12%20rue%20Principale%2C%20Sherbrooke',
+    )
     expect(mapsLink({ address: null, latitude: null, longitude: null }, DESKTOP)).toBeNull()
   })
 

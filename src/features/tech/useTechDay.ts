@@ -23,7 +23,11 @@ interface Loaded<T> {
 /** No answer, or the BFF could not reach ERPNext: the offline copy is better than nothing. */
 const worthTheCache = (e: ApiError) => e.offline || e.status === 502 || e.status === 503 || e.status === 504
 
-function useCachedResource<T extends TechDay | TechJobDetail>(path: () => string, key: () => string, fallback?: () => Promise<Cached<T> | null>): Loaded<T> {
+function useCachedResource<T extends TechDay | TechJobDetail>(
+  path: () => string,
+  key: () => string,
+  fallback?: () => Promise<Cached<T> | null>,
+): Loaded<T> {
   const data = shallowRef<T | null>(null) as Ref<T | null>
   const loading = ref(true)
   const error = ref<ApiError | null>(null) as Ref<ApiError | null>
@@ -43,7 +47,7 @@ function useCachedResource<T extends TechDay | TechJobDetail>(path: () => string
     } catch (err) {
       if (mine !== generation) return
       const e = toApiError(err)
-      const cached = worthTheCache(e) ? (await recall<T>(key())) ?? (await fallback?.()) ?? null : null
+      const cached = worthTheCache(e) ? ((await recall<T>(key())) ?? (await fallback?.()) ?? null) : null
       if (cached) {
         data.value = cached.value
         offlineSince.value = cached.savedAt
@@ -83,7 +87,10 @@ function email(): string {
 }
 
 export function useTechDay(): Loaded<TechDay> {
-  return useCachedResource<TechDay>(() => '/tech/day', () => dayKey(email()))
+  return useCachedResource<TechDay>(
+    () => '/tech/day',
+    () => dayKey(email()),
+  )
 }
 
 export function useTechJob(name: () => string): Loaded<TechJobDetail> {

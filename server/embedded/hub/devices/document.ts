@@ -21,7 +21,12 @@ export interface WanInfo {
   gateway: string | null
 }
 
-export interface InterfaceInfo { name: string; type: 'pon' | 'ethernet'; up: boolean; speedMbps: number }
+export interface InterfaceInfo {
+  name: string
+  type: 'pon' | 'ethernet'
+  up: boolean
+  speedMbps: number
+}
 
 export interface WifiRadio {
   band: '2.4GHz' | '5GHz'

@@ -43,24 +43,51 @@ export function registerDeviceRoutes(app: H3, deps: DeviceRouteDeps): void {
   const alarmed = new Set<string>()
 
   async function findEquipment(by: { serial?: string; mac?: string }): Promise<ServiceEquipment> {
-    const fields = ['name', 'equipment_type', 'serial_no', 'mac_address', 'brand', 'model', 'service_location', 'status']
+    const fields = [
+      'name',
+      'equipment_type',
+      'serial_no',
+      'mac_address',
+      'brand',
+      'model',
+      'service_location',
+      'status',
+    ]
     let rows: ServiceEquipment[] = []
     if (by.serial !== undefined) {
-      rows = await deps.erp.list<ServiceEquipment>('Service Equipment', { fields, filters: [['serial_no', '=', by.serial]], limit: 1 })
+      rows = await deps.erp.list<ServiceEquipment>('Service Equipment', {
+        fields,
+        filters: [['serial_no', '=', by.serial]],
+        limit: 1,
+      })
       // Labels are upper-case; a serial typed in lower case should still be found.
       if (!rows.length && by.serial !== by.serial.toUpperCase()) {
-        rows = await deps.erp.list<ServiceEquipment>('Service Equipment', { fields, filters: [['serial_no', '=', by.serial.toUpperCase()]], limit: 1 })
+        rows = await deps.erp.list<ServiceEquipment>('Service Equipment', {
+          fields,
+          filters: [['serial_no', '=', by.serial.toUpperCase()]],
+          limit: 1,
+        })
       }
     } else if (by.mac !== undefined) {
       // `like` without wildcards: an exact match that ignores case, whatever case ERPNext stored.
-      rows = await deps.erp.list<ServiceEquipment>('Service Equipment', { fields, filters: [['mac_address', 'like', by.mac]], limit: 1 })
+      rows = await deps.erp.list<ServiceEquipment>('Service Equipment', {
+        fields,
+        filters: [['mac_address', 'like', by.mac]],
+        limit: 1,
+      })
     }
     const eq = rows[0]
     if (!eq) {
-      throw notFound('DEVICE_NOT_FOUND', by.serial !== undefined ? `No equipment with serial ${by.serial}` : `No equipment with MAC ${by.mac}`)
+      throw notFound(
+        'DEVICE_NOT_FOUND',
+        by.serial !== undefined ? `No equipment with serial ${by.serial}` : `No equipment with MAC ${by.mac}`,
+      )
     }
     if (!SIMULATED_TYPES.includes(eq.equipment_type)) {
-      throw notFound('DEVICE_NOT_MANAGED', `Equipment ${eq.serial_no} is a ${eq.equipment_type}; only ONTs, routers and mesh nodes can be diagnosed`)
+      throw notFound(
+        'DEVICE_NOT_MANAGED',
+        `Equipment ${eq.serial_no} is a ${eq.equipment_type}; only ONTs, routers and mesh nodes can be diagnosed`,
+      )
     }
     return eq
   }
@@ -78,12 +105,21 @@ export function registerDeviceRoutes(app: H3, deps: DeviceRouteDeps): void {
   }
 
   /** The device as the ACS sees it now: its refreshed state if someone refreshed it, else the simulation. */
-  async function current(eq: ServiceEquipment): Promise<{ base: DeviceDocument; state: DeviceState | undefined } | null> {
+  async function current(
+    eq: ServiceEquipment,
+  ): Promise<{ base: DeviceDocument; state: DeviceState | undefined } | null> {
     const olt = await oltOf(eq)
-    const sim = simulateDevice({
-      serial: eq.serial_no, equipmentType: eq.equipment_type as SimulatedEquipmentType,
-      brand: eq.brand, model: eq.model, mac: eq.mac_address, ...olt,
-    }, deps.now())
+    const sim = simulateDevice(
+      {
+        serial: eq.serial_no,
+        equipmentType: eq.equipment_type as SimulatedEquipmentType,
+        brand: eq.brand,
+        model: eq.model,
+        mac: eq.mac_address,
+        ...olt,
+      },
+      deps.now(),
+    )
     if (!sim.document) return null
     return { base: sim.document, state: states.get(eq.serial_no) }
   }
@@ -106,7 +142,11 @@ export function registerDeviceRoutes(app: H3, deps: DeviceRouteDeps): void {
 
   async function deviceTimeout(): Promise<never> {
     await sleep(deps.deviceTimeoutMs)
-    throw new HubError(504, 'DEVICE_TIMEOUT', 'The device did not answer in time; the read was queued and may complete on its next inform')
+    throw new HubError(
+      504,
+      'DEVICE_TIMEOUT',
+      'The device did not answer in time; the read was queued and may complete on its next inform',
+    )
   }
 
   app.get('/devices/lookup', async (event) => {
@@ -124,7 +164,9 @@ export function registerDeviceRoutes(app: H3, deps: DeviceRouteDeps): void {
 
     const device = await current(eq)
     if (!device) return deviceTimeout()
-    const doc: DeviceDocument = device.state ? { ...device.state.current, fetchedAt: deps.now().toISOString() } : device.base
+    const doc: DeviceDocument = device.state
+      ? { ...device.state.current, fetchedAt: deps.now().toISOString() }
+      : device.base
     raiseAlarms(doc)
     return doc
   })
@@ -137,7 +179,10 @@ export function registerDeviceRoutes(app: H3, deps: DeviceRouteDeps): void {
     const device = await current(eq)
     if (!device) {
       await sleep(deps.deviceTimeoutMs)
-      return new Response(JSON.stringify({ queued: true }), { status: 202, headers: { 'content-type': 'application/json; charset=utf-8' } })
+      return new Response(JSON.stringify({ queued: true }), {
+        status: 202,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      })
     }
     const state: DeviceState = device.state ?? { base: device.base, current: device.base, refreshes: 0 }
     states.set(eq.serial_no, state)
@@ -145,6 +190,9 @@ export function registerDeviceRoutes(app: H3, deps: DeviceRouteDeps): void {
     const rng = seededRng(hashString(`refresh:${eq.serial_no}:${state.refreshes}`))
     state.current = refreshDocument(state.current, state.base, rng, deps.now())
     raiseAlarms(state.current)
-    return new Response(JSON.stringify(state.current), { status: 202, headers: { 'content-type': 'application/json; charset=utf-8' } })
+    return new Response(JSON.stringify(state.current), {
+      status: 202,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    })
   })
 }

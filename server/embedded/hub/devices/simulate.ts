@@ -13,7 +13,12 @@ export type DeviceCategory = 'healthy' | 'weak' | 'critical_low' | 'overload' | 
 
 /** Share of the fleet per category, in ‰ (the rest is healthy). */
 export const CATEGORY_PERMILLE: Readonly<Record<Exclude<DeviceCategory, 'healthy'>, number>> = {
-  timeout: 30, offline: 50, los: 30, overload: 20, critical_low: 30, weak: 80,
+  timeout: 30,
+  offline: 50,
+  los: 30,
+  overload: 20,
+  critical_low: 30,
+  weak: 80,
 }
 
 export type SimulatedEquipmentType = 'ONT' | 'Router' | 'Mesh Node'
@@ -37,8 +42,10 @@ export function hashString(s: string): number {
     h ^= s.charCodeAt(i)
     h = Math.imul(h, 0x01000193)
   }
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b)
-  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
   h ^= h >>> 16
   return h >>> 0
 }
@@ -77,13 +84,32 @@ export function deviceCategory(serial: string): DeviceCategory {
 // ---- the pieces of a device -----------------------------------------------------------------
 
 const HOST_NAMES_5G = [
-  'iPhone-de-Julie', 'Galaxy-S23', 'MacBook-Air-de-Marc', 'iPad-de-Lea', 'Pixel-8-de-Sam',
-  'ThinkPad-Travail', 'Galaxy-Tab-A8', 'iPhone-15-de-Luc', 'Surface-de-Chloe', 'Apple-TV-Salon',
+  'iPhone-de-Julie',
+  'Galaxy-S23',
+  'MacBook-Air-de-Marc',
+  'iPad-de-Lea',
+  'Pixel-8-de-Sam',
+  'ThinkPad-Travail',
+  'Galaxy-Tab-A8',
+  'iPhone-15-de-Luc',
+  'Surface-de-Chloe',
+  'Apple-TV-Salon',
 ]
 const HOST_NAMES_24G = [
-  'Roku-Salon', 'Chromecast-Cuisine', 'Echo-Dot-Chambre', 'Nest-Thermostat', 'Ring-Sonnette',
-  'HP-LaserJet-Bureau', 'Philips-Hue-Bridge', 'ESP_3A1F2C', 'Wyze-Cam-Garage', 'Switch-de-Noah',
-  'Galaxy-A14', 'Kobo-Clara', 'Sonos-Cuisine', 'Tapo-Prise-Salon',
+  'Roku-Salon',
+  'Chromecast-Cuisine',
+  'Echo-Dot-Chambre',
+  'Nest-Thermostat',
+  'Ring-Sonnette',
+  'HP-LaserJet-Bureau',
+  'Philips-Hue-Bridge',
+  'ESP_3A1F2C',
+  'Wyze-Cam-Garage',
+  'Switch-de-Noah',
+  'Galaxy-A14',
+  'Kobo-Clara',
+  'Sonos-Cuisine',
+  'Tapo-Prise-Salon',
 ]
 const HOST_NAMES_WIRED = ['PC-Bureau', 'Xbox-Series-X', 'PS5-Sous-sol', 'NAS-Synology', 'LG-webOS-TV']
 const MESH_ROOMS = ['Salon', 'Sous-sol', 'Chambre', 'Bureau', 'Etage']
@@ -105,13 +131,17 @@ function lastOccurrence(now: number, periodMs: number, phaseMs: number): number 
   return Math.floor((now - phaseMs) / periodMs) * periodMs + phaseMs
 }
 
-interface HostPlan { band: '2.4GHz' | '5GHz' | 'wired'; name: string }
+interface HostPlan {
+  band: '2.4GHz' | '5GHz' | 'wired'
+  name: string
+}
 
 function planHosts(rng: Rng, crowded24: boolean): HostPlan[] {
   const hosts: HostPlan[] = []
   const take = (names: readonly string[], n: number, band: HostPlan['band']) => {
     const pool = [...names]
-    for (let i = 0; i < n && pool.length; i++) hosts.push({ band, name: pool.splice(rng.int(0, pool.length - 1), 1)[0] })
+    for (let i = 0; i < n && pool.length; i++)
+      hosts.push({ band, name: pool.splice(rng.int(0, pool.length - 1), 1)[0] })
   }
   take(HOST_NAMES_5G, rng.int(2, 7), '5GHz')
   take(HOST_NAMES_24G, crowded24 ? rng.int(11, 14) : rng.int(1, 5), '2.4GHz')
@@ -167,30 +197,53 @@ export function simulateDevice(id: DeviceIdentity, now: Date): SimulatedDevice {
   const manufacturer = id.brand || prefix?.brand || fallback.brand
   const model = id.model || prefix?.model || fallback.model
   const mac = id.mac || macFrom(rng)
-  const last4 = serial.replace(/[^A-Za-z0-9]/g, '').slice(-4).toUpperCase()
+  const last4 = serial
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(-4)
+    .toUpperCase()
 
   const online = category !== 'offline' && category !== 'los'
   const informPhase = rng.int(0, 299) * 1000
   const scheduledInform = lastOccurrence(t, 300_000, informPhase)
-  const lastInform = online ? scheduledInform
-    : category === 'offline' ? t - rng.int(2 * 3600, 72 * 3600) * 1000
-    : t - rng.int(5 * 60, 90 * 60) * 1000
+  const lastInform = online
+    ? scheduledInform
+    : category === 'offline'
+      ? t - rng.int(2 * 3600, 72 * 3600) * 1000
+      : t - rng.int(5 * 60, 90 * 60) * 1000
   const rebootPeriod = rng.int(3, 40) * 86_400_000
   const bootedAt = lastOccurrence(lastInform, rebootPeriod, rng.int(0, rebootPeriod / 1000) * 1000)
 
   let rx: number
   switch (category) {
-    case 'weak': rx = round1(rng.range(-26.9, -25.1)); break
-    case 'critical_low': rx = round1(rng.range(-31, -27.3)); break
-    case 'overload': rx = round1(rng.range(-7.5, -4.5)); break
-    case 'los': rx = -40; break
-    default: rx = round1(rng.range(-23, -14))
+    case 'weak':
+      rx = round1(rng.range(-26.9, -25.1))
+      break
+    case 'critical_low':
+      rx = round1(rng.range(-31, -27.3))
+      break
+    case 'overload':
+      rx = round1(rng.range(-7.5, -4.5))
+      break
+    case 'los':
+      rx = -40
+      break
+    default:
+      rx = round1(rng.range(-23, -14))
   }
   const linkUp = category !== 'los'
-  const optical: OpticalEntry[] = hasPon ? [{
-    interface: 'PON1', rxPowerDbm: rx, txPowerDbm: round1(rng.range(1.5, 3)),
-    oltName: id.oltName ?? null, oltPort: id.oltPort ?? null, linkUp, status: opticalStatus(rx, linkUp),
-  }] : []
+  const optical: OpticalEntry[] = hasPon
+    ? [
+        {
+          interface: 'PON1',
+          rxPowerDbm: rx,
+          txPowerDbm: round1(rng.range(1.5, 3)),
+          oltName: id.oltName ?? null,
+          oltPort: id.oltPort ?? null,
+          linkUp,
+          status: opticalStatus(rx, linkUp),
+        },
+      ]
+    : []
 
   const crowded24 = rng.chance(0.22)
   const poorBackhaul = id.equipmentType !== 'Mesh Node' && rng.chance(0.15)
@@ -204,8 +257,12 @@ export function simulateDevice(id: DeviceIdentity, now: Date): SimulatedDevice {
       mac: macFrom(rng, rng.pick(['F0:99:B6', '3C:22:FB', 'A4:83:E7', 'DC:A6:32', '64:16:66'])),
       ip: `192.168.0.${lanBase + i}`,
       interface: plan.band === 'wired' ? `LAN${rng.int(1, 3)}` : plan.band,
-      rssiDbm: plan.band === 'wired' ? null
-        : plan.band === '5GHz' ? rng.int(-72, -42) + weakBackhaulPenalty : rng.int(-81, -48) + weakBackhaulPenalty,
+      rssiDbm:
+        plan.band === 'wired'
+          ? null
+          : plan.band === '5GHz'
+            ? rng.int(-72, -42) + weakBackhaulPenalty
+            : rng.int(-81, -48) + weakBackhaulPenalty,
       // A connected device has recently-seen hosts; an unreachable one only has its last list.
       active: online ? rng.chance(0.85) : false,
       meshNode: viaMesh?.name ?? null,
@@ -214,12 +271,22 @@ export function simulateDevice(id: DeviceIdentity, now: Date): SimulatedDevice {
 
   const wifi: WifiRadio[] = [
     {
-      band: '2.4GHz', ssid: `Gigafibre-${last4}`, channel: crowded24 ? 6 : rng.pick([1, 6, 11]), widthMhz: 20,
-      clients: 0, enabled: true, neighbourNetworks: crowded24 ? rng.int(14, 27) : rng.int(1, 7),
+      band: '2.4GHz',
+      ssid: `Gigafibre-${last4}`,
+      channel: crowded24 ? 6 : rng.pick([1, 6, 11]),
+      widthMhz: 20,
+      clients: 0,
+      enabled: true,
+      neighbourNetworks: crowded24 ? rng.int(14, 27) : rng.int(1, 7),
     },
     {
-      band: '5GHz', ssid: `Gigafibre-${last4}`, channel: rng.pick([36, 44, 149, 157]), widthMhz: 80,
-      clients: 0, enabled: true, neighbourNetworks: rng.int(0, 4),
+      band: '5GHz',
+      ssid: `Gigafibre-${last4}`,
+      channel: rng.pick([36, 44, 149, 157]),
+      widthMhz: 80,
+      clients: 0,
+      enabled: true,
+      neighbourNetworks: rng.int(0, 4),
     },
   ]
 
@@ -235,15 +302,25 @@ export function simulateDevice(id: DeviceIdentity, now: Date): SimulatedDevice {
     uptimeSeconds: Math.max(0, Math.floor((lastInform - bootedAt) / 1000)),
     fetchedAt: now.toISOString(),
     stale: !online,
-    wan: id.equipmentType === 'Mesh Node'
-      ? { status: wanUp ? 'Connected' : 'Disconnected', ipv4: wanUp ? `192.168.0.${rng.int(2, 49)}` : null, ipv6: null, pppoeUser: null, gateway: '192.168.0.1' }
-      : {
-          status: category === 'los' ? 'Disconnected' : 'Connected',
-          ipv4: category === 'los' ? null : `100.64.${rng.int(0, 255)}.${rng.int(1, 254)}`,
-          ipv6: category === 'los' ? null : `2001:db8:${rng.int(0x1000, 0xffff).toString(16)}:${rng.int(0, 0xff).toString(16)}00::1`,
-          pppoeUser: `${serial.toLowerCase()}@gigafibre.ca`,
-          gateway: category === 'los' ? null : '100.64.0.1',
-        },
+    wan:
+      id.equipmentType === 'Mesh Node'
+        ? {
+            status: wanUp ? 'Connected' : 'Disconnected',
+            ipv4: wanUp ? `192.168.0.${rng.int(2, 49)}` : null,
+            ipv6: null,
+            pppoeUser: null,
+            gateway: '192.168.0.1',
+          }
+        : {
+            status: category === 'los' ? 'Disconnected' : 'Connected',
+            ipv4: category === 'los' ? null : `100.64.${rng.int(0, 255)}.${rng.int(1, 254)}`,
+            ipv6:
+              category === 'los'
+                ? null
+                : `2001:db8:${rng.int(0x1000, 0xffff).toString(16)}:${rng.int(0, 0xff).toString(16)}00::1`,
+            pppoeUser: `${serial.toLowerCase()}@gigafibre.ca`,
+            gateway: category === 'los' ? null : '100.64.0.1',
+          },
     opticalStatus: optical,
     interfaces: [
       ...(hasPon ? [{ name: 'PON1', type: 'pon' as const, up: linkUp, speedMbps: linkUp ? 2500 : 0 }] : []),
@@ -275,7 +352,12 @@ export function refreshDocument(previous: DeviceDocument, base: DeviceDocument, 
     let delta = (rng.chance(0.5) ? 1 : -1) * round1(rng.range(0.1, 0.3))
     if (Math.abs(entry.rxPowerDbm + delta - home) > 0.6) delta = -delta
     const rx = round1(entry.rxPowerDbm + delta)
-    return { ...entry, rxPowerDbm: rx, txPowerDbm: round1(entry.txPowerDbm + rng.range(-0.1, 0.1)), status: opticalStatus(rx, entry.linkUp) }
+    return {
+      ...entry,
+      rxPowerDbm: rx,
+      txPowerDbm: round1(entry.txPowerDbm + rng.range(-0.1, 0.1)),
+      status: opticalStatus(rx, entry.linkUp),
+    }
   })
 
   // Someone's phone comes home or leaves; signals move a little.

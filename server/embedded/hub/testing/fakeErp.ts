@@ -26,38 +26,58 @@ export interface FakeErp {
 type Filter = [string, string, unknown]
 
 const PREFIX: Record<string, string> = {
-  Customer: 'CUST-', 'Service Location': 'LOC-', 'Service Equipment': 'EQ-', Technician: 'TECH-',
-  'Dispatch Job': 'DJ-2026-', Communication: 'COMM-',
+  Customer: 'CUST-',
+  'Service Location': 'LOC-',
+  'Service Equipment': 'EQ-',
+  Technician: 'TECH-',
+  'Dispatch Job': 'DJ-2026-',
+  Communication: 'COMM-',
 }
 
 function frappeError(res: ServerResponse, status: number, excType: string, message: string): void {
   res.writeHead(status, { 'content-type': 'application/json' })
-  res.end(JSON.stringify({
-    exc_type: excType,
-    exception: `frappe.exceptions.${excType}: ${message}`,
-    _server_messages: JSON.stringify([JSON.stringify({ message })]),
-  }))
+  res.end(
+    JSON.stringify({
+      exc_type: excType,
+      exception: `frappe.exceptions.${excType}: ${message}`,
+      _server_messages: JSON.stringify([JSON.stringify({ message })]),
+    }),
+  )
 }
 
 function likeToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')
+  const escaped = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.')
   return new RegExp(`^${escaped}$`, 'i')
 }
 
 function matches(doc: Doc, [field, op, value]: Filter): boolean {
   const v = doc[field]
   switch (op.toLowerCase()) {
-    case '=': return String(v ?? '') === String(value)
-    case '!=': return String(v ?? '') !== String(value)
-    case 'like': return typeof v === 'string' && likeToRegExp(String(value)).test(v)
-    case 'in': return (Array.isArray(value) ? value : String(value).split(',')).map(String).includes(String(v))
-    case 'not in': return !(Array.isArray(value) ? value : String(value).split(',')).map(String).includes(String(v))
-    case '>': return v != null && String(v) > String(value)
-    case '<': return v != null && String(v) < String(value)
-    case '>=': return v != null && String(v) >= String(value)
-    case '<=': return v != null && String(v) <= String(value)
-    case 'is': return value === 'set' ? v != null && v !== '' : v == null || v === ''
-    default: throw new Error(`unsupported operator ${op}`)
+    case '=':
+      return String(v ?? '') === String(value)
+    case '!=':
+      return String(v ?? '') !== String(value)
+    case 'like':
+      return typeof v === 'string' && likeToRegExp(String(value)).test(v)
+    case 'in':
+      return (Array.isArray(value) ? value : String(value).split(',')).map(String).includes(String(v))
+    case 'not in':
+      return !(Array.isArray(value) ? value : String(value).split(',')).map(String).includes(String(v))
+    case '>':
+      return v != null && String(v) > String(value)
+    case '<':
+      return v != null && String(v) < String(value)
+    case '>=':
+      return v != null && String(v) >= String(value)
+    case '<=':
+      return v != null && String(v) <= String(value)
+    case 'is':
+      return value === 'set' ? v != null && v !== '' : v == null || v === ''
+    default:
+      throw new Error(`unsupported operator ${op}`)
   }
 }
 
@@ -65,7 +85,9 @@ function parseFilters(raw: string | null): Filter[] {
   if (!raw) return []
   const parsed = JSON.parse(raw) as unknown
   if (Array.isArray(parsed)) return parsed.map((f: unknown[]) => (f.length === 4 ? [f[1], f[2], f[3]] : f) as Filter)
-  return Object.entries(parsed as Record<string, unknown>).map(([k, v]) => (Array.isArray(v) ? [k, String(v[0]), v[1]] : [k, '=', v]) as Filter)
+  return Object.entries(parsed as Record<string, unknown>).map(
+    ([k, v]) => (Array.isArray(v) ? [k, String(v[0]), v[1]] : [k, '=', v]) as Filter,
+  )
 }
 
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -87,13 +109,20 @@ export async function startFakeErp(opts: { token?: string; now?: () => Date } = 
     return t
   }
 
-  const unique: Record<string, string[]> = { 'Service Equipment': ['serial_no'], Technician: ['email'], User: ['email'] }
+  const unique: Record<string, string[]> = {
+    'Service Equipment': ['serial_no'],
+    Technician: ['email'],
+    User: ['email'],
+  }
 
   function insert(doctype: string, input: Record<string, unknown>): Doc {
     const t = table(doctype)
     for (const field of unique[doctype] ?? []) {
       if (input[field] != null && [...t.values()].some((d) => d[field] === input[field])) {
-        throw Object.assign(new Error(`Duplicate ${field}: ${String(input[field])}`), { status: 409, excType: 'DuplicateEntryError' })
+        throw Object.assign(new Error(`Duplicate ${field}: ${String(input[field])}`), {
+          status: 409,
+          excType: 'DuplicateEntryError',
+        })
       }
     }
     let name = typeof input.name === 'string' ? input.name : ''
@@ -105,9 +134,21 @@ export async function startFakeErp(opts: { token?: string; now?: () => Date } = 
         name = `${PREFIX[doctype] ?? `${doctype.toUpperCase().replace(/\s+/g, '-')}-`}${String(n).padStart(5, '0')}`
       }
     }
-    if (t.has(name)) throw Object.assign(new Error(`${doctype} ${name} already exists`), { status: 409, excType: 'DuplicateEntryError' })
+    if (t.has(name))
+      throw Object.assign(new Error(`${doctype} ${name} already exists`), {
+        status: 409,
+        excType: 'DuplicateEntryError',
+      })
     const stamp = toFrappeDatetime(now())
-    const doc: Doc = { ...input, name, creation: stamp, modified: stamp, owner: 'Administrator', modified_by: 'Administrator', docstatus: 0 }
+    const doc: Doc = {
+      ...input,
+      name,
+      creation: stamp,
+      modified: stamp,
+      owner: 'Administrator',
+      modified_by: 'Administrator',
+      docstatus: 0,
+    }
     t.set(name, doc)
     return doc
   }
@@ -119,7 +160,9 @@ export async function startFakeErp(opts: { token?: string; now?: () => Date } = 
     requests: [],
     docs: (doctype) => [...table(doctype).values()],
     insert,
-    failNext: (match, status, excType, message) => { failures.push({ ...match, status, excType, message }) },
+    failNext: (match, status, excType, message) => {
+      failures.push({ ...match, status, excType, message })
+    },
     close: async () => {},
   }
 
@@ -128,7 +171,8 @@ export async function startFakeErp(opts: { token?: string; now?: () => Date } = 
       const url = new URL(req.url ?? '/', 'http://fake')
       fake.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search })
       if (fake.stallMs) await new Promise((r) => setTimeout(r, fake.stallMs))
-      if (req.headers.authorization !== `token ${token}`) return frappeError(res, 401, 'AuthenticationError', 'Invalid credentials')
+      if (req.headers.authorization !== `token ${token}`)
+        return frappeError(res, 401, 'AuthenticationError', 'Invalid credentials')
       const m = /^\/api\/resource\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname)
       if (!m) return frappeError(res, 404, 'DoesNotExistError', 'Not found')
       const doctype = decodeURIComponent(m[1])
@@ -138,7 +182,10 @@ export async function startFakeErp(opts: { token?: string; now?: () => Date } = 
         const [f] = failures.splice(i, 1)
         return frappeError(res, f.status, f.excType, f.message)
       }
-      const send = (data: unknown) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ data })) }
+      const send = (data: unknown) => {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify({ data }))
+      }
 
       if (req.method === 'GET' && !name) {
         const filters = parseFilters(url.searchParams.get('filters'))
@@ -146,7 +193,13 @@ export async function startFakeErp(opts: { token?: string; now?: () => Date } = 
         const limit = Number(url.searchParams.get('limit') ?? url.searchParams.get('limit_page_length') ?? 20)
         let rows = [...table(doctype).values()].filter((d) => filters.every((f) => matches(d, f)))
         if (limit > 0) rows = rows.slice(0, limit)
-        return send(rows.map((d) => (fields.includes('*') ? d : Object.fromEntries(fields.filter((f) => d[f] !== undefined).map((f) => [f, d[f]])))))
+        return send(
+          rows.map((d) =>
+            fields.includes('*')
+              ? d
+              : Object.fromEntries(fields.filter((f) => d[f] !== undefined).map((f) => [f, d[f]])),
+          ),
+        )
       }
       if (req.method === 'GET' && name) {
         const doc = table(doctype).get(name)
@@ -173,6 +226,10 @@ export async function startFakeErp(opts: { token?: string; now?: () => Date } = 
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  fake.close = () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections() })
+  fake.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    })
   return fake
 }

@@ -7,7 +7,11 @@ export interface TestHub {
   hub: Hub
   erp: FakeErp
   clock: { now: Date }
-  call(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string>; token?: string | null }): Promise<Response>
+  call(
+    method: string,
+    path: string,
+    init?: { body?: unknown; headers?: Record<string, string>; token?: string | null },
+  ): Promise<Response>
   close(): Promise<void>
 }
 
@@ -17,13 +21,19 @@ export async function startTestHub(opts: Partial<HubOptions> = {}): Promise<Test
   const clock = { now: new Date('2026-11-27T15:00:00Z') }
   const erp = await startFakeErp({ now: () => clock.now })
   const hub = createHub({
-    erpUrl: erp.url, erpToken: erp.token, hubToken: TEST_HUB_TOKEN, dataDir: null,
-    now: () => clock.now, testHooks: true,
+    erpUrl: erp.url,
+    erpToken: erp.token,
+    hubToken: TEST_HUB_TOKEN,
+    dataDir: null,
+    now: () => clock.now,
+    testHooks: true,
     ...opts,
     timing: { smsStepMs: 5, deviceTimeoutMs: 30, erpTimeoutMs: 1000, ...opts.timing },
   })
   return {
-    hub, erp, clock,
+    hub,
+    erp,
+    clock,
     call(method, path, init = {}) {
       const headers = new Headers(init.headers)
       if (init.token !== null) headers.set('authorization', `Bearer ${init.token ?? TEST_HUB_TOKEN}`)
@@ -45,7 +55,10 @@ export async function startTestHub(opts: Partial<HubOptions> = {}): Promise<Test
 /** Resolves with the first event matching `predicate` published from now on. */
 export function nextEvent(log: HubEventLog, predicate: (e: HubEvent) => boolean, timeoutMs = 5000): Promise<HubEvent> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { stop(); reject(new Error('timed out waiting for a hub event')) }, timeoutMs)
+    const timer = setTimeout(() => {
+      stop()
+      reject(new Error('timed out waiting for a hub event'))
+    }, timeoutMs)
     const stop = log.subscribe((e) => {
       if (!predicate(e)) return
       clearTimeout(timer)
@@ -55,7 +68,11 @@ export function nextEvent(log: HubEventLog, predicate: (e: HubEvent) => boolean,
   })
 }
 
-export interface SseMessage { id: number; event: string; data: unknown }
+export interface SseMessage {
+  id: number
+  event: string
+  data: unknown
+}
 
 /** Reads an SSE body until `count` events arrived (comments skipped), then stops reading. */
 export async function readSse(res: Response, count: number, timeoutMs = 5000): Promise<SseMessage[]> {
@@ -63,7 +80,9 @@ export async function readSse(res: Response, count: number, timeoutMs = 5000): P
   const decoder = new TextDecoder()
   const out: SseMessage[] = []
   let buffer = ''
-  const timer = setTimeout(() => { void reader.cancel() }, timeoutMs)
+  const timer = setTimeout(() => {
+    void reader.cancel()
+  }, timeoutMs)
   try {
     while (out.length < count) {
       const { done, value } = await reader.read()
@@ -80,7 +99,11 @@ export async function readSse(res: Response, count: number, timeoutMs = 5000): P
           if (i > 0) fields.set(line.slice(0, i), line.slice(i + 2))
         }
         if (fields.has('id') && fields.has('event')) {
-          out.push({ id: Number(fields.get('id')), event: fields.get('event')!, data: JSON.parse(fields.get('data') ?? 'null') })
+          out.push({
+            id: Number(fields.get('id')),
+            event: fields.get('event')!,
+            data: JSON.parse(fields.get('data') ?? 'null'),
+          })
         }
       }
     }

@@ -41,8 +41,13 @@ export function generateTempPassword(length = 14, random: RandomInt = randomInt)
  */
 export function uniqueUsername(email: string, taken: Set<string>): string {
   const local = email.split('@')[0].split('+')[0]
-  const base = local.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-    .replace(/[^a-z0-9._-]/g, '').replace(/^[._-]+|[._-]+$/g, '') || 'user'
+  const base =
+    local
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]/g, '')
+      .replace(/^[._-]+|[._-]+$/g, '') || 'user'
   if (!taken.has(base)) return base
   for (let n = 2; ; n++) {
     const candidate = `${base}${n}`
@@ -52,9 +57,16 @@ export function uniqueUsername(email: string, taken: Set<string>): string {
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
 
-function scryptAsync(password: string, salt: Buffer, keylen: number, cost: { N: number; r: number; p: number } = SCRYPT): Promise<Buffer> {
+function scryptAsync(
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  cost: { N: number; r: number; p: number } = SCRYPT,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, keylen, { N: cost.N, r: cost.r, p: cost.p }, (err, key) => (err ? reject(err) : resolve(key)))
+    scrypt(password, salt, keylen, { N: cost.N, r: cost.r, p: cost.p }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    )
   })
 }
 
@@ -70,6 +82,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (scheme !== 'scrypt' || !saltB64 || !hashB64) return false
   const expected = Buffer.from(hashB64, 'base64')
   // The cost parameters travel with the hash, so raising them later keeps old hashes valid.
-  const key = await scryptAsync(password, Buffer.from(saltB64, 'base64'), expected.length, { N: Number(N), r: Number(r), p: Number(p) })
+  const key = await scryptAsync(password, Buffer.from(saltB64, 'base64'), expected.length, {
+    N: Number(N),
+    r: Number(r),
+    p: Number(p),
+  })
   return timingSafeEqual(key, expected)
 }

@@ -10,7 +10,7 @@ import { PERSONAS } from '../../../../src/contracts/personas'
  */
 
 export const STAFF_GROUPS = ['ops-admin', 'ops-dispatch', 'ops-csr', 'ops-tech'] as const
-export type StaffGroup = typeof STAFF_GROUPS[number]
+export type StaffGroup = (typeof STAFF_GROUPS)[number]
 
 export interface StoredUser {
   username: string
@@ -25,7 +25,13 @@ export interface StoredUser {
   created_at: string
 }
 
-export interface PublicUser { username: string; email: string; name: string; groups: string[]; active: boolean }
+export interface PublicUser {
+  username: string
+  email: string
+  name: string
+  groups: string[]
+  active: boolean
+}
 
 export const USERS_FILE = 'hub-users.json'
 export const OUTBOX_FILE = 'outbox.jsonl'
@@ -34,8 +40,15 @@ function seedUsers(now: Date): StoredUser[] {
   return PERSONAS.map((p) => {
     const [first, ...rest] = p.name.split(' ')
     return {
-      username: p.username, email: p.email, name: p.name, first_name: first, last_name: rest.join(' '),
-      groups: [...p.groups], active: true, password_hash: null, created_at: now.toISOString(),
+      username: p.username,
+      email: p.email,
+      name: p.name,
+      first_name: first,
+      last_name: rest.join(' '),
+      groups: [...p.groups],
+      active: true,
+      password_hash: null,
+      created_at: now.toISOString(),
     }
   })
 }
@@ -69,7 +82,13 @@ export class UserStore {
   }
 
   list(): PublicUser[] {
-    return this.users.map(({ username, email, name, groups, active }) => ({ username, email, name, groups: [...groups], active }))
+    return this.users.map(({ username, email, name, groups, active }) => ({
+      username,
+      email,
+      name,
+      groups: [...groups],
+      active,
+    }))
   }
 
   findByEmail(email: string): StoredUser | undefined {
@@ -94,17 +113,19 @@ export class UserStore {
     const dir = this.dataDir
     if (!dir) return Promise.resolve()
     const snapshot = JSON.stringify(this.users, null, 2) + '\n'
-    const next = this.writing.catch(() => {}).then(async () => {
-      const target = join(dir, USERS_FILE)
-      const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-      try {
-        await writeFile(temp, snapshot, { mode: 0o600 })
-        await rename(temp, target)
-      } catch (err) {
-        await unlink(temp).catch(() => {})
-        throw err
-      }
-    })
+    const next = this.writing
+      .catch(() => {})
+      .then(async () => {
+        const target = join(dir, USERS_FILE)
+        const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+        try {
+          await writeFile(temp, snapshot, { mode: 0o600 })
+          await rename(temp, target)
+        } catch (err) {
+          await unlink(temp).catch(() => {})
+          throw err
+        }
+      })
     this.writing = next
     return next
   }
