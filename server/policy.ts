@@ -13,7 +13,7 @@ export type CapabilityMap = Readonly<Record<string, readonly Capability[]>>
 export const DEFAULT_CAPABILITY_MAP: CapabilityMap = {
   'ops-admin': CAPABILITIES,
   'ops-dispatch': ['dispatch:view', 'dispatch:plan', 'clients:view', 'sms:send', 'devices:diagnose'],
-  'ops-csr': ['clients:view', 'clients:edit', 'sms:send', 'devices:diagnose', 'dispatch:view'],
+  'ops-csr': ['clients:view', 'clients:edit', 'sms:send', 'devices:diagnose', 'dispatch:view', 'flows:run'],
   'ops-tech': ['tech:self'],
 }
 

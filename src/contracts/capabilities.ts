@@ -15,6 +15,8 @@ export const CAPABILITIES = [
   'technicians:manage', // Paramètres → Techniciens
   'tags:manage', // Paramètres → Étiquettes
   'audit:view', // Paramètres → Journal
+  'flows:run', // Parcours: run a guided call script with a customer
+  'flows:manage', // Paramètres → Parcours: write, publish and archive flows, see their statistics
 ] as const
 
 export type Capability = (typeof CAPABILITIES)[number]

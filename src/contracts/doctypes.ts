@@ -56,6 +56,8 @@ export const EQUIPMENT_STATUSES = ['In Service', 'In Stock', 'Returned', 'Defect
 export const TAG_CATEGORIES = ['Skill', 'Zone', 'Job Type'] as const
 export const ISSUE_STATUSES = ['Open', 'Replied', 'On Hold', 'Resolved', 'Closed'] as const
 export const INVOICE_STATUSES = ['Draft', 'Unpaid', 'Paid', 'Overdue', 'Cancelled'] as const
+export const AGENT_FLOW_STATUSES = ['Draft', 'Published', 'Archived'] as const
+export const AGENT_FLOW_RUN_STATUSES = ['In Progress', 'Completed', 'Abandoned'] as const
 export const SUBSCRIPTION_STATUSES = ['Active', 'Past Due Date', 'Unpaid', 'Cancelled', 'Completed'] as const
 
 export const DOCTYPES: readonly DoctypeDef[] = [
@@ -225,6 +227,49 @@ export const DOCTYPES: readonly DoctypeDef[] = [
     ],
   },
   {
+    name: 'Agent Flow',
+    /** One document per version: FLOW-no-internet-v3. A Published version is never edited. */
+    autoname: 'format:FLOW-{flow_key}-v{version}',
+    fields: [
+      data('flow_key', { reqd: true }),
+      data('title'),
+      data('title_en'),
+      { fieldname: 'version', fieldtype: 'Int', reqd: true },
+      select('status', AGENT_FLOW_STATUSES, { default: 'Draft' }),
+      { fieldname: 'definition', fieldtype: 'Text', reqd: true },
+    ],
+  },
+  {
+    name: 'Agent Flow Run Event',
+    autoname: 'hash',
+    istable: true,
+    fields: [
+      data('step', { reqd: true }),
+      data('kind'),
+      { fieldname: 'at', fieldtype: 'Datetime' },
+      { fieldname: 'duration_ms', fieldtype: 'Int' },
+      { fieldname: 'data', fieldtype: 'Text' },
+      data('reference_doctype'),
+      data('reference_name'),
+    ],
+  },
+  {
+    name: 'Agent Flow Run',
+    autoname: 'RUN-.YYYY.-.#####',
+    fields: [
+      link('flow', 'Agent Flow', true),
+      link('customer', 'Customer'),
+      data('agent'),
+      select('status', AGENT_FLOW_RUN_STATUSES, { default: 'In Progress' }),
+      data('outcome'),
+      { fieldname: 'started_at', fieldtype: 'Datetime' },
+      { fieldname: 'ended_at', fieldtype: 'Datetime' },
+      data('current_step'),
+      { fieldname: 'context', fieldtype: 'Text' },
+      { fieldname: 'events', fieldtype: 'Table', options: 'Agent Flow Run Event' },
+    ],
+  },
+  {
     name: 'User Social Login',
     autoname: 'hash',
     istable: true,
@@ -390,4 +435,36 @@ export interface ErpUser extends DocMeta {
   user_type?: string
   enabled?: 0 | 1
   social_logins?: (ChildRow & { provider: string; userid?: string })[]
+}
+export interface AgentFlowDoc extends DocMeta {
+  flow_key: string
+  title?: string
+  title_en?: string
+  version: number
+  status?: (typeof AGENT_FLOW_STATUSES)[number]
+  /** The definition as JSON text (see contracts/flows). */
+  definition: string
+}
+export interface AgentFlowRunEvent extends ChildRow {
+  step: string
+  kind?: string
+  at?: string
+  duration_ms?: number
+  /** JSON text: what the step gathered, or the action's answer. */
+  data?: string
+  reference_doctype?: string
+  reference_name?: string
+}
+export interface AgentFlowRunDoc extends DocMeta {
+  flow: string
+  customer?: string
+  agent?: string
+  status?: (typeof AGENT_FLOW_RUN_STATUSES)[number]
+  outcome?: string
+  started_at?: string
+  ended_at?: string
+  current_step?: string
+  /** JSON text: the interpreter's state (see contracts/flows RunState). */
+  context?: string
+  events?: AgentFlowRunEvent[]
 }

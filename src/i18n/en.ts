@@ -12,6 +12,7 @@ const en: typeof fr = {
     tags: 'Tags',
     capabilities: 'Capabilities',
     journal: 'Audit log',
+    flows: 'Agent flows',
     menu: 'Menu',
   },
   shell: {

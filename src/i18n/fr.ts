@@ -10,6 +10,7 @@ export default {
     tags: 'Étiquettes',
     capabilities: 'Capacités',
     journal: 'Journal',
+    flows: 'Parcours',
     menu: 'Menu',
   },
   shell: {

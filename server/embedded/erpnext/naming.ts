@@ -61,6 +61,16 @@ export class Naming {
   newName(meta: DoctypeMeta, doc: Record<string, unknown>): string {
     const autoname = meta.def.autoname
     if (autoname === 'hash') return randomName()
+    if (autoname.startsWith('format:')) {
+      // Frappe's `format:` rule: {fieldname} is replaced by the field's value.
+      return autoname.slice('format:'.length).replace(/\{(\w+)\}/g, (_, fieldname: string) => {
+        const value = doc[fieldname]
+        if (value === null || value === undefined || String(value).trim() === '') {
+          throw new FrappeError('MandatoryError', `Error: Value missing for ${meta.name}: ${fieldname}`)
+        }
+        return String(value).trim()
+      })
+    }
     if (autoname.startsWith('field:')) {
       const fieldname = autoname.slice('field:'.length)
       const value = doc[fieldname]
