@@ -220,7 +220,7 @@ describe('the validator and the graph', () => {
   })
 
   it('names the step and field of a branch to a missing step', () => {
-    const broken = structuredClone(DEF) as { steps: { id: string; next?: unknown }[] }
+    const broken = structuredClone(DEF) as unknown as { steps: { id: string; next?: unknown }[] }
     broken.steps[0].next = 'nowhere'
     const v = validateDefinition(broken)
     expect(v.ok).toBe(false)
