@@ -20,6 +20,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/server ./server
 # Feature routes of the BFF share pure logic and contracts with the SPA (src/contracts, src/features/*/ pure modules).
 COPY --from=build /app/src ./src
+# The shipped Parcours flows, loaded into ERPNext when absent.
+COPY --from=build /app/flows ./flows
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

@@ -7,7 +7,7 @@ import vue from 'eslint-plugin-vue'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
-const FEATURES = ['clients', 'diagnostics', 'dispatch', 'scans', 'settings', 'tech']
+const FEATURES = ['clients', 'diagnostics', 'dispatch', 'flows', 'flowsAdmin', 'scans', 'settings', 'tech']
 /** A feature's deliberate exports: its index, and for the shell, its `shell` module. */
 const ENTRY = '(index|shell)(\\.ts)?$'
 

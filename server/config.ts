@@ -38,6 +38,8 @@ export interface Config {
   publicOrigin: string | null
   /** Demo only: /ops/api/_test/hub-faults may make the embedded hub slow or failing (HUB_TEST_HOOKS=1). */
   hubTestHooks: boolean
+  /** A Parcours run left untouched this long is marked Abandoned. */
+  flowIdleMinutes: number
 }
 
 export type Env = Record<string, string | undefined>
@@ -173,6 +175,7 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
     bodyLimitBytes: intIn(env, 'BODY_LIMIT_BYTES', 12 * 1024 * 1024, 1024, 64 * 1024 * 1024, problems),
     publicOrigin,
     hubTestHooks: demo && val('HUB_TEST_HOOKS') === '1',
+    flowIdleMinutes: intIn(env, 'FLOW_IDLE_MINUTES', 120, 1, 7 * 24 * 60, problems),
   }
   if (problems.length) throw new ConfigError(problems)
   return config

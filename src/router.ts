@@ -22,6 +22,7 @@ export const NAV_HOME_ORDER: { name: string; capabilities: readonly Capability[]
   { name: 'settings-technicians', capabilities: ['technicians:manage'] },
   { name: 'settings-tags', capabilities: ['tags:manage'] },
   { name: 'settings-journal', capabilities: ['audit:view'] },
+  { name: 'settings-flows', capabilities: ['flows:manage'] },
 ]
 
 const routes: RouteRecordRaw[] = [
@@ -50,6 +51,13 @@ const routes: RouteRecordRaw[] = [
         props: true,
       },
       {
+        path: 'parcours/:run',
+        name: 'flow-run',
+        component: () => import('src/features/flows/FlowRunPage.vue'),
+        meta: { capabilities: ['flows:run'] },
+        props: true,
+      },
+      {
         path: 'tech',
         name: 'tech',
         component: () => import('src/features/tech/TechDayPage.vue'),
@@ -65,7 +73,7 @@ const routes: RouteRecordRaw[] = [
       {
         path: 'settings',
         component: () => import('src/features/settings/SettingsPage.vue'),
-        meta: { capabilities: ['users:manage', 'technicians:manage', 'tags:manage', 'audit:view'] },
+        meta: { capabilities: ['users:manage', 'technicians:manage', 'tags:manage', 'audit:view', 'flows:manage'] },
         children: [
           { path: '', name: 'settings', redirect: () => ({ name: firstAllowed('settings-') ?? 'home' }) },
           {
@@ -97,6 +105,18 @@ const routes: RouteRecordRaw[] = [
             name: 'settings-journal',
             component: () => import('src/features/settings/JournalPage.vue'),
             meta: { capabilities: ['audit:view'] },
+          },
+          {
+            path: 'flows',
+            name: 'settings-flows',
+            component: () => import('src/features/flowsAdmin/FlowsPage.vue'),
+            meta: { capabilities: ['flows:manage'] },
+          },
+          {
+            path: 'flows/:key',
+            name: 'settings-flow',
+            component: () => import('src/features/flowsAdmin/FlowEditorPage.vue'),
+            meta: { capabilities: ['flows:manage'] },
           },
         ],
       },

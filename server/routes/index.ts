@@ -10,6 +10,7 @@ import { dispatchRoutes } from './dispatch'
 import { equipmentTransferRoutes } from './equipmentTransfers'
 import { erpRoutes } from './erp'
 import { eventRoutes } from './events'
+import { flowsRoutes } from './flows'
 import { hubRoutes } from './hub'
 import { positionRoutes } from './positions'
 import { settingsRoutes } from './settings'
@@ -29,6 +30,7 @@ export const ROUTES: readonly FeatureRoutes[] = [
   techDayRoutes,
   techScanRoutes,
   equipmentTransferRoutes,
+  flowsRoutes,
   techTestHookRoutes,
   spaRoutes,
 ]

@@ -40,4 +40,8 @@ export const JOURNAL_ACTIONS = [
   'hub.invite',
   'hub.sms',
   'hub.vision',
+  'flow.act',
+  'flow.save',
+  'flow.publish',
+  'flow.archive',
 ] as const

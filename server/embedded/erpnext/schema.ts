@@ -189,6 +189,8 @@ export class Schema {
 const FILTERED_FIELDS: Record<string, string[]> = {
   'Dispatch Job': ['scheduled_start', 'technician', 'status'],
   Customer: ['customer_name', 'mobile_no'],
+  // Frappe indexes `modified` on every table; Parcours reads runs by it (statistics, idle sweep).
+  'Agent Flow Run': ['modified', 'status'],
 }
 
 const indexName = (meta: DoctypeMeta, cols: string[]) =>

@@ -35,6 +35,7 @@ export const fr = {
     back: 'Retour à la recherche',
   },
   actions: { sms: 'Texto', ticket: 'Ouvrir un billet', book: 'Réserver un technicien' },
+  flows: { aside: 'Parcours en cours' },
   locations: {
     title: 'Adresses de service',
     empty: 'Aucune adresse de service.',
@@ -233,6 +234,7 @@ export const en: typeof fr = {
     back: 'Back to search',
   },
   actions: { sms: 'Text', ticket: 'Open a ticket', book: 'Book a technician' },
+  flows: { aside: 'Agent flow in progress' },
   locations: {
     title: 'Service addresses',
     empty: 'No service address.',

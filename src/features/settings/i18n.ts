@@ -183,6 +183,10 @@ export const fr = {
       hub_invite: 'Invitation',
       hub_sms: 'SMS',
       hub_vision: 'Scan',
+      flow_act: 'Action d’un parcours',
+      flow_save: 'Parcours enregistré',
+      flow_publish: 'Parcours publié',
+      flow_archive: 'Parcours archivé',
     },
     columns: {
       at: 'Quand',
@@ -199,7 +203,7 @@ export const fr = {
     continue: 'Continuer la recherche',
     end: 'Début du journal atteint.',
     empty: 'Aucune entrée ne correspond.',
-    emptyHint: 'Chaque écriture faite dans Ops (ERPNext, invitations, SMS, scans) apparaît ici.',
+    emptyHint: 'Chaque écriture faite dans Ops (ERPNext, invitations, SMS, scans, parcours) apparaît ici.',
   },
 }
 
@@ -386,6 +390,10 @@ export const en: typeof fr = {
       hub_invite: 'Invitation',
       hub_sms: 'SMS',
       hub_vision: 'Scan',
+      flow_act: 'Flow action',
+      flow_save: 'Flow saved',
+      flow_publish: 'Flow published',
+      flow_archive: 'Flow archived',
     },
     columns: { at: 'When', actor: 'Who', action: 'What', target: 'On', outcome: 'Outcome', requestId: 'Request no.' },
     outcomes: { ok: 'Succeeded', refused: 'Refused', failed: 'Failed' },
@@ -394,6 +402,6 @@ export const en: typeof fr = {
     continue: 'Continue the search',
     end: 'Start of the journal reached.',
     empty: 'No entry matches.',
-    emptyHint: 'Every write made in Ops (ERPNext, invitations, SMS, scans) appears here.',
+    emptyHint: 'Every write made in Ops (ERPNext, invitations, SMS, scans, agent flows) appears here.',
   },
 }
