@@ -5,6 +5,7 @@
  */
 import { ofetch, FetchError, type FetchOptions } from 'ofetch'
 import { parseJsonObject, parseJsonOr } from '../contracts/json'
+import { noteServerAnswer } from './connectivity'
 
 export interface Sentence {
   fr: string
@@ -139,8 +140,13 @@ const client = ofetch.create({
 
 export async function api<T>(path: string, options: FetchOptions<'json'> = {}): Promise<T> {
   try {
-    return await client<T>(path, options)
+    const answer = await client<T>(path, options)
+    noteServerAnswer(true)
+    return answer
   } catch (err) {
-    throw toApiError(err)
+    const error = toApiError(err)
+    if (error.code === 'NETWORK') noteServerAnswer(false)
+    else if (error.status > 0) noteServerAnswer(true)
+    throw error
   }
 }
