@@ -21,6 +21,7 @@ const CAPABILITY_MAP = JSON.stringify({
   'ops-admin': ['flows:run', 'flows:manage', 'clients:view', 'clients:edit', 'sms:send', 'devices:diagnose'],
   'ops-csr': ['flows:run', 'clients:view', 'clients:edit', 'sms:send', 'devices:diagnose'],
   'ops-csr-voice': ['flows:run', 'clients:view', 'clients:edit', 'devices:diagnose'],
+  'ops-flows-only': ['flows:run'],
   'ops-dispatch': ['dispatch:view', 'dispatch:plan', 'clients:view'],
   'ops-tech': ['tech:self'],
 })
@@ -290,6 +291,12 @@ describe('Parcours: who may run and manage flows', () => {
     expect(started.status).toBe(403)
     expect((await get('/ops/api/flows/definitions', STAFF.csr)).status).toBe(403)
     expect((await get('/ops/api/flows/stats?key=test-support', STAFF.csr)).status).toBe(403)
+    // A group that may run flows but not read customers' files reaches no customer through a flow.
+    const flowsOnly = { email: 'x@gigafibre.ca', groups: 'ops-flows-only' }
+    expect((await get(`/ops/api/flows?customer=${marie.name}`, flowsOnly)).status).toBe(403)
+    expect((await post('/ops/api/flows/runs', { key: 'test-support', customer: marie.name }, flowsOnly)).status).toBe(
+      403,
+    )
   })
 
   it('lists the flows that fit the customer, the flows for a new customer without one, and 404 for an unknown one', async () => {

@@ -171,8 +171,14 @@ export function createFlowsRoutes(options: { shippedDir?: string } = {}): Featur
 
     // ---- The rep ------------------------------------------------------------------------
 
-    app.get('/ops/api/flows', async (event) => {
+    /** A run reads and writes a customer's file: the rep needs flows:run and clients:view both. */
+    const requireRep = (event: H3Event) => {
       const user = requireCapability(ctx, event, 'flows:run')
+      return requireCapability(ctx, event, 'clients:view') && user
+    }
+
+    app.get('/ops/api/flows', async (event) => {
+      const user = requireRep(event)
       await ensureShipped()
       const customerName = event.url.searchParams.get('customer')
       if (customerName !== null && !DOC_NAME.test(customerName))
@@ -218,7 +224,7 @@ export function createFlowsRoutes(options: { shippedDir?: string } = {}): Featur
     })
 
     app.post('/ops/api/flows/runs', async (event) => {
-      const user = requireCapability(ctx, event, 'flows:run')
+      const user = requireRep(event)
       const body = await readJson(event, EVENT_BODY_LIMIT)
       if (typeof body.key !== 'string' || !FLOW_KEY.test(body.key))
         throw new Refusal(400, 'INVALID_FLOW', SENTENCES.badKey)
@@ -230,12 +236,12 @@ export function createFlowsRoutes(options: { shippedDir?: string } = {}): Featur
     })
 
     app.get('/ops/api/flows/runs/:name', async (event) => {
-      requireCapability(ctx, event, 'flows:run')
+      requireRep(event)
       return json(200, await runner.get(nameParam(event)))
     })
 
     app.post('/ops/api/flows/runs/:name/events', async (event) => {
-      const user = requireCapability(ctx, event, 'flows:run')
+      const user = requireRep(event)
       const name = nameParam(event)
       const body = await readJson(event, EVENT_BODY_LIMIT)
       const flowEvent = parseEvent(body.event)
