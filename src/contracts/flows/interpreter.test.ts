@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { allPaths, flowEdges, stepDepths, stepsThatNeverEnd } from './graph'
-import { advance, fieldProblems, fillTemplate, fitsCustomer, nextStepOf, resolveParams, startRun } from './interpreter'
+import {
+  advance,
+  fieldProblems,
+  fillTemplate,
+  fitsCustomer,
+  localizedText,
+  nextStepOf,
+  readableDate,
+  resolveParams,
+  startRun,
+} from './interpreter'
 import type { FlowDefinition, FormStep, RunState } from './types'
 import { parseDefinition, validateDefinition } from './validate'
 
@@ -194,6 +204,16 @@ describe('the interpreter', () => {
       a: ctx.values.a,
       n: 3,
     })
+  })
+
+  it('writes dates as words in texts for people, and leaves them as they are in parameters', () => {
+    const ctx = { customer: CUSTOMER, values: { when: { day: '2026-12-08', at: '2026-12-08 07:00:00' } } }
+    expect(localizedText(L('Le {values.when.day} à {values.when.at}', 'On {values.when.day}'), ctx, 'fr')).toBe(
+      'Le mardi 8 décembre à mardi 8 décembre à 07 h 00',
+    )
+    expect(localizedText(L('x', 'On {values.when.at}'), ctx, 'en')).toMatch(/^On Tuesday, December 8 at 07:00/)
+    expect(resolveParams({ date: '{values.when.day}' }, ctx)).toEqual({ date: '2026-12-08' })
+    expect(readableDate('2026-02-30', 'fr')).toBeNull()
   })
 
   it('fits a flow to a customer by audience and requirements', () => {

@@ -43,7 +43,29 @@ export function valueAt(context: FlowContext, path: string): unknown {
 
 const PLACEHOLDER = /\{([A-Za-z_][\w-]*(?:\.[\w-]+)*)\}/g
 
-const asText = (value: unknown): string => {
+const SITE_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?$/
+
+/**
+ * A date ("2026-12-08") or a site datetime ("2026-12-08 07:00:00") as a person reads it in that
+ * language ("mardi 8 décembre à 07 h 00"). The value is already the site's wall-clock time, so it
+ * is formatted as such, without any time-zone conversion.
+ */
+export function readableDate(text: string, locale: 'fr' | 'en'): string | null {
+  const m = SITE_DATE.exec(text)
+  if (!m) return null
+  const [, y, mo, d, h, mi] = m
+  const at = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0)))
+  if (Number.isNaN(at.getTime()) || at.getUTCDate() !== Number(d)) return null
+  const tag = locale === 'en' ? 'en-CA' : 'fr-CA'
+  const day = new Intl.DateTimeFormat(tag, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' }).format(
+    at,
+  )
+  if (h === undefined) return day
+  const time = new Intl.DateTimeFormat(tag, { timeZone: 'UTC', hour: '2-digit', minute: '2-digit' }).format(at)
+  return locale === 'en' ? `${day} at ${time}` : `${day} à ${time}`
+}
+
+const asText = (value: unknown, locale?: 'fr' | 'en'): string => {
   if (value === undefined || value === null) return ''
   if (typeof value === 'object') {
     const address = value as Partial<AddressValue>
@@ -51,12 +73,17 @@ const asText = (value: unknown): string => {
       return [address.line, address.city, address.postalCode].filter(Boolean).join(', ')
     return ''
   }
+  if (locale && typeof value === 'string') return readableDate(value, locale) ?? value
   return String(value)
 }
 
-/** `{customer.customer_name}`, `{values.contact.phone}` filled from the context; unknown → empty. */
-export function fillTemplate(text: string, context: FlowContext): string {
-  return text.replace(PLACEHOLDER, (_, path: string) => asText(valueAt(context, path)))
+/**
+ * `{customer.customer_name}`, `{values.contact.phone}` filled from the context; unknown → empty.
+ * With a language, dates read as words in it (a text for a person); without, values stay as they
+ * are (a form's initial value, an action's parameter).
+ */
+export function fillTemplate(text: string, context: FlowContext, locale?: 'fr' | 'en'): string {
+  return text.replace(PLACEHOLDER, (_, path: string) => asText(valueAt(context, path), locale))
 }
 
 /** The placeholders a text uses (for the validator). */
@@ -66,7 +93,7 @@ export function placeholdersOf(text: string): string[] {
 
 export function localizedText(text: Localized | undefined, context: FlowContext, locale: 'fr' | 'en'): string {
   if (!text) return ''
-  return fillTemplate(text[locale] || text.fr, context)
+  return fillTemplate(text[locale] || text.fr, context, locale)
 }
 
 const isLocalized = (p: unknown): p is Localized =>

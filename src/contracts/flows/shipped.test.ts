@@ -608,7 +608,7 @@ describe('move', () => {
       location: 'CREATE-LOCATION-new-location',
     })
     expect(w.acts.get('close-old')?.params).toEqual({ location: 'LOC-00042' })
-    expect(w.acts.get('sms-move')?.params.text).toContain('2027-01-01')
+    expect(w.acts.get('sms-move')?.params.text).toContain('le vendredi 1 janvier')
   })
 
   it('a cancellation on moving day ends the service that day and picks up the equipment', () => {
@@ -685,6 +685,6 @@ describe('cancellation', () => {
     expect(gone.acts.get('cancel-service')?.params).toMatchObject({ endDate: '2026-12-31' })
     expect(gone.acts.get('cancel-service')?.params.reason).toContain('Trouve moins cher ailleurs.')
     expect(gone.acts.get('pickup')?.params).toMatchObject({ jobType: 'Removal', date: '2026-12-31' })
-    expect(gone.acts.get('sms-cancel')?.params.text).toContain('stays active until 2026-12-31')
+    expect(gone.acts.get('sms-cancel')?.params.text).toContain('stays active until Thursday, December 31')
   })
 })
