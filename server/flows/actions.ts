@@ -302,6 +302,37 @@ async function sendSms(services: FlowServices, p: ActionPerformer, params: Param
 
 // ---- create-customer ----------------------------------------------------------------------
 
+/**
+ * A document this step creates, made once: a retry after a failure part-way reads back what the
+ * earlier attempt made (`partial`) instead of making it again.
+ */
+async function madeOnce<T extends { name: string }>(
+  services: FlowServices,
+  p: ActionPerformer,
+  key: string,
+  doctype: string,
+  doc: Record<string, unknown>,
+): Promise<T> {
+  const earlier = p.partial[key]
+  if (earlier) {
+    const found = await services.erp.get<T>(doctype, earlier)
+    if (!found) throw new Error(`${doctype} ${earlier} made earlier is gone`)
+    return found
+  }
+  const made = await services.erp.insert<T>(doctype, doc)
+  p.partial[key] = made.name
+  published(services, made, doctype, 'create')
+  return made
+}
+
+const newLocation = (customer: string, address: AddressValue): Record<string, unknown> => ({
+  customer,
+  address_line: address.line,
+  city: address.city,
+  ...(address.postalCode ? { postal_code: address.postalCode } : {}),
+  status: 'Pending',
+})
+
 async function createCustomer(services: FlowServices, p: ActionPerformer, params: Params): Promise<ActResult> {
   const customerName = text(params.customerName)
   const address = asAddress(params.address)
@@ -312,49 +343,28 @@ async function createCustomer(services: FlowServices, p: ActionPerformer, params
   const language = params.language === 'en' ? 'en' : 'fr'
   const today = toFrappeDate(new Date(p.now))
 
-  const customer = p.partial.customer
-    ? await services.erp.get<Customer>('Customer', p.partial.customer)
-    : await services.erp.insert<Customer>('Customer', {
-        customer_name: customerName,
-        customer_type: 'Individual',
-        language,
-        ...(text(params.phone) ? { mobile_no: text(params.phone) } : {}),
-        ...(text(params.email) ? { email_id: text(params.email) } : {}),
-      })
-  if (!customer) throw new Error(`customer ${p.partial.customer} made earlier is gone`)
-  if (!p.partial.customer) {
-    p.partial.customer = customer.name
-    published(services, customer, 'Customer', 'create')
-  }
-  const location = p.partial.location
-    ? await services.erp.get<ServiceLocation>('Service Location', p.partial.location)
-    : await services.erp.insert<ServiceLocation>('Service Location', {
-        customer: customer.name,
-        address_line: address.line,
-        city: address.city,
-        ...(address.postalCode ? { postal_code: address.postalCode } : {}),
-        status: 'Pending',
-      })
-  if (!location) throw new Error(`location ${p.partial.location} made earlier is gone`)
-  if (!p.partial.location) {
-    p.partial.location = location.name
-    published(services, location, 'Service Location', 'create')
-  }
-  const subscription = p.partial.subscription
-    ? await services.erp.get<Subscription>('Subscription', p.partial.subscription)
-    : await services.erp.insert<Subscription>('Subscription', {
-        party_type: 'Customer',
-        party: customer.name,
-        service_location: location.name,
-        status: 'Active',
-        start_date: today,
-        plans: [{ plan, qty: 1 }],
-      })
-  if (!subscription) throw new Error(`subscription ${p.partial.subscription} made earlier is gone`)
-  if (!p.partial.subscription) {
-    p.partial.subscription = subscription.name
-    published(services, subscription, 'Subscription', 'create')
-  }
+  const customer = await madeOnce<Customer>(services, p, 'customer', 'Customer', {
+    customer_name: customerName,
+    customer_type: 'Individual',
+    language,
+    ...(text(params.phone) ? { mobile_no: text(params.phone) } : {}),
+    ...(text(params.email) ? { email_id: text(params.email) } : {}),
+  })
+  const location = await madeOnce<ServiceLocation>(
+    services,
+    p,
+    'location',
+    'Service Location',
+    newLocation(customer.name, address),
+  )
+  const subscription = await madeOnce<Subscription>(services, p, 'subscription', 'Subscription', {
+    party_type: 'Customer',
+    party: customer.name,
+    service_location: location.name,
+    status: 'Active',
+    start_date: today,
+    plans: [{ plan, qty: 1 }],
+  })
   const summary = {
     fr: `Client ${customer.name} créé : ${customerName}, ${address.line}, ${address.city} (forfait ${plan}).`,
     en: `Customer ${customer.name} created: ${customerName}, ${address.line}, ${address.city} (plan ${plan}).`,
@@ -375,20 +385,13 @@ async function createLocation(services: FlowServices, p: ActionPerformer, params
   const customer = needCustomer(p)
   const address = asAddress(params.address)
   if (!address) throw missing('L’adresse manque.', 'The address is missing.')
-  const location = p.partial.location
-    ? await services.erp.get<ServiceLocation>('Service Location', p.partial.location)
-    : await services.erp.insert<ServiceLocation>('Service Location', {
-        customer: customer.name,
-        address_line: address.line,
-        city: address.city,
-        ...(address.postalCode ? { postal_code: address.postalCode } : {}),
-        status: 'Pending',
-      })
-  if (!location) throw new Error(`location ${p.partial.location} made earlier is gone`)
-  if (!p.partial.location) {
-    p.partial.location = location.name
-    published(services, location, 'Service Location', 'create')
-  }
+  const location = await madeOnce<ServiceLocation>(
+    services,
+    p,
+    'location',
+    'Service Location',
+    newLocation(customer.name, address),
+  )
   let moved = ''
   if (params.moveSubscription === true || params.moveSubscription === 'true') {
     const sub = await activeSubscription(services.erp, customer.name, customer.location)

@@ -9,7 +9,7 @@ import { toApiError, type ApiError } from 'src/api/http'
 import type { DispatchJob } from 'src/contracts/doctypes'
 import { loadCommunications, TIMELINE_PAGE } from './customerFile'
 import { fromCommunication, jobEvents, mergeTimeline, type TimelineItem } from './timeline'
-import type { PanelState } from './usePanel'
+import type { PanelState } from 'src/composables/usePanel'
 
 export function useTimeline(customer: string, jobs: Ref<readonly DispatchJob[]>) {
   const state = ref<PanelState>('loading')
