@@ -248,12 +248,15 @@ describe('upstream ERPNext client', () => {
     }
   })
 
-  it('answers 502 with a sentence when ERPNext is unreachable, and keeps serving', async () => {
+  it('answers 503 with a sentence naming ERPNext when it is unreachable, and keeps serving', async () => {
     const erp = createErpClient('http://127.0.0.1:9', 'k:s', 500)
     const app = createApp(testConfig(), { erp, hub: noHub })
     const res = await app.fetch(staffRequest('/ops/api/erp/resource/Customer', STAFF.csr))
-    expect(res.status).toBe(502)
-    expect((await res.json()).messages.fr).toMatch(/ERPNext ne répond pas/)
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/)
+    const body = await res.json()
+    expect(body.messages.fr).toMatch(/ERPNext ne répond pas/)
+    expect(body).toMatchObject({ upstream: 'erpnext', message: expect.stringMatching(/^ERPNext ne répond pas/) })
   })
 })
 

@@ -19,6 +19,10 @@ import { resolveUser, type RequestUser } from './session'
 import { createTechScopes, type TechScopes } from './techScope'
 import { ErpRefused, UpstreamUnreachable, type ErpClient } from './upstream/erp'
 import type { HubClient } from './upstream/hub'
+import { errorField, log, requestContext } from './log'
+import { lifecycle } from './events/streams'
+import { httpDuration, httpRequests, notePublished, rateLimitRefusals } from './metrics'
+import { createBreakers, downFields, UpstreamDown, type Breakers } from './upstream/breaker'
 
 export interface AppDeps {
   erp: ErpClient
@@ -32,6 +36,8 @@ export interface AppDeps {
   peerAddress?: (event: H3Event) => string | undefined
   /** The positions poll's clock and cache, for tests. */
   positions?: Partial<PositionOptions>
+  /** The upstream clients' circuit breakers, reported by /ops/readyz. */
+  breakers?: Breakers
 }
 
 export interface AppContext {
@@ -45,6 +51,9 @@ export interface AppContext {
   /** Fields of documents that live events refer to, looked up once for every stream. */
   docs: DocLookup
   options: { positions?: Partial<PositionOptions> }
+  breakers: Breakers
+  /** The TCP peer of a request (not what a proxy says it is). */
+  peer(event: H3Event): string | undefined
   /** The signed-in staff member, or null (routes use guard.ts, which answers 401). */
   user(event: H3Event): RequestUser | null
   requestId(event: H3Event): string
@@ -87,7 +96,7 @@ function rawHeaderNames(event: H3Event): string[] | undefined {
 }
 
 export function createApp(config: Config, deps: AppDeps): H3 {
-  const bus = deps.bus ?? createMemoryBus()
+  const bus = countedBus(deps.bus ?? createMemoryBus())
   const audit = deps.audit ?? createAuditJournal(null)
   const scopes = deps.scopes ?? createTechScopes(deps.erp)
   const peerOf = deps.peerAddress ?? ((event: H3Event) => getRequestIP(event))
@@ -104,6 +113,8 @@ export function createApp(config: Config, deps: AppDeps): H3 {
     limiter: deps.limiter ?? createMemoryLimiter(),
     docs: createDocLookup(deps.erp),
     options: { positions: deps.positions },
+    breakers: deps.breakers ?? createBreakers(),
+    peer: peerOf,
     user: (event) => resolveUser(event.req, peerOf(event), config, rawHeaderNames(event)),
     requestId(event) {
       let id = requestIds.get(event.req)
@@ -117,12 +128,22 @@ export function createApp(config: Config, deps: AppDeps): H3 {
   }
 
   const app = new H3({
+    // Errors are logged once, by onError, as JSON lines; h3's own printing would repeat every
+    // upstream failure as a stack trace (and, with a breaker open, flood the disk).
+    silent: true,
     onError(error, event) {
       const req = event.req
       // The ERPNext pass-through answers in Frappe's shape, so Frappe clients read exc_type.
       const frappe = event.url.pathname.startsWith('/ops/api/erp/')
       const answer = (status: number, code: string, excType: string, sentence: Sentence) =>
         frappe ? frappeError(req, status, excType, sentence) : bffError(req, status, code, sentence)
+      const down = error instanceof UpstreamDown ? error : error.cause instanceof UpstreamDown ? error.cause : null
+      if (down) {
+        // An upstream is down: 503, with which one and when it will be tried again, for the screens.
+        const { sentence, fields, headers: retry } = downFields(down)
+        const res = answer(503, 'UPSTREAM_DOWN', 'UpstreamError', sentence)
+        return withFields(res, fields, retry)
+      }
       if (error instanceof FrappeRefusal) return frappeError(req, error.status, error.excType, error.sentence)
       if (error instanceof Refusal) {
         const res = bffError(req, error.status, error.code, error.sentence)
@@ -147,7 +168,10 @@ export function createApp(config: Config, deps: AppDeps): H3 {
       if (error.status === 404) return answer(404, 'NOT_FOUND', 'DoesNotExistError', SENTENCES.notFound)
       if (error.status === 405) return answer(405, 'METHOD_NOT_ALLOWED', 'ValidationError', SENTENCES.methodNotAllowed)
       const reason = (cause ?? error) as Error
-      console.error(`[${ctx.requestId(event)}] ${req.method} ${event.url.pathname}:`, reason?.stack ?? reason)
+      log.error(
+        { req_id: ctx.requestId(event), method: req.method, path: event.url.pathname, err: errorField(reason) },
+        'unexpected error',
+      )
       return answer(500, 'INTERNAL', 'InternalError', {
         fr: `Une erreur inattendue est survenue (référence ${ctx.requestId(event)}). Réessayez ; si cela persiste, signalez cette référence.`,
         en: `An unexpected error occurred (reference ${ctx.requestId(event)}). Try again; if it persists, report this reference.`,
@@ -155,8 +179,54 @@ export function createApp(config: Config, deps: AppDeps): H3 {
     },
     onResponse(response, event) {
       for (const [k, v] of Object.entries(headers)) if (!response.headers.has(k)) response.headers.set(k, v)
-      response.headers.set('x-request-id', ctx.requestId(event))
+      const requestId = ctx.requestId(event)
+      response.headers.set('x-request-id', requestId)
+      if (lifecycle.draining) response.headers.set('connection', 'close')
+      observe(event, response.status, requestId)
     },
+  })
+
+  /** One log line and the request metrics, per answer; the route as its pattern, never the raw URL. */
+  function observe(event: H3Event, status: number, requestId: string) {
+    const started = startedAt.get(event.req)
+    const seconds = started === undefined ? 0 : (performance.now() - started) / 1000
+    const route = (event.context.matchedRoute as { route?: string } | undefined)?.route ?? 'unmatched'
+    const method = event.req.method
+    httpRequests.inc({ method, route, status: String(status) })
+    httpDuration.observe({ method, route }, seconds)
+    if (status === 429) rateLimitRefusals.inc({ route })
+    let staff: string | undefined
+    try {
+      staff = ctx.user(event)?.email
+    } catch {
+      staff = undefined
+    }
+    const line = {
+      req_id: requestId,
+      staff,
+      method,
+      route,
+      path: event.url.pathname,
+      status,
+      ms: Math.round(seconds * 10_000) / 10,
+    }
+    if (status >= 500) log.warn(line, 'request')
+    else if (PROBES.has(route) && status < 400) log.debug(line, 'request')
+    else log.info(line, 'request')
+  }
+
+  // First of all: the request's id and staff member travel with everything done to serve it
+  // (log lines, X-Request-Id upstream).
+  const startedAt = new WeakMap<Request, number>()
+  app.use((event, next) => {
+    startedAt.set(event.req, performance.now())
+    let staff: string | undefined
+    try {
+      staff = ctx.user(event)?.email
+    } catch {
+      staff = undefined
+    }
+    return requestContext.run({ requestId: ctx.requestId(event), staff }, next)
   })
 
   // Before any route: a write that is not from our own pages is refused before it is read,
@@ -169,4 +239,30 @@ export function createApp(config: Config, deps: AppDeps): H3 {
   for (const register of ROUTES) register(app, ctx)
 
   return app
+}
+
+/** The same JSON answer with more fields in its body and more headers. */
+async function withFields(
+  res: Response,
+  fields: Record<string, unknown>,
+  headers: Record<string, string>,
+): Promise<Response> {
+  const body = { ...((await res.json()) as Record<string, unknown>), ...fields }
+  const out = new Headers(res.headers)
+  for (const [k, v] of Object.entries(headers)) out.set(k, v)
+  return new Response(JSON.stringify(body), { status: res.status, headers: out })
+}
+
+/** Polled by orchestrators and scrapers: their successes are logged at debug level only. */
+const PROBES = new Set(['/ops/healthz', '/ops/readyz', '/ops/metrics'])
+
+/** The bus, with what is published counted for the metrics. */
+function countedBus(bus: EventBus): EventBus {
+  return {
+    ...bus,
+    publish(type, data) {
+      notePublished(type, data)
+      bus.publish(type, data)
+    },
+  }
 }

@@ -40,6 +40,13 @@ export interface Config {
   hubTestHooks: boolean
   /** A Parcours run left untouched this long is marked Abandoned. */
   flowIdleMinutes: number
+  /** Circuit breakers of the upstreams: failures in a row that open one, how long it stays open. */
+  breakerThreshold: number
+  breakerCooldownMs: number
+  /** Extra attempts of a failed upstream read (GET); writes are never retried. */
+  upstreamRetries: number
+  /** Bearer token that opens /ops/metrics to a peer other than loopback; null → loopback only. */
+  metricsToken: string | null
 }
 
 export type Env = Record<string, string | undefined>
@@ -154,6 +161,9 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
   if ('problem' in parsedLimits) problems.push(`RATE_LIMITS: ${parsedLimits.problem}`)
   else rateLimits = parsedLimits.limits
 
+  const metricsToken = val('METRICS_TOKEN')
+  if (metricsToken && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters')
+
   const config: Config = {
     host: val('HOST') ?? '0.0.0.0',
     port: intIn(env, 'PORT', 3000, 0, 65535, problems),
@@ -176,6 +186,10 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
     publicOrigin,
     hubTestHooks: demo && val('HUB_TEST_HOOKS') === '1',
     flowIdleMinutes: intIn(env, 'FLOW_IDLE_MINUTES', 120, 1, 7 * 24 * 60, problems),
+    breakerThreshold: intIn(env, 'BREAKER_THRESHOLD', 5, 1, 1000, problems),
+    breakerCooldownMs: intIn(env, 'BREAKER_COOLDOWN_MS', 5_000, 100, 600_000, problems),
+    upstreamRetries: intIn(env, 'UPSTREAM_RETRIES', 2, 0, 5, problems),
+    metricsToken,
   }
   if (problems.length) throw new ConfigError(problems)
   return config

@@ -8,6 +8,7 @@
  * limit protects the upstreams, it must not take the staff's tools down with it.
  */
 import { Redis } from 'ioredis'
+import { log as logger } from './log'
 
 /** The limited actions, with what each allows per staff member per minute by default. */
 export const RATE_LIMIT_DEFAULTS = { diagnose: 30, sms: 10, invite: 20 } as const
@@ -72,7 +73,7 @@ export function createMemoryLimiter(now: () => number = Date.now): RateLimiter {
 
 export function createRedisLimiter(
   url: string,
-  log: (msg: string) => void = console.warn,
+  log: (msg: string) => void = (msg) => logger.warn(msg),
   now: () => number = Date.now,
 ): RateLimiter {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, enableOfflineQueue: false })

@@ -5,6 +5,7 @@
  */
 import type { EventBus } from './bus'
 import type { HubClient } from '../upstream/hub'
+import { log as logger } from '../log'
 
 export interface Bridge {
   stop(): void
@@ -17,7 +18,7 @@ export interface BridgeOptions {
 }
 
 export function bridgeHubEvents(hub: HubClient, bus: EventBus, options: BridgeOptions = {}): Bridge {
-  const log = options.log ?? console.warn
+  const log = options.log ?? ((msg: string) => logger.warn(msg))
   let lastId: string | null = null
   let stopped = false
   let controller: AbortController | null = null

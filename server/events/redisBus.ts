@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis'
 import { compareEventIds, deliver, isEventId, type BusEvent, type BusListener, type EventBus } from './bus'
 import { parseJsonOr } from '../../src/contracts/json'
+import { log as logger } from '../log'
 
 const STREAM = 'ops:events'
 const RETAIN = 5_000
@@ -27,7 +28,10 @@ function readEntries(reply: unknown): StreamEntry[] {
   return (reply as [string, StreamEntry[]][]).flatMap(([, entries]) => entries)
 }
 
-export async function createRedisBus(url: string, log: (msg: string) => void = console.warn): Promise<EventBus> {
+export async function createRedisBus(
+  url: string,
+  log: (msg: string) => void = (msg) => logger.warn(msg),
+): Promise<EventBus> {
   const writer = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: true })
   const reader = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
   await writer.connect()

@@ -11,6 +11,7 @@ import type { Sentence } from '../errors'
 import type { RequestUser } from '../session'
 import { ErpRefused, UpstreamUnreachable } from '../upstream/erp'
 import { UpstreamTimeout } from '../upstream/hub'
+import { errorField, log } from '../log'
 
 /** The parts of the app a check or an action uses. */
 export type FlowServices = Pick<AppContext, 'erp' | 'hub' | 'bus' | 'audit' | 'limiter' | 'config'>
@@ -96,7 +97,7 @@ export function failureOf(err: unknown, what: Sentence): OperationFailed {
       stale,
     )
   }
-  console.error('flow operation failed:', err instanceof Error ? (err.stack ?? err.message) : err)
+  log.error({ err: errorField(err) }, 'flow operation failed')
   return new OperationFailed(
     {
       fr: `${what.fr} : une erreur inattendue est survenue. Réessayez ; si cela persiste, signalez-le.`,

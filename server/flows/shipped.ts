@@ -13,6 +13,7 @@ import type { FlowDefinition } from '../../src/contracts/flows/types'
 import { validateDefinition } from '../../src/contracts/flows/validate'
 import { ErpRefused, type ErpClient } from '../upstream/erp'
 import { FLOW, flowDocName, flowFields } from './store'
+import { log as logger } from '../log'
 
 /** flows/ at the repository's root, beside server/ (the image copies both). */
 export const SHIPPED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../flows')
@@ -88,13 +89,17 @@ export async function loadShippedFlows(erp: ErpClient, dir = SHIPPED_DIR): Promi
  * Loads the shipped flows once, before the first flows route answers. ERPNext down is no reason
  * to refuse a route: the next request tries again.
  */
-export function shippedLoader(erp: ErpClient, dir = SHIPPED_DIR, log: (line: string) => void = console.warn) {
+export function shippedLoader(
+  erp: ErpClient,
+  dir = SHIPPED_DIR,
+  log: (line: string) => void = (line) => logger.warn(line),
+) {
   let done: Promise<void> | null = null
   return function ensureShipped(): Promise<void> {
     done ??= loadShippedFlows(erp, dir)
       .then((report) => {
         for (const bad of report.invalid) log(`flows: shipped flow flows/${bad.file} not loaded: ${bad.reason}`)
-        if (report.loaded.length) console.log(`flows: shipped flows loaded: ${report.loaded.join(', ')}`)
+        if (report.loaded.length) logger.info({ flows: report.loaded }, 'flows: shipped flows loaded')
       })
       .catch((err: unknown) => {
         done = null

@@ -7,6 +7,7 @@ import type { AgentFlowRunDoc } from '../../src/contracts/doctypes'
 import { toFrappeDatetime } from '../../src/contracts/frappeTime'
 import { ErpRefused, type ErpClient } from '../upstream/erp'
 import { RUN } from './store'
+import { errorField, log } from '../log'
 
 /** At most this many runs per sweep; the next sweep takes the rest. */
 const BATCH = 500
@@ -44,7 +45,7 @@ export function idleSweeper(erp: ErpClient, idleMinutes: number, now: () => numb
   return function sweep(): Promise<number> {
     running ??= sweepIdleRuns(erp, idleMinutes, now())
       .catch((err: unknown) => {
-        console.warn('flows: idle sweep failed:', err instanceof Error ? err.message : err)
+        log.warn({ err: errorField(err) }, 'flows: idle sweep failed')
         return 0
       })
       .finally(() => {

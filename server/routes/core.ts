@@ -2,6 +2,7 @@
  * The BFF's own small routes: health and readiness for the orchestrator, the SPA's configuration,
  * who the user is (/me), the demo persona picker, and, last, the SPA itself and the 404s.
  */
+import { timingSafeEqual } from 'node:crypto'
 import { resolve } from 'node:path'
 import type { H3 } from 'h3'
 import type { Me } from '../../src/contracts/capabilities'
@@ -11,6 +12,19 @@ import { json, Refusal, SENTENCES } from '../errors'
 import { requireUser } from '../guard'
 import { DEMO_PERSONA_COOKIE } from '../session'
 import { createStaticHandler } from '../static'
+import { registry } from '../metrics'
+
+const isLoopback = (peer: string | undefined) =>
+  !!peer && (/^127\./.test(peer) || peer === '::1' || /^::ffff:127\./i.test(peer))
+
+/** Loopback peers, or the bearer METRICS_TOKEN (compared in constant time). */
+export function metricsAllowed(peer: string | undefined, authorization: string | null, token: string | null): boolean {
+  if (isLoopback(peer)) return true
+  if (!token || !authorization) return false
+  const given = Buffer.from(authorization)
+  const wanted = Buffer.from(`Bearer ${token}`)
+  return given.length === wanted.length && timingSafeEqual(given, wanted)
+}
 
 export function coreRoutes(app: H3, ctx: AppContext): void {
   const { config } = ctx
@@ -30,7 +44,21 @@ export function coreRoutes(app: H3, ctx: AppContext): void {
       }),
     ])
     const ready = erpnext.ok && hub.ok
-    return json(ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', upstreams: { erpnext, hub } })
+    return json(ready ? 200 : 503, {
+      status: ready ? 'ready' : 'degraded',
+      upstreams: { erpnext, hub },
+      breakers: ctx.breakers.snapshot(),
+    })
+  })
+
+  // Prometheus: for the scraper on the same host or one holding METRICS_TOKEN; for anyone else
+  // the address does not exist.
+  app.get('/ops/metrics', async (event) => {
+    if (!metricsAllowed(ctx.peer(event), event.req.headers.get('authorization'), config.metricsToken))
+      throw new Refusal(404, 'NOT_FOUND', SENTENCES.notFound)
+    return new Response(await registry.metrics(), {
+      headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' },
+    })
   })
 
   app.get('/ops/api/config', () => json(200, { demo: config.demo, tileUrl: config.tileUrl }))

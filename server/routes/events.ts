@@ -8,6 +8,7 @@ import type { AppContext } from '../app'
 import { compareEventIds, type BusEvent, type EventBus } from '../events/bus'
 import { technicianEvents } from '../events/techEvents'
 import { requireUser } from '../guard'
+import { trackStream, type OpenStream } from '../events/streams'
 
 const HEARTBEAT_MS = 15_000
 
@@ -19,6 +20,7 @@ export function eventStream(
   req: Request,
   bus: EventBus,
   accept: (e: BusEvent) => boolean | Promise<boolean> = () => true,
+  audience: OpenStream['audience'] = 'office',
 ): Response {
   const url = new URL(req.url)
   const lastId = req.headers.get('last-event-id') ?? url.searchParams.get('lastEventId')
@@ -89,10 +91,26 @@ export function eventStream(
       let replaying = true
       const unsubscribe = bus.subscribe((e) => (replaying ? held.push(e) : send(e)))
       const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS)
+      // On a graceful shutdown: what is queued is written, then a retry hint, then the end.
+      const untrack = trackStream({
+        audience,
+        end(retryMs) {
+          void queue.then(() => {
+            write(`retry: ${retryMs}\n: restarting\n\n`)
+            cleanup()
+            try {
+              controller.close()
+            } catch {
+              // already closed
+            }
+          })
+        },
+      })
       cleanup = () => {
         open = false
         clearInterval(heartbeat)
         unsubscribe()
+        untrack()
       }
       req.signal?.addEventListener('abort', () => {
         cleanup()
@@ -150,6 +168,7 @@ export function eventRoutes(app: H3, ctx: AppContext): void {
         event.req,
         ctx.bus,
         technicianEvents(() => ctx.scopes.of(user), ctx.docs),
+        'technician',
       )
     const seesSms = user.capabilities.includes('clients:view')
     return eventStream(event.req, ctx.bus, (e) => seesSms || !e.type.startsWith('sms.'))

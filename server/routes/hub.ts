@@ -9,7 +9,7 @@ import type { AppContext } from '../app'
 import { forbidden, readBodyLimited, Refusal, SENTENCES } from '../errors'
 import { requireUser } from '../guard'
 import { parseJsonObject } from '../../src/contracts/json'
-import { UpstreamUnreachable } from '../upstream/erp'
+import { UpstreamDown, UpstreamUnreachable } from '../upstream/erp'
 import { UpstreamTimeout, type HubClient } from '../upstream/hub'
 import type { RequestUser } from '../session'
 import type { RateLimiter, RateLimitName, RateLimits } from '../rateLimit'
@@ -175,6 +175,8 @@ export function createHubHandler(
         headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' },
       })
     } catch (err) {
+      // No answer (breaker open, timeout, no connection): 503 naming the hub service, see app.ts.
+      if (err instanceof UpstreamDown) throw err
       if (err instanceof UpstreamTimeout) throw new Refusal(504, 'HUB_TIMEOUT', SENTENCES.hubTimeout)
       if (err instanceof UpstreamUnreachable) throw new Refusal(502, 'HUB_UNREACHABLE', SENTENCES.hubDown)
       throw err

@@ -23,7 +23,7 @@ function fakeHub(behaviour: Record<number, 'ok' | 404 | 500 | 'timeout'>) {
       const id = Number(new URL(path, 'http://x').searchParams.get('deviceId'))
       asked.push(id)
       const b = behaviour[id] ?? 404
-      if (b === 'timeout') throw new UpstreamTimeout('slow')
+      if (b === 'timeout') throw new UpstreamTimeout('hub:traccar', 1_000, 'slow')
       if (b !== 'ok') return { status: b, data: { error: { code: 'X', message: 'no' } } as T }
       return {
         status: 200,

@@ -3,17 +3,32 @@
  * no identity headers. `send` passes an answer on as it came (the pass-through relays it); the
  * typed calls parse it once, here at the edge, and turn failures into errors with a meaning:
  * ErpRefused (ERPNext said no: 4xx with its exc_type) or UpstreamUnreachable (no answer, or 5xx).
+ *
+ * Every call has a timeout and goes through ERPNext's circuit breaker (breaker.ts): when ERPNext
+ * stops answering, calls fail at once with UpstreamDown instead of piling up connections. Reads
+ * (GET) are retried a bounded number of times with jitter; writes never are.
  */
-import { $fetch } from 'ofetch'
 import { parseJsonObject } from '../../src/contracts/json'
+import { currentRequestId } from '../log'
+import { upstreamDuration, upstreamRetries } from '../metrics'
+import {
+  backoffMs,
+  createBreakers,
+  sleep,
+  UpstreamDown,
+  UpstreamTimeout,
+  UpstreamUnreachable,
+  type Breaker,
+  type Breakers,
+} from './breaker'
+
+export { UpstreamUnreachable, UpstreamDown }
 
 export interface UpstreamAnswer {
   status: number
   body: string
   contentType: string
 }
-
-export class UpstreamUnreachable extends Error {}
 
 /** ERPNext refused a call: its status and Frappe's exc_type (e.g. TimestampMismatchError). */
 export class ErpRefused extends Error {
@@ -104,29 +119,113 @@ export function erpClientOver(send: ErpSend): ErpClient {
   }
 }
 
-export function createErpClient(baseUrl: string, token: string, timeoutMs: number): ErpClient {
-  return erpClientOver(async (method, path, body) => {
+/** Answers that say the service itself is down (a proxy in front of it, or its workers). */
+const DOWN_STATUSES = new Set([502, 503, 504])
+
+export interface UpstreamOptions {
+  /** Shared with readyz and the metrics; one set per process. */
+  breakers?: Breakers
+}
+
+/**
+ * One call through a breaker: admitted or refused at once, timed, counted, and for GET retried
+ * with jittered backoff while the breaker stays closed. `attempt` throws UpstreamDown (timeout or
+ * no connection); an answer in DOWN_STATUSES counts as a failure too, and is passed on when no
+ * retry is left.
+ */
+export async function throughBreaker(
+  breaker: Breaker,
+  retry: { retries: number; baseMs: number; cooldownMs: number },
+  method: string,
+  attempt: () => Promise<UpstreamAnswer>,
+  downStatuses: ReadonlySet<number> = DOWN_STATUSES,
+): Promise<UpstreamAnswer> {
+  const tries = method === 'GET' ? 1 + retry.retries : 1
+  const upstream = breaker.name
+  for (let i = 0; ; i++) {
+    const started = performance.now()
+    const observe = (outcome: string) =>
+      upstreamDuration.observe({ upstream, method, outcome }, (performance.now() - started) / 1000)
     try {
-      const res = await $fetch.raw<string, 'text'>(baseUrl + path, {
-        method: method as 'GET',
-        body,
-        headers: {
-          authorization: `token ${token}`,
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        responseType: 'text',
-        ignoreResponseError: true,
-        retry: 0,
-        timeout: timeoutMs,
-      })
+      breaker.admit()
+    } catch (err) {
+      observe('open')
+      throw err
+    }
+    let answer: UpstreamAnswer
+    try {
+      answer = await attempt()
+    } catch (err) {
+      if (!(err instanceof UpstreamDown) || err.upstream !== upstream) {
+        // Not this upstream's failure (a bug, or the whole hub behind a hub capability).
+        breaker.release()
+        throw err
+      }
+      breaker.failure()
+      observe(err.reason)
+      // A timeout is not retried: the call already spent its whole budget.
+      if (i + 1 >= tries || err.reason === 'timeout' || breaker.current !== 'closed') {
+        throw breaker.current === 'closed'
+          ? err
+          : new UpstreamDown(upstream, err.reason, breaker.retryAfterMs(), err.message)
+      }
+      upstreamRetries.inc({ upstream })
+      await sleep(backoffMs(i, retry.baseMs))
+      continue
+    }
+    if (!downStatuses.has(answer.status)) {
+      breaker.success()
+      observe(answer.status < 500 ? 'ok' : 'error')
+      return answer
+    }
+    breaker.failure()
+    observe('error')
+    // The upstream did answer: its answer is passed on; the next calls fail fast if it opened.
+    if (i + 1 >= tries || breaker.current !== 'closed') return answer
+    upstreamRetries.inc({ upstream })
+    await sleep(backoffMs(i, retry.baseMs))
+  }
+}
+
+export function createErpClient(
+  baseUrl: string,
+  token: string,
+  timeoutMs: number,
+  options: UpstreamOptions = {},
+): ErpClient {
+  const breakers = options.breakers ?? createBreakers()
+  const breaker = breakers.get('erpnext')
+  const { retries, retryBaseMs: baseMs, cooldownMs } = breakers.options
+  const retry = { retries, baseMs, cooldownMs }
+  const authorization = `token ${token}`
+  const call = (method: string, path: string, body?: string) => async (): Promise<UpstreamAnswer> => {
+    const headers: Record<string, string> = { authorization, accept: 'application/json' }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const requestId = currentRequestId()
+    if (requestId) headers['x-request-id'] = requestId
+    const signal = AbortSignal.timeout(timeoutMs)
+    try {
+      const res = await fetch(baseUrl + path, { method, headers, body, signal })
       return {
         status: res.status,
-        body: res._data ?? '',
+        body: await res.text(),
         contentType: res.headers.get('content-type') ?? 'application/json',
       }
     } catch (err) {
-      throw new UpstreamUnreachable(err instanceof Error ? err.message : String(err))
+      if (signal.aborted)
+        throw new UpstreamTimeout(
+          'erpnext',
+          breakers.options.cooldownMs,
+          `ERPNext did not answer ${method} in ${timeoutMs} ms`,
+        )
+      throw new UpstreamDown(
+        'erpnext',
+        'unreachable',
+        breakers.options.cooldownMs,
+        err instanceof Error ? err.message : String(err),
+      )
     }
-  })
+  }
+  breaker.setProbe(async () => (await call('GET', '/api/method/ping')()).status === 200)
+  return erpClientOver((method, path, body) => throughBreaker(breaker, retry, method, call(method, path, body)))
 }

@@ -1,7 +1,12 @@
 /**
  * Live events from the BFF (/ops/api/events). EventSource reconnects by itself and resends
  * Last-Event-ID, so nothing is missed; on `resync` (too long away) listeners reload their data.
+ * When the stream is closed for good (the server answered an error, a replica went away) a new
+ * one is opened after a growing delay, resuming after the last event seen. `liveState` says how
+ * the stream is doing, for the screens that show it: connected, reconnecting, or resynced (back
+ * and caught up, for a few seconds).
  */
+import { readonly, ref } from 'vue'
 import { parseJsonOr } from '../contracts/json'
 
 export interface LiveEvent<T = unknown> {
@@ -11,16 +16,74 @@ export interface LiveEvent<T = unknown> {
 }
 type Listener = (e: LiveEvent) => void
 
+export type LiveState = 'connecting' | 'connected' | 'reconnecting' | 'resynced'
+
+const REOPEN_FIRST_MS = 1_000
+const REOPEN_CAP_MS = 30_000
+const RESYNCED_SHOWN_MS = 8_000
+
 const listeners = new Map<string, Set<Listener>>()
 let source: EventSource | null = null
 const TYPES = ['doc_update', 'job.updated', 'sms.inbound', 'sms.status', 'device.alarm', 'resync']
+const state = ref<LiveState>('connecting')
+/** The stream's state, read-only. */
+export const liveState = readonly(state)
+let lastId = ''
+let dropped = false
+let reopenDelay = REOPEN_FIRST_MS
+let reopenTimer: ReturnType<typeof setTimeout> | null = null
+let resyncedTimer: ReturnType<typeof setTimeout> | null = null
+
+/** Says the screens are caught up again (after a reconnection, or a reload after an outage). */
+export function markResynced(): void {
+  if (state.value === 'reconnecting') return
+  state.value = 'resynced'
+  if (resyncedTimer !== null) clearTimeout(resyncedTimer)
+  resyncedTimer = setTimeout(() => {
+    resyncedTimer = null
+    if (state.value === 'resynced') state.value = 'connected'
+  }, RESYNCED_SHOWN_MS)
+}
+
+function reopenLater() {
+  if (reopenTimer !== null) return
+  reopenTimer = setTimeout(
+    () => {
+      reopenTimer = null
+      if ([...listeners.values()].some((s) => s.size > 0)) ensureSource()
+    },
+    reopenDelay * (0.8 + Math.random() * 0.4),
+  )
+  reopenDelay = Math.min(REOPEN_CAP_MS, reopenDelay * 2)
+}
 
 function ensureSource() {
   if (source || typeof EventSource === 'undefined') return
-  source = new EventSource('/ops/api/events')
+  const opened = new EventSource(
+    lastId ? `/ops/api/events?lastEventId=${encodeURIComponent(lastId)}` : '/ops/api/events',
+  )
+  source = opened
+  opened.onopen = () => {
+    reopenDelay = REOPEN_FIRST_MS
+    if (dropped) {
+      // Back: the server replays what was missed (or sends `resync`), so the screens catch up.
+      dropped = false
+      state.value = 'connected'
+      markResynced()
+    } else state.value = 'connected'
+  }
+  opened.onerror = () => {
+    dropped = true
+    state.value = 'reconnecting'
+    if (opened.readyState === EventSource.CLOSED) {
+      if (source === opened) source = null
+      reopenLater()
+    }
+  }
   for (const type of TYPES) {
-    source.addEventListener(type, (raw) => {
+    opened.addEventListener(type, (raw) => {
       const msg = raw as MessageEvent<string>
+      if (msg.lastEventId) lastId = msg.lastEventId
       const event = { id: msg.lastEventId, type, data: parseJsonOr(msg.data, null) }
       for (const l of listeners.get(type) ?? []) l(event)
       for (const l of listeners.get('*') ?? []) l(event)
@@ -40,4 +103,8 @@ export function onLiveEvent<T>(type: string, listener: (e: LiveEvent<T>) => void
 export function closeLiveEvents() {
   source?.close()
   source = null
+  if (reopenTimer !== null) clearTimeout(reopenTimer)
+  reopenTimer = null
+  dropped = false
+  state.value = 'connecting'
 }

@@ -6,6 +6,7 @@
 import { ofetch, FetchError, type FetchOptions } from 'ofetch'
 import { parseJsonObject, parseJsonOr } from '../contracts/json'
 import { noteServerAnswer } from './connectivity'
+import { noteUpstreamDown, upstreamDownOf, type Upstream } from './health'
 
 export interface Sentence {
   fr: string
@@ -19,11 +20,17 @@ export class ApiError extends Error {
     readonly code: string,
     readonly sentence: Sentence,
     readonly body: unknown = null,
+    /** Seconds the server asked to wait before trying again (Retry-After), when it said. */
+    readonly retryAfterS: number | null = null,
   ) {
     super(sentence.en)
   }
   get offline(): boolean {
     return this.code === 'NETWORK' || this.code === 'TIMEOUT'
+  }
+  /** The upstream (ERPNext, the hub or one of its parts) this answer says is down, or null. */
+  get upstreamDown(): Upstream | null {
+    return upstreamDownOf(this.status, this.code, this.body)
   }
   text(locale: string): string {
     return locale.startsWith('en') ? this.sentence.en : this.sentence.fr
@@ -46,6 +53,10 @@ const GENERIC: Record<number, Sentence> = {
   502: {
     fr: 'Un service ne répond pas. Réessayez dans un instant.',
     en: 'A service is not answering. Try again in a moment.',
+  },
+  503: {
+    fr: 'Un service est momentanément indisponible. Réessayez dans un instant.',
+    en: 'A service is unavailable for a moment. Try again shortly.',
   },
   504: {
     fr: 'Le service a mis trop de temps à répondre. Réessayez.',
@@ -71,6 +82,13 @@ const EXC_SENTENCES: Record<string, Sentence> = {
 function sentenceOf(status: number, body: unknown): { code: string; sentence: Sentence } {
   const b = (body ?? {}) as Record<string, unknown>
   const error = b.error as { code?: string; messages?: Sentence; message?: string } | undefined
+  // An upstream down: { message, message_en, upstream, retry_after_s }.
+  if (typeof b.upstream === 'string' && typeof b.message === 'string') {
+    return {
+      code: error?.code ?? (typeof b.exc_type === 'string' ? b.exc_type : 'UPSTREAM_UNAVAILABLE'),
+      sentence: { fr: b.message, en: typeof b.message_en === 'string' ? b.message_en : b.message },
+    }
+  }
   if (error?.code) {
     return {
       code: error.code,
@@ -105,6 +123,14 @@ function sentenceOf(status: number, body: unknown): { code: string; sentence: Se
   }
 }
 
+/** Retry-After in seconds, from the body's `retry_after_s` or the header (seconds only). */
+function retryAfterOf(err: FetchError): number | null {
+  const fromBody = (err.data as { retry_after_s?: unknown } | undefined)?.retry_after_s
+  if (typeof fromBody === 'number' && Number.isFinite(fromBody)) return fromBody
+  const header = Number(err.response?.headers.get('retry-after') ?? NaN)
+  return Number.isFinite(header) ? header : null
+}
+
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err
   if (err instanceof FetchError) {
@@ -126,7 +152,7 @@ export function toApiError(err: unknown): ApiError {
       )
     }
     const { code, sentence } = sentenceOf(status, err.data)
-    return new ApiError(status, code, sentence, err.data)
+    return new ApiError(status, code, sentence, err.data, retryAfterOf(err))
   }
   return new ApiError(0, 'NETWORK', { fr: 'Pas de connexion au serveur.', en: 'No connection to the server.' })
 }
@@ -147,6 +173,8 @@ export async function api<T>(path: string, options: FetchOptions<'json'> = {}): 
     const error = toApiError(err)
     if (error.code === 'NETWORK') noteServerAnswer(false)
     else if (error.status > 0) noteServerAnswer(true)
+    const down = error.upstreamDown
+    if (down) noteUpstreamDown(down, error.sentence, error.retryAfterS ?? undefined)
     throw error
   }
 }

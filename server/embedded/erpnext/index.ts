@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import type { H3 } from 'h3'
 import type { NodeHttp1Handler } from 'srvx'
 import { toNodeHandler } from 'srvx/node'
+import { registerOutageSwitch } from '../outage'
 import { SqlDatabase } from './database'
 import { DocumentStore } from './documents'
 import { Clock, Naming } from './naming'
@@ -122,9 +123,11 @@ export async function startErpnext(
     throw err
   }
   const { port } = server.address() as AddressInfo
+  const forgetSwitch = registerOutageSwitch('erpnext', server)
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     close: async () => {
+      forgetSwitch()
       // closeAllConnections drops keep-alive sockets, so the port is free when this resolves.
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

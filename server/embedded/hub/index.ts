@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { H3, HTTPError, toNodeHandler } from 'h3'
+import { registerOutageSwitch } from '../outage'
 import { bearerAuth } from './auth'
 import { registerDeviceRoutes } from './devices/routes'
 import { ErpClient } from './erp'
@@ -165,10 +166,12 @@ export async function startHub(
   const { port } = server.address() as AddressInfo
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   let closing: Promise<void> | null = null
+  const forgetSwitch = registerOutageSwitch('hub', server)
   return {
     url,
     hub,
     close() {
+      forgetSwitch()
       closing ??= new Promise<void>((resolve) => {
         // End SSE streams cleanly first (clients see the end and reconnect elsewhere), then drop
         // whatever is still open after a short grace: keep-alive sockets would hold the port.

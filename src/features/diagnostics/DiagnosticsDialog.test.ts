@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
+import { noteUpstreamDown, noteUpstreamUp } from 'src/api/health'
 import { api, ApiError } from 'src/api/http'
 import type { Locale } from 'src/i18n'
 import { mountWithApp } from 'src/testing/mountWithApp'
@@ -225,5 +226,31 @@ describe('Diagnostiquer: what the modem says, in words first', () => {
       'Ce numéro de série (GPON1A2B3C4D) est inconnu du système de gestion des modems. Vérifiez-le sur l’étiquette de l’appareil ; s’il est exact, le modem n’a peut-être jamais été activé : ouvrez un billet au soutien réseau.',
     )
     expect(part('diagnostics-retry')).toBeNull()
+  })
+
+  it('says the hub is unreachable in a sentence, and diagnoses by itself once the hub is back', async () => {
+    const down = {
+      message: 'Le hub (modems) ne répond pas — réessai automatique.',
+      message_en: 'The hub (modems) is not answering — retrying automatically.',
+      upstream: 'hub:devices',
+      retry_after_s: 5,
+    }
+    hub.mockRejectedValueOnce(
+      new ApiError(503, 'UPSTREAM_UNAVAILABLE', { fr: down.message, en: down.message_en }, down),
+    )
+    noteUpstreamDown('hub:devices') // what the HTTP client (mocked here) does with that answer
+    openDialog()
+    await flushPromises()
+    expect(dialog().dataset.state).toBe('hub-down')
+    expect(spoken(part('diagnostics-problem'))).toContain(
+      'Le hub de Gigafibre ne répond pas : le modem ne peut pas être interrogé pour l’instant.',
+    )
+    expect(spoken(part('diagnostics-problem'))).not.toContain('503')
+
+    hub.mockResolvedValueOnce(healthy)
+    noteUpstreamUp('hub:devices')
+    await flushPromises()
+    expect(hub).toHaveBeenCalledTimes(2)
+    expect(part('diagnostics-headline')!.dataset.headline).toBe('healthy')
   })
 })

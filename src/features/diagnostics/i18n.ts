@@ -75,6 +75,8 @@ export const fr = {
     'Le modem n’a pas répondu à temps : la lecture est en file et arrivera à sa prochaine connexion. Réessayez dans quelques minutes.',
   notFound:
     'Ce numéro de série ({serial}) est inconnu du système de gestion des modems. Vérifiez-le sur l’étiquette de l’appareil ; s’il est exact, le modem n’a peut-être jamais été activé : ouvrez un billet au soutien réseau.',
+  hubDown:
+    'Le hub de Gigafibre ne répond pas : le modem ne peut pas être interrogé pour l’instant. Le diagnostic reprendra tout seul dès son retour ; vous pouvez aussi réessayer.',
   notManaged:
     'Cet appareil ne se diagnostique pas à distance (seuls les modems, routeurs et points d’accès mesh le permettent).',
   noModem: 'Aucun modem n’est enregistré à cette adresse.',
@@ -155,6 +157,8 @@ export const en: typeof fr = {
     'The modem did not answer in time: the read is queued and will arrive on its next connection. Try again in a few minutes.',
   notFound:
     'This serial number ({serial}) is unknown to the modem management system. Check it on the device label; if it is right, the modem may never have been activated: open a ticket with network support.',
+  hubDown:
+    'The Gigafibre hub is not answering: the modem cannot be polled right now. The diagnosis will resume by itself as soon as it is back; you can also try again.',
   notManaged: 'This device cannot be diagnosed remotely (only modems, routers and mesh access points can).',
   noModem: 'No modem is recorded at this address.',
 }

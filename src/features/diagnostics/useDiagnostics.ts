@@ -2,15 +2,19 @@
  * One modem's diagnosis: the lookup through the BFF, the refresh, and what to say when the modem
  * does not answer (504) or is not known (404). The previous reading kept on this workstation is
  * read once, when the diagnosis opens, so every refresh compares with the last diagnosis, not
- * with the one a minute ago.
+ * with the one a minute ago. When the hub itself is down it says so, and diagnoses again by
+ * itself once the hub is back.
  */
-import { computed, ref, shallowRef } from 'vue'
+import { computed, getCurrentScope, onScopeDispose, ref, shallowRef } from 'vue'
+import { onUpstreamBack } from 'src/api/health'
 import { api, ApiError, toApiError } from 'src/api/http'
 import { parseDevice, type DeviceDocument } from './device'
 import { diagnose } from './diagnosis'
 import { lastReading, rememberReading, type StoredReading } from './readingsHistory'
 
-export type DiagnosticsState = 'loading' | 'ready' | 'timeout' | 'not-found' | 'not-managed' | 'error'
+export type DiagnosticsState = 'loading' | 'ready' | 'timeout' | 'not-found' | 'not-managed' | 'hub-down' | 'error'
+
+const hubDown = (e: ApiError) => e.upstreamDown === 'hub' || e.upstreamDown === 'hub:devices'
 
 export function useDiagnostics(serial: string) {
   const state = ref<DiagnosticsState>('loading')
@@ -45,7 +49,8 @@ export function useDiagnostics(serial: string) {
     const e = toApiError(err)
     error.value = e
     const code = e.code
-    if (e.status === 504 || code === 'DEVICE_TIMEOUT') state.value = 'timeout'
+    if (hubDown(e)) state.value = 'hub-down'
+    else if (e.status === 504 || code === 'DEVICE_TIMEOUT') state.value = 'timeout'
     else if (code === 'DEVICE_NOT_MANAGED') state.value = 'not-managed'
     else if (e.status === 404) state.value = 'not-found'
     else state.value = 'error'
@@ -72,11 +77,21 @@ export function useDiagnostics(serial: string) {
       else accept(answer)
     } catch (err) {
       const e = toApiError(err)
-      if (e.status === 429 && device.value) notice.value = e
+      if ((e.status === 429 || hubDown(e)) && device.value) notice.value = e
       else fail(err)
     } finally {
       refreshing.value = false
     }
+  }
+
+  // The hub back: a diagnosis that could not be made is made now; a reading on screen stays.
+  if (getCurrentScope()) {
+    onScopeDispose(
+      onUpstreamBack('hub:devices', () => {
+        if (state.value === 'hub-down') void load()
+        else if (notice.value && hubDown(notice.value)) notice.value = null
+      }),
+    )
   }
 
   return { serial, state, device, diagnosis, error, notice, refreshing, queued, baseline, lastContact, load, refresh }

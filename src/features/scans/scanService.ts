@@ -1,8 +1,9 @@
 /**
  * The one scan queue of this tab, wired to the browser: IndexedDB, the BFF, the flush lock, and
- * the moments to retry — the app starting, the network coming back, the tab becoming visible, and
- * the backoff timer. Tabs tell each other when the queue changed, so every badge stays right.
+ * the moments to retry — the app starting, the network coming back, the hub or ERPNext coming back
+ * after an outage, the tab becoming visible, and the backoff timer. Tabs tell each other when the queue changed, so every badge stays right.
  */
+import { onUpstreamBack } from '../../api/health'
 import type { ScanSaveAnswer } from '../../contracts/tech'
 import { browserFlushLock } from './flushLock'
 import { ScanQueue } from './scanQueue'
@@ -45,6 +46,9 @@ export function scanService(): ScanService {
 
   if (channel) channel.onmessage = notify
   window.addEventListener('online', () => void queue.retryNow())
+  // The hub's photo reading or ERPNext back after an outage (src/api/health.ts): send at once.
+  onUpstreamBack('hub:vision', () => void queue.retryNow())
+  onUpstreamBack('erpnext', () => void queue.retryNow())
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') void queue.retryNow()
   })

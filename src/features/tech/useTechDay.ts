@@ -1,12 +1,14 @@
 /**
  * The signed-in technician's day (GET /tech/day) and one of their jobs (GET /tech/jobs/{name}),
  * with the offline copy: every load that succeeds is kept in IndexedDB; a load that finds no
- * network shows the last copy and says from when. Both refresh when the network comes back and
- * when a job changes elsewhere (dispatch reassigns, the hub reports an SMS confirmation).
+ * network, or finds ERPNext down behind the BFF, shows the last copy and says from when. Both
+ * refresh when the network or ERPNext comes back and when a job changes elsewhere (dispatch
+ * reassigns, the hub reports an SMS confirmation).
  */
 import { onBeforeUnmount, ref, shallowRef, type Ref } from 'vue'
 import { api, toApiError, type ApiError } from '../../api/http'
 import { onLiveEvent } from '../../api/events'
+import { onUpstreamBack } from '../../api/health'
 import type { TechDay, TechJobDetail } from '../../contracts/tech'
 import { useUserGroups } from '../../auth/useUserGroups'
 import { dayKey, jobKey, recall, remember, type Cached } from './techCache'
@@ -17,6 +19,8 @@ interface Loaded<T> {
   error: Ref<ApiError | null>
   /** ISO instant of the offline copy on screen; null when the data is fresh. */
   offlineSince: Ref<string | null>
+  /** True when the copy is shown because the server's upstream (ERPNext) is down, not the network. */
+  serverDown: Ref<boolean>
   load(): Promise<void>
 }
 
@@ -32,6 +36,7 @@ function useCachedResource<T extends TechDay | TechJobDetail>(
   const loading = ref(true)
   const error = ref<ApiError | null>(null) as Ref<ApiError | null>
   const offlineSince = ref<string | null>(null)
+  const serverDown = ref(false)
   let generation = 0
 
   async function load(): Promise<void> {
@@ -43,6 +48,7 @@ function useCachedResource<T extends TechDay | TechJobDetail>(
       if (mine !== generation) return
       data.value = fresh
       offlineSince.value = null
+      serverDown.value = false
       await remember(key(), fresh)
     } catch (err) {
       if (mine !== generation) return
@@ -51,8 +57,10 @@ function useCachedResource<T extends TechDay | TechJobDetail>(
       if (cached) {
         data.value = cached.value
         offlineSince.value = cached.savedAt
+        serverDown.value = !e.offline
       } else if (data.value && worthTheCache(e)) {
         offlineSince.value ??= new Date().toISOString()
+        serverDown.value = !e.offline
       } else {
         error.value = e
       }
@@ -73,13 +81,18 @@ function useCachedResource<T extends TechDay | TechJobDetail>(
     if (e.data?.doctype === 'Dispatch Job' || e.data?.doctype === 'Service Equipment') reloadSoon()
   })
   const stopJobEvents = onLiveEvent('job.updated', reloadSoon)
+  // ERPNext back (src/api/health.ts probes it): the copy on screen is replaced by the real day.
+  const stopBack = onUpstreamBack('erpnext', () => {
+    if (offlineSince.value || error.value) void load()
+  })
   onBeforeUnmount(() => {
+    stopBack()
     window.clearTimeout(soon)
     window.removeEventListener('online', onOnline)
     stopEvents()
     stopJobEvents()
   })
-  return { data, loading, error, offlineSince, load }
+  return { data, loading, error, offlineSince, serverDown, load }
 }
 
 function email(): string {

@@ -1,0 +1,222 @@
+/**
+ * npm run bench -- hop: what the BFF's hop costs, and how fast it fails when ERPNext is down.
+ *
+ * 1. The same list read (20 customers, two fields), in one run: straight to the embedded ERPNext,
+ *    through a bare node:http reverse proxy (a few lines, below, adding the service token), and
+ *    through the BFF (identity, capability check, Frappe pass-through, logs, metrics, breaker).
+ *    autocannon gives throughput; a sequential loop on one kept-alive connection gives the p50
+ *    precisely. Targets: BFF throughput ≥ 0.8× the proxy's, added p50 ≤ 0.5 ms over it. Also the
+ *    BFF's CPU time per request (its process's user + system time over the run).
+ * 2. Upstream down: ERPNext paused (SIGSTOP: connections hang, the worst case); once the breaker
+ *    has opened, the p99 of a failing read. Target ≤ 50 ms. Then ERPNext resumes and the BFF
+ *    recovers through the half-open probe.
+ *
+ * Each process (ERPNext, hub, proxy, BFF) is its own; on 2 shared cores every hop costs a share.
+ */
+import { spawn } from 'node:child_process'
+import autocannon from 'autocannon'
+import {
+  DISPATCHER,
+  ERP_TOKEN,
+  cpuMs,
+  fmt,
+  freePort,
+  percentile,
+  sleep,
+  startBff,
+  startUpstreams,
+  timedGet,
+  verdict,
+  type Proc,
+} from './resilience'
+
+const DURATION_S = Number(process.env.BENCH_HOP_SECONDS ?? 10)
+const CONNECTIONS = 8
+const SEQUENTIAL = 2_000
+const QUERY = `?fields=${encodeURIComponent('["name","customer_name"]')}&limit_page_length=20`
+
+/** The bare reverse proxy: every request to ERPNext, with the service token, and back. */
+const PROXY_SOURCE = `
+const http = require('node:http')
+const target = new URL(process.env.TARGET)
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 })
+http.createServer((req, res) => {
+  const headers = { ...req.headers, host: target.host, authorization: 'token ' + process.env.TOKEN }
+  const up = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers, agent }, (answer) => {
+    res.writeHead(answer.statusCode, answer.headers)
+    answer.pipe(res)
+  })
+  up.on('error', () => { res.writeHead(502).end() })
+  req.pipe(up)
+}).listen(Number(process.env.PORT), '127.0.0.1')
+`
+
+async function startProxy(target: string): Promise<{ url: string; stop: () => void; pid: number }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['-e', PROXY_SOURCE], {
+    env: { ...process.env, TARGET: target, TOKEN: ERP_TOKEN, PORT: String(port) },
+    stdio: 'inherit',
+  })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 100; i++) {
+    if (
+      await fetch(`${url}/api/method/ping`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break
+    await sleep(100)
+  }
+  return { url, stop: () => child.kill(), pid: child.pid! }
+}
+
+interface Measure {
+  rps: number
+  p50: number
+  p99: number
+  cannonP50: number
+  requests: number
+}
+
+async function measure(url: string, headers: Record<string, string>): Promise<Measure> {
+  // Warm up (JIT, connection pools), then the sequential p50, then the load.
+  for (let i = 0; i < 300; i++) await timedGet(url, headers)
+  const times: number[] = []
+  for (let i = 0; i < SEQUENTIAL; i++) {
+    const { status, ms } = await timedGet(url, headers)
+    if (status !== 200) throw new Error(`${url} answered ${status}`)
+    times.push(ms)
+  }
+  times.sort((a, b) => a - b)
+  const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION_S })
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  return {
+    rps: result.requests.average,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    cannonP50: result.latency.p50,
+    requests: result.requests.total + SEQUENTIAL + 300,
+  }
+}
+
+async function hop(erp: Proc, bff: Proc) {
+  const proxy = await startProxy(erp.url)
+  try {
+    const straight = await measure(`${erp.url}/api/resource/Customer${QUERY}`, { authorization: `token ${ERP_TOKEN}` })
+    const proxied = await measure(`${proxy.url}/api/resource/Customer${QUERY}`, {})
+    const bffPid = bff.child.pid!
+    // The BFF's own background work (search index, board and optimizer sweeps) goes on during the
+    // run; its idle rate, measured just before, is taken out of the CPU time per request.
+    const idleStart = cpuMs(bffPid)
+    await sleep(3_000)
+    const idlePerMs = (cpuMs(bffPid) - idleStart) / 3_000
+    const cpuBefore = cpuMs(bffPid)
+    const startedAt = performance.now()
+    const through = await measure(`${bff.url}/ops/api/erp/resource/Customer${QUERY}`, DISPATCHER)
+    const background = idlePerMs * (performance.now() - startedAt)
+    const cpuPerRequest = (cpuMs(bffPid) - cpuBefore - background) / through.requests
+
+    const ratio = through.rps / proxied.rps
+    const added = through.p50 - proxied.p50
+    console.log(
+      `\nThe BFF's hop — GET 20 customers (2 fields), ${CONNECTIONS} connections × ${DURATION_S} s; p50/p99 from ${SEQUENTIAL} sequential reads`,
+    )
+    console.table({
+      'straight to ERPNext': {
+        'req/s': Math.round(straight.rps),
+        'p50 ms': fmt(straight.p50, 3),
+        'p99 ms': fmt(straight.p99, 3),
+        'p50 ms under load': straight.cannonP50,
+      },
+      'bare node:http proxy': {
+        'req/s': Math.round(proxied.rps),
+        'p50 ms': fmt(proxied.p50, 3),
+        'p99 ms': fmt(proxied.p99, 3),
+        'p50 ms under load': proxied.cannonP50,
+      },
+      BFF: {
+        'req/s': Math.round(through.rps),
+        'p50 ms': fmt(through.p50, 3),
+        'p99 ms': fmt(through.p99, 3),
+        'p50 ms under load': through.cannonP50,
+      },
+    })
+    console.log(`BFF throughput / proxy: ${fmt(ratio)}× (target ≥ 0.80×) — ${verdict(ratio >= 0.8)}`)
+    console.log(`BFF added p50 over the proxy: ${fmt(added, 3)} ms (target ≤ 0.5 ms) — ${verdict(added <= 0.5)}`)
+    console.log(
+      `BFF CPU time per proxied request: ${fmt(cpuPerRequest * 1000, 0)} µs (background while idle: ${fmt(idlePerMs * 100, 1)} % of a core, taken out)`,
+    )
+  } finally {
+    proxy.stop()
+  }
+}
+
+/** Waits until the BFF's start-up work (search index, board warm-up) is done: < 5 % CPU over 2 s. */
+async function settle(bff: Proc) {
+  const deadline = Date.now() + 90_000
+  while (Date.now() < deadline) {
+    const before = cpuMs(bff.child.pid!)
+    await sleep(2_000)
+    if (cpuMs(bff.child.pid!) - before < 100) return
+  }
+}
+
+async function upstreamDown(erp: Proc, bff: Proc) {
+  const url = `${bff.url}/ops/api/erp/resource/Customer${QUERY}`
+  erp.child.kill('SIGSTOP')
+  try {
+    // Until the breaker opens, reads wait out their timeout (UPSTREAM_TIMEOUT_MS=1500 here).
+    const opening = performance.now()
+    await Promise.all(Array.from({ length: 8 }, () => timedGet(url, DISPATCHER)))
+    const openedAfter = performance.now() - opening
+    const times: number[] = []
+    const statuses = new Map<number, number>()
+    for (let i = 0; i < 1_000; i++) {
+      const { status, ms } = await timedGet(url, DISPATCHER)
+      statuses.set(status, (statuses.get(status) ?? 0) + 1)
+      times.push(ms)
+    }
+    times.sort((a, b) => a - b)
+    const ready = (await (await fetch(`${bff.url}/ops/readyz`)).json()) as { breakers: { erpnext: { state: string } } }
+    console.log(
+      `\nUpstream down — ERPNext paused (SIGSTOP); the breaker opened after ${fmt(openedAfter / 1000, 1)} s of timeouts`,
+    )
+    console.log(
+      `answers: ${[...statuses].map(([s, n]) => `${n} × ${s}`).join(', ')}; readyz says erpnext ${ready.breakers.erpnext.state}`,
+    )
+    console.log(
+      `failing read once open: p50 ${fmt(percentile(times, 50), 3)} ms, p99 ${fmt(percentile(times, 99), 3)} ms (target ≤ 50 ms) — ${verdict(percentile(times, 99) <= 50)}`,
+    )
+  } finally {
+    erp.child.kill('SIGCONT')
+  }
+  const back = performance.now()
+  for (;;) {
+    const { status } = await timedGet(url, DISPATCHER)
+    if (status === 200) break
+    if (performance.now() - back > 30_000) throw new Error('the BFF did not recover')
+    await sleep(100)
+  }
+  console.log(
+    `ERPNext resumed: the BFF answered 200 again after ${fmt((performance.now() - back) / 1000, 1)} s (half-open probe)`,
+  )
+}
+
+export async function run(): Promise<void> {
+  const up = await startUpstreams('hop')
+  let bff: Proc | null = null
+  try {
+    bff = await startBff(
+      { erpUrl: up.erp.url, hubUrl: up.hub.url },
+      { UPSTREAM_TIMEOUT_MS: '1500', BREAKER_THRESHOLD: '5', BREAKER_COOLDOWN_MS: '2000' },
+    )
+    await settle(bff)
+    await hop(up.erp, bff)
+    await upstreamDown(up.erp, bff)
+  } finally {
+    await bff?.stop()
+    await up.stop()
+  }
+}

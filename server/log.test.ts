@@ -1,0 +1,125 @@
+/**
+ * Logs are JSON lines with the request's id, staff member, route, status and duration, and never
+ * hold a secret: the ERPNext token, the hub token, a temporary password from an invitation.
+ * /ops/metrics answers loopback peers and holders of METRICS_TOKEN, and is absent for anyone else.
+ */
+import { createServer, type Server } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApp } from './app'
+import { log, redactSecret, useLogDestination } from './log'
+import { freePort, STAFF, staffRequest, testConfig } from './testing'
+import { createBreakers } from './upstream/breaker'
+import { createErpClient } from './upstream/erp'
+import { createHubClient } from './upstream/hub'
+
+const ERP_TOKEN = 'a1b2c3d4e5f6:9f8e7d6c5b4a3210'
+const HUB_TOKEN = 'hub-secret-token-0123456789'
+const TEMP_PASSWORD = 'Kx7-Quebec-Fibre-2291'
+
+let upstream: Server
+let base = ''
+const lines: string[] = []
+
+beforeAll(async () => {
+  useLogDestination({ write: (line: string) => void lines.push(line) }, 'debug')
+  redactSecret(ERP_TOKEN)
+  redactSecret(HUB_TOKEN)
+  // One server plays ERPNext and the hub: it fails ERPNext reads, and answers invitations with a
+  // temporary password, as the hub does.
+  upstream = createServer((req, res) => {
+    if (req.url?.startsWith('/auth/users'))
+      return res
+        .writeHead(201, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ username: 'new.tech', temporary_password: TEMP_PASSWORD }))
+    if (req.url?.startsWith('/api/resource/Tag'))
+      return res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[]}')
+    res.socket?.destroy()
+  })
+  const port = await freePort()
+  await new Promise<void>((r) => upstream.listen(port, '127.0.0.1', r))
+  base = `http://127.0.0.1:${port}`
+})
+afterAll(() => upstream.close())
+
+function app(env: Record<string, string> = {}) {
+  const breakers = createBreakers({ retries: 0 })
+  return createApp(testConfig(env), {
+    erp: createErpClient(base, ERP_TOKEN, 1_000, { breakers }),
+    hub: createHubClient(base, HUB_TOKEN, 1_000, { breakers }),
+    breakers,
+  })
+}
+
+describe('logs', () => {
+  it('writes one JSON line per request with its id, staff member, route pattern, status and duration', async () => {
+    lines.length = 0
+    const res = await app().fetch(
+      staffRequest('/ops/api/erp/resource/Tag?fields=["name"]', STAFF.dispatcher, {
+        headers: { 'x-request-id': 'req-42' },
+      }),
+    )
+    expect(res.status).toBe(200)
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(entries.find((e) => e.msg === 'request')).toMatchObject({
+      level: 'info',
+      req_id: 'req-42',
+      staff: STAFF.dispatcher.email,
+      method: 'GET',
+      route: '/ops/api/erp/**',
+      status: 200,
+      ms: expect.any(Number) as number,
+    })
+  })
+
+  it('never holds the ERPNext token, the hub token or a temporary password', async () => {
+    lines.length = 0
+    const bff = app()
+    const invite = await bff.fetch(
+      staffRequest('/ops/api/hub/auth/users', STAFF.admin, {
+        method: 'POST',
+        body: JSON.stringify({ email: 'new.tech@gigafibre.ca', full_name: 'New Tech', groups: ['ops-tech'] }),
+      }),
+    )
+    expect(invite.status).toBe(201)
+    expect(await invite.text()).toContain(TEMP_PASSWORD)
+    // ERPNext drops the connection: an error path, logged.
+    const failed = await bff.fetch(staffRequest('/ops/api/erp/resource/Customer', STAFF.admin))
+    expect(failed.status).toBe(503)
+    // Whatever a careless line might carry: a header, a body, a message quoting the token.
+    log.error(
+      {
+        headers: { authorization: `token ${ERP_TOKEN}` },
+        body: { password: TEMP_PASSWORD, temporary_password: TEMP_PASSWORD },
+      },
+      `upstream call with Bearer ${HUB_TOKEN} failed for ${ERP_TOKEN}`,
+    )
+    const all = lines.join('')
+    expect(lines.length).toBeGreaterThan(2)
+    for (const secret of [ERP_TOKEN, ...ERP_TOKEN.split(':'), HUB_TOKEN, TEMP_PASSWORD])
+      expect(all).not.toContain(secret)
+    expect(all).toContain('[redacted]')
+  })
+})
+
+describe('/ops/metrics', () => {
+  const TOKEN = 'metrics-token-abcdefghijkl'
+  it('answers a loopback peer with Prometheus text', async () => {
+    await app().fetch(staffRequest('/ops/api/erp/resource/Tag', STAFF.admin))
+    const res = await app().fetch(staffRequest('/ops/metrics', null, { peer: '127.0.0.1' }))
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(text).toContain('ops_http_requests_total{method="GET",route="/ops/api/erp/**",status="200"}')
+    expect(text).toContain('ops_http_request_duration_seconds_bucket')
+    expect(text).toContain('ops_upstream_request_duration_seconds_bucket{le="0.005",upstream="erpnext"')
+    expect(text).toMatch(/ops_sse_connections|ops_breaker_state|ops_rate_limit_refusals_total/)
+  })
+  it('is absent (404) for any other peer, and opens to the bearer METRICS_TOKEN', async () => {
+    const bff = app({ METRICS_TOKEN: TOKEN })
+    const from = (peer: string, authorization?: string) =>
+      bff.fetch(staffRequest('/ops/metrics', null, { peer, headers: authorization ? { authorization } : {} }))
+    expect((await from('10.0.0.5')).status).toBe(404)
+    expect((await from('10.0.0.5', 'Bearer wrong-token-abcdefghij')).status).toBe(404)
+    expect((await from('10.0.0.5', `Bearer ${TOKEN}`)).status).toBe(200)
+    expect((await app().fetch(staffRequest('/ops/metrics', null, { peer: '10.0.0.5' }))).status).toBe(404)
+  })
+})
