@@ -14,6 +14,7 @@ import { generateEquipment } from './equipment'
 import { generateJobs } from './jobs'
 import { PhoneBook } from './quebec'
 import { createRng } from './random'
+import { addArrivalWindows } from './windows'
 import { generateTags, generateTechnicians } from './technicians'
 import { generateTickets } from './tickets'
 import { SiteCalendar } from './time'
@@ -129,6 +130,7 @@ export function generateDataset(opts: {
     days: jobDays(opts.profile, opts.now),
     unscheduledShare: 0.1,
   })
+  addArrivalWindows(rng('windows'), field.jobs)
   const tickets = generateTickets(rng('tickets'), cal, book.sites, {
     open: size.openTickets,
     closed: size.closedTickets,
