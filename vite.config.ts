@@ -3,11 +3,13 @@ import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import { quasar, transformAssetUrls } from '@quasar/vite-plugin'
 import { VitePWA } from 'vite-plugin-pwa'
+import { precompileMessages } from './scripts/precompileMessages'
 
 export default defineConfig({
   base: '/ops/',
   plugins: [
     vue({ template: { transformAssetUrls } }),
+    precompileMessages(),
     quasar({ sassVariables: fileURLToPath(new URL('./src/css/quasar.variables.scss', import.meta.url)) }),
     // The app opens with no network once visited (technicians in basements). The service worker
     // precaches the shell (the zxing .wasm and fonts included) and caches no /ops/api answer but
@@ -53,7 +55,7 @@ export default defineConfig({
     }),
   ],
   resolve: { alias: { src: fileURLToPath(new URL('./src', import.meta.url)) } },
-  build: { outDir: 'dist/spa', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  build: { outDir: 'dist/spa', emptyOutDir: true, chunkSizeWarningLimit: 1500, manifest: true },
   server: {
     port: 5173,
     proxy: { '/ops/api': { target: process.env.BFF_URL ?? 'http://127.0.0.1:3000', changeOrigin: false } },

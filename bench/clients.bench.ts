@@ -3,7 +3,11 @@
  * profile (50,000 customers), through a BFF with embedded upstreams on its own spare port and
  * data directory under .tmp/ (kept between runs: seeding `large` takes minutes).
  *
- *   search    HTTP round trip of GET /ops/api/clients/search for name, phone, serial, MAC queries
+ *   start-up  when the bench starts the BFF: the index build (its own log line, and the first
+ *             search answered `complete`), and how long requests wait meanwhile (/ops/healthz and
+ *             /ops/api/me every 100 ms from the moment the BFF listens)
+ *   search    HTTP round trip of GET /ops/api/clients/search for name, phone, serial, MAC,
+ *             abbreviated-address ("ste-therese") and one-typo ("Tremblya") queries
  *   page      headless Chromium: customer page opened from search → every panel answered
  *             (the page's own `customer-file:all-panels` measure)
  *   diagnose  hub answer received → diagnosis painted (`diagnostics:render` measure)
@@ -11,6 +15,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { createInterface } from 'node:readline'
 import { chromium, type Page } from '@playwright/test'
 
 const ROOT = resolve(import.meta.dirname, '..')
@@ -42,12 +47,19 @@ async function customerCount(): Promise<number | null> {
   }
 }
 
-async function server(): Promise<ChildProcess | null> {
+interface StartUp {
+  /** The index build as the BFF logged it. */
+  buildMs: Promise<number>
+  /** Latency of every probe sent while the index was being built; the first is the app's first request. */
+  probes: Promise<number[]>
+}
+
+async function server(): Promise<{ child: ChildProcess | null; startUp: StartUp | null }> {
   const running = await customerCount()
   if (running !== null) {
     if (running < CUSTOMERS)
       throw new Error(`port ${PORT} serves another dataset (${running} customers); free it first`)
-    return null
+    return { child: null, startUp: null }
   }
   const dataDir = join(ROOT, '.tmp/bench-clients-large')
   mkdirSync(dataDir, { recursive: true })
@@ -66,15 +78,51 @@ async function server(): Promise<ChildProcess | null> {
       ERP_URL: '',
       HUB_URL: '',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   })
+  let listening: () => void = () => undefined
+  const listens = new Promise<void>((resolve) => {
+    listening = resolve
+  })
+  const buildMs = new Promise<number>((resolve, reject) => {
+    child.once('exit', () => reject(new Error('the BFF exited before its index was built')))
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.includes('Gigafibre Ops listening')) listening()
+      if (!line.includes('client search: index built')) return
+      try {
+        resolve((JSON.parse(line) as { ms: number }).ms)
+      } catch {
+        reject(new Error(`unreadable log line: ${line}`))
+      }
+    })
+  })
+  buildMs.catch(() => undefined)
+  // From the moment the BFF listens, what a browser opening the app would ask, every 100 ms.
+  const probes = (async () => {
+    await listens
+    const times: number[] = []
+    let built = false
+    void buildMs.then(() => (built = true)).catch(() => (built = true))
+    while (!built) {
+      for (const path of ['/ops/healthz', '/ops/api/me']) {
+        const started = performance.now()
+        const res = await fetch(`${BASE}${path}`, { headers: CSR }).catch(() => null)
+        if (res?.ok) {
+          await res.arrayBuffer()
+          times.push(performance.now() - started)
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    return times
+  })()
   const deadline = Date.now() + 20 * 60_000
   while ((await customerCount()) === null) {
     if (child.exitCode !== null) throw new Error(`the BFF exited (${child.exitCode})`)
     if (Date.now() > deadline) throw new Error('the BFF did not become ready')
     await new Promise((r) => setTimeout(r, 1000))
   }
-  return child
+  return { child, startUp: { buildMs, probes } }
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -94,13 +142,33 @@ async function erpList<T>(doctype: string, fields: string[], filters: unknown[],
 }
 
 /** Round trip as the browser sees it, and the index's own time as the BFF reports it. */
-async function searchMs(q: string): Promise<{ roundTrip: number; index: number }> {
+async function searchMs(q: string): Promise<{ roundTrip: number; index: number; complete: boolean }> {
   const started = performance.now()
   const res = await fetch(`${BASE}/ops/api/clients/search?q=${encodeURIComponent(q)}`, { headers: CSR })
-  const body = (await res.json()) as { results: unknown[]; tookMs: number }
+  const body = (await res.json()) as { results: unknown[]; tookMs: number; complete: boolean }
   const roundTrip = performance.now() - started
   if (!res.ok || !body.results.length) throw new Error(`search "${q}" found nothing (${res.status})`)
-  return { roundTrip, index: body.tookMs }
+  return { roundTrip, index: body.tookMs, complete: body.complete }
+}
+
+/** "Sainte-Thérèse" → "ste-therese", "Saint-Jérôme" → "st jerome": how a CSR abbreviates a town. */
+function abbreviated(city: string, i: number): string | null {
+  const m = /^(Saint|Sainte|Mont)-(.+)$/.exec(city)
+  if (!m) return null
+  const short = { Saint: 'st', Sainte: 'ste', Mont: 'mt' }[m[1] as 'Saint' | 'Sainte' | 'Mont']
+  const rest = m[2]
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+  return i % 2 ? `${short}-${rest}` : `${short} ${rest.replace(/-/g, ' ')}`
+}
+
+/** A surname with two neighbouring letters swapped ("Tremblay" → "Trembaly"): one typo. */
+function typo(name: string): string | null {
+  const last = name.split(' ').at(-1)!
+  if (last.length < 6 || /[^a-zA-Z]/.test(last)) return null
+  const i = last.length - 3
+  return last.slice(0, i) + last[i + 1] + last[i] + last.slice(i + 2)
 }
 
 async function lastMeasure(page: Page, name: string): Promise<number> {
@@ -114,8 +182,9 @@ async function lastMeasure(page: Page, name: string): Promise<number> {
 }
 
 export async function run(): Promise<void> {
-  const child = await server()
+  const { child, startUp } = await server()
   try {
+    const rows: string[][] = []
     const customers = await erpList<{ name: string; customer_name: string; mobile_no?: string }>(
       'Customer',
       ['name', 'customer_name', 'mobile_no'],
@@ -136,12 +205,30 @@ export async function run(): Promise<void> {
       ],
       40,
     )
+    const cities = await erpList<{ city: string }>('Service Location', ['city'], [['city', 'like', 'S%-%']], 400)
 
-    const built = performance.now()
-    await searchMs(customers[0].customer_name)
-    const firstMs = performance.now() - built
+    // The index fills in the background: wait until a search says it is whole.
+    const waitStarted = performance.now()
+    while (!(await searchMs(customers[0].customer_name)).complete) await new Promise((r) => setTimeout(r, 200))
+    const waitedMs = performance.now() - waitStarted
+    if (startUp) {
+      const [buildMs, probes] = await Promise.all([startUp.buildMs, startUp.probes])
+      rows.push(['index build, 50,000 customers (BFF log)', '1', buildMs.toFixed(0), buildMs.toFixed(0), '≤ 5000'])
+      rows.push([
+        'requests while it builds (first, p50/p95)',
+        probes.length.toString(),
+        quantile(probes, 0.5).toFixed(1),
+        quantile(probes, 0.95).toFixed(1),
+        '≤ 100',
+      ])
+      rows.push(["  the app's first request", '1', probes[0]?.toFixed(1) ?? '—', probes[0]?.toFixed(1) ?? '—', '≤ 100'])
+    } else {
+      console.log('the BFF was already running: no start-up figures (stop it to measure them)')
+    }
 
-    // Queries as a CSR types them: part of a name, a phone reformatted, part of a serial, a bare MAC.
+    // Queries as a CSR types them: part of a name, a phone reformatted, part of a serial, a bare
+    // MAC, a town abbreviated, a surname with one typo.
+    const towns = [...new Set(cities.map((c) => c.city))]
     const kinds: Record<string, string[]> = {
       name: customers.map((c) => c.customer_name.split(' ').at(-1)!.slice(0, 5).toLowerCase()),
       phone: customers.map((c) => {
@@ -150,22 +237,27 @@ export async function run(): Promise<void> {
       }),
       serial: equipment.map((e) => e.serial_no.slice(0, 8).toLowerCase()),
       mac: equipment.map((e) => e.mac_address!.replace(/:/g, '').toLowerCase()),
+      abbreviation: towns.map(abbreviated).filter((q): q is string => q !== null),
+      typo: customers.map((c) => typo(c.customer_name)).filter((q): q is string => q !== null),
     }
-    const rows: string[][] = []
+    const all: number[] = []
     for (const [kind, queries] of Object.entries(kinds)) {
       const times: number[] = []
       const inIndex: number[] = []
-      for (const q of [...queries, ...queries]) {
+      // At least 40 of each, the same query asked again as a CSR would after a correction.
+      const asked = Array.from({ length: Math.max(80, queries.length) }, (_, i) => queries[i % queries.length])
+      for (const q of asked) {
         const t = await searchMs(q)
         times.push(t.roundTrip)
         inIndex.push(t.index)
       }
+      all.push(...times)
       rows.push([
         `search: ${kind}`,
         times.length.toString(),
         quantile(times, 0.5).toFixed(1),
         quantile(times, 0.95).toFixed(1),
-        '≤ 60 (p95)',
+        '≤ 15 (p95)',
       ])
       rows.push([
         `  of which in the index`,
@@ -175,6 +267,13 @@ export async function run(): Promise<void> {
         '',
       ])
     }
+    rows.push([
+      'search: every query',
+      all.length.toString(),
+      quantile(all, 0.5).toFixed(1),
+      quantile(all, 0.95).toFixed(1),
+      '≤ 15 (p95)',
+    ])
 
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -256,7 +355,7 @@ export async function run(): Promise<void> {
     }
 
     console.log(
-      `\nlarge profile (${CUSTOMERS.toLocaleString('en')} customers); first search, index built from ERPNext: ${(firstMs / 1000).toFixed(1)} s`,
+      `\nlarge profile (${CUSTOMERS.toLocaleString('en')} customers); waited ${(waitedMs / 1000).toFixed(1)} s for the index after the BFF answered`,
     )
     const header = ['measure', 'n', 'p50 ms', 'p95 ms', 'target ms']
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))

@@ -1,23 +1,27 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import { Quasar, Notify, Dialog, Loading } from 'quasar'
+import { Quasar } from 'quasar'
 import quasarFr from 'quasar/lang/fr'
-import quasarEn from 'quasar/lang/en-US'
 import '@quasar/extras/material-icons/material-icons.css'
-import 'quasar/src/css/index.sass'
+import './css/quasar.sass'
 import './css/app.scss'
 import App from './App.vue'
 import { router } from './router'
-import { i18n } from './i18n'
+import { i18n, initialLocale, setLocale } from './i18n'
+import { installLazyPlugins, preloadPlugins } from './lazyPlugins'
 
 const app = createApp(App)
 app.use(Quasar, {
-  plugins: { Notify, Dialog, Loading },
-  lang: i18n.global.locale.value === 'en' ? quasarEn : quasarFr,
+  lang: quasarFr,
   config: { notify: { position: 'top', timeout: 4000 } },
 })
+installLazyPlugins(app)
 app.use(createPinia())
 app.use(i18n)
 app.use(router)
-document.documentElement.lang = i18n.global.locale.value
-app.mount('#app')
+// The words of the last visit's language first (fetched beside the first screen's code), then the
+// dialogs and notifications once the first screen is up.
+void setLocale(initialLocale()).finally(() => {
+  app.mount('#app')
+  void router.isReady().then(() => setTimeout(() => void preloadPlugins(), 1000))
+})

@@ -3,7 +3,7 @@
  * capabilities that open it; the guard only spares the user a screen they cannot use — the BFF
  * refuses the data anyway.
  */
-import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import type { Capability } from 'src/contracts/capabilities'
 import { useUserGroups } from 'src/auth/useUserGroups'
 
@@ -134,9 +134,19 @@ export function firstAllowed(prefix = ''): string | null {
 
 export const router = createRouter({ history: createWebHashHistory('/ops/'), routes })
 
+/** Starts fetching a screen's code (its layout and page) while the session loads; the router then finds it there. */
+function fetchScreen(to: RouteLocationNormalized) {
+  for (const record of to.matched)
+    for (const component of Object.values(record.components ?? {}))
+      if (typeof component === 'function') void (component as () => Promise<unknown>)().catch(() => undefined)
+}
+
 router.beforeEach(async (to) => {
   const session = useUserGroups()
-  if (session.state === 'loading' && !session.me) await session.load()
+  if (session.state === 'loading' && !session.me) {
+    fetchScreen(to)
+    await session.load()
+  }
   if (session.state !== 'signed-in') return true // the layout shows sign-in or persona picker
   for (const record of to.matched) {
     const caps = record.meta.capabilities

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../app'
 import { createMemoryBus } from '../events/bus'
+import { createClientSearch } from './clients'
 import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig, type RecordedCall } from '../testing'
 import type { ClientSearchAnswer } from '../../src/contracts/clientSearch'
 
@@ -166,7 +167,15 @@ describe('customer search', () => {
 
   it('finds an address or an e-mail, and ignores spare equipment that belongs to no one', async () => {
     const { found } = setup()
-    expect((await found('rue principale st jerome')).results).toHaveLength(0) // "st" is not in "saint"
+    // "St" stands for Saint: the abbreviation finds the address written out, the highlight says where.
+    const st = (await found('rue principale st jerome')).results[0]
+    expect(st).toMatchObject({ customer: 'CUST-00013', match: { field: 'address', approximate: false } })
+    expect(st.match.ranges.map(([a, b]) => st.match.text.slice(a, b)).sort()).toEqual([
+      'Jérôme',
+      'Principale',
+      'Saint',
+      'rue',
+    ])
     expect((await found('principale saint-jérôme')).results[0]).toMatchObject({
       customer: 'CUST-00013',
       match: { field: 'address' },
@@ -239,6 +248,57 @@ describe('customer search', () => {
     expect((await res.json()).error.messages.fr).toMatch(/ERPNext ne répond pas/)
     setDown(false)
     expect((await found('cote')).results).toHaveLength(2)
+  })
+
+  it('forgives one typo in a long word and says the match is approximate', async () => {
+    const { found } = setup()
+    const [hit] = (await found('Tremblya')).results
+    expect(hit).toMatchObject({ customer: 'CUST-00013', match: { field: 'name', approximate: true } })
+    expect(hit.match.text.slice(...hit.match.ranges[0])).toBe('Tremblay')
+    expect((await found('Trembyal')).results).toHaveLength(0)
+  })
+
+  it('answers while the index is first built, from ERPNext directly, and says the answer may be incomplete', async () => {
+    let release: () => void = () => undefined
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const fake = fakeErp(SEED)
+    const erp = recordingErp(async (call) => {
+      const url = new URL(call.path, 'http://erp.test')
+      // The index's pages wait; the fallback's queries (or_filters) answer at once.
+      const filters = JSON.parse(url.searchParams.get('filters') ?? '[]') as [string, string, string[]][]
+      const named = filters.find(([, op]) => op === 'in')
+      if (named) {
+        const doctype = decodeURIComponent(url.pathname.replace('/api/resource/', ''))
+        return ok({ data: fake.tables[doctype].filter((r) => named[2].includes(r.name)) })
+      }
+      if (!url.searchParams.has('or_filters')) await held
+      const answer = await fake.erp.send(call.method, call.path)
+      if (!url.searchParams.has('or_filters')) return answer
+      const like = (JSON.parse(url.searchParams.get('or_filters')!) as [string, string, string][])
+        .filter(([, op]) => op === 'like')
+        .map(([field, , value]) => ({ field, re: new RegExp(value.replaceAll('%', '.*'), 'i') }))
+      const rows = (JSON.parse(answer.body) as { data: Doc[] }).data
+      return ok({ data: rows.filter((r) => like.some(({ field, re }) => re.test(String(r[field] ?? '')))) })
+    })
+    // As a served BFF would be, its build under way: a search does not wait for it.
+    const search = createClientSearch(erp, { firstUseWaitMs: 0 })
+    const ask = (q: string) => search.search(q)
+    const early = await ask('tremblay')
+    expect(early.complete).toBe(false)
+    expect(early.results.map((r) => r.customer)).toEqual(['CUST-00013'])
+    const byAddress = await ask('principale')
+    expect(byAddress.results[0]).toMatchObject({ customer: 'CUST-00013', match: { field: 'address' } })
+    release()
+    await expect.poll(async () => (await ask('cote')).complete).toBe(true)
+    expect((await ask('cote')).results).toHaveLength(2)
+  })
+
+  it('says ERPNext is not answering when a list comes back as something else, and does not crash', async () => {
+    const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: { name: 'x' } })), hub: noHub })
+    const res = await app.fetch(staffRequest('/ops/api/clients/search?q=cote', STAFF.csr))
+    expect(res.status).toBe(502)
   })
 
   it('waits for two characters before searching', async () => {

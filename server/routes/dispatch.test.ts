@@ -2,7 +2,9 @@ import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { createApp } from '../app'
 import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig, type RecordedCall } from '../testing'
-import type { BoardPayload } from '../../src/contracts/dispatch'
+import type { BoardJob, BoardPayload } from '../../src/contracts/dispatch'
+import { BOARD_NDJSON, fromColumns, type BoardHead, type BoardRest } from '../../src/contracts/boardEncoding'
+import { createMemoryBus } from '../events/bus'
 
 const TECHS = [
   {
@@ -85,7 +87,9 @@ function erp(jobs = JOBS) {
     const doctype = decodeURIComponent(parts[3])
     if (parts[4]) {
       counter.gets++
-      return ok({ data: { name: decodeURIComponent(parts[4]), tags: tagsOf(decodeURIComponent(parts[4])) } })
+      const name = decodeURIComponent(parts[4])
+      const row = [...TECHS, ...jobs, ...QUEUE].find((r) => r.name === name)
+      return ok({ data: { ...row, name, tags: tagsOf(name) } })
     }
     counter.lists++
     const filters = JSON.parse(url.searchParams.get('filters') ?? '[]') as unknown[][]
@@ -150,7 +154,8 @@ describe('GET /ops/api/dispatch/board', () => {
     expect(upstream.counter.lists).toBe(8)
     const gets = upstream.counter.gets
     MANY[5] = { ...MANY[5], modified: 'v2' }
-    await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27', STAFF.dispatcher))
+    // Another range is built from ERPNext; the tags already read are not read again.
+    await app.fetch(staffRequest('/ops/api/dispatch/board?from=2026-11-27&to=2026-11-28', STAFF.dispatcher))
     expect(upstream.counter.lists).toBe(13) // the five lists, no tag list
     expect(upstream.counter.gets - gets).toBe(1) // the one job that changed
   })
@@ -192,5 +197,65 @@ describe('GET /ops/api/dispatch/board', () => {
     expect((await bad.json()).error.messages.fr).toMatch(/Période invalide/)
     expect((await app.fetch(staffRequest('/ops/api/dispatch/board?from=demain', STAFF.dispatcher))).status).toBe(400)
     expect(upstream.calls).toHaveLength(0)
+  })
+})
+
+describe('the board kept ready in the BFF', () => {
+  const url = '/ops/api/dispatch/board?from=2026-11-27&to=2026-11-27'
+
+  it('answers again from memory, and shows a change announced on the bus at once, reading only that job', async () => {
+    const jobs = JOBS.map((j) => ({ ...j }))
+    const upstream = erp(jobs)
+    const bus = createMemoryBus()
+    const app = createApp(testConfig(), { erp: upstream, hub: noHub, bus })
+    await app.fetch(staffRequest(url, STAFF.dispatcher))
+    const calls = upstream.calls.length
+    await app.fetch(staffRequest(url, STAFF.dispatcher))
+    expect(upstream.calls.length).toBe(calls)
+
+    jobs[1] = { ...jobs[1], technician: 'TECH-001', scheduled_start: '2026-11-27 14:00:00', modified: 'v2' }
+    bus.publish('doc_update', { doctype: 'Dispatch Job', name: 'DJ-2', modified: 'v2', action: 'update' })
+    const body = (await (await app.fetch(staffRequest(url, STAFF.dispatcher))).json()) as BoardPayload
+    expect(body.jobs.find((j) => j.name === 'DJ-2')).toMatchObject({
+      technician: 'TECH-001',
+      scheduled_start: '2026-11-27 14:00:00',
+      customer_name: 'Lise Blais',
+      tags: ['Nacelle'],
+    })
+    expect(upstream.calls.slice(calls).map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /api/resource/Dispatch%20Job/DJ-2',
+    ])
+  })
+
+  it('sends the rows in view and the queue first in the compact encoding, carrying every field of a job', async () => {
+    const window = { arrival_window_start: '2026-11-27 08:00:00', arrival_window_end: '2026-11-27 12:00:00' }
+    const jobs = [{ ...JOBS[0], pinned: 1, ...window }, JOBS[1]]
+    const app = createApp(testConfig(), { erp: erp(jobs), hub: noHub })
+    const plain = (await (await app.fetch(staffRequest(url, STAFF.dispatcher))).json()) as BoardPayload
+    const res = await app.fetch(staffRequest(`${url}&rows=1`, STAFF.dispatcher, { headers: { accept: BOARD_NDJSON } }))
+    expect(res.headers.get('content-type')).toContain(BOARD_NDJSON)
+    const [headLine, restLine, ...more] = (await res.text()).split('\n').filter(Boolean)
+    expect(more).toEqual([])
+    const head = JSON.parse(headLine) as BoardHead<BoardPayload['tags'][number]>
+    const rest = JSON.parse(restLine) as BoardRest
+    // Julien Gagnon's row comes first in the board's order; Marie Roy's job follows.
+    const headJobs = fromColumns<BoardJob>(head.jobs)
+    const restJobs = fromColumns<BoardJob>(rest.jobs)
+    expect(headJobs.map((j) => j.name)).toEqual(['DJ-1', 'DJ-3'])
+    expect(restJobs.map((j) => j.name)).toEqual(['DJ-2'])
+    expect(head.more).toBe(1)
+    expect(fromColumns(head.technicians)).toEqual(plain.technicians)
+    const byName = (a: BoardJob, b: BoardJob) => a.name.localeCompare(b.name)
+    expect([...headJobs, ...restJobs].sort(byName)).toEqual([...plain.jobs].sort(byName))
+    expect(headJobs[0]).toMatchObject({ pinned: true, ...window })
+  })
+
+  it('still refuses whoever may not see the board when it is in memory, and serves a CSR who may', async () => {
+    const app = createApp(testConfig(), { erp: erp(), hub: noHub })
+    expect((await app.fetch(staffRequest(url, STAFF.dispatcher))).status).toBe(200)
+    expect((await app.fetch(staffRequest(url, STAFF.tech))).status).toBe(403)
+    expect((await app.fetch(staffRequest(url, STAFF.tech, { headers: { accept: BOARD_NDJSON } }))).status).toBe(403)
+    expect((await app.fetch(staffRequest(url, null))).status).toBe(401)
+    expect((await app.fetch(staffRequest(url, STAFF.csr))).status).toBe(200)
   })
 })

@@ -7,8 +7,13 @@ export interface SearchMatch {
   field: MatchField
   /** The text as stored (the phone as typed at sign-up, the address, the serial…). */
   text: string
-  /** Character ranges of `text` to highlight, [start, end). */
+  /** Character ranges of `text` to highlight, [start, end): the words that matched. */
   ranges: [number, number][]
+  /**
+   * A word was found with one typo forgiven ("Tremblya" → Tremblay); such matches come after
+   * every exact one (an abbreviation written out, "ste" → Sainte, counts as exact).
+   */
+  approximate: boolean
 }
 
 export interface ClientSearchResult {
@@ -27,8 +32,13 @@ export interface ClientSearchAnswer {
   results: ClientSearchResult[]
   /** More customers matched than are listed. */
   truncated: boolean
-  /** Customers in the index; 0 while it is first being built. */
+  /** Customers in the index so far. */
   indexed: number
+  /**
+   * False while the index is first being built (a few seconds after the BFF starts): the results
+   * come from what is indexed so far and a direct ERPNext query, and other customers may match.
+   */
+  complete: boolean
   tookMs: number
 }
 

@@ -7,8 +7,11 @@ import {
   macMapped,
   normalizeMac,
   normalizePhone,
+  oneTypoApart,
   originalRange,
   phoneMapped,
+  searchKey,
+  searchMapped,
   serialKey,
   serialMapped,
   toE164,
@@ -105,6 +108,61 @@ describe('names and addresses compare without accents, case or punctuation', () 
   })
 })
 
+describe('Québec abbreviations are written out, so either form finds the other', () => {
+  it.each([
+    ['St-Jérôme', 'Saint-Jérôme', 'saint jerome'],
+    ['Ste-Thérèse', 'Sainte-Thérèse', 'sainte therese'],
+    ['Mt-Tremblant', 'Mont-Tremblant', 'mont tremblant'],
+    ['12, boul. des Laurentides', '12, boulevard des Laurentides', '12 boulevard des laurentides'],
+    ['ch. du Lac-Écho', 'chemin du Lac-Écho', 'chemin du lac echo'],
+    ['av. Wilfrid-Laurier', 'avenue Wilfrid-Laurier', 'avenue wilfrid laurier'],
+    ['5, rue Turgeon, app. 3', '5, rue Turgeon, appartement 3', '5 rue turgeon appartement 3'],
+    ['rte 117', 'route 117', 'route 117'],
+  ])('%s and %s are both "%s"', (short, long, key) => {
+    expect(searchKey(short)).toBe(key)
+    expect(searchKey(long)).toBe(key)
+  })
+
+  it('leaves words that only begin like an abbreviation alone', () => {
+    expect(searchKey('Stéphane Chabot, Boulanger Avard')).toBe('stephane chabot boulanger avard')
+  })
+
+  it('maps a written-out abbreviation back onto the abbreviation the user sees', () => {
+    const text = 'Ste-Thérèse'
+    const mapped = searchMapped(text)
+    expect(mapped.key).toBe('sainte therese')
+    const [start, end] = originalRange(mapped, 0, 'sainte'.length)
+    expect(text.slice(start, end)).toBe('Ste')
+    const at = mapped.key.indexOf('therese')
+    const [s2, e2] = originalRange(mapped, at, at + 'therese'.length)
+    expect(text.slice(s2, e2)).toBe('Thérèse')
+  })
+})
+
+describe('one typo apart (Damerau: a letter wrong, missing, added, or two neighbours swapped)', () => {
+  it.each([
+    ['tremblya', 'tremblay'],
+    ['tremblai', 'tremblay'],
+    ['tremlay', 'tremblay'],
+    ['trembllay', 'tremblay'],
+    ['rtemblay', 'tremblay'],
+    ['gagnno', 'gagnon'],
+  ])('%s is one typo from %s', (a, b) => {
+    expect(oneTypoApart(a, b)).toBe(true)
+    expect(oneTypoApart(b, a)).toBe(true)
+  })
+
+  it.each([
+    ['tremblay', 'tremblay'],
+    ['trembyal', 'tremblay'],
+    ['tremblxz', 'tremblay'],
+    ['tremb', 'tremblay'],
+    ['bouchard', 'bouchrad '],
+  ])('%s is not one typo from %s', (a, b) => {
+    expect(oneTypoApart(a, b)).toBe(false)
+  })
+})
+
 describe('the fast keys the index is built from are the keys the highlights are mapped on', () => {
   const samples = [
     '  Marie-Ève  CÔTÉ ',
@@ -114,9 +172,12 @@ describe('the fast keys the index is built from are the keys the highlights are 
     'ÇA (Ltée)',
     'me.cote@Gmail.com',
     'İstanbul',
+    'St-Jérôme, ch. du Lac, app. 4 ste',
+    ' - st - ',
   ]
   it.each(samples)('%s', (text) => {
     expect(foldText(text)).toBe(foldMapped(text).key)
+    expect(searchKey(text)).toBe(searchMapped(text).key)
     expect(normalizePhone(text)).toBe(phoneMapped(text).key)
     expect(serialKey(text)).toBe(serialMapped(text).key)
     expect(macKey(text)).toBe(macMapped(text)?.key ?? '')

@@ -13,19 +13,30 @@ import en from './en'
 export interface Messages {
   [key: string]: Messages | string
 }
-const features = import.meta.glob<{ fr: Messages; en: Messages }>('../features/*/i18n.ts', { eager: true })
+type FeatureMessages = Record<string, Messages>
 
-const messages = { fr: { ...fr } as Messages, en: { ...en } as Messages }
-for (const [path, mod] of Object.entries(features)) {
-  const feature = /features\/([^/]+)\//.exec(path)![1]
-  messages.fr[feature] = mod.fr
-  messages.en[feature] = mod.en
+/** The root words and each feature's, merged under the feature's name. */
+function merge(root: Messages, features: FeatureMessages): Messages {
+  const all: Messages = { ...root }
+  for (const [path, words] of Object.entries(features)) all[/features\/([^/]+)\//.exec(path)![1]] = words
+  return all
 }
+
+// The shell's French words are here. A production build fetches the features' French words
+// (src/i18n/french.ts) beside the first screen's code, and English (src/i18n/english.ts) only
+// when chosen; the tests and the dev server have everything at hand.
+const messages: Record<'fr' | 'en', Messages> = import.meta.env.PROD
+  ? { fr: { ...fr }, en: {} }
+  : {
+      fr: merge(fr, import.meta.glob<Messages>('../features/*/i18n.ts', { import: 'fr', eager: true })),
+      en: merge(en, import.meta.glob<Messages>('../features/*/i18n.ts', { import: 'en', eager: true })),
+    }
 
 export type Locale = 'fr' | 'en'
 const STORAGE_KEY = 'ops.locale'
 
-function initialLocale(): Locale {
+/** The language of the last visit (French the first time). */
+export function initialLocale(): Locale {
   try {
     return localStorage.getItem(STORAGE_KEY) === 'en' ? 'en' : 'fr'
   } catch {
@@ -35,12 +46,25 @@ function initialLocale(): Locale {
 
 export const i18n = createI18n({
   legacy: false,
-  locale: initialLocale(),
+  locale: 'fr',
   fallbackLocale: 'fr',
   messages,
 })
 
-export function setLocale(locale: Locale) {
+/** Words fetched once per language in a production build. */
+const loaded: Partial<Record<Locale, Promise<void>>> = {}
+function loadWords(locale: Locale): Promise<void> {
+  if (!import.meta.env.PROD) return Promise.resolve()
+  loaded[locale] ??=
+    locale === 'en'
+      ? import('./english').then(({ root, features }) => i18n.global.setLocaleMessage('en', merge(root, features)))
+      : import('./french').then(({ features }) => i18n.global.mergeLocaleMessage('fr', merge({}, features)))
+  return loaded[locale]
+}
+
+/** Switches the app's language once its words are there (at once in the tests and the dev server). */
+export async function setLocale(locale: Locale): Promise<void> {
+  await Promise.all([loadWords('fr'), loadWords(locale)])
   i18n.global.locale.value = locale
   Quasar.lang.set(locale === 'en' ? quasarEn : quasarFr)
   document.documentElement.lang = locale

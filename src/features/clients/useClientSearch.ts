@@ -1,12 +1,15 @@
 /**
  * Results as the CSR types: each keystroke waits ~150 ms for the next, and a request still in
- * flight is aborted by the next one, so an old answer never overwrites a newer one.
+ * flight is aborted by the next one, so an old answer never overwrites a newer one. While the
+ * BFF's index is still being built (an answer marked incomplete), the same query is asked again
+ * every second until the answer is whole.
  */
-import { ref, shallowRef, watch, type Ref } from 'vue'
+import { onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
 import { api, ApiError, toApiError } from 'src/api/http'
 import { SEARCH_MIN_LENGTH, type ClientSearchAnswer, type ClientSearchResult } from '../../contracts/clientSearch'
 
 export const SEARCH_DEBOUNCE_MS = 150
+export const INCOMPLETE_RETRY_MS = 1_000
 
 export type SearchState = 'idle' | 'too-short' | 'searching' | 'done' | 'error'
 
@@ -14,11 +17,15 @@ export function useClientSearch(query: Ref<string>) {
   const state = ref<SearchState>('idle')
   const results = shallowRef<ClientSearchResult[]>([])
   const truncated = ref(false)
+  /** The answer came before the index was whole: other customers may match. */
+  const incomplete = ref(false)
   const error = shallowRef<ApiError | null>(null)
   let timer: ReturnType<typeof setTimeout> | null = null
   let inFlight: AbortController | null = null
+  let again: ReturnType<typeof setTimeout> | null = null
 
   async function run(q: string): Promise<void> {
+    if (again) clearTimeout(again)
     inFlight?.abort()
     const controller = new AbortController()
     inFlight = controller
@@ -28,8 +35,10 @@ export function useClientSearch(query: Ref<string>) {
       if (controller.signal.aborted) return
       results.value = answer.results
       truncated.value = answer.truncated
+      incomplete.value = !answer.complete
       error.value = null
       state.value = 'done'
+      if (incomplete.value) again = setTimeout(() => void run(q), INCOMPLETE_RETRY_MS)
     } catch (err) {
       if (controller.signal.aborted) return
       error.value = toApiError(err)
@@ -39,10 +48,12 @@ export function useClientSearch(query: Ref<string>) {
 
   watch(query, (raw) => {
     if (timer) clearTimeout(timer)
+    if (again) clearTimeout(again)
     const q = raw.trim()
     if (q.length === 0 || q.length < SEARCH_MIN_LENGTH) {
       inFlight?.abort()
       results.value = []
+      incomplete.value = false
       state.value = q.length === 0 ? 'idle' : 'too-short'
       return
     }
@@ -59,5 +70,11 @@ export function useClientSearch(query: Ref<string>) {
     if (q.length >= SEARCH_MIN_LENGTH) void run(q)
   }
 
-  return { state, results, truncated, error, warmUp, retry }
+  onScopeDispose(() => {
+    if (timer) clearTimeout(timer)
+    if (again) clearTimeout(again)
+    inFlight?.abort()
+  })
+
+  return { state, results, truncated, incomplete, error, warmUp, retry }
 }

@@ -128,7 +128,7 @@ describe('a technician’s row on the dispatch board', () => {
     expect(mountRow({ tech: inactive, locale: 'en' }).get('.dj-row__name').text()).toContain('Inactive ·')
   })
 
-  it('draws one button per job, placed at its time, whose name reads number, type, status, time, length, customer and address', () => {
+  it('draws one button per job, placed at its time, whose name reads its visible text, then type, status, technician, length, number and address', () => {
     seed([
       job('DJ-1001', '09:00', 90, { customer_name: 'Marie Tremblay', address: '12 rue des Érables, Laval' }),
       job('DJ-1002', '13:00', 60, { job_type: 'Repair', status: 'En Route', customer_name: 'Luc Roy' }),
@@ -140,10 +140,12 @@ describe('a technician’s row on the dispatch board', () => {
     expect(first.attributes('role')).toBe('button')
     expect(first.attributes('tabindex')).toBe('0')
     expect(first.attributes('aria-label')).toBe(
+      '09:00 Marie Tremblay, Installation, Planifiée, Julie Gagnon, 90 min, DJ-1001, 12 rue des Érables, Laval',
+    )
+    // A tooltip for the mouse, number first.
+    expect(first.attributes('title')).toBe(
       'DJ-1001 · Installation · Planifiée\n09:00 · 90 min\nMarie Tremblay\n12 rue des Érables, Laval',
     )
-    // The same words as a tooltip for the mouse.
-    expect(first.attributes('title')).toBe(first.attributes('aria-label'))
     // What the dispatcher reads on the block itself.
     expect(first.text()).toBe('09:00 Marie Tremblay')
     // 188 px of names, then 9 h at 96 px an hour; 90 min is 144 px, less a 2 px gap.
@@ -151,7 +153,7 @@ describe('a technician’s row on the dispatch board', () => {
     expect(first.attributes('style')).toContain('width: 142px')
 
     expect(block(w, 'DJ-1002').attributes('aria-label')).toBe(
-      'DJ-1002 · Réparation · En route\n13:00 · 60 min\nLuc Roy',
+      '13:00 Luc Roy, Réparation, En route, Julie Gagnon, 60 min, DJ-1002',
     )
     expect(block(w, 'DJ-1002').attributes('data-status')).toBe('En Route')
   })
@@ -159,7 +161,9 @@ describe('a technician’s row on the dispatch board', () => {
   it('reads in English for an English-speaking dispatcher', () => {
     seed([job('DJ-1002', '13:00', 60, { job_type: 'Repair', status: 'In Progress', customer_name: 'Luc Roy' })])
     const w = mountRow({ locale: 'en' })
-    expect(block(w, 'DJ-1002').attributes('aria-label')).toBe('DJ-1002 · Repair · In progress\n13:00 · 60 min\nLuc Roy')
+    expect(block(w, 'DJ-1002').attributes('aria-label')).toBe(
+      '13:00 Luc Roy, Repair, In progress, Julie Gagnon, 60 min, DJ-1002',
+    )
   })
 
   it('shows the job number when there is no customer, and only the coloured block in the week view', () => {
@@ -167,7 +171,7 @@ describe('a technician’s row on the dispatch board', () => {
     expect(block(mountRow(), 'DJ-1003').text()).toBe('10:00 DJ-1003')
     const week = block(mountRow({ week: true }), 'DJ-1003')
     expect(week.text()).toBe('')
-    expect(week.attributes('aria-label')).toBe('DJ-1003 · Installation · Planifiée\n10:00 · 30 min')
+    expect(week.attributes('aria-label')).toBe('10:00 DJ-1003, Installation, Planifiée, Julie Gagnon, 30 min')
   })
 
   it('marks two overlapping jobs on both blocks, naming the other job, with a warning icon', () => {

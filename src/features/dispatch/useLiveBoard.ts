@@ -38,14 +38,14 @@ export function useLiveBoard(opts: { now: Ref<number>; reload: () => Promise<voi
     }
   }
 
-  /** The board first, then the map's technicians: the first poll waits until the board is drawn. */
+  /** The board first, then the map's technicians: the first poll waits until the whole board is in. */
   function firstPoll() {
     const start = () => requestAnimationFrame(() => setTimeout(() => void pollPositions(), 0))
-    if (store.state === 'ready') return start()
+    if (store.state === 'ready' && store.complete) return start()
     const stop = watch(
-      () => store.state,
-      (state) => {
-        if (state !== 'ready' && state !== 'error') return
+      () => [store.state, store.complete] as const,
+      ([state, complete]) => {
+        if (!(state === 'ready' && complete) && state !== 'error') return
         stop()
         start()
       },

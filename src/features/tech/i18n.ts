@@ -13,9 +13,12 @@ export const fr = {
   refresh: 'Actualiser',
   offlineData: 'Données du {when}, hors ligne',
   offlineDataHint: 'Le réseau ne répond pas : voici ce qui était chargé. Tout se met à jour au retour du réseau.',
+  serverDownData: 'Données du {when} — ERPNext ne répond pas',
+  serverDownDataHint:
+    'Le serveur de Gigafibre ne répond pas : voici ce qui était chargé. Vos scans restent en file et tout se met à jour dès son retour.',
   timeRange: '{start} – {end}',
   directions: 'Itinéraire',
-  openMaps: 'Ouvrir {address} dans l’application de cartes',
+  openMaps: 'Itinéraire : ouvrir {address} dans l’application de cartes',
   back: 'Mes interventions',
   notes: 'Notes',
   completionNotes: 'Notes de fin',
@@ -87,9 +90,12 @@ export const en: typeof fr = {
   offlineData: 'Data from {when}, offline',
   offlineDataHint:
     'The network is not answering: this is what was loaded. Everything updates when the network is back.',
+  serverDownData: 'Data from {when} — ERPNext is not answering',
+  serverDownDataHint:
+    'Gigafibre’s server is not answering: this is what was loaded. Your scans stay queued and everything updates as soon as it is back.',
   timeRange: '{start} – {end}',
   directions: 'Directions',
-  openMaps: 'Open {address} in the maps app',
+  openMaps: 'Directions: open {address} in the maps app',
   back: 'My jobs',
   notes: 'Notes',
   completionNotes: 'Completion notes',

@@ -1,0 +1,161 @@
+/**
+ * npm run bench -- lighthouse: Lighthouse 12.2.3 in Debian's Chromium against the production
+ * build, served by a BFF with embedded upstreams and the `demo` dataset on a free port:
+ *
+ *   the technician's day (#/tech) in mobile emulation with Lighthouse's default throttling
+ *   (slow 4G, 4× CPU) — targets: performance ≥ 95, accessibility 100;
+ *   the board (#/dispatch) with the desktop preset — targets: performance ≥ 90, accessibility ≥ 95.
+ *
+ * The persona comes as the demo persona cookie on every request (Lighthouse's extraHeaders), as the
+ * other benches sign in. Each page is measured three times (LIGHTHOUSE_RUNS); the median run is
+ * printed. BENCH_SPA_DIR serves another build (e.g. an older one, to compare).
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import * as chromeLauncher from 'chrome-launcher'
+import lighthouse, { desktopConfig, type Config, type Flags } from 'lighthouse'
+import { buildSpa, ROOT } from './spaBuild'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3)
+
+interface Target {
+  name: string
+  hash: string
+  persona: string
+  config?: Config
+  performance: number
+  accessibility: number
+}
+
+const TARGETS: Target[] = [
+  { name: 'technician’s day, mobile', hash: '#/tech', persona: 'technician', performance: 95, accessibility: 100 },
+  {
+    name: 'board, desktop',
+    hash: '#/dispatch',
+    persona: 'dispatcher',
+    config: desktopConfig,
+    performance: 90,
+    accessibility: 95,
+  },
+]
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolvePort(port))
+    })
+  })
+}
+
+async function startServer(): Promise<{ base: string; child: ChildProcess }> {
+  const port = await freePort()
+  const dataDir = join(ROOT, '.tmp/bench-lighthouse')
+  // The demo dataset is laid out around today: seeded afresh each run.
+  rmSync(dataDir, { recursive: true, force: true })
+  mkdirSync(dataDir, { recursive: true })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SEED_PROFILE: 'demo',
+      SPA_DIR: process.env.BENCH_SPA_DIR ?? buildSpa('spa-lighthouse'),
+      ERP_URL: '',
+      HUB_URL: '',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const base = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 5 * 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the BFF exited (${child.exitCode})`)
+    if (Date.now() > deadline) throw new Error('the BFF did not become ready')
+    const ready = await fetch(`${base}/ops/readyz`, { signal: AbortSignal.timeout(2000) }).catch(() => null)
+    if (ready?.status === 200) break
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  return { base, child }
+}
+
+interface Scores {
+  performance: number
+  accessibility: number
+  fcp: number
+  lcp: number
+  tbt: number
+  cls: number
+  si: number
+  failing: string[]
+}
+
+async function audit(url: string, target: Target, port: number): Promise<Scores> {
+  const flags: Flags = {
+    port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance', 'accessibility'],
+    extraHeaders: { Cookie: `ops_demo_persona=${target.persona}` },
+  }
+  const result = await lighthouse(url, flags, target.config)
+  if (!result) throw new Error(`Lighthouse returned nothing for ${url}`)
+  const { categories, audits } = result.lhr
+  const score = (id: string) => Math.round((categories[id]?.score ?? 0) * 100)
+  const ms = (id: string) => Math.round(audits[id]?.numericValue ?? NaN)
+  const failing = (categories.accessibility?.auditRefs ?? [])
+    .filter((ref) => ref.weight > 0 && audits[ref.id]?.score === 0)
+    .map((ref) => ref.id)
+  return {
+    performance: score('performance'),
+    accessibility: score('accessibility'),
+    fcp: ms('first-contentful-paint'),
+    lcp: ms('largest-contentful-paint'),
+    tbt: ms('total-blocking-time'),
+    cls: Number((audits['cumulative-layout-shift']?.numericValue ?? NaN).toFixed(3)),
+    si: ms('speed-index'),
+    failing,
+  }
+}
+
+export async function run(): Promise<void> {
+  const { base, child } = await startServer()
+  const chrome = await chromeLauncher.launch({
+    chromePath: CHROMIUM,
+    chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+  })
+  try {
+    const rows = []
+    for (const target of TARGETS) {
+      const runs: Scores[] = []
+      for (let i = 0; i < RUNS; i++) runs.push(await audit(`${base}/ops/${target.hash}`, target, chrome.port))
+      const median = [...runs].sort((a, b) => a.performance - b.performance)[Math.floor(runs.length / 2)]
+      rows.push({
+        page: target.name,
+        performance: median.performance,
+        'perf target': `≥ ${target.performance}`,
+        accessibility: median.accessibility,
+        'a11y target': target.accessibility === 100 ? '100' : `≥ ${target.accessibility}`,
+        'FCP ms': median.fcp,
+        'LCP ms': median.lcp,
+        'TBT ms': median.tbt,
+        'SI ms': median.si,
+        CLS: median.cls,
+        'perf runs': runs.map((r) => r.performance).join('/'),
+      })
+      if (median.failing.length)
+        console.log(`${target.name}: accessibility audits failing: ${median.failing.join(', ')}`)
+    }
+    console.table(rows)
+  } finally {
+    chrome.kill()
+    child.kill()
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Loads the board through its worker (board.worker.ts): the head first — technicians, the queue
+ * and the rows in view — then the range's other jobs, parsed off the main thread. Where no worker
+ * can run, or the worker's request fails, the board is read as one JSON payload through the usual
+ * client, which also turns a refusal into the ApiError the page shows.
+ */
+import { api } from 'src/api/http'
+import type { BoardJob, BoardPayload } from 'src/contracts/dispatch'
+
+export type BoardWorkerRequest =
+  | { type: 'load'; id: number; url: string }
+  /** The head is drawn: the rest may come. */
+  | { type: 'more'; id: number }
+  | { type: 'cancel'; id: number }
+
+export type BoardWorkerReply =
+  | { id: number; type: 'head'; payload: BoardPayload; more: number }
+  | { id: number; type: 'rest'; jobs: BoardJob[] }
+  | { id: number; type: 'done' }
+  | { id: number; type: 'failed'; status: number; message?: string }
+
+export interface BoardQuery {
+  from: string
+  to: string
+  /** Rows the board shows first (those in view). */
+  rows: number
+}
+
+export interface BoardParts {
+  /** The head: every technician and tag, the queue, and the jobs of the first `rows` rows. */
+  head(payload: BoardPayload, more: number): void
+  /** The range's other jobs. */
+  rest(jobs: BoardJob[]): void
+}
+
+let worker: Worker | null | undefined
+let nextId = 0
+const waiting = new Map<number, (reply: BoardWorkerReply) => void>()
+
+function boardWorker(): Worker | null {
+  if (worker !== undefined) return worker
+  try {
+    worker =
+      typeof Worker === 'function'
+        ? new Worker(new URL('./board.worker.ts', import.meta.url), { type: 'module', name: 'board' })
+        : null
+  } catch {
+    worker = null
+  }
+  worker?.addEventListener('message', (event: MessageEvent<BoardWorkerReply>) =>
+    waiting.get(event.data.id)?.(event.data),
+  )
+  worker?.addEventListener('error', () => {
+    // A worker that cannot start (an old browser, a blocked script): the main thread reads the board.
+    worker = null
+    for (const [id, answer] of waiting) answer({ id, type: 'failed', status: 0 })
+  })
+  return worker
+}
+
+/** Starts the worker ahead of the first load, so its script is there when the board is asked for. */
+export function prepareBoardWorker(): void {
+  boardWorker()
+}
+
+/** After the next frame has been painted. */
+function afterPaint(fn: () => void) {
+  requestAnimationFrame(() => setTimeout(fn, 0))
+}
+
+async function asJson(query: BoardQuery, parts: BoardParts): Promise<void> {
+  const payload = await api<BoardPayload>('/dispatch/board', { query: { from: query.from, to: query.to } })
+  parts.head(payload, 0)
+}
+
+/**
+ * Loads a range; `head` and `rest` are called as the parts arrive, and the promise settles once
+ * the whole board is in. `signal` stops a load a newer one has replaced.
+ */
+export function loadBoard(query: BoardQuery, parts: BoardParts, signal?: AbortSignal): Promise<void> {
+  const w = boardWorker()
+  if (!w) return asJson(query, parts)
+  const id = ++nextId
+  const url = `/ops/api/dispatch/board?${new URLSearchParams({ from: query.from, to: query.to, rows: String(query.rows) })}`
+  return new Promise<void>((resolve, reject) => {
+    const finish = () => {
+      waiting.delete(id)
+      signal?.removeEventListener('abort', cancel)
+    }
+    const cancel = () => {
+      finish()
+      w.postMessage({ type: 'cancel', id } satisfies BoardWorkerRequest)
+      resolve()
+    }
+    signal?.addEventListener('abort', cancel)
+    waiting.set(id, (reply) => {
+      try {
+        if (reply.type === 'head') {
+          parts.head(reply.payload, reply.more)
+          // The rest is asked for once the head is on screen: receiving it costs the main thread.
+          afterPaint(() => w.postMessage({ type: 'more', id } satisfies BoardWorkerRequest))
+        } else if (reply.type === 'rest') parts.rest(reply.jobs)
+        else if (reply.type === 'done') {
+          finish()
+          resolve()
+        } else {
+          finish()
+          // Read again, whole, as JSON: the same request through the usual client says what went wrong.
+          asJson(query, parts).then(resolve, reject)
+        }
+      } catch (err) {
+        finish()
+        reject(err instanceof Error ? err : new Error(String(err)))
+      }
+    })
+    w.postMessage({ type: 'load', id, url } satisfies BoardWorkerRequest)
+  })
+}
