@@ -39,6 +39,7 @@ import { RunFactsCache } from '../flows/stats'
 import { FLOW, flowFields, FlowStore, RUN, versionView, type StoredFlow } from '../flows/store'
 import { idleCutoff, idleSweeper } from '../flows/sweep'
 import { DOC_NAME } from './techDay'
+import { errorField, log } from '../log'
 
 const FLOW_KEY = /^[a-z][a-z0-9-]{1,39}$/
 const STEP_ID = /^[a-z][a-z0-9-]{0,47}$/
@@ -146,9 +147,7 @@ export function createFlowsRoutes(options: { shippedDir?: string } = {}): Featur
         () =>
           void facts
             .warm()
-            .catch((err: unknown) =>
-              console.warn('flows: statistics warm-up failed:', err instanceof Error ? err.message : err),
-            ),
+            .catch((err: unknown) => log.warn({ err: errorField(err) }, 'flows: statistics warm-up failed')),
         5_000,
       ).unref()
     }
