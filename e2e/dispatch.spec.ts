@@ -4,65 +4,8 @@
  * Each test books its own jobs tomorrow (so nothing is "in the past"), on a technician with
  * nothing else booked that day, so its jobs meet only each other.
  */
-import type { APIRequestContext, Page } from '@playwright/test'
-import { adminCreate, freeTechnician, servedCustomer, test, expect, signInAs } from './fixtures'
-
-interface Job {
-  name: string
-  modified: string
-  technician?: string
-  scheduled_start?: string
-  status: string
-}
-
-/** An urgent repair waiting in the queue for `day` at 10:00, unless told otherwise. */
-async function createJob(request: APIRequestContext, day: string, extra: Record<string, unknown> = {}): Promise<Job> {
-  return adminCreate<Job>(request, 'Dispatch Job', {
-    job_type: 'Repair',
-    status: 'Unscheduled',
-    priority: 'Urgent',
-    duration_minutes: 60,
-    customer: await servedCustomer(request),
-    address: '12, rue Test, Saint-Jérôme QC',
-    latitude: 45.78,
-    longitude: -74.0,
-    scheduled_start: `${day} 10:00:00`,
-    tags: [{ tag: 'Fibre' }],
-    ...extra,
-  })
-}
-
-async function getJob(request: APIRequestContext, name: string): Promise<Job> {
-  return (await (await request.get(`/ops/api/erp/resource/Dispatch%20Job/${name}`)).json()).data
-}
-
-async function openBoard(page: Page, day: string, tech: string, queueJob?: string) {
-  await page.goto(`/ops/#/dispatch?day=${day}&tech=${tech}`)
-  await expect(page.getByTestId(`row-${tech}`)).toBeVisible()
-  if (queueJob) {
-    await page.getByTestId('queue-filter').fill(queueJob)
-    await expect(page.getByTestId(`queue-${queueJob}`)).toBeVisible()
-  }
-}
-
-/** Drags with a real mouse: press, move in steps (the ghost follows), release unless told not to. */
-async function dragTo(page: Page, from: string, to: { x: number; y: number }, release = true) {
-  const box = (await page.getByTestId(from).boundingBox())!
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(to.x, to.y, { steps: 8 })
-  await expect(page.getByTestId('drag-ghost')).toBeVisible()
-  if (release) await page.mouse.up()
-}
-
-/** Quasar puts data-testid on the native control; its visible value is in the surrounding field. */
-const field = (page: Page, testid: string) => page.locator('.q-field').filter({ has: page.getByTestId(testid) })
-
-async function rowPoint(page: Page, tech: string, fraction: number) {
-  const boardBox = (await page.getByTestId('dispatch-board').boundingBox())!
-  const row = (await page.getByTestId(`row-${tech}`).boundingBox())!
-  return { x: boardBox.x + 188 + (boardBox.width - 188) * fraction, y: row.y + row.height / 2 }
-}
+import { freeTechnician, servedCustomer, test, expect, signInAs } from './fixtures'
+import { createJob, dragTo, field, getJob, openBoard, rowPoint, type Job } from './dispatchFixtures'
 
 test('a job dragged from the queue onto a technician is saved in ERPNext', async ({ page, request, world }) => {
   const tomorrow = world.day(1)

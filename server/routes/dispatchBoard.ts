@@ -24,7 +24,7 @@ const READ_EACH_BELOW = 40
 /** ERPNext reads in flight at once for one board: more only queue up behind each other. */
 const CONCURRENCY = 4
 
-const TECH_FIELDS = [
+export const TECH_FIELDS = [
   'name',
   'full_name',
   'status',
@@ -36,7 +36,7 @@ const TECH_FIELDS = [
   'shift_end',
   'modified',
 ]
-const JOB_FIELDS = [
+export const JOB_FIELDS = [
   'name',
   'job_type',
   'status',
@@ -45,13 +45,17 @@ const JOB_FIELDS = [
   'technician',
   'scheduled_start',
   'duration_minutes',
+  'arrival_window_start',
+  'arrival_window_end',
+  'pinned',
   'address',
   'latitude',
   'longitude',
+  'customer_notified_at',
   'modified',
 ]
 /** The queue also shows what each request is about and how long it has waited. */
-const QUEUE_FIELDS = [...JOB_FIELDS, 'description', 'creation']
+export const QUEUE_FIELDS = [...JOB_FIELDS, 'description', 'creation']
 
 type Row = Record<string, unknown>
 
@@ -90,7 +94,7 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
 }
 
 /** Drops nulls so the payload stays small (Frappe omits them in documents too). */
-function compact<T>(row: Row): T {
+export function compact<T>(row: Row): T {
   const out: Row = {}
   for (const [k, v] of Object.entries(row)) if (v !== null && v !== undefined && v !== '') out[k] = v
   return out as T

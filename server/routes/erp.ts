@@ -16,6 +16,8 @@ import type { ErpClient, UpstreamAnswer } from '../upstream/erp'
 import { UpstreamUnreachable } from '../upstream/erp'
 import type { RequestUser } from '../session'
 import type { TechScopes } from '../techScope'
+import type { DispatchJob } from '../../src/contracts/doctypes'
+import { tellCustomerOnTheWay } from '../notify/onTheWay'
 
 const ERP_BODY_LIMIT = 1024 * 1024
 
@@ -41,6 +43,16 @@ export interface ErpRouteDeps {
   erp: ErpClient
   scopes: TechScopes
   onWrite(record: WriteRecord): void
+  /**
+   * What follows a saved document (the customer told their technician is on the way): may save
+   * the document again, and then answers the newer version for the browser to hold.
+   */
+  afterSave?(
+    doctype: string,
+    saved: Record<string, unknown>,
+    user: RequestUser,
+    requestId: string,
+  ): Promise<Record<string, unknown> | null>
 }
 
 const VERB_OF: Record<string, Verb> = { GET: 'read', HEAD: 'read', POST: 'create', PUT: 'update', DELETE: 'delete' }
@@ -291,6 +303,10 @@ export function createErpHandler(deps: ErpRouteDeps) {
       outcome: answer.status < 300 ? 'ok' : answer.status < 500 ? 'refused' : 'failed',
     })
     if (verb === 'update' || verb === 'delete') scopes.invalidate()
+    if (saved && verb !== 'delete' && deps.afterSave) {
+      const newer = await deps.afterSave(doctype, saved, user, requestId).catch(() => null)
+      if (newer) return relay({ ...answer, body: JSON.stringify({ data: newer }) })
+    }
     return relay(answer)
   }
 
@@ -364,6 +380,16 @@ export function erpRoutes(app: H3, ctx: AppContext): void {
       })
       if (w.outcome === 'ok' && w.name)
         ctx.bus.publish('doc_update', { doctype: w.doctype, name: w.name, modified: w.modified, action: w.action })
+    },
+    async afterSave(doctype, saved, user, requestId) {
+      if (doctype !== 'Dispatch Job' || saved.status !== 'En Route') return null
+      const outcome = await tellCustomerOnTheWay(
+        { erp: ctx.erp, hub: ctx.hub, audit: ctx.audit, bus: ctx.bus, now: Date.now },
+        saved as unknown as DispatchJob,
+        user,
+        requestId,
+      )
+      return outcome.job as unknown as Record<string, unknown> | null
     },
   })
   app.all('/ops/api/erp/**', (event) => handle(event.req, requireUser(ctx, event), ctx.requestId(event)))

@@ -7,11 +7,13 @@ import type { FeatureRoutes } from '../app'
 import { clientsRoutes } from './clients'
 import { coreRoutes, spaRoutes } from './core'
 import { dispatchRoutes } from './dispatch'
+import { dispatchJobRoutes } from './dispatchJobs'
 import { equipmentTransferRoutes } from './equipmentTransfers'
 import { erpRoutes } from './erp'
 import { eventRoutes } from './events'
 import { flowsRoutes } from './flows'
 import { hubRoutes } from './hub'
+import { optimizeRoutes } from './optimize'
 import { positionRoutes } from './positions'
 import { settingsRoutes } from './settings'
 import { techDayRoutes } from './techDay'
@@ -24,6 +26,7 @@ export const ROUTES: readonly FeatureRoutes[] = [
   hubRoutes,
   eventRoutes,
   dispatchRoutes,
+  dispatchJobRoutes,
   (app, ctx) => positionRoutes(ctx.options.positions)(app, ctx),
   settingsRoutes,
   clientsRoutes,
@@ -31,6 +34,7 @@ export const ROUTES: readonly FeatureRoutes[] = [
   techScanRoutes,
   equipmentTransferRoutes,
   flowsRoutes,
+  optimizeRoutes,
   techTestHookRoutes,
   spaRoutes,
 ]

@@ -39,6 +39,13 @@ export interface BoardJob {
    */
   start?: number
   duration_minutes: number
+  /** The arrival window promised to the customer, site-local Frappe datetimes. */
+  arrival_window_start?: string
+  arrival_window_end?: string
+  /** Locked: the optimizer keeps its technician and time. */
+  pinned?: boolean
+  /** When the customer was texted that the technician is on the way (site-local Frappe datetime). */
+  customer_notified_at?: string
   address?: string
   latitude?: number
   longitude?: number
@@ -114,6 +121,12 @@ export function boardJobOf(
     const start = parseSiteDatetime(doc.scheduled_start)
     if (Number.isFinite(start)) job.start = start
   }
+  if (isSet(doc.arrival_window_start) && isSet(doc.arrival_window_end)) {
+    job.arrival_window_start = doc.arrival_window_start
+    job.arrival_window_end = doc.arrival_window_end
+  }
+  if (doc.pinned) job.pinned = true
+  if (isSet(doc.customer_notified_at)) job.customer_notified_at = doc.customer_notified_at
   if (isSet(doc.address)) job.address = doc.address
   if (isSet(doc.latitude)) job.latitude = doc.latitude
   if (isSet(doc.longitude)) job.longitude = doc.longitude

@@ -73,6 +73,8 @@ export const DOCTYPES: readonly DoctypeDef[] = [
       data('email_id'),
       select('language', ['fr', 'en'], { default: 'fr' }),
       { fieldname: 'disabled', fieldtype: 'Check', default: 0 },
+      // No automatic texts (the technician-on-the-way notice); texts a rep sends by hand still go.
+      { fieldname: 'sms_opt_out', fieldtype: 'Check', default: 0 },
     ],
   },
   {
@@ -174,12 +176,21 @@ export const DOCTYPES: readonly DoctypeDef[] = [
       link('technician', 'Technician'),
       { fieldname: 'scheduled_start', fieldtype: 'Datetime' },
       { fieldname: 'duration_minutes', fieldtype: 'Int', default: 60 },
+      /** The arrival window promised to the customer (site-local); both set, or neither. */
+      { fieldname: 'arrival_window_start', fieldtype: 'Datetime' },
+      { fieldname: 'arrival_window_end', fieldtype: 'Datetime' },
+      /** Locked by a dispatcher: the optimizer keeps its technician and time. */
+      { fieldname: 'pinned', fieldtype: 'Check', default: 0 },
       data('address'),
       { fieldname: 'latitude', fieldtype: 'Float' },
       { fieldname: 'longitude', fieldtype: 'Float' },
       { fieldname: 'tags', fieldtype: 'Table', options: 'Dispatch Job Tag' },
       { fieldname: 'description', fieldtype: 'Text' },
       { fieldname: 'completion_notes', fieldtype: 'Text' },
+      // When the customer was texted that the technician is on the way, and for which visit
+      // (technician and start): one text per visit, whatever the taps and retries.
+      { fieldname: 'customer_notified_at', fieldtype: 'Datetime' },
+      data('customer_notice'),
     ],
   },
   {
@@ -327,6 +338,7 @@ export interface Customer extends DocMeta {
   email_id?: string
   language?: 'fr' | 'en'
   disabled?: 0 | 1
+  sms_opt_out?: 0 | 1
 }
 export interface ServiceLocation extends DocMeta {
   customer: string
@@ -390,12 +402,17 @@ export interface DispatchJob extends DocMeta {
   technician?: string
   scheduled_start?: string
   duration_minutes?: number
+  arrival_window_start?: string
+  arrival_window_end?: string
+  pinned?: 0 | 1
   address?: string
   latitude?: number
   longitude?: number
   tags?: (ChildRow & { tag: string })[]
   description?: string
   completion_notes?: string
+  customer_notified_at?: string
+  customer_notice?: string
 }
 export interface Issue extends DocMeta {
   subject: string

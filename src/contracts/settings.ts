@@ -40,8 +40,13 @@ export const JOURNAL_ACTIONS = [
   'hub.invite',
   'hub.sms',
   'hub.vision',
+  'dispatch.unassign',
+  'job.notify',
+  'equipment.transfer',
+  'tech.scan.elsewhere',
   'flow.act',
   'flow.save',
   'flow.publish',
   'flow.archive',
+  'optimize.accept',
 ] as const

@@ -26,6 +26,7 @@ describe('reading a document', () => {
         customer_type: 'Individual',
         language: 'fr',
         disabled: 0,
+        sms_opt_out: 0,
         doctype: 'Customer',
       },
     })

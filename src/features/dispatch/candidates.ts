@@ -7,6 +7,7 @@
 import { checkPlacement, missingSkills, overlaps, type RuleJob, type RuleTechnician, type RuleWarning } from './rules'
 import { MINUTE, shiftOn, siteDay, snap, SNAP_MINUTES } from './timeAxis'
 import { distanceKm, type LatLon } from '../../contracts/geo'
+import { travelEstimate } from '../../contracts/travel'
 
 export interface CandidateJob extends RuleJob {
   latitude?: number
@@ -32,6 +33,8 @@ export interface Candidate {
   atRequestedTime: boolean
   distanceKm: number | null
   distanceFrom: DistanceFrom | null
+  /** Driving minutes from there, by the product's one travel estimate (src/contracts/travel.ts). */
+  driveMinutes: number | null
   /** Minutes already booked that day. */
   loadMinutes: number
   warnings: RuleWarning[]
@@ -107,10 +110,10 @@ export function rankCandidates(input: CandidateInput, limit = 8): Candidate[] {
       from = { latitude: tech.home_latitude, longitude: tech.home_longitude }
       distanceFrom = 'home'
     }
-    const km =
-      from && job.latitude != null && job.longitude != null
-        ? distanceKm(from, { latitude: job.latitude, longitude: job.longitude })
-        : null
+    const to =
+      job.latitude != null && job.longitude != null ? { latitude: job.latitude, longitude: job.longitude } : null
+    const km = from && to ? distanceKm(from, to) : null
+    const driveMinutes = from && to ? Math.round(travelEstimate(from, to).minutes) : null
     const loadMinutes = sameDay.reduce((n, j) => n + (j.end - j.start) / MINUTE, 0)
 
     const free = slot !== null && !warnings.some((w) => w.kind === 'overlap' || w.kind === 'outsideShift')
@@ -129,6 +132,7 @@ export function rankCandidates(input: CandidateInput, limit = 8): Candidate[] {
       atRequestedTime: requestedFree,
       distanceKm: km === null ? null : Math.round(km * 10) / 10,
       distanceFrom,
+      driveMinutes,
       loadMinutes,
       warnings,
     })

@@ -1,5 +1,8 @@
 /** The dispatch board's words, in the staff's French and in English. */
+import { en as optimizeEn, fr as optimizeFr } from './optimize/i18n'
+
 export const fr = {
+  optimize: optimizeFr,
   title: 'Répartition',
   loading: 'Chargement du tableau…',
   loadError: 'Le tableau n’a pas pu être chargé.',
@@ -16,6 +19,25 @@ export const fr = {
   clearFilters: 'Effacer les filtres',
   live: 'En direct',
   liveHint: 'Les changements de vos collègues apparaissent ici sans recharger.',
+  health: {
+    staleTitle: 'Plan affiché au {time} — ERPNext ne répond pas, réessai automatique',
+    staleHint: 'Le tableau n’est peut-être plus à jour. Il se remettra à jour seul dès le retour d’ERPNext.',
+    refused:
+      'ERPNext ne répond pas : le plan ne peut pas être modifié pour l’instant. Réessayez dès son retour (réessai automatique).',
+    back: 'ERPNext répond de nouveau : le plan est à jour.',
+    state: {
+      connecting: 'Connexion…',
+      connected: 'En direct',
+      reconnecting: 'Reconnexion…',
+      resynced: 'Resynchronisé',
+    },
+    stateHint: {
+      connecting: 'Connexion au flux des changements en cours.',
+      connected: 'Connecté : les changements de vos collègues apparaissent sans recharger.',
+      reconnecting: 'Connexion perdue : reconnexion automatique, rien ne sera manqué.',
+      resynced: 'Reconnecté : le tableau a rattrapé les changements manqués.',
+    },
+  },
   technician: 'Technicien',
   technicians: 'Techniciens',
   filters: { status: 'Statut', type: 'Type', priority: 'Priorité', tag: 'Étiquette', tech: 'Technicien' },
@@ -84,9 +106,9 @@ export const fr = {
     freeAt: 'Libre à {time}',
     nextFree: 'Prochain créneau {time}',
     noSlot: 'Pas de créneau libre',
-    distanceGps: '{km} km (GPS)',
-    distanceLastJob: '{km} km (après l’intervention précédente)',
-    distanceHome: '{km} km (domicile)',
+    distanceGps: '{km} km, ≈ {min} min (GPS)',
+    distanceLastJob: '{km} km, ≈ {min} min (après l’intervention précédente)',
+    distanceHome: '{km} km, ≈ {min} min (domicile)',
     load: '{h} h déjà planifiées',
   },
   dialog: {
@@ -116,13 +138,33 @@ export const fr = {
     assign: 'A ou Entrée : planifier l’intervention sélectionnée',
     escape: 'Échap : désélectionner',
     zoom: '+ / − : zoom',
+    unassign: 'U : remettre l’intervention sélectionnée en attente',
     drag: 'Glissez une intervention vers un technicien (souris ou doigt) ; l’heure s’aligne aux 15 minutes.',
   },
   dragTo: '{name} · {time}',
   dragNowhere: 'Déposez sur la ligne d’un technicien',
+  unassign: {
+    action: 'Remettre en attente',
+    hint: 'U : remettre en attente (retirer le technicien, garder l’heure demandée)',
+    dropHere: 'Remettre en attente (Non assignées)',
+    saved: '{job} est de retour dans les interventions non assignées.',
+    refused: {
+      EnRoute: '{job} ne peut pas être remise en attente : le technicien est déjà en route.',
+      InProgress: '{job} ne peut pas être remise en attente : l’intervention est en cours.',
+      Completed: '{job} ne peut pas être remise en attente : l’intervention est terminée.',
+      Cancelled: '{job} est annulée : rouvrez-la avant de la planifier.',
+    },
+  },
+  notice: {
+    told: 'Client avisé par texto à {time} (technicien en route)',
+    notTold: 'Client non avisé : {reason}',
+    replies: 'Réponses du client',
+    noReply: 'Pas de réponse pour l’instant.',
+  },
 }
 
 export const en: typeof fr = {
+  optimize: optimizeEn,
   title: 'Dispatch',
   loading: 'Loading the board…',
   loadError: 'The board could not be loaded.',
@@ -139,6 +181,25 @@ export const en: typeof fr = {
   clearFilters: 'Clear filters',
   live: 'Live',
   liveHint: 'Your colleagues’ changes appear here without reloading.',
+  health: {
+    staleTitle: 'Plan as of {time} — ERPNext is not answering, retrying automatically',
+    staleHint: 'The board may be out of date. It will update by itself as soon as ERPNext is back.',
+    refused:
+      'ERPNext is not answering: the plan cannot be changed right now. Try again once it is back (retrying automatically).',
+    back: 'ERPNext is answering again: the plan is up to date.',
+    state: {
+      connecting: 'Connecting…',
+      connected: 'Live',
+      reconnecting: 'Reconnecting…',
+      resynced: 'Resynced',
+    },
+    stateHint: {
+      connecting: 'Connecting to the stream of changes.',
+      connected: 'Connected: your colleagues’ changes appear without reloading.',
+      reconnecting: 'Connection lost: reconnecting automatically, nothing will be missed.',
+      resynced: 'Reconnected: the board has caught up with the changes it missed.',
+    },
+  },
   technician: 'Technician',
   technicians: 'Technicians',
   filters: { status: 'Status', type: 'Type', priority: 'Priority', tag: 'Tag', tech: 'Technician' },
@@ -200,9 +261,9 @@ export const en: typeof fr = {
     freeAt: 'Free at {time}',
     nextFree: 'Next slot {time}',
     noSlot: 'No free slot',
-    distanceGps: '{km} km (GPS)',
-    distanceLastJob: '{km} km (after the previous job)',
-    distanceHome: '{km} km (home)',
+    distanceGps: '{km} km, ≈ {min} min (GPS)',
+    distanceLastJob: '{km} km, ≈ {min} min (after the previous job)',
+    distanceHome: '{km} km, ≈ {min} min (home)',
     load: '{h} h already booked',
   },
   dialog: {
@@ -231,8 +292,27 @@ export const en: typeof fr = {
     assign: 'A or Enter: schedule the selected job',
     escape: 'Esc: clear the selection',
     zoom: '+ / −: zoom',
+    unassign: 'U: put the selected job back in the queue',
     drag: 'Drag a job onto a technician (mouse or finger); the time snaps to 15 minutes.',
   },
   dragTo: '{name} · {time}',
   dragNowhere: 'Drop on a technician’s row',
+  unassign: {
+    action: 'Back to the queue',
+    hint: 'U: back to the queue (remove the technician, keep the requested time)',
+    dropHere: 'Back to the queue (Unassigned)',
+    saved: '{job} is back among the unassigned jobs.',
+    refused: {
+      EnRoute: '{job} cannot go back to the queue: the technician is already on the way.',
+      InProgress: '{job} cannot go back to the queue: the job is in progress.',
+      Completed: '{job} cannot go back to the queue: the job is completed.',
+      Cancelled: '{job} is cancelled: reopen it before planning it.',
+    },
+  },
+  notice: {
+    told: 'Customer texted at {time} (technician on the way)',
+    notTold: 'Customer not told: {reason}',
+    replies: 'Customer replies',
+    noReply: 'No reply yet.',
+  },
 }

@@ -11,17 +11,22 @@ import type { JobStatus } from 'src/contracts/doctypes'
 import { formatWhen } from './format'
 import { useDispatchBoard } from './useDispatchBoard'
 
+/** Jobs that stay where they are: the technician is on the way, there, or done. */
+const LOCKED: ReadonlySet<JobStatus> = new Set<JobStatus>(['En Route', 'In Progress', 'Completed', 'Cancelled'])
+
 export function useAssigning(opts: {
   canPlan: () => boolean
   select: (name: string) => void
   nameOf: (technician: string) => string
+  /** Says why the plan cannot change right now (ERPNext down) and returns true, or returns false. */
+  refuse?: () => boolean
 }) {
   const { t, locale } = useI18n()
   const $q = useQuasar()
   const store = useDispatchBoard()
 
   async function assign(name: string, tech: string, start: number) {
-    if (!opts.canPlan()) return
+    if (!opts.canPlan() || opts.refuse?.()) return
     const job = store.job(name)
     if (!job) return
     const status: JobStatus = job.status === 'Unscheduled' || job.status === 'Cancelled' ? 'Scheduled' : job.status
@@ -35,6 +40,31 @@ export function useAssigning(opts: {
           timeout: 2500,
         })
       }
+    } catch (err) {
+      $q.notify({ type: 'negative', message: err instanceof ApiError ? err.text(locale.value) : String(err) })
+    }
+  }
+
+  /**
+   * "Remettre en attente". A job under way or closed is refused here with the reason (the BFF
+   * refuses it too); a job already waiting is left as it is.
+   */
+  async function unassign(name: string) {
+    if (!opts.canPlan() || opts.refuse?.()) return
+    const job = store.job(name)
+    if (!job || (!job.technician && job.status === 'Unscheduled')) return
+    opts.select(name)
+    if (LOCKED.has(job.status)) {
+      $q.notify({
+        type: 'warning',
+        message: t(`dispatch.unassign.refused.${job.status.replace(' ', '')}`, { job: name }),
+      })
+      return
+    }
+    try {
+      const outcome = await store.unassign(name)
+      if (outcome === 'saved')
+        $q.notify({ type: 'positive', message: t('dispatch.unassign.saved', { job: name }), timeout: 2500 })
     } catch (err) {
       $q.notify({ type: 'negative', message: err instanceof ApiError ? err.text(locale.value) : String(err) })
     }
@@ -54,5 +84,5 @@ export function useAssigning(opts: {
     }
   })
 
-  return { assign, stale }
+  return { assign, unassign, stale }
 }

@@ -19,7 +19,11 @@ export interface BoardDragOptions {
   warningsFor: (name: string, tech: string, start: number, end: number) => RuleWarning[]
   select: (name: string) => void
   assign: (name: string, tech: string, start: number) => void
+  overQueue: (clientX: number, clientY: number) => boolean
+  unassign: (name: string) => void
   nameOf: (technician: string) => string
+  /** Why a drop would be refused right now (ERPNext down), said on the ghost; null when it would not. */
+  refusal?: () => string | null
 }
 
 export function useBoardDrag(opts: BoardDragOptions) {
@@ -38,14 +42,18 @@ export function useBoardDrag(opts: BoardDragOptions) {
     check: opts.warningsFor,
     onTap: (name) => opts.select(name),
     onDrop: (name, tech, start) => opts.assign(name, tech, start),
+    overQueue: opts.overQueue,
+    onDropQueue: (name) => opts.unassign(name),
   })
 
   /** The landing slot, drawn on the board. */
   const preview = shallowRef<DropPreview | null>(null)
   watch(drag.target, (target) => {
-    preview.value = target
-      ? { tech: target.tech, start: target.start, end: target.end, warn: target.warnings.length > 0 }
-      : null
+    // No landing slot while a drop would be refused (ERPNext down): the ghost says why.
+    preview.value =
+      target && !opts.refusal?.()
+        ? { tech: target.tech, start: target.start, end: target.end, warn: target.warnings.length > 0 }
+        : null
   })
   const ghostWarnings = computed(() =>
     (drag.target.value?.warnings ?? []).map((w) =>
@@ -53,6 +61,9 @@ export function useBoardDrag(opts: BoardDragOptions) {
     ),
   )
   const ghostLabel = computed(() => {
+    const refused = opts.refusal?.()
+    if (refused) return refused
+    if (drag.overQueue.value) return t('dispatch.unassign.dropHere')
     const target = drag.target.value
     return target
       ? t('dispatch.dragTo', { name: opts.nameOf(target.tech), time: formatWhen(target.start, locale.value) })
@@ -64,5 +75,13 @@ export function useBoardDrag(opts: BoardDragOptions) {
     else if (event.button === 0) opts.select(name)
   }
 
-  return { dragging: drag.dragging, pointer: drag.pointer, preview, ghostWarnings, ghostLabel, onJobPointerDown }
+  return {
+    dragging: drag.dragging,
+    pointer: drag.pointer,
+    overQueue: drag.overQueue,
+    preview,
+    ghostWarnings,
+    ghostLabel,
+    onJobPointerDown,
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * The board's keyboard shortcuts: N / P next or previous day, T today, / search, A assign the
- * selected job, Escape clear the selection, + / - zoom. Ignored while typing in a field, in a
+ * selected job, U put it back in the queue, Escape clear the selection, + / - zoom. Ignored while typing in a field, in a
  * dialog or menu, while dragging, or with Ctrl, Cmd or Alt held (the browser's own shortcuts).
  */
 import { onBeforeUnmount, onMounted } from 'vue'
@@ -11,6 +11,7 @@ export interface BoardShortcuts {
   step: (direction: -1 | 0 | 1) => void
   focusSearch: () => void
   assign: () => void
+  unassign: () => void
   clearSelection: () => void
   zoom: (by: -1 | 1) => void
 }
@@ -43,6 +44,10 @@ export function useBoardShortcuts(keys: BoardShortcuts) {
       case 'a':
       case 'A':
         keys.assign()
+        break
+      case 'u':
+      case 'U':
+        keys.unassign()
         break
       case 'Escape':
         keys.clearSelection()

@@ -18,7 +18,9 @@ import {
 } from 'src/contracts/dispatch'
 import { parseSiteDatetime, toFrappeDatetime } from 'src/contracts/frappeTime'
 import type { DispatchJob, JobStatus } from 'src/contracts/doctypes'
+import { loadBoard, prepareBoardWorker } from './boardLoader'
 import { jobHaystack } from './filters'
+import { OVERSCAN_ROWS, ROW_HEIGHT } from './geometry'
 import { MINUTE, viewRange, type ViewMode, type ViewRange } from './timeAxis'
 
 export interface PlacedJob extends BoardJob {
@@ -70,12 +72,20 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   const saving = ref<ReadonlySet<string>>(new Set())
   const staleEdit = shallowRef<StaleEdit | null>(null)
   const positions = shallowRef<ReadonlyMap<string, TechnicianPosition>>(new Map())
+  /** False while the range's jobs beyond the first rows are still on their way. */
+  const complete = ref(false)
+  /** When the plan on screen was read from ERPNext (ms): said when ERPNext stops answering. */
+  const loadedAt = ref(0)
 
   const jobs = markRaw(new Map<string, PlacedJob>())
   /** The same Map as `rows`, read without tracking by views that follow the data at their own pace. */
   let rowMap = rows.value
   let techByName = new Map<string, BoardTechnician>()
   let loadToken = 0
+  let loadAbort: AbortController | null = null
+  /** Jobs patched or dropped since the head of the current load: the rest's older copies are skipped. */
+  const patchedSinceLoad = new Set<string>()
+  prepareBoardWorker()
 
   /**
    * The customer's name as the board already shows it: a document read from ERPNext carries the
@@ -128,7 +138,39 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     rows.value = next
     queue.value = waiting
     revision.value++
-    prepareSearch()
+    loadedAt.value = Date.now()
+    patchedSinceLoad.clear()
+    prepareSearch([...jobs.values()])
+  }
+
+  /**
+   * The range's other jobs, after the head: added to their rows (new arrays, so only those rows
+   * re-render) and to the queue; a job patched since the head keeps its newer version.
+   */
+  function ingestRest(list: BoardJob[]) {
+    const r = range.value
+    if (!r) return
+    const map = rows.value
+    const touched = new Map<string, PlacedJob[]>()
+    const added: PlacedJob[] = []
+    const waiting: PlacedJob[] = []
+    for (const raw of list) {
+      if (jobs.has(raw.name) || patchedSinceLoad.has(raw.name)) continue
+      const j = place(raw, true)
+      jobs.set(j.name, j)
+      added.push(j)
+      if (j.status === 'Unscheduled' || !j.technician) waiting.push(j)
+      else if (j.end > r.start && j.start < r.end && map.has(j.technician)) {
+        let bucket = touched.get(j.technician)
+        if (!bucket) touched.set(j.technician, (bucket = [...map.get(j.technician)!]))
+        bucket.push(j)
+      }
+    }
+    for (const [tech, bucket] of touched) map.set(tech, bucket.sort(byStart))
+    if (waiting.length) queue.value = [...queue.value, ...waiting]
+    triggerRef(rows)
+    revision.value++
+    prepareSearch(added)
   }
 
   /**
@@ -136,8 +178,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
    * is drawn: the board payload brings instants, so the site zone's offsets for the hours the jobs
    * start in are worked out now rather than on the first search, live update or drag.
    */
-  function prepareSearch() {
-    const pending = [...jobs.values()]
+  function prepareSearch(pending: PlacedJob[]) {
     const token = loadToken
     const idle = (fn: () => void) =>
       typeof requestIdleCallback === 'function' ? requestIdleCallback(fn) : setTimeout(fn, 16)
@@ -154,28 +195,68 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     idle(slice)
   }
 
-  /** Loads the range around `day`; keeps what is shown until the new data is there. */
+  /** Rows the board shows on arrival (the screen's height, plus those drawn beyond it), by tens. */
+  function rowsInView(): number {
+    const height = typeof window === 'undefined' ? 1000 : window.innerHeight
+    return Math.ceil((Math.ceil(height / ROW_HEIGHT) + OVERSCAN_ROWS) / 10) * 10
+  }
+
+  /**
+   * Loads the range around `day`; keeps what is shown until the new data is there. Settles once
+   * the first rows are on the board; the range's other jobs follow (`complete`).
+   */
   async function load(day: string, mode: ViewMode, force = false): Promise<void> {
     const r = viewRange(day, mode)
     if (!force && state.value === 'ready' && range.value?.from === r.from && range.value?.to === r.to) return
     const token = ++loadToken
+    loadAbort?.abort()
+    const abort = (loadAbort = new AbortController())
     if (state.value !== 'ready') state.value = 'loading'
     error.value = null
-    try {
-      const payload = await api<BoardPayload>('/dispatch/board', { query: { from: r.from, to: r.to } })
+    const failed = (err: unknown) => {
       if (token !== loadToken) return
-      performance.mark('dispatch:data-received')
-      ingest(payload, r)
-      performance.measure('dispatch:ingest', 'dispatch:data-received')
-      state.value = 'ready'
-    } catch (err) {
-      if (token !== loadToken) return
-      error.value =
+      const apiError =
         err instanceof ApiError
           ? err
           : new ApiError(0, 'NETWORK', { fr: 'Chargement impossible.', en: 'Could not load.' })
+      error.value = apiError
+      // ERPNext or the network down while this range is shown: the plan stays, marked as not current.
+      const shown = state.value === 'ready' && range.value?.from === r.from && range.value?.to === r.to
+      if (shown && (apiError.offline || apiError.upstreamDown)) return
       state.value = 'error'
     }
+    let headIn = () => undefined as void
+    const head = new Promise<void>((resolve) => (headIn = resolve))
+    const whole = loadBoard(
+      { from: r.from, to: r.to, rows: rowsInView() },
+      {
+        head(payload, more) {
+          if (token !== loadToken) return
+          performance.mark('dispatch:data-received')
+          ingest(payload, r)
+          performance.measure('dispatch:ingest', 'dispatch:data-received')
+          complete.value = more === 0
+          state.value = 'ready'
+          headIn()
+        },
+        rest(list) {
+          if (token !== loadToken) return
+          performance.mark('dispatch:rest-received')
+          ingestRest(list)
+          performance.measure('dispatch:rest', 'dispatch:rest-received')
+          complete.value = true
+        },
+      },
+      abort.signal,
+    )
+    try {
+      await Promise.race([head, whole])
+    } catch (err) {
+      failed(err)
+      return
+    }
+    // The rest failing after the head leaves a board missing rows: shown as an error, with retry.
+    void whole.catch(failed)
   }
 
   function removeFrom(list: PlacedJob[], name: string): PlacedJob[] {
@@ -206,6 +287,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     if (now === null) jobs.delete(next.name)
     else jobs.set(next.name, next)
     if (now === 'row' && next.technician) map.set(next.technician, insertSorted(map.get(next.technician) ?? [], next))
+    patchedSinceLoad.add(next.name)
     if (now === 'queue' || queueChanged) {
       const rest = queue.value.filter((j) => j.name !== next.name)
       queue.value = now === 'queue' ? [...rest, next] : rest
@@ -215,6 +297,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   }
 
   function drop(name: string) {
+    patchedSinceLoad.add(name)
     const previous = jobs.get(name)
     if (!previous) return
     jobs.delete(name)
@@ -288,6 +371,41 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     }
   }
 
+  /**
+   * "Remettre en attente": back to the queue at once, technician cleared and requested time kept;
+   * the BFF refuses a job under way with the reason, and a colleague's newer edit shows instead.
+   */
+  async function unassign(name: string): Promise<'saved' | 'stale' | 'failed'> {
+    const before = jobs.get(name)
+    if (!before) return 'failed'
+    put({ ...before, technician: '', status: 'Unscheduled' })
+    saving.value = new Set([...saving.value, name])
+    try {
+      const answer = await api<{ data: DispatchJob }>(`/dispatch/jobs/${encodeURIComponent(name)}/unassign`, {
+        method: 'POST',
+        body: { modified: before.modified },
+      })
+      put(boardJobOf(answer.data, before.customer_name))
+      return 'saved'
+    } catch (err) {
+      const apiError =
+        err instanceof ApiError
+          ? err
+          : new ApiError(0, 'NETWORK', { fr: 'Échec de l’enregistrement.', en: 'Saving failed.' })
+      if (apiError.code === 'TimestampMismatchError') {
+        staleEdit.value = { job: name, error: apiError }
+        await refreshJob(name).catch(() => put(before))
+        return 'stale'
+      }
+      put(before)
+      throw apiError
+    } finally {
+      const s = new Set(saving.value)
+      s.delete(name)
+      saving.value = s
+    }
+  }
+
   async function loadPositions(): Promise<void> {
     const payload = await api<PositionsPayload>('/positions')
     positions.value = new Map(payload.positions.map((p) => [p.technician, p]))
@@ -307,6 +425,8 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     saving,
     staleEdit,
     positions,
+    complete,
+    loadedAt,
     job,
     technician,
     allJobs,
@@ -316,6 +436,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     drop,
     refreshJob,
     assign,
+    unassign,
     loadPositions,
   }
 })

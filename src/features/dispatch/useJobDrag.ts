@@ -23,6 +23,9 @@ export interface DragOptions {
   check(job: string, tech: string, start: number, end: number): RuleWarning[]
   onTap(job: string): void
   onDrop(job: string, tech: string, start: number): void
+  /** True when the pointer is over the unassigned queue, where a job dropped goes back to waiting. */
+  overQueue?(clientX: number, clientY: number): boolean
+  onDropQueue?(job: string): void
 }
 
 const THRESHOLD_PX = 5
@@ -34,6 +37,8 @@ export function useJobDrag(opts: DragOptions) {
   const pointer = shallowRef<{ x: number; y: number }>({ x: 0, y: 0 })
   /** Where the job would land; replaced only when the technician or the snapped time changes. */
   const target = shallowRef<DragTarget | null>(null)
+  /** True while the pointer is over the queue (the job would go back to waiting). */
+  const overQueue = shallowRef(false)
 
   let pending: { job: string; id: number; x: number; y: number; durationMs: number; grabOffsetMs: number } | null = null
   let frame = 0
@@ -52,7 +57,9 @@ export function useJobDrag(opts: DragOptions) {
 
   function retarget(x: number, y: number) {
     if (!pending) return
-    const hit = opts.hitTest(x, y)
+    const queued = opts.overQueue?.(x, y) ?? false
+    if (overQueue.value !== queued) overQueue.value = queued
+    const hit = queued ? null : opts.hitTest(x, y)
     if (!hit) {
       if (target.value) target.value = null
       return
@@ -91,8 +98,10 @@ export function useJobDrag(opts: DragOptions) {
     const job = pending.job
     const wasDragging = dragging.value !== null
     const landing = target.value
+    const toQueue = overQueue.value
     finish()
     if (!wasDragging) opts.onTap(job)
+    else if (toQueue) opts.onDropQueue?.(job)
     else if (landing) opts.onDrop(job, landing.tech, landing.start)
   }
 
@@ -112,6 +121,7 @@ export function useJobDrag(opts: DragOptions) {
     cancelAnimationFrame(frame)
     dragging.value = null
     target.value = null
+    overQueue.value = false
     document.body.classList.remove('dj-dragging')
     window.removeEventListener('pointermove', onMove)
     window.removeEventListener('pointerup', onUp)
@@ -121,5 +131,5 @@ export function useJobDrag(opts: DragOptions) {
 
   onBeforeUnmount(finish)
 
-  return { dragging, pointer, target, begin, cancel }
+  return { dragging, pointer, target, overQueue, begin, cancel }
 }
