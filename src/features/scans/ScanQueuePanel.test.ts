@@ -93,7 +93,26 @@ function button(within: Element, name: string): HTMLButtonElement | undefined {
   return [...within.querySelectorAll('button')].find((b) => accessibleName(b) === name)
 }
 
+/**
+ * The browser's storage manager: what it reports used and allowed, whether it keeps the app's data
+ * already, and what it answers when asked to.
+ */
+function browserStorage(opts: { usage: number; quota: number; kept?: boolean; grants?: boolean }) {
+  let kept = opts.kept ?? true
+  const storage = {
+    estimate: vi.fn(async () => ({ usage: opts.usage, quota: opts.quota })),
+    persisted: vi.fn(async () => kept),
+    persist: vi.fn(async () => (kept = opts.grants ?? kept)),
+  }
+  Object.defineProperty(navigator, 'storage', { value: storage, configurable: true })
+  return storage
+}
+
+const GB = 1e9
+
 beforeEach(() => {
+  // A browser that says nothing of its storage, unless a test gives it one.
+  Object.defineProperty(navigator, 'storage', { value: undefined, configurable: true })
   setActivePinia(createPinia())
   vi.clearAllMocks()
   queue.retryNow.mockResolvedValue()
@@ -257,5 +276,126 @@ describe('the panel of scans kept on the tablet', () => {
   it('says in English that nothing waits', async () => {
     await openPanel([], 'en')
     expect(text(panel().querySelector('[role="status"]'))).toBe('No pending scan: everything is recorded.')
+  })
+
+  it('shows each photo’s size as kept, and the size it was taken at when it was shrunk', async () => {
+    const french = await openPanel([
+      scan('scan-a', { photo: new Blob(['x']), photoBytes: 296_250, originalBytes: 3_769_107 }),
+      scan('scan-b', { photo: new Blob(['x']), photoBytes: 48_300, originalBytes: 48_300 }),
+      // Queued before photos were shrunk: no size on record.
+      scan('scan-c', { photo: new Blob(['x']) }),
+    ])
+    expect(text(item('scan-a').querySelector('[data-testid="queued-scan-photo"]'))).toBe(
+      'Photo : 296 ko (à l’origine : 3,8 Mo)',
+    )
+    expect(text(item('scan-b').querySelector('[data-testid="queued-scan-photo"]'))).toBe('Photo : 48 ko')
+    expect(item('scan-c').querySelector('[data-testid="queued-scan-photo"]')).toBeNull()
+    expect(text(item('scan-c'))).toContain('ZTEGC8A1B2C3 · ONT')
+
+    french.unmount()
+    expect(document.querySelectorAll('[data-testid="scan-panel"]')).toHaveLength(0)
+    await openPanel([scan('scan-a', { photo: new Blob(['x']), photoBytes: 296_250, originalBytes: 3_769_107 })], 'en')
+    expect(text(item('scan-a').querySelector('[data-testid="queued-scan-photo"]'))).toBe(
+      'Photo: 296 kB (originally 3.8 MB)',
+    )
+  })
+
+  it('keeps a photo the tablet could not shrink in the list, with why, in both languages', async () => {
+    const unread = scan('scan-a', {
+      photo: new Blob(['x']),
+      photoBytes: 9_400_000,
+      originalBytes: 9_400_000,
+      photoUnscaled: 'undecodable',
+      step: 'captured',
+      state: 'review',
+      values: { ...scan('x').values, serial_no: '' },
+    })
+    const french = await openPanel([unread])
+    const a = item('scan-a')
+    expect(text(a.querySelector('[data-testid="queued-scan-photo"]'))).toBe('Photo : 9,4 Mo')
+    expect(text(a.querySelector('[data-testid="queued-scan-photo-kept"]'))).toBe(
+      'La tablette n’a pas pu lire cette photo pour la réduire : elle est gardée telle quelle. Si le serveur ne la lit pas non plus, saisissez le numéro de série.',
+    )
+    expect(button(a, 'Confirmer')).toBeDefined()
+
+    french.unmount()
+    expect(document.querySelectorAll('[data-testid="scan-panel"]')).toHaveLength(0)
+    await openPanel([{ ...unread, photoUnscaled: 'no-canvas' }], 'en')
+    expect(text(item('scan-a').querySelector('[data-testid="queued-scan-photo-kept"]'))).toBe(
+      'The tablet could not shrink this photo: it is kept as taken and will be sent whole.',
+    )
+  })
+})
+
+describe('the room left on the tablet', () => {
+  const storageLine = () => text(panel().querySelector('[data-testid="scan-storage-use"]'))
+  const fullWarning = () => panel().querySelector('[data-testid="scan-storage-full"]')
+  const notKept = () => panel().querySelector('[data-testid="scan-storage-not-kept"]')
+  /** A banner's sentence, as read aloud (its icon is decoration). */
+  const said = (el: Element | null) => (el ? accessibleName(el) : '')
+
+  it('shows the storage used and left, without alarm while there is room', async () => {
+    browserStorage({ usage: 1.2 * GB, quota: 4 * GB })
+    await openPanel([scan('scan-a')])
+    expect(storageLine()).toBe('Espace de la tablette : 1,2 Go utilisés (30 %), 2,8 Go libres')
+    expect(fullWarning()).toBeNull()
+    expect(notKept()).toBeNull()
+  })
+
+  it('tells the technician to send the queue once 80 % of the storage is used', async () => {
+    browserStorage({ usage: 3.2 * GB, quota: 4 * GB })
+    await openPanel([scan('scan-a')])
+    expect(storageLine()).toBe('Espace de la tablette : 3,2 Go utilisés (80 %), 800 Mo libres')
+    expect(fullWarning()!.getAttribute('role')).toBe('alert')
+    expect(said(fullWarning())).toBe(
+      'L’espace de la tablette est presque plein (80 % utilisés). Dès que vous avez du réseau, envoyez les scans en attente : touchez « Réessayer maintenant ».',
+    )
+  })
+
+  it('does not warn just under 80 %', async () => {
+    browserStorage({ usage: 3.19 * GB, quota: 4 * GB })
+    await openPanel([])
+    expect(storageLine()).toContain('(80 %)') // rounded for reading, but not yet 80 %
+    expect(fullWarning()).toBeNull()
+  })
+
+  it('warns in English too', async () => {
+    browserStorage({ usage: 3.6 * GB, quota: 4 * GB })
+    await openPanel([scan('scan-a')], 'en')
+    expect(storageLine()).toBe('Tablet storage: 3.6 GB used (90%), 400 MB free')
+    expect(said(fullWarning())).toBe(
+      'The tablet’s storage is almost full (90% used). As soon as you have coverage, send the pending scans: tap “Retry now”.',
+    )
+  })
+
+  it('says plainly when the browser refused to keep the app’s data', async () => {
+    const storage = browserStorage({ usage: 0.1 * GB, quota: 4 * GB, kept: false, grants: false })
+    await openPanel([scan('scan-a')])
+    expect(storage.persist).toHaveBeenCalledTimes(1)
+    expect(said(notKept())).toBe(
+      'Le navigateur a refusé de garder durablement les données de l’application : s’il manque d’espace, il pourrait effacer les scans en attente. Envoyez-les dès que vous avez du réseau.',
+    )
+    expect(fullWarning()).toBeNull()
+  })
+
+  it('says nothing of it once the browser agreed when asked', async () => {
+    const storage = browserStorage({ usage: 0.1 * GB, quota: 4 * GB, kept: false, grants: true })
+    await openPanel([scan('scan-a')])
+    expect(storage.persist).toHaveBeenCalledTimes(1)
+    expect(notKept()).toBeNull()
+    expect(storageLine()).toContain('Espace de la tablette')
+  })
+
+  it('says the refusal in English', async () => {
+    browserStorage({ usage: 0.1 * GB, quota: 4 * GB, kept: false, grants: false })
+    await openPanel([], 'en')
+    expect(said(notKept())).toBe(
+      'The browser refused to keep the app’s data for good: if it runs short of space, it may erase the pending scans. Send them as soon as you have coverage.',
+    )
+  })
+
+  it('shows no storage line when the browser does not tell', async () => {
+    await openPanel([scan('scan-a')])
+    expect(panel().querySelector('[data-testid="scan-storage"]')).toBeNull()
   })
 })

@@ -22,6 +22,19 @@ export const fr = {
     retry: 'Réessayer',
     transferHint: 'Rien n’a été enregistré. Quand le bureau aura confirmé le transfert, touchez « Réessayer ».',
     transferState: 'Transfert à confirmer',
+    storage: 'Espace de la tablette : {used} utilisés ({percent}), {free} libres',
+    storageFull:
+      'L’espace de la tablette est presque plein ({percent} utilisés). Dès que vous avez du réseau, envoyez les scans en attente : touchez « Réessayer maintenant ».',
+    notPersisted:
+      'Le navigateur a refusé de garder durablement les données de l’application : s’il manque d’espace, il pourrait effacer les scans en attente. Envoyez-les dès que vous avez du réseau.',
+    photoSize: 'Photo : {size}',
+    photoShrunk: 'Photo : {size} (à l’origine : {original})',
+    photoUnscaled: {
+      undecodable:
+        'La tablette n’a pas pu lire cette photo pour la réduire : elle est gardée telle quelle. Si le serveur ne la lit pas non plus, saisissez le numéro de série.',
+      'no-canvas': 'La tablette n’a pas pu réduire cette photo : elle est gardée telle quelle et sera envoyée entière.',
+      failed: 'La réduction de cette photo a échoué : elle est gardée telle quelle et sera envoyée entière.',
+    },
   },
   state: {
     waiting: 'En attente d’envoi',
@@ -93,6 +106,19 @@ export const en: typeof fr = {
     retry: 'Retry',
     transferHint: 'Nothing was recorded. Once the office has confirmed the transfer, tap “Retry”.',
     transferState: 'Transfer to confirm',
+    storage: 'Tablet storage: {used} used ({percent}), {free} free',
+    storageFull:
+      'The tablet’s storage is almost full ({percent} used). As soon as you have coverage, send the pending scans: tap “Retry now”.',
+    notPersisted:
+      'The browser refused to keep the app’s data for good: if it runs short of space, it may erase the pending scans. Send them as soon as you have coverage.',
+    photoSize: 'Photo: {size}',
+    photoShrunk: 'Photo: {size} (originally {original})',
+    photoUnscaled: {
+      undecodable:
+        'The tablet could not read this photo to shrink it: it is kept as taken. If the server cannot read it either, type the serial number in.',
+      'no-canvas': 'The tablet could not shrink this photo: it is kept as taken and will be sent whole.',
+      failed: 'Shrinking this photo failed: it is kept as taken and will be sent whole.',
+    },
   },
   state: {
     waiting: 'Waiting to be sent',

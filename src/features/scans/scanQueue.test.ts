@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto'
 import { describe, expect, it, vi } from 'vitest'
 import type { ScanSaveAnswer } from '../../contracts/tech'
 import { leaseLock, type FlushLock } from './flushLock'
+import type { PhotoScaler } from './photoScale'
 import { ScanQueue, type QueueClock, type ScanTransport } from './scanQueue'
 import { awaitsTransfer, backoffDelay, readingFromBarcodes, type Reading, type ScanRecord } from './scanRecord'
 import { idbScanStore } from './scanStore'
@@ -382,5 +383,91 @@ describe('reading a label and waiting between tries', () => {
     ).toBe(true)
     expect(ran).toBe(1)
     expect(storage.has('ops-scan-flush-lease')).toBe(false)
+  })
+})
+
+describe('the photo kept in the queue', () => {
+  const taken = () => new Blob([new Uint8Array(7_200_000)], { type: 'image/jpeg' })
+  const shrunk = new Blob([new Uint8Array(380_000)], { type: 'image/jpeg' })
+
+  function withScaler(scalePhoto: PhotoScaler) {
+    const store = idbScanStore(`scans-test-${++dbCount}`)
+    const readPhotos: (Blob | null)[] = []
+    const transport = scriptedTransport()
+    const reading: ScanTransport = {
+      read: (scan) => {
+        readPhotos.push(scan.photo)
+        return transport.read(scan)
+      },
+      save: (record) => transport.save(record),
+    }
+    const queue = new ScanQueue({ store, transport: reading, lock: openLock, clock: new FakeClock(), scalePhoto })
+    const take = (photo: Blob) =>
+      queue.capture({
+        job: 'DJ-2026-00001',
+        location: null,
+        customerName: null,
+        technician: 'TECH-001',
+        photo,
+        values: { equipment_type: 'ONT' },
+      })
+    return { queue, store, take, readPhotos }
+  }
+
+  it('keeps the shrunk photo with both sizes, and it is the one the hub reads', async () => {
+    const { queue, store, take, readPhotos } = withScaler(async (photo) => ({
+      ok: true,
+      blob: shrunk,
+      width: 2000,
+      height: 1500,
+      originalBytes: photo.size,
+      bytes: shrunk.size,
+      scaled: true,
+    }))
+    const scan = await take(taken())
+    const stored = await store.get(scan.id)
+    expect(stored).toMatchObject({ photoBytes: 380_000, originalBytes: 7_200_000 })
+    expect(stored!.photo!.size).toBe(380_000)
+    expect(stored).not.toHaveProperty('photoUnscaled')
+
+    await queue.readNow(scan.id, 'barcodes')
+    expect(readPhotos.map((p) => p?.size)).toEqual([380_000])
+  })
+
+  it('never drops a scan whose photo cannot be shrunk: the photo is kept as taken, with the reason', async () => {
+    const { queue, store, take, readPhotos } = withScaler(async (photo) => ({
+      ok: false,
+      reason: 'undecodable',
+      originalBytes: photo.size,
+    }))
+    const scan = await take(taken())
+    expect(await store.all()).toHaveLength(1)
+    const stored = await store.get(scan.id)
+    expect(stored).toMatchObject({
+      step: 'captured',
+      photoUnscaled: 'undecodable',
+      photoBytes: 7_200_000,
+      originalBytes: 7_200_000,
+    })
+    expect(stored!.photo!.size).toBe(7_200_000)
+
+    // The hub still gets its chance at the photo.
+    await queue.leaveToQueue(scan.id)
+    expect(readPhotos.map((p) => p?.size)).toEqual([7_200_000])
+  })
+
+  it('never drops a scan when shrinking breaks down altogether', async () => {
+    const { store, take } = withScaler(() => Promise.reject(new Error('out of memory')))
+    const scan = await take(taken())
+    expect(await store.get(scan.id)).toMatchObject({ photoUnscaled: 'failed', photoBytes: 7_200_000 })
+  })
+
+  it('still reads and sends a scan queued before photos were shrunk (no sizes on it)', async () => {
+    const { queue, store } = setup()
+    const old = await capture(queue)
+    const { photoBytes: _bytes, originalBytes: _original, ...before } = (await store.get(old.id))!
+    await store.put(before)
+    await queue.confirm(old.id, values)
+    expect(await store.all()).toEqual([])
   })
 })

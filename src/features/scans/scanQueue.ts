@@ -9,6 +9,7 @@
  */
 import type { ScanSaveAnswer } from '../../contracts/tech'
 import type { FlushLock } from './flushLock'
+import type { PhotoScaler, PhotoScaling } from './photoScale'
 import {
   awaitsTransfer,
   backoffDelay,
@@ -35,6 +36,9 @@ export interface ScanTransport {
   save(scan: ScanRecord): Promise<ScanSaveAnswer>
 }
 
+/** Longest a photo may take to shrink before it is queued as taken. */
+const SCALE_LIMIT_MS = 15_000
+
 export interface ScanQueueDeps {
   store: ScanStore
   transport: ScanTransport
@@ -43,6 +47,11 @@ export interface ScanQueueDeps {
   random?: () => number
   /** Scans sent at once during a flush. */
   concurrency?: number
+  /**
+   * Shrinks a photo before it is queued (./photoScale). Without it, photos are queued as taken.
+   * Whatever it answers — or if it throws — the scan is queued: with the original photo if need be.
+   */
+  scalePhoto?: PhotoScaler
   /** Called after anything in the queue changed (this tab's view, other tabs' badges). */
   onChange?: () => void
   /** Called when ERPNext confirmed a scan's equipment and the scan left the queue. */
@@ -110,8 +119,13 @@ export class ScanQueue {
     return this.deps.store.get(id)
   }
 
-  /** First thing after the shutter: the photo is safe in IndexedDB before anything else happens. */
+  /**
+   * First thing after the shutter: the photo, shrunk to fit on the tablet, is safe in IndexedDB
+   * before anything else happens. A photo that cannot be shrunk is kept as taken, with the reason:
+   * a scan is never lost to its photo's size or format.
+   */
   async capture(input: CaptureInput): Promise<ScanRecord> {
+    const scaling = await this.scale(input.photo)
     const now = this.deps.clock.now()
     const record: ScanRecord = {
       id: newScanId(),
@@ -121,7 +135,10 @@ export class ScanQueue {
       location: input.location,
       customerName: input.customerName,
       technician: input.technician,
-      photo: input.photo,
+      photo: scaling?.ok ? scaling.blob : input.photo,
+      photoBytes: scaling?.ok ? scaling.bytes : input.photo.size,
+      originalBytes: input.photo.size,
+      ...(scaling && !scaling.ok ? { photoUnscaled: scaling.reason } : {}),
       reader: input.reader ?? 'barcodes',
       step: 'captured',
       state: 'review',
@@ -134,6 +151,24 @@ export class ScanQueue {
     await this.deps.store.put(record)
     this.changed()
     return record
+  }
+
+  /** The photo to queue, or why it is queued as taken; `null` when this queue shrinks nothing. */
+  private async scale(photo: Blob): Promise<PhotoScaling | null> {
+    if (!this.deps.scalePhoto) return null
+    const failed: PhotoScaling = { ok: false, reason: 'failed', originalBytes: photo.size }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    try {
+      // A browser stuck decoding a picture must not hold the scan: past the limit, it is kept as taken.
+      const tooLong = new Promise<PhotoScaling>((resolve) => {
+        timer = setTimeout(() => resolve(failed), SCALE_LIMIT_MS)
+      })
+      return await Promise.race([this.deps.scalePhoto(photo), tooLong])
+    } catch {
+      return failed
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   /** What was read (on the device or by the hub) while the technician looks at it. */

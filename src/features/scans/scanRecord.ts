@@ -5,6 +5,7 @@
 import type { EquipmentType } from '../../contracts/tech'
 import { isTransferRefusal } from '../../contracts/equipmentTransfer'
 import type { DecodedBarcode, Reading } from '../../contracts/equipmentLabel'
+import type { PhotoScaleFailure } from './photoScale'
 
 export {
   formatMac,
@@ -54,6 +55,12 @@ export interface ScanRecord {
   customerName: string | null
   technician: string
   photo: Blob | null
+  /** Bytes of the photo as kept on the tablet (absent on scans queued before photos were shrunk). */
+  photoBytes?: number
+  /** Bytes of the photo as the camera gave it. */
+  originalBytes?: number
+  /** Why the photo is kept as taken instead of shrunk; absent when it was shrunk (or light enough). */
+  photoUnscaled?: PhotoScaleFailure
   reader: HubReader
   step: ScanStep
   state: ScanState

@@ -6,6 +6,8 @@
 import { onUpstreamBack } from '../../api/health'
 import type { ScanSaveAnswer } from '../../contracts/tech'
 import { browserFlushLock } from './flushLock'
+import { askPersistentStorage } from './deviceStorage'
+import { scalePhoto } from './photoScale'
 import { ScanQueue } from './scanQueue'
 import type { ScanRecord } from './scanRecord'
 import { idbScanStore } from './scanStore'
@@ -31,6 +33,7 @@ export function scanService(): ScanService {
   const queue = new ScanQueue({
     store: idbScanStore(),
     transport: httpScanTransport(),
+    scalePhoto,
     lock: browserFlushLock(),
     clock: {
       now: () => Date.now(),
@@ -53,7 +56,7 @@ export function scanService(): ScanService {
     if (document.visibilityState === 'visible') void queue.retryNow()
   })
   // Without it the browser may evict IndexedDB under storage pressure — photos included.
-  void navigator.storage?.persist?.().catch(() => false)
+  void askPersistentStorage()
   void queue.retryNow()
 
   service = {
