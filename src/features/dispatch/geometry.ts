@@ -23,7 +23,7 @@ export const STATUS_COLORS: Readonly<Record<string, string>> = {
   'En Route': '#7b3fa0',
   'In Progress': '#a35f00',
   Completed: '#1e7d32',
-  Cancelled: '#9e9e9e',
+  Cancelled: '#616161',
 }
 
 export const PRIORITY_ICONS: Readonly<Record<string, string>> = {
