@@ -221,3 +221,30 @@ describe('the hub', () => {
     expect(breakers.snapshot()['hub:devices'].state).toBe('closed')
   })
 })
+
+describe('every screen’s read while ERPNext cannot be reached', () => {
+  it('answers 503 naming ERPNext, never a 500', async () => {
+    // A port nothing listens on: ERPNext is down from the start.
+    const port = await freePort()
+    const breakers = createBreakers({ threshold: 2, cooldownMs: 5_000, retries: 0, retryBaseMs: 5 })
+    const erp = createErpClient(`http://127.0.0.1:${port}`, DEMO_ERP_TOKEN, 1_000, { breakers })
+    const app = createApp(testConfig(), { erp, hub: noHub, breakers })
+    const reads: [string, (typeof STAFF)[keyof typeof STAFF]][] = [
+      ['/ops/api/tech/day', STAFF.tech],
+      ['/ops/api/tech/jobs/DJ-2026-00001', STAFF.tech],
+      ['/ops/api/dispatch/board?from=2026-12-02&to=2026-12-02', STAFF.dispatcher],
+      ['/ops/api/equipment-transfers?customer=CUST-00001', STAFF.csr],
+      ['/ops/api/erp/resource/Customer/CUST-00001', STAFF.csr],
+      ['/ops/api/erp/resource/Dispatch%20Job?fields=["name"]', STAFF.dispatcher],
+    ]
+    // Twice each: before the breaker opens (no connection) and after (failing fast).
+    for (let round = 0; round < 2; round++) {
+      for (const [path, who] of reads) {
+        const res = await app.fetch(staffRequest(path, who))
+        expect({ path, status: res.status }).toEqual({ path, status: 503 })
+        const body = (await res.json()) as Record<string, unknown>
+        expect(body.upstream).toBe('erpnext')
+      }
+    }
+  })
+})
