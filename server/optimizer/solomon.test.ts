@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseSolomon, solomonToProblem } from './solomon'
 
-const C101 = resolve(import.meta.dirname, '../../../shared/data/vrptw/solomon/C101.txt')
+const C101 = resolve(import.meta.dirname, 'fixtures/C101.txt')
 
 const TINY = `TINY
 
