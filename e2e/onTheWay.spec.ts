@@ -79,6 +79,29 @@ test('the technician goes En route: the customer gets one text with an arrival t
   await dispatcher.goto(`/ops/#/dispatch?day=${job.scheduled_start!.slice(0, 10)}&tech=${job.technician}`)
   await dispatcher.getByTestId(`job-${job.name}`).first().click()
   await expect(dispatcher.getByTestId('job-notice')).toContainText('Client avisé par texto')
+
+  // The customer answers: the reply arrives live on the job.
+  const reply = await request.post('/ops/api/_test/hub-events', {
+    headers: ADMIN,
+    data: {
+      type: 'sms.inbound',
+      data: {
+        customer: customer.name,
+        from: customer.mobile_no,
+        body: 'Parfait, je vous attends.',
+        at: world.now().toISOString(),
+      },
+    },
+  })
+  expect(reply.status()).toBe(200)
+  await expect(dispatcher.getByTestId('job-notice-replies')).toContainText('Parfait, je vous attends.')
+
+  // The text is in the customer's timeline, where customer service reads it.
+  const csr = await (await newContext()).newPage()
+  await signInAs(csr, 'csr', `/clients/${customer.name}`)
+  await expect(
+    csr.locator('[data-testid="timeline-item"][data-kind="sms-sent"]').filter({ hasText: 'est en route' }),
+  ).toHaveCount(1)
 })
 
 test('a customer whose rep turned automatic texts off gets none when the technician is on the way', async ({

@@ -2,6 +2,8 @@
  * POST|DELETE /ops/api/_test/hub-faults: lets an end-to-end test or the scan benchmark make the
  * embedded hub slow or failing (its `/_test/faults`, see server/embedded/hub/faults.ts), since
  * the hub listens on a loopback port the browser cannot reach.
+ * POST /ops/api/_test/hub-events: makes the outside world speak through the hub (its
+ * `/_test/events`): `{"type": "sms.inbound", "data": {"customer": …, "body": …}}` is a customer's reply.
  * POST /ops/api/_test/upstreams/{erpnext|hub}/{pause|resume}: takes an embedded upstream off the
  * network mid-session (connections refused) and brings it back (server/embedded/outage.ts).
  * Mounted only in demo mode with HUB_TEST_HOOKS=1, and only for an administrator (`users:manage`).
@@ -14,10 +16,10 @@ import { requireCapability } from '../guard'
 
 export function techTestHookRoutes(app: H3, ctx: AppContext): void {
   if (!ctx.config.hubTestHooks) return
-  const forward = (method: 'POST' | 'DELETE') => async (event: H3Event) => {
+  const forward = (method: 'POST' | 'DELETE', path = '/_test/faults') => async (event: H3Event) => {
     requireCapability(ctx, event, 'users:manage')
     const body = method === 'POST' ? await readBodyLimited(event.req, 4096) : undefined
-    const answer = await ctx.hub.send(method, '/_test/faults', {
+    const answer = await ctx.hub.send(method, path, {
       body,
       contentType: 'application/json',
       timeoutMs: 5_000,
@@ -29,6 +31,7 @@ export function techTestHookRoutes(app: H3, ctx: AppContext): void {
   }
   app.post('/ops/api/_test/hub-faults', forward('POST'))
   app.delete('/ops/api/_test/hub-faults', forward('DELETE'))
+  app.post('/ops/api/_test/hub-events', forward('POST', '/_test/events'))
 
   app.post('/ops/api/_test/upstreams/:name/:action', async (event) => {
     requireCapability(ctx, event, 'users:manage')
