@@ -9,6 +9,9 @@ import App from './App.vue'
 import { router } from './router'
 import { i18n, initialLocale, setLocale } from './i18n'
 import { installLazyPlugins, preloadPlugins } from './lazyPlugins'
+import { fetchSessionEarly } from './auth/useUserGroups'
+
+fetchSessionEarly()
 
 const app = createApp(App)
 app.use(Quasar, {

@@ -9,6 +9,19 @@ import { api, ApiError } from 'src/api/http'
 
 export type SessionState = 'loading' | 'signed-in' | 'signed-out' | 'error'
 
+/** The session asked for as the app starts, before the first screen's code queues its requests. */
+let early: Promise<Me> | null = null
+
+/**
+ * Asks for the session at once (from main.ts): on HTTP/1.1 the first screen's scripts take the
+ * browser's few connections to the server, and a /me asked for after them waits for them all.
+ */
+export function fetchSessionEarly(): void {
+  early ??= api<Me>('/me')
+  // Read by the first load(); a failure is handled there.
+  early.catch(() => undefined)
+}
+
 export const useUserGroups = defineStore('session', () => {
   const me = ref<Me | null>(null)
   const state = ref<SessionState>('loading')
@@ -19,7 +32,9 @@ export const useUserGroups = defineStore('session', () => {
     state.value = 'loading'
     error.value = null
     try {
-      me.value = await api<Me>('/me')
+      const pending = early ?? api<Me>('/me')
+      early = null
+      me.value = await pending
       demo.value = me.value.demo
       state.value = 'signed-in'
     } catch (err) {
