@@ -135,9 +135,7 @@ describe('solve against an exhaustive search', () => {
 
 describe('solve on a Solomon instance', () => {
   it('serves every customer of C101 feasibly, close to the best known 828.94', () => {
-    const inst = parseSolomon(
-      readFileSync(resolve(import.meta.dirname, 'fixtures/C101.txt'), 'utf8'),
-    )
+    const inst = parseSolomon(readFileSync(resolve(import.meta.dirname, 'fixtures/C101.txt'), 'utf8'))
     const solution = solve(solomonToProblem(inst), { timeBudgetMs: 20_000, seed: 1, iterations: 3000 })
     const routes = solution.routes.map((r) => r.steps.filter((s) => s.type === 'job').map((s) => Number(s.id)))
     const check = validateSolomon(inst, routes)

@@ -16,19 +16,21 @@ import { requireCapability } from '../guard'
 
 export function techTestHookRoutes(app: H3, ctx: AppContext): void {
   if (!ctx.config.hubTestHooks) return
-  const forward = (method: 'POST' | 'DELETE', path = '/_test/faults') => async (event: H3Event) => {
-    requireCapability(ctx, event, 'users:manage')
-    const body = method === 'POST' ? await readBodyLimited(event.req, 4096) : undefined
-    const answer = await ctx.hub.send(method, path, {
-      body,
-      contentType: 'application/json',
-      timeoutMs: 5_000,
-    })
-    return new Response(answer.body, {
-      status: answer.status,
-      headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' },
-    })
-  }
+  const forward =
+    (method: 'POST' | 'DELETE', path = '/_test/faults') =>
+    async (event: H3Event) => {
+      requireCapability(ctx, event, 'users:manage')
+      const body = method === 'POST' ? await readBodyLimited(event.req, 4096) : undefined
+      const answer = await ctx.hub.send(method, path, {
+        body,
+        contentType: 'application/json',
+        timeoutMs: 5_000,
+      })
+      return new Response(answer.body, {
+        status: answer.status,
+        headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' },
+      })
+    }
   app.post('/ops/api/_test/hub-faults', forward('POST'))
   app.delete('/ops/api/_test/hub-faults', forward('DELETE'))
   app.post('/ops/api/_test/hub-events', forward('POST', '/_test/events'))
