@@ -11,7 +11,11 @@ import { ADMIN, adminList, freshJob, openJob } from './techFixtures'
 
 let made = 0
 
-/** A customer of our own with a mobile number no one else has, so their texts are theirs alone. */
+/**
+ * A customer of our own with a mobile number no one else has, so their texts are theirs alone. Their
+ * jobs (made below) have no service location: a location belongs to another customer, and a job
+ * tying the two would mislead the journeys that pick a technician's job by its location.
+ */
 async function customerWithMobile(request: APIRequestContext): Promise<Customer> {
   const serial = `${Date.now() % 1_000_000}${++made}`.slice(-4).padStart(4, '0')
   return adminCreate<Customer>(request, 'Customer', {
@@ -44,7 +48,7 @@ test('the technician goes En route: the customer gets one text with an arrival t
   newContext,
 }) => {
   const customer = await customerWithMobile(request)
-  const job = await freshJob(request, world, { customer: customer.name })
+  const job = await freshJob(request, world, { customer: customer.name, service_location: undefined })
 
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
@@ -110,7 +114,7 @@ test('a customer whose rep turned automatic texts off gets none when the technic
   world,
 }) => {
   const customer = await customerWithMobile(request)
-  const job = await freshJob(request, world, { customer: customer.name })
+  const job = await freshJob(request, world, { customer: customer.name, service_location: undefined })
 
   await signInAs(page, 'csr', `/clients/${customer.name}`)
   const toggle = page.getByTestId('sms-opt-out')
