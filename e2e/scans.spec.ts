@@ -232,6 +232,8 @@ test('two tabs open when the network comes back: the scan is sent once', async (
   const serial = newSerial()
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
+  // The app (and its barcode reader) cached for offline use before the network goes.
+  await installOffline(page)
   const other = await context.newPage()
   await other.goto(`/ops/#/tech/jobs/${job.name}`)
   await expect(other.getByTestId('job-customer')).not.toBeEmpty()
