@@ -329,28 +329,21 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   }
 
   /**
-   * Assigns (or moves) a job: shown at once, written with the `modified` we hold so a colleague's
-   * newer edit is never overwritten; on a 417 the newer version is loaded and shown instead.
+   * A change to one job, shown at once and written with the `modified` we hold so a colleague's
+   * newer edit is never overwritten; on a 417 the newer version is loaded and shown instead, on
+   * any other failure the job goes back as it was and the error is thrown.
    */
-  async function assign(
+  async function writeJob(
     name: string,
-    technicianName: string,
-    start: number,
-    status: JobStatus = 'Scheduled',
+    change: Partial<PlacedJob>,
+    write: (before: PlacedJob) => Promise<DispatchJob>,
   ): Promise<'saved' | 'stale' | 'failed'> {
     const before = jobs.get(name)
     if (!before) return 'failed'
-    const scheduled_start = toFrappeDatetime(new Date(start))
-    put({ ...before, technician: technicianName, scheduled_start, status })
+    put({ ...before, ...change })
     saving.value = new Set([...saving.value, name])
     try {
-      const doc = await erp.update<DispatchJob>('Dispatch Job', name, {
-        technician: technicianName,
-        scheduled_start,
-        status,
-        modified: before.modified,
-      })
-      put(boardJobOf(doc, before.customer_name))
+      put(boardJobOf(await write(before), before.customer_name))
       return 'saved'
     } catch (err) {
       const apiError =
@@ -371,39 +364,36 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     }
   }
 
+  /** Assigns (or moves) a job. */
+  function assign(
+    name: string,
+    technicianName: string,
+    start: number,
+    status: JobStatus = 'Scheduled',
+  ): Promise<'saved' | 'stale' | 'failed'> {
+    const scheduled_start = toFrappeDatetime(new Date(start))
+    return writeJob(name, { technician: technicianName, scheduled_start, status }, (before) =>
+      erp.update<DispatchJob>('Dispatch Job', name, {
+        technician: technicianName,
+        scheduled_start,
+        status,
+        modified: before.modified,
+      }),
+    )
+  }
+
   /**
    * "Remettre en attente": back to the queue at once, technician cleared and requested time kept;
-   * the BFF refuses a job under way with the reason, and a colleague's newer edit shows instead.
+   * the BFF refuses a job under way with the reason.
    */
-  async function unassign(name: string): Promise<'saved' | 'stale' | 'failed'> {
-    const before = jobs.get(name)
-    if (!before) return 'failed'
-    put({ ...before, technician: '', status: 'Unscheduled' })
-    saving.value = new Set([...saving.value, name])
-    try {
+  function unassign(name: string): Promise<'saved' | 'stale' | 'failed'> {
+    return writeJob(name, { technician: '', status: 'Unscheduled' }, async (before) => {
       const answer = await api<{ data: DispatchJob }>(`/dispatch/jobs/${encodeURIComponent(name)}/unassign`, {
         method: 'POST',
         body: { modified: before.modified },
       })
-      put(boardJobOf(answer.data, before.customer_name))
-      return 'saved'
-    } catch (err) {
-      const apiError =
-        err instanceof ApiError
-          ? err
-          : new ApiError(0, 'NETWORK', { fr: 'Échec de l’enregistrement.', en: 'Saving failed.' })
-      if (apiError.code === 'TimestampMismatchError') {
-        staleEdit.value = { job: name, error: apiError }
-        await refreshJob(name).catch(() => put(before))
-        return 'stale'
-      }
-      put(before)
-      throw apiError
-    } finally {
-      const s = new Set(saving.value)
-      s.delete(name)
-      saving.value = s
-    }
+      return answer.data
+    })
   }
 
   async function loadPositions(): Promise<void> {
