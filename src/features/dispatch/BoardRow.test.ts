@@ -199,6 +199,26 @@ describe('a technician’s row on the dispatch board', () => {
     expect(clear.find('.dj-block__warn').exists()).toBe(false)
   })
 
+  it('lays two overlapping jobs one above the other, so neither hides the other, and a free job full height', () => {
+    seed([
+      job('DJ-2101', '09:00', 90, { customer_name: 'Marie Tremblay' }),
+      job('DJ-2102', '10:00', 60, { customer_name: 'Luc Roy' }),
+      job('DJ-2103', '14:00', 60, { customer_name: 'Anne Côté' }),
+    ])
+    const w = mountRow()
+    // A block is 36 px high in a 48 px row; two lanes of 18 px, less a 1 px gap.
+    const upper = block(w, 'DJ-2101')
+    const lower = block(w, 'DJ-2102')
+    expect(upper.attributes('style')).toContain('top: 6px')
+    expect(upper.attributes('style')).toContain('height: 17px')
+    expect(lower.attributes('style')).toContain('top: 24px')
+    expect(lower.attributes('style')).toContain('height: 17px')
+    expect(upper.classes()).toContain('dj-block--lane')
+    const alone = block(w, 'DJ-2103')
+    expect(alone.attributes('style')).not.toContain('top:')
+    expect(alone.classes()).not.toContain('dj-block--lane')
+  })
+
   it('warns of a job outside the shift, in English too', () => {
     seed([job('DJ-3001', '17:30', 60), job('DJ-3002', '09:00', 60)])
     const w = mountRow({ locale: 'en' })

@@ -38,3 +38,45 @@ export interface BoardLabels {
   type: Readonly<Record<string, string>>
   status: Readonly<Record<string, string>>
 }
+
+/** Where a block sits in its row's height: lane `lane` of `of` lanes. */
+export interface Lane {
+  lane: number
+  of: number
+}
+
+const ALONE: Lane = { lane: 0, of: 1 }
+
+/**
+ * Lanes for a row's jobs, sorted by start: jobs that overlap in time share the row's height, one
+ * lane each, so no block hides another (a dispatcher can still see and click the one underneath).
+ * A job that overlaps none keeps the full height. Each group of overlapping jobs is laid out on
+ * its own: the first lane free at a job's start is its lane, and the group takes as many lanes
+ * as it needed at most.
+ */
+export function rowLanes(jobs: readonly { start: number; end: number }[]): Lane[] {
+  const out: Lane[] = new Array<Lane>(jobs.length)
+  let group: number[] = []
+  let laneEnds: number[] = []
+  let groupEnd = -Infinity
+  const close = () => {
+    const of = laneEnds.length
+    for (const i of group) out[i] = of === 1 ? ALONE : { lane: out[i].lane, of }
+    group = []
+    laneEnds = []
+  }
+  jobs.forEach((j, i) => {
+    if (j.start >= groupEnd) {
+      close()
+      groupEnd = -Infinity
+    }
+    let lane = laneEnds.findIndex((end) => end <= j.start)
+    if (lane < 0) lane = laneEnds.push(j.end) - 1
+    else laneEnds[lane] = j.end
+    out[i] = { lane, of: 0 }
+    group.push(i)
+    groupEnd = Math.max(groupEnd, j.end)
+  })
+  close()
+  return out
+}
