@@ -26,6 +26,15 @@ interface Row {
   jobs: number
   /** Navigation start → the first job block on the board visible, in a cold context. */
   firstBlock: number
+  /** Where the time to the first block went (ms after navigation start), for the run's log line. */
+  steps: {
+    scripts: number
+    shell: number
+    session: number
+    boardAsked: number
+    boardFirstByte: number
+    dataReceived: number
+  }
   /** GET /ops/api/dispatch/board for the view's range: request sent → first byte (median of 5, board kept ready). */
   boardTtfb: number
   paint: number
@@ -232,6 +241,22 @@ async function measureView(browser: Browser, port: number, profile: Profile, vie
     timeout: 120_000,
   })
   const firstBlock = await page.evaluate(() => (window as unknown as { __firstBlock: number }).__firstBlock)
+  const steps = await page.evaluate((before) => {
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
+    const early = resources.filter((r) => r.startTime < before)
+    const ended = (pick: (r: PerformanceResourceTiming) => boolean) =>
+      Math.max(0, ...early.filter(pick).map((r) => r.responseEnd))
+    const board = early.find((r) => r.name.includes('/ops/api/dispatch/board'))
+    const received = performance.getEntriesByName('dispatch:data-received', 'mark')[0]
+    return {
+      scripts: early.filter((r) => r.name.endsWith('.js')).length,
+      shell: ended((r) => r.name.endsWith('.js') || r.name.endsWith('.css')),
+      session: ended((r) => r.name.includes('/ops/api/me')),
+      boardAsked: board?.startTime ?? NaN,
+      boardFirstByte: board?.responseStart ?? NaN,
+      dataReceived: received?.startTime ?? NaN,
+    }
+  }, firstBlock)
   await positions
   await page.waitForTimeout(800)
   const dom = await page.evaluate(() => document.getElementsByTagName('*').length)
@@ -323,6 +348,7 @@ async function measureView(browser: Browser, port: number, profile: Profile, vie
     view,
     jobs: payloadJobs,
     firstBlock,
+    steps,
     boardTtfb: NaN,
     paint,
     filterCpu,
@@ -355,6 +381,10 @@ export async function run(): Promise<void> {
         const runs: Row[] = []
         for (let i = 0; i < 3; i++) {
           runs.push(await measureView(browser, s.port, profile, view))
+          const st = runs[i].steps
+          console.log(
+            `  ${profile} ${view} run ${i + 1}: ${st.scripts} scripts and CSS in by ${st.shell.toFixed(0)} ms, session ${st.session.toFixed(0)} ms, board asked ${st.boardAsked.toFixed(0)} ms, first byte ${st.boardFirstByte.toFixed(0)} ms, data received ${st.dataReceived.toFixed(0)} ms`,
+          )
           console.log(
             `  ${profile} ${view} run ${i + 1}: first block ${runs[i].firstBlock.toFixed(0)} ms, paint ${runs[i].paint.toFixed(0)} ms, drag p95 ${runs[i].dragP95.toFixed(1)} ms, filter ${runs[i].filter.toFixed(1)} ms, patch ${runs[i].patch.toFixed(2)} ms`,
           )

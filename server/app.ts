@@ -3,6 +3,7 @@
  * with app.fetch(new Request(...)) and production serves it on a port. Every route comes from one
  * list (routes/index.ts); every refusal is a thrown Refusal written by one onError.
  */
+import { FastResponse } from 'srvx'
 import { randomUUID } from 'node:crypto'
 import { H3, getRequestIP, type H3Event } from 'h3'
 import { createAuditJournal, type AuditJournal } from './audit'
@@ -101,6 +102,7 @@ export function createApp(config: Config, deps: AppDeps): H3 {
   const scopes = deps.scopes ?? createTechScopes(deps.erp)
   const peerOf = deps.peerAddress ?? ((event: H3Event) => getRequestIP(event))
   const requestIds = new WeakMap<Request, string>()
+  const users = new WeakMap<Request, RequestUser | null>()
   const headers = SECURITY_HEADERS(config)
 
   const ctx: AppContext = {
@@ -115,7 +117,15 @@ export function createApp(config: Config, deps: AppDeps): H3 {
     options: { positions: deps.positions },
     breakers: deps.breakers ?? createBreakers(),
     peer: peerOf,
-    user: (event) => resolveUser(event.req, peerOf(event), config, rawHeaderNames(event)),
+    // Asked for by the request's context, its route and its log line: resolved once per request.
+    user(event) {
+      let user = users.get(event.req)
+      if (user === undefined) {
+        user = resolveUser(event.req, peerOf(event), config, rawHeaderNames(event))
+        users.set(event.req, user)
+      }
+      return user
+    },
     requestId(event) {
       let id = requestIds.get(event.req)
       if (!id) {
@@ -250,7 +260,7 @@ async function withFields(
   const body = { ...((await res.json()) as Record<string, unknown>), ...fields }
   const out = new Headers(res.headers)
   for (const [k, v] of Object.entries(headers)) out.set(k, v)
-  return new Response(JSON.stringify(body), { status: res.status, headers: out })
+  return new FastResponse(JSON.stringify(body), { status: res.status, headers: out })
 }
 
 /** Polled by orchestrators and scrapers: their successes are logged at debug level only. */

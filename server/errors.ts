@@ -3,6 +3,7 @@
  * alongside, and a stable code for programs. ERP routes answer in Frappe's error shape so a Frappe
  * client understands them too.
  */
+import { FastResponse } from 'srvx'
 import { promisify } from 'node:util'
 import { constants as zlibConstants, gzip } from 'node:zlib'
 import { HTTPError } from 'h3'
@@ -48,7 +49,7 @@ export function prefersEnglish(req: Request): boolean {
 }
 
 const json = (status: number, body: unknown, headers: HeadersInit = {}) =>
-  new Response(JSON.stringify(body), {
+  new FastResponse(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
   })
@@ -88,9 +89,9 @@ export async function largeJson(req: Request, status: number, body: unknown): Pr
     vary: 'accept-encoding',
   }
   if (text.length < COMPRESS_FROM_BYTES || !/\bgzip\b/.test(req.headers.get('accept-encoding') ?? ''))
-    return new Response(text, { status, headers })
+    return new FastResponse(text, { status, headers })
   const zipped = await gzipAsync(Buffer.from(text), { level: zlibConstants.Z_BEST_SPEED })
-  return new Response(new Uint8Array(zipped.buffer, zipped.byteOffset, zipped.byteLength), {
+  return new FastResponse(new Uint8Array(zipped.buffer, zipped.byteOffset, zipped.byteLength), {
     status,
     headers: { ...headers, 'content-encoding': 'gzip' },
   })

@@ -4,6 +4,7 @@
  * Text is compressed (brotli or gzip) once and kept in memory. Nothing outside the SPA directory
  * can be reached.
  */
+import { FastResponse } from 'srvx'
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib'
@@ -86,7 +87,7 @@ export function createStaticHandler(rootDir: string) {
       vary: 'accept-encoding',
       'x-content-type-options': 'nosniff',
     })
-    if (req.headers.get('if-none-match') === entry.etag) return new Response(null, { status: 304, headers })
+    if (req.headers.get('if-none-match') === entry.etag) return new FastResponse(null, { status: 304, headers })
     const accepts = req.headers.get('accept-encoding') ?? ''
     let body: Buffer = entry.raw
     if (entry.br && /\bbr\b/.test(accepts)) {
@@ -97,6 +98,6 @@ export function createStaticHandler(rootDir: string) {
       headers.set('content-encoding', 'gzip')
     }
     headers.set('content-length', String(body.byteLength))
-    return new Response(req.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers })
+    return new FastResponse(req.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers })
   }
 }

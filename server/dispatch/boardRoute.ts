@@ -6,6 +6,7 @@
  * the board (and the queue) first (src/contracts/boardEncoding.ts); otherwise as one JSON
  * BoardPayload. `Server-Timing` says how long the answer took in the BFF.
  */
+import { FastResponse } from 'srvx'
 import type { H3 } from 'h3'
 import type { AppContext } from '../app'
 import { Refusal } from '../errors'
@@ -94,7 +95,7 @@ export function boardRoute(app: H3, ctx: AppContext, options: BoardRouteOptions 
       'server-timing': `board;dur=${(performance.now() - started).toFixed(1)}`,
     }
     if (gzip) headers['content-encoding'] = 'gzip'
-    return new Response(bytes, { status: 200, headers })
+    return new FastResponse(bytes, { status: 200, headers })
   })
   return cache
 }

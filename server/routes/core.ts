@@ -2,6 +2,7 @@
  * The BFF's own small routes: health and readiness for the orchestrator, the SPA's configuration,
  * who the user is (/me), the demo persona picker, and, last, the SPA itself and the 404s.
  */
+import { FastResponse } from 'srvx'
 import { timingSafeEqual } from 'node:crypto'
 import { resolve } from 'node:path'
 import type { H3 } from 'h3'
@@ -28,7 +29,7 @@ export function metricsAllowed(peer: string | undefined, authorization: string |
 
 export function coreRoutes(app: H3, ctx: AppContext): void {
   const { config } = ctx
-  app.get('/', () => new Response(null, { status: 302, headers: { location: '/ops/' } }))
+  app.get('/', () => new FastResponse(null, { status: 302, headers: { location: '/ops/' } }))
   app.get('/ops/healthz', () => json(200, { status: 'ok', uptimeSeconds: Math.round(process.uptime()) }))
   app.get('/ops/readyz', async () => {
     const timed = async (check: () => Promise<boolean>) => {
@@ -56,7 +57,7 @@ export function coreRoutes(app: H3, ctx: AppContext): void {
   app.get('/ops/metrics', async (event) => {
     if (!metricsAllowed(ctx.peer(event), event.req.headers.get('authorization'), config.metricsToken))
       throw new Refusal(404, 'NOT_FOUND', SENTENCES.notFound)
-    return new Response(await registry.metrics(), {
+    return new FastResponse(await registry.metrics(), {
       headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' },
     })
   })
@@ -111,7 +112,7 @@ export function spaRoutes(app: H3, ctx: AppContext): void {
     throw notFound()
   })
   app.get('/ops/**', async (event) => {
-    if (event.url.pathname === '/ops') return new Response(null, { status: 301, headers: { location: '/ops/' } })
+    if (event.url.pathname === '/ops') return new FastResponse(null, { status: 301, headers: { location: '/ops/' } })
     const served = await serveSpa(event.req, event.url.pathname.slice('/ops/'.length))
     if (!served) throw notFound()
     return served

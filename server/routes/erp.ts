@@ -3,6 +3,7 @@
  * ERPNext speaks it, behind the capability policy. Technicians are scoped to their own jobs and
  * what those jobs link to; everyone else sees what their capabilities allow.
  */
+import { FastResponse } from 'srvx'
 import type { Capability } from '../../src/contracts/capabilities'
 import { ERP_PAGE_CAP } from '../../src/contracts/limits'
 import type { H3 } from 'h3'
@@ -67,7 +68,7 @@ const notAllowedHere = () => refuse(405, 'ValidationError', SENTENCES.methodNotA
 /** An upstream answer passed on; an error's body loses its tracebacks first (see cleanFrappeError). */
 function relay(answer: UpstreamAnswer): Response {
   const body = answer.status >= 400 ? cleanFrappeError(answer.body) : answer.body
-  return new Response(body, {
+  return new FastResponse(body, {
     status: answer.status,
     headers: {
       'content-type': answer.status >= 400 ? 'application/json; charset=utf-8' : answer.contentType,

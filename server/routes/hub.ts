@@ -2,6 +2,7 @@
  * /ops/api/hub/<path>: the hub's API (HUB.md) behind the capability policy. Only the routes
  * listed here pass; each has its own timeout (vision answers within 8 s or the scan is queued).
  */
+import { FastResponse } from 'srvx'
 import { createHash } from 'node:crypto'
 import type { Capability } from '../../src/contracts/capabilities'
 import type { H3 } from 'h3'
@@ -165,12 +166,12 @@ export function createHubHandler(
         onWrite({ user, requestId, action: route.audit, target, status: answer.status, answer: answerJson })
       }
       if (answer.status >= 400) {
-        return new Response(cleanHubError(answer.body), {
+        return new FastResponse(cleanHubError(answer.body), {
           status: answer.status,
           headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
         })
       }
-      return new Response(answer.body, {
+      return new FastResponse(answer.body, {
         status: answer.status,
         headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' },
       })

@@ -9,6 +9,7 @@
  * POST   /ops/api/optimize/:id/accept      { technicians? } → OptimizeAcceptAnswer (journaled once)
  * DELETE /ops/api/optimize/:id             → 204, the proposal is forgotten
  */
+import { FastResponse } from 'srvx'
 import { getRouterParam, type H3, type H3Event } from 'h3'
 import { addDays, toFrappeDate } from '../../src/contracts/frappeTime'
 import { parseJsonOr } from '../../src/contracts/json'
@@ -185,7 +186,7 @@ export function optimizeRoutesWith(solve: Solver): FeatureRoutes {
     app.delete('/ops/api/optimize/:id', (event) => {
       const user = requireCapability(ctx, event, 'dispatch:plan')
       runs.discard(runOf(event, user.email))
-      return new Response(null, { status: 204 })
+      return new FastResponse(null, { status: 204 })
     })
   }
 }

@@ -8,6 +8,7 @@
  * network mid-session (connections refused) and brings it back (server/embedded/outage.ts).
  * Mounted only in demo mode with HUB_TEST_HOOKS=1, and only for an administrator (`users:manage`).
  */
+import { FastResponse } from 'srvx'
 import { getRouterParam, type H3, type H3Event } from 'h3'
 import type { AppContext } from '../app'
 import { outageSwitch, type EmbeddedUpstream } from '../embedded/outage'
@@ -26,7 +27,7 @@ export function techTestHookRoutes(app: H3, ctx: AppContext): void {
         contentType: 'application/json',
         timeoutMs: 5_000,
       })
-      return new Response(answer.body, {
+      return new FastResponse(answer.body, {
         status: answer.status,
         headers: { 'content-type': answer.contentType, 'cache-control': 'no-store' },
       })

@@ -11,6 +11,7 @@
 import { parseJsonObject } from '../../src/contracts/json'
 import { currentRequestId } from '../log'
 import { upstreamDuration, upstreamRetries } from '../metrics'
+import { CallTimeout, httpText } from './httpText'
 import {
   backoffMs,
   createBreakers,
@@ -203,16 +204,11 @@ export function createErpClient(
     if (body !== undefined) headers['content-type'] = 'application/json'
     const requestId = currentRequestId()
     if (requestId) headers['x-request-id'] = requestId
-    const signal = AbortSignal.timeout(timeoutMs)
     try {
-      const res = await fetch(baseUrl + path, { method, headers, body, signal })
-      return {
-        status: res.status,
-        body: await res.text(),
-        contentType: res.headers.get('content-type') ?? 'application/json',
-      }
+      const answer = await httpText(baseUrl + path, { method, headers, body, timeoutMs })
+      return { ...answer, contentType: answer.contentType ?? 'application/json' }
     } catch (err) {
-      if (signal.aborted)
+      if (err instanceof CallTimeout)
         throw new UpstreamTimeout(
           'erpnext',
           breakers.options.cooldownMs,
