@@ -241,21 +241,28 @@ async function measureView(browser: Browser, port: number, profile: Profile, vie
     timeout: 120_000,
   })
   const firstBlock = await page.evaluate(() => (window as unknown as { __firstBlock: number }).__firstBlock)
+  // Written without inner named functions: tsx would wrap them with a helper the page lacks.
   const steps = await page.evaluate((before) => {
-    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
-    const early = resources.filter((r) => r.startTime < before)
-    const ended = (pick: (r: PerformanceResourceTiming) => boolean) =>
-      Math.max(0, ...early.filter(pick).map((r) => r.responseEnd))
-    const board = early.find((r) => r.name.includes('/ops/api/dispatch/board'))
-    const received = performance.getEntriesByName('dispatch:data-received', 'mark')[0]
-    return {
-      scripts: early.filter((r) => r.name.endsWith('.js')).length,
-      shell: ended((r) => r.name.endsWith('.js') || r.name.endsWith('.css')),
-      session: ended((r) => r.name.includes('/ops/api/me')),
-      boardAsked: board?.startTime ?? NaN,
-      boardFirstByte: board?.responseStart ?? NaN,
-      dataReceived: received?.startTime ?? NaN,
+    const early = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter(
+      (r) => r.startTime < before,
+    )
+    let scripts = 0
+    let shell = 0
+    let session = 0
+    let boardAsked = NaN
+    let boardFirstByte = NaN
+    for (const r of early) {
+      if (r.name.endsWith('.js') || r.name.endsWith('.css')) {
+        scripts++
+        shell = Math.max(shell, r.responseEnd)
+      } else if (r.name.includes('/ops/api/me')) session = Math.max(session, r.responseEnd)
+      else if (r.name.includes('/ops/api/dispatch/board') && Number.isNaN(boardAsked)) {
+        boardAsked = r.startTime
+        boardFirstByte = r.responseStart
+      }
     }
+    const received = performance.getEntriesByName('dispatch:data-received', 'mark')[0]
+    return { scripts, shell, session, boardAsked, boardFirstByte, dataReceived: received?.startTime ?? NaN }
   }, firstBlock)
   await positions
   await page.waitForTimeout(800)
