@@ -16,6 +16,21 @@ const HEARTBEAT_MS = 15_000
  * `accept` decides per event whether this stream carries it; it may need to look something up,
  * so it may answer later — events are still written in the order they were published.
  */
+/**
+ * An event as it goes on the wire, encoded once however many streams send it: with a thousand
+ * boards open, one change was being serialised a thousand times.
+ */
+const wireCache = new WeakMap<BusEvent, Uint8Array>()
+const wireEncoder = new TextEncoder()
+function format(e: BusEvent): Uint8Array {
+  let bytes = wireCache.get(e)
+  if (!bytes) {
+    bytes = wireEncoder.encode(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`)
+    wireCache.set(e, bytes)
+  }
+  return bytes
+}
+
 export function eventStream(
   req: Request,
   bus: EventBus,
@@ -29,16 +44,15 @@ export function eventStream(
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       let open = true
-      const write = (text: string) => {
+      const write = (text: string | Uint8Array) => {
         if (!open) return
         try {
-          controller.enqueue(encoder.encode(text))
+          controller.enqueue(typeof text === 'string' ? encoder.encode(text) : text)
         } catch {
           cleanup()
         }
       }
       let newestSent: string | null = null
-      const format = (e: BusEvent) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`
       // Events whose decision is pending keep their place: later ones wait behind them.
       let queue: Promise<void> = Promise.resolve()
       let waiting = 0
