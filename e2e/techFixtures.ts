@@ -7,6 +7,7 @@ import { PNG } from 'pngjs'
 import { expect, type APIRequestContext, type Page } from '@playwright/test'
 import { toFrappeDate, toFrappeDatetime } from '../src/contracts/frappeTime'
 import type { DispatchJob } from '../src/contracts/doctypes'
+import { isSerial } from '../src/contracts/equipmentLabel'
 import { ADMIN, adminCreate, adminList, type World } from './fixtures'
 
 export { ADMIN, adminList }
@@ -66,12 +67,18 @@ export async function hubFaults(request: APIRequestContext, vision: Record<strin
   expect(response.status(), await response.text()).toBe(200)
 }
 
-/** A serial never seen before, as printed on a TP-Link ONT. */
+/**
+ * A serial never seen before, as printed on a TP-Link ONT, and one the app reads as a serial
+ * (at least two digits): eight random hex characters alone are, now and then, nearly all letters.
+ */
 export function newSerial(): string {
-  return `TPLG${Math.floor(Math.random() * 0xffffffff)
-    .toString(16)
-    .toUpperCase()
-    .padStart(8, '0')}`
+  for (;;) {
+    const serial = `TPLG${Math.floor(Math.random() * 0xffffffff)
+      .toString(16)
+      .toUpperCase()
+      .padStart(8, '0')}`
+    if (isSerial(serial)) return serial
+  }
 }
 
 /** A clear Code 128 label, as a technician photographs it: readable on the tablet. */
