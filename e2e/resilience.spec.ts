@@ -5,11 +5,11 @@
  * reason; Diagnostiquer says the hub is unreachable; a technician's scan waits in the queue.
  * Each comes back by itself, without a reload.
  */
-import type { APIRequestContext, Page } from '@playwright/test'
-import { ADMIN, adminCreate, freeTechnician, servedCustomer, test, expect, signInAs } from './fixtures'
+import type { APIRequestContext } from '@playwright/test'
+import { ADMIN, freeTechnician, test, expect, signInAs } from './fixtures'
+import { createJob, dragTo, getJob, openBoard, rowPoint } from './dispatchFixtures'
 import { equipmentCount, freshJob, newSerial, openJob, photo, tinyCode128 } from './techFixtures'
 import { deviceCategory } from '../server/embedded/hub/devices/simulate'
-import type { DispatchJob } from '../src/contracts/doctypes'
 
 type Upstream = 'erpnext' | 'hub'
 
@@ -30,22 +30,6 @@ test.afterEach(async ({ request }) => {
   await upstream(request, 'hub', 'resume')
 })
 
-async function getJob(request: APIRequestContext, name: string): Promise<DispatchJob> {
-  const answer = await request.get(`/ops/api/erp/resource/Dispatch%20Job/${name}`, { headers: ADMIN })
-  expect(answer.status()).toBe(200)
-  return ((await answer.json()) as { data: DispatchJob }).data
-}
-
-async function dragOntoRow(page: Page, job: string, tech: string) {
-  const from = (await page.getByTestId(`queue-${job}`).boundingBox())!
-  const board = (await page.getByTestId('dispatch-board').boundingBox())!
-  const row = (await page.getByTestId(`row-${tech}`).boundingBox())!
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(board.x + 188 + (board.width - 188) * 0.5, row.y + row.height / 2, { steps: 8 })
-  await expect(page.getByTestId('drag-ghost')).toBeVisible()
-}
-
 test('ERPNext stopped mid-session: the board keeps its plan, refuses a drag with the reason, and recovers by itself', async ({
   page,
   request,
@@ -53,24 +37,10 @@ test('ERPNext stopped mid-session: the board keeps its plan, refuses a drag with
 }) => {
   const day = world.day(1)
   const tech = await freeTechnician(request, day)
-  const job = await adminCreate<DispatchJob>(request, 'Dispatch Job', {
-    job_type: 'Repair',
-    status: 'Unscheduled',
-    priority: 'Urgent',
-    duration_minutes: 60,
-    customer: await servedCustomer(request),
-    address: '12, rue Test, Saint-Jérôme QC',
-    latitude: 45.78,
-    longitude: -74.0,
-    scheduled_start: `${day} 10:00:00`,
-    tags: [{ tag: 'Fibre' }],
-  })
+  const job = await createJob(request, day)
 
   await signInAs(page, 'dispatcher')
-  await page.goto(`/ops/#/dispatch?day=${day}&tech=${tech.name}`)
-  await expect(page.getByTestId(`row-${tech.name}`)).toBeVisible()
-  await page.getByTestId('queue-filter').fill(job.name)
-  await expect(page.getByTestId(`queue-${job.name}`)).toBeVisible()
+  await openBoard(page, day, tech.name, job.name)
   await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', 'connected')
   await expect(page.getByTestId('board-stale-banner')).toHaveCount(0)
 
@@ -85,7 +55,7 @@ test('ERPNext stopped mid-session: the board keeps its plan, refuses a drag with
   await expect(page.getByTestId(`queue-${job.name}`)).toBeVisible()
 
   // A drag says why it cannot land, and nothing moves.
-  await dragOntoRow(page, job.name, tech.name)
+  await dragTo(page, `queue-${job.name}`, await rowPoint(page, tech.name, 0.5), false)
   await expect(page.getByTestId('drag-ghost')).toContainText('ERPNext ne répond pas')
   await page.mouse.up()
   await expect(page.locator('.q-notification').filter({ hasText: 'le plan ne peut pas être modifié' })).toBeVisible()
@@ -99,7 +69,7 @@ test('ERPNext stopped mid-session: the board keeps its plan, refuses a drag with
   await expect(page.getByTestId('live-state')).toHaveAttribute('data-state', /resynced|connected/)
   expect((await getJob(request, job.name)).status).toBe('Unscheduled') // the refused drag wrote nothing
 
-  await dragOntoRow(page, job.name, tech.name)
+  await dragTo(page, `queue-${job.name}`, await rowPoint(page, tech.name, 0.5), false)
   await page.mouse.up()
   await expect(page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)).toBeVisible()
   await expect.poll(async () => (await getJob(request, job.name)).technician).toBe(tech.name)
