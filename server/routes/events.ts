@@ -13,10 +13,6 @@ import { trackStream, type OpenStream } from '../events/streams'
 const HEARTBEAT_MS = 15_000
 
 /**
- * `accept` decides per event whether this stream carries it; it may need to look something up,
- * so it may answer later — events are still written in the order they were published.
- */
-/**
  * An event as it goes on the wire, encoded once however many streams send it: with a thousand
  * boards open, one change was being serialised a thousand times.
  */
@@ -31,6 +27,10 @@ function format(e: BusEvent): Uint8Array {
   return bytes
 }
 
+/**
+ * `accept` decides per event whether this stream carries it; it may need to look something up,
+ * so it may answer later — events are still written in the order they were published.
+ */
 export function eventStream(
   req: Request,
   bus: EventBus,
@@ -44,10 +44,10 @@ export function eventStream(
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       let open = true
-      const write = (text: string | Uint8Array) => {
+      const write = (chunk: string | Uint8Array) => {
         if (!open) return
         try {
-          controller.enqueue(typeof text === 'string' ? encoder.encode(text) : text)
+          controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk)
         } catch {
           cleanup()
         }

@@ -55,28 +55,28 @@ const ALONE: Lane = { lane: 0, of: 1 }
  * as it needed at most.
  */
 export function rowLanes(jobs: readonly { start: number; end: number }[]): Lane[] {
-  const out: Lane[] = new Array<Lane>(jobs.length)
-  let group: number[] = []
+  const out: Lane[] = []
+  // The open group: its jobs' lanes (in `out` order from `groupFrom`), and when each lane frees.
+  let groupFrom = 0
   let laneEnds: number[] = []
   let groupEnd = -Infinity
   const close = () => {
     const of = laneEnds.length
-    for (const i of group) out[i] = of === 1 ? ALONE : { lane: out[i].lane, of }
-    group = []
-    laneEnds = []
+    for (let i = groupFrom; i < out.length; i++) out[i] = of === 1 ? ALONE : { lane: out[i].lane, of }
   }
-  jobs.forEach((j, i) => {
+  for (const j of jobs) {
     if (j.start >= groupEnd) {
       close()
+      groupFrom = out.length
+      laneEnds = []
       groupEnd = -Infinity
     }
     let lane = laneEnds.findIndex((end) => end <= j.start)
     if (lane < 0) lane = laneEnds.push(j.end) - 1
     else laneEnds[lane] = j.end
-    out[i] = { lane, of: 0 }
-    group.push(i)
+    out.push({ lane, of: 0 })
     groupEnd = Math.max(groupEnd, j.end)
-  })
+  }
   close()
   return out
 }
