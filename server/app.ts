@@ -18,9 +18,10 @@ import type { PositionOptions } from './routes/positions'
 import { writeRefusal } from './sameOrigin'
 import { resolveUser, type RequestUser } from './session'
 import { createTechScopes, type TechScopes } from './techScope'
-import { ErpRefused, UpstreamUnreachable, type ErpClient } from './upstream/erp'
-import type { HubClient } from './upstream/hub'
-import { errorField, log, requestContext } from './log'
+import { erpForRequest, ErpRefused, UpstreamUnreachable, type ErpClient } from './upstream/erp'
+import { hubForRequest, type HubClient } from './upstream/hub'
+import { errorField, log, requestLog } from './log'
+import type { Logger } from 'pino'
 import { lifecycle } from './events/streams'
 import { httpDuration, httpRequests, notePublished, rateLimitRefusals } from './metrics'
 import { createBreakers, downFields, UpstreamDown, type Breakers } from './upstream/breaker'
@@ -43,8 +44,16 @@ export interface AppDeps {
 
 export interface AppContext {
   config: Config
+  /**
+   * The upstream clients. In the app's own context (caches, sweeps) they send no request id; in
+   * a request's (`forRequest`), every call carries that request's id as X-Request-Id.
+   */
   erp: ErpClient
   hub: HubClient
+  /** This context for serving one request: the same, with upstream clients that carry its id. */
+  forRequest(event: H3Event): AppContext
+  /** The logger for this request: its lines carry the request's id and staff member. */
+  logFor(event: H3Event): Logger
   bus: EventBus
   audit: AuditJournal
   scopes: TechScopes
@@ -105,10 +114,24 @@ export function createApp(config: Config, deps: AppDeps): H3 {
   const users = new WeakMap<Request, RequestUser | null>()
   const headers = SECURITY_HEADERS(config)
 
+  /** The staff member's e-mail for a log line; none when the identity headers are refused. */
+  const staffOf = (event: H3Event): string | undefined => {
+    try {
+      return ctx.user(event)?.email
+    } catch {
+      return undefined
+    }
+  }
+
   const ctx: AppContext = {
     config,
     erp: deps.erp,
     hub: deps.hub,
+    forRequest(event) {
+      const id = ctx.requestId(event)
+      return { ...ctx, erp: erpForRequest(deps.erp, id), hub: hubForRequest(deps.hub, id) }
+    },
+    logFor: (event) => requestLog(ctx.requestId(event), staffOf(event)),
     bus,
     audit,
     scopes,
@@ -205,15 +228,9 @@ export function createApp(config: Config, deps: AppDeps): H3 {
     httpRequests.inc({ method, route, status: String(status) })
     httpDuration.observe({ method, route }, seconds)
     if (status === 429) rateLimitRefusals.inc({ route })
-    let staff: string | undefined
-    try {
-      staff = ctx.user(event)?.email
-    } catch {
-      staff = undefined
-    }
     const line = {
       req_id: requestId,
-      staff,
+      staff: staffOf(event),
       method,
       route,
       path: event.url.pathname,
@@ -225,18 +242,10 @@ export function createApp(config: Config, deps: AppDeps): H3 {
     else log.info(line, 'request')
   }
 
-  // First of all: the request's id and staff member travel with everything done to serve it
-  // (log lines, X-Request-Id upstream).
+  // First of all: when the request arrived, for its log line and latency histogram.
   const startedAt = new WeakMap<Request, number>()
-  app.use((event, next) => {
+  app.use((event) => {
     startedAt.set(event.req, performance.now())
-    let staff: string | undefined
-    try {
-      staff = ctx.user(event)?.email
-    } catch {
-      staff = undefined
-    }
-    return requestContext.run({ requestId: ctx.requestId(event), staff }, next)
   })
 
   // Before any route: a write that is not from our own pages is refused before it is read,

@@ -19,6 +19,8 @@ const TEMP_PASSWORD = 'Kx7-Quebec-Fibre-2291'
 let upstream: Server
 let base = ''
 const lines: string[] = []
+/** The X-Request-Id of each call the upstream received, by path. */
+const seenIds: { path: string; id: string | undefined }[] = []
 
 beforeAll(async () => {
   useLogDestination({ write: (line: string) => void lines.push(line) }, 'debug')
@@ -27,6 +29,7 @@ beforeAll(async () => {
   // One server plays ERPNext and the hub: it fails ERPNext reads, and answers invitations with a
   // temporary password, as the hub does.
   upstream = createServer((req, res) => {
+    seenIds.push({ path: req.url ?? '', id: req.headers['x-request-id'] as string | undefined })
     if (req.url?.startsWith('/auth/users'))
       return res
         .writeHead(201, { 'content-type': 'application/json' })
@@ -69,6 +72,28 @@ describe('logs', () => {
       status: 200,
       ms: expect.any(Number) as number,
     })
+  })
+
+  it('sends the request id on to ERPNext and the hub, from the pass-through and from routes of its own', async () => {
+    seenIds.length = 0
+    const bff = app()
+    const send = (
+      path: string,
+      id: string,
+      staff: { email: string; groups: string } = STAFF.dispatcher,
+      init: RequestInit = {},
+    ) => bff.fetch(staffRequest(path, staff, { ...init, headers: { 'x-request-id': id } }))
+    await send('/ops/api/erp/resource/Tag', 'req-pass')
+    await send('/ops/api/dispatch/jobs/DJ-0001/unassign', 'req-own', STAFF.dispatcher, { method: 'POST', body: '{}' })
+    await send('/ops/api/hub/auth/users', 'req-hub', STAFF.admin, {
+      method: 'POST',
+      body: JSON.stringify({ email: 'new.tech@gigafibre.ca', full_name: 'New Tech', groups: ['ops-tech'] }),
+    })
+    expect(seenIds.find((s) => s.path.startsWith('/api/resource/Tag'))?.id).toBe('req-pass')
+    const own = seenIds.filter((s) => s.path.startsWith('/api/resource/Dispatch%20Job/DJ-0001'))
+    expect(own.length).toBeGreaterThan(0)
+    expect(own.every((s) => s.id === 'req-own')).toBe(true)
+    expect(seenIds.find((s) => s.path.startsWith('/auth/users'))?.id).toBe('req-hub')
   })
 
   it('never holds the ERPNext token, the hub token or a temporary password', async () => {

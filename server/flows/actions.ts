@@ -35,6 +35,7 @@ import {
   NO_CUSTOMER,
   OperationFailed,
   published,
+  servicesFor,
   type FlowServices,
   type Performer,
 } from './operation'
@@ -545,8 +546,8 @@ export async function runAction(
   const spec = ACTION_SPECS[action]
   if (!hasAny(p.user, spec.capabilities)) throw missingCapability(spec)
   try {
-    return await PERFORM[action](services, p, params)
+    return await PERFORM[action](servicesFor(services, p.requestId), p, params)
   } catch (err) {
-    throw failureOf(err, WHAT[action])
+    throw failureOf(err, WHAT[action], p)
   }
 }

@@ -27,6 +27,7 @@ import {
   missingCapability,
   NO_CUSTOMER,
   OperationFailed,
+  servicesFor,
   type FlowServices,
   type Performer,
 } from './operation'
@@ -314,13 +315,14 @@ async function balanceDue(services: FlowServices, customer: string, now: number)
 
 /** Runs one check as the rep; throws OperationFailed with the sentence when it cannot. */
 export async function runCheck(
-  services: FlowServices,
+  shared: FlowServices,
   p: Performer,
   check: CheckKind,
   params: Record<string, unknown>,
 ): Promise<CheckResult> {
   const spec = CHECK_SPECS[check]
   if (!hasAny(p.user, spec.capabilities)) throw missingCapability(spec)
+  const services = servicesFor(shared, p.requestId)
   try {
     switch (check) {
       case 'diagnose':
@@ -335,6 +337,6 @@ export async function runCheck(
         return await balanceDue(services, p.customer.name, p.now)
     }
   } catch (err) {
-    throw failureOf(err, WHAT[check])
+    throw failureOf(err, WHAT[check], p)
   }
 }

@@ -9,12 +9,19 @@ import type { FlowCustomer, Localized } from '../../src/contracts/flows/types'
 import type { AppContext } from '../app'
 import type { Sentence } from '../errors'
 import type { RequestUser } from '../session'
-import { ErpRefused, UpstreamUnreachable } from '../upstream/erp'
-import { UpstreamTimeout } from '../upstream/hub'
-import { errorField, log } from '../log'
+import { erpForRequest, ErpRefused, UpstreamUnreachable } from '../upstream/erp'
+import { hubForRequest, UpstreamTimeout } from '../upstream/hub'
+import { errorField, requestLog } from '../log'
 
 /** The parts of the app a check or an action uses. */
 export type FlowServices = Pick<AppContext, 'erp' | 'hub' | 'bus' | 'audit' | 'limiter' | 'config'>
+
+/** The services as one request uses them: every upstream call carries its id (X-Request-Id). */
+export const servicesFor = (services: FlowServices, requestId: string): FlowServices => ({
+  ...services,
+  erp: erpForRequest(services.erp, requestId),
+  hub: hubForRequest(services.hub, requestId),
+})
 
 export interface Performer {
   user: RequestUser
@@ -64,7 +71,7 @@ export const NO_CUSTOMER: Sentence = {
 }
 
 /** An upstream's failure as the rep reads it; anything unexpected is logged and reads as retryable. */
-export function failureOf(err: unknown, what: Sentence): OperationFailed {
+export function failureOf(err: unknown, what: Sentence, p: Pick<Performer, 'requestId' | 'user'>): OperationFailed {
   if (err instanceof OperationFailed) return err
   if (err instanceof UpstreamTimeout)
     return new OperationFailed(
@@ -97,7 +104,7 @@ export function failureOf(err: unknown, what: Sentence): OperationFailed {
       stale,
     )
   }
-  log.error({ err: errorField(err) }, 'flow operation failed')
+  requestLog(p.requestId, p.user.email).error({ err: errorField(err) }, 'flow operation failed')
   return new OperationFailed(
     {
       fr: `${what.fr} : une erreur inattendue est survenue. Réessayez ; si cela persiste, signalez-le.`,

@@ -78,7 +78,8 @@ export const dispatchJobRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
         ...(detail ? { detail } : {}),
       })
 
-    const job = await ctx.erp.get<DispatchJob>('Dispatch Job', name)
+    const { erp } = ctx.forRequest(event)
+    const job = await erp.get<DispatchJob>('Dispatch Job', name)
     if (!job) throw new Refusal(404, 'NOT_FOUND', NOT_FOUND)
     const refusal = unassignRefusal(job)
     if (refusal) {
@@ -90,7 +91,7 @@ export const dispatchJobRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
 
     let saved: DispatchJob
     try {
-      saved = await ctx.erp.update<DispatchJob>('Dispatch Job', name, {
+      saved = await erp.update<DispatchJob>('Dispatch Job', name, {
         technician: '',
         status: 'Unscheduled',
         modified: typeof seen === 'string' ? seen : job.modified,

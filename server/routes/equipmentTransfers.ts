@@ -456,7 +456,7 @@ export const equipmentTransferRoutes: FeatureRoutes = (app: H3, ctx: AppContext)
     requireCapability(ctx, event, 'clients:view')
     const customer = event.url.searchParams.get('customer') ?? ''
     if (!DOC_NAME.test(customer)) throw new Refusal(400, 'INVALID_CUSTOMER', CONFIRM_SENTENCES.badCustomer)
-    const answer: PendingTransferList = { transfers: await pendingTransfers(ctx, customer) }
+    const answer: PendingTransferList = { transfers: await pendingTransfers(ctx.forRequest(event), customer) }
     return json(200, answer)
   })
 
@@ -476,6 +476,6 @@ export const equipmentTransferRoutes: FeatureRoutes = (app: H3, ctx: AppContext)
       throw forbidden()
     }
     if (!DOC_NAME.test(ticket)) throw new Refusal(404, 'NOT_A_TRANSFER', CONFIRM_SENTENCES.notATransfer)
-    return json(200, await confirmTransfer(ctx, user, ticket, ctx.requestId(event)))
+    return json(200, await confirmTransfer(ctx.forRequest(event), user, ticket, ctx.requestId(event)))
   })
 }

@@ -14,7 +14,8 @@ import { normalizeFilters, type FilterRow } from '../erpFilters'
 import { decide, READ_METHODS, TECHNICIAN_JOB_FIELDS, type Verb } from '../policy'
 import { parseJsonObject } from '../../src/contracts/json'
 import type { ErpClient, UpstreamAnswer } from '../upstream/erp'
-import { UpstreamUnreachable } from '../upstream/erp'
+import { erpForRequest, UpstreamUnreachable } from '../upstream/erp'
+import { hubForRequest } from '../upstream/hub'
 import type { RequestUser } from '../session'
 import type { TechScopes } from '../techScope'
 import type { DispatchJob } from '../../src/contracts/doctypes'
@@ -209,7 +210,7 @@ export function createErpHandler(deps: ErpRouteDeps) {
       }
       return resourceRoute(req, user, requestId, url, doctype, name)
     }
-    if (method) return methodRoute(req, user, url, method[1])
+    if (method) return methodRoute(req, user, requestId, url, method[1])
     return refuse(404, 'DoesNotExistError', SENTENCES.notFound)
   }
 
@@ -217,9 +218,9 @@ export function createErpHandler(deps: ErpRouteDeps) {
    * Whether `name` exists within the technician's scope, asked upstream with the scope as an AND
    * filter, so the answer for "outside" and "absent" is one and the same.
    */
-  async function inScope(doctype: string, name: string, extra: FilterRow): Promise<boolean> {
+  async function inScope(doctype: string, name: string, extra: FilterRow, requestId: string): Promise<boolean> {
     const args = { doctype, filters: [[doctype, 'name', '=', name], extra] }
-    const answer = await erp.send('POST', '/api/method/frappe.client.get_count', JSON.stringify(args))
+    const answer = await erp.send('POST', '/api/method/frappe.client.get_count', JSON.stringify(args), requestId)
     if (answer.status !== 200) throw new UpstreamUnreachable(`ERPNext answered ${answer.status} counting ${doctype}`)
     return Number(parseJsonObject(answer.body)?.message ?? 0) > 0
   }
@@ -261,10 +262,10 @@ export function createErpHandler(deps: ErpRouteDeps) {
           args.filters = JSON.stringify([...filters, extra])
         }
         const query = new URLSearchParams(Object.entries(args).map(([k, v]) => [k, String(v)]))
-        return relay(await erp.send('GET', `${path}?${query}`))
+        return relay(await erp.send('GET', `${path}?${query}`, undefined, requestId))
       }
-      if (extra && !(await inScope(doctype, name, extra))) return absent()
-      const answer = await erp.send('GET', path)
+      if (extra && !(await inScope(doctype, name, extra, requestId))) return absent()
+      const answer = await erp.send('GET', path, undefined, requestId)
       if (scope && answer.status === 404) return absent()
       return relay(answer)
     }
@@ -280,7 +281,7 @@ export function createErpHandler(deps: ErpRouteDeps) {
       if (verb === 'create') {
         if (!docInScope(doctype, body!, scope)) return forbidden()
       } else {
-        const current = await erp.send('GET', path)
+        const current = await erp.send('GET', path, undefined, requestId)
         if (current.status === 404) return absent()
         if (current.status !== 200) return relay(current)
         const doc = (parseJsonObject(current.body)?.data ?? {}) as Record<string, unknown>
@@ -290,7 +291,7 @@ export function createErpHandler(deps: ErpRouteDeps) {
           return forbidden()
       }
     }
-    const answer = await erp.send(req.method, path, body ? JSON.stringify(body) : undefined)
+    const answer = await erp.send(req.method, path, body ? JSON.stringify(body) : undefined, requestId)
     const saved =
       answer.status < 300 ? ((parseJsonObject(answer.body)?.data ?? null) as Record<string, unknown> | null) : null
     deps.onWrite({
@@ -311,7 +312,13 @@ export function createErpHandler(deps: ErpRouteDeps) {
     return relay(answer)
   }
 
-  async function methodRoute(req: Request, user: RequestUser, url: URL, method: string): Promise<Response> {
+  async function methodRoute(
+    req: Request,
+    user: RequestUser,
+    requestId: string,
+    url: URL,
+    method: string,
+  ): Promise<Response> {
     if (!READ_METHODS.has(method)) return forbidden()
     let args: Record<string, unknown> = Object.fromEntries(url.searchParams)
     if (req.method === 'POST') {
@@ -348,17 +355,23 @@ export function createErpHandler(deps: ErpRouteDeps) {
           'POST',
           '/api/method/frappe.client.get_list',
           JSON.stringify({ doctype, fields: ['name'], filters: [...wanted, extra], limit_page_length: 1 }),
+          requestId,
         )
         if (found.status !== 200) return relay(found)
         const rows = parseJsonObject(found.body)?.message
         const first = Array.isArray(rows) ? (rows[0] as { name?: unknown } | undefined) : undefined
         if (typeof first?.name !== 'string') return absent()
-        const answer = await erp.send('POST', `/api/method/${method}`, JSON.stringify({ doctype, name: first.name }))
+        const answer = await erp.send(
+          'POST',
+          `/api/method/${method}`,
+          JSON.stringify({ doctype, name: first.name }),
+          requestId,
+        )
         return answer.status === 404 ? absent() : relay(answer)
       }
       args.filters = [...filters, extra]
     }
-    return relay(await erp.send('POST', `/api/method/${method}`, JSON.stringify(args)))
+    return relay(await erp.send('POST', `/api/method/${method}`, JSON.stringify(args), requestId))
   }
 
   return (req: Request, user: RequestUser, requestId: string): Promise<Response> =>
@@ -385,7 +398,13 @@ export function erpRoutes(app: H3, ctx: AppContext): void {
     async afterSave(doctype, saved, user, requestId) {
       if (doctype !== 'Dispatch Job' || saved.status !== 'En Route') return null
       const outcome = await tellCustomerOnTheWay(
-        { erp: ctx.erp, hub: ctx.hub, audit: ctx.audit, bus: ctx.bus, now: Date.now },
+        {
+          erp: erpForRequest(ctx.erp, requestId),
+          hub: hubForRequest(ctx.hub, requestId),
+          audit: ctx.audit,
+          bus: ctx.bus,
+          now: Date.now,
+        },
         saved as unknown as DispatchJob,
         user,
         requestId,

@@ -184,13 +184,13 @@ export function createFlowsRoutes(options: { shippedDir?: string } = {}): Featur
         throw new Refusal(400, 'INVALID_CUSTOMER', SENTENCES.badCustomer)
       const [flows, customer] = await Promise.all([
         store.published(),
-        customerName ? loadFlowCustomer(ctx.erp, customerName) : Promise.resolve(null),
+        customerName ? loadFlowCustomer(ctx.forRequest(event).erp, customerName) : Promise.resolve(null),
       ])
       if (customerName && !customer) throw new Refusal(404, 'CUSTOMER_NOT_FOUND', SENTENCES.unknownCustomer)
       const fitting = flows.flatMap((f) => (f.definition && fitsCustomer(f.definition, customer) ? [f] : []))
 
       // Runs to resume: the customer's, or this rep's own runs not yet tied to a customer.
-      const runs = await ctx.erp.list<AgentFlowRunDoc>(RUN, {
+      const runs = await ctx.forRequest(event).erp.list<AgentFlowRunDoc>(RUN, {
         fields: ['name', 'flow', 'current_step', 'started_at'],
         filters: [
           ['status', '=', 'In Progress'],
@@ -273,7 +273,9 @@ export function createFlowsRoutes(options: { shippedDir?: string } = {}): Featur
       if (draft) return refusalWith(event, 409, 'DRAFT_EXISTS', SENTENCES.draftExists, { draft: draft.name })
       const version = Math.max(0, ...versions.map((v) => v.version)) + 1
       const definition: FlowDefinition = { ...checked.definition, version }
-      const doc = await ctx.erp.insert<AgentFlowDoc>(FLOW, { ...flowFields(definition), status: 'Draft' })
+      const doc = await ctx
+        .forRequest(event)
+        .erp.insert<AgentFlowDoc>(FLOW, { ...flowFields(definition), status: 'Draft' })
       journal(event, user, 'flow.save', doc.name, `new draft v${version}`)
       changed(doc, 'create')
       return json(201, versionView(store.read(doc)))
@@ -294,7 +296,7 @@ export function createFlowsRoutes(options: { shippedDir?: string } = {}): Featur
       const definition: FlowDefinition = { ...checked.definition, version: flow.version }
       let doc: AgentFlowDoc
       try {
-        doc = await ctx.erp.update<AgentFlowDoc>(FLOW, name, {
+        doc = await ctx.forRequest(event).erp.update<AgentFlowDoc>(FLOW, name, {
           ...flowFields(definition),
           ...(typeof body.modified === 'string' ? { modified: body.modified } : {}),
         })
@@ -316,14 +318,16 @@ export function createFlowsRoutes(options: { shippedDir?: string } = {}): Featur
       if (!flow.definition) return invalidDefinition(event, flow.problems ?? [])
       let view = versionView(flow)
       if (flow.status !== 'Published') {
-        const doc = await ctx.erp.update<AgentFlowDoc>(FLOW, name, { status: 'Published', modified: flow.modified })
+        const doc = await ctx
+          .forRequest(event)
+          .erp.update<AgentFlowDoc>(FLOW, name, { status: 'Published', modified: flow.modified })
         changed(doc, 'update')
         view = versionView(store.read(doc))
       }
       // The version published before becomes Archived; its runs finish on it (they are pinned).
       const others = (await store.versions(flow.key)).filter((v) => v.status === 'Published' && v.name !== name)
       for (const older of others) {
-        const doc = await ctx.erp.update<AgentFlowDoc>(FLOW, older.name, { status: 'Archived' })
+        const doc = await ctx.forRequest(event).erp.update<AgentFlowDoc>(FLOW, older.name, { status: 'Archived' })
         changed(doc, 'update')
       }
       journal(
@@ -342,7 +346,9 @@ export function createFlowsRoutes(options: { shippedDir?: string } = {}): Featur
       const flow = await store.get(name)
       if (!flow) throw new Refusal(404, 'FLOW_NOT_FOUND', SENTENCES.flowNotFound)
       if (flow.status === 'Archived') return json(200, versionView(flow))
-      const doc = await ctx.erp.update<AgentFlowDoc>(FLOW, name, { status: 'Archived', modified: flow.modified })
+      const doc = await ctx
+        .forRequest(event)
+        .erp.update<AgentFlowDoc>(FLOW, name, { status: 'Archived', modified: flow.modified })
       journal(event, user, 'flow.archive', name)
       changed(doc, 'update')
       return json(200, versionView(store.read(doc)))

@@ -155,6 +155,7 @@ export function createHubHandler(
         contentType: req.headers.get('content-type') ?? undefined,
         idempotencyKey: scopedIdempotencyKey(user.email, req.headers.get('idempotency-key')),
         timeoutMs: route.timeoutMs,
+        requestId,
       })
       if (route.audit) {
         const requestJson =

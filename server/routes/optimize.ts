@@ -167,7 +167,7 @@ export function optimizeRoutesWith(solve: Solver): FeatureRoutes {
           throw new Refusal(400, 'UNKNOWN_TECHNICIAN', SENTENCES.unknownTechnician)
         chosen = body.technicians
       }
-      const answer: OptimizeAcceptAnswer = await applyMoves(ctx.erp, ctx.bus, run, chosen)
+      const answer: OptimizeAcceptAnswer = await applyMoves(ctx.forRequest(event).erp, ctx.bus, run, chosen)
       ctx.audit.record({
         requestId: ctx.requestId(event),
         actor: user.email,

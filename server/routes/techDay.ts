@@ -9,6 +9,7 @@ import type { Customer, DispatchJob, ServiceEquipment, ServiceLocation } from '.
 import { addDays, toFrappeDate } from '../../src/contracts/frappeTime'
 import type { TechDay, TechJob, TechJobDetail, TechLocation } from '../../src/contracts/tech'
 import type { AppContext } from '../app'
+import type { ErpClient } from '../upstream/erp'
 import { json, Refusal, type Sentence } from '../errors'
 import { requireCapability } from '../guard'
 import type { RequestUser } from '../session'
@@ -56,8 +57,8 @@ export async function requireTechnician(
 }
 
 /** A job of the signed-in technician, or a refusal: 404 unknown, 403 someone else's. */
-export async function loadOwnJob(ctx: AppContext, technician: string | null, name: string): Promise<DispatchJob> {
-  const job = await ctx.erp.get<DispatchJob>('Dispatch Job', name)
+export async function loadOwnJob(erp: ErpClient, technician: string | null, name: string): Promise<DispatchJob> {
+  const job = await erp.get<DispatchJob>('Dispatch Job', name)
   if (!job) throw new Refusal(404, 'NOT_FOUND', TECH_SENTENCES.jobNotFound)
   if (!technician || job.technician !== technician) throw new Refusal(403, 'NOT_YOUR_JOB', TECH_SENTENCES.notYourJob)
   return job
@@ -84,10 +85,10 @@ function toTechJob(job: DispatchJob, customerNames: ReadonlyMap<string, string>)
   }
 }
 
-async function customerNames(ctx: AppContext, names: readonly (string | undefined)[]): Promise<Map<string, string>> {
+async function customerNames(erp: ErpClient, names: readonly (string | undefined)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(names.filter((n): n is string => !!n))]
   if (wanted.length === 0) return new Map()
-  const rows = await ctx.erp.list<Pick<Customer, 'name' | 'customer_name'>>('Customer', {
+  const rows = await erp.list<Pick<Customer, 'name' | 'customer_name'>>('Customer', {
     fields: ['name', 'customer_name'],
     filters: [['name', 'in', wanted]],
   })
@@ -95,16 +96,16 @@ async function customerNames(ctx: AppContext, names: readonly (string | undefine
 }
 
 /** Jobs come without their tags in a list (Frappe lists no child tables), so each is read whole. */
-async function withTags(ctx: AppContext, jobs: DispatchJob[]): Promise<DispatchJob[]> {
-  return Promise.all(jobs.map(async (job) => (await ctx.erp.get<DispatchJob>('Dispatch Job', job.name)) ?? job))
+async function withTags(erp: ErpClient, jobs: DispatchJob[]): Promise<DispatchJob[]> {
+  return Promise.all(jobs.map(async (job) => (await erp.get<DispatchJob>('Dispatch Job', job.name)) ?? job))
 }
 
-export async function techDay(ctx: AppContext, technician: string | null, now: Date): Promise<TechDay> {
+export async function techDay(erp: ErpClient, technician: string | null, now: Date): Promise<TechDay> {
   const today = toFrappeDate(now)
   const tomorrow = addDays(today, 1)
   const day: TechDay = { technician, today, tomorrow, generatedAt: now.toISOString(), jobs: [] }
   if (!technician) return day
-  const listed = await ctx.erp.list<DispatchJob>('Dispatch Job', {
+  const listed = await erp.list<DispatchJob>('Dispatch Job', {
     fields: JOB_FIELDS,
     filters: [
       ['technician', '=', technician],
@@ -114,26 +115,24 @@ export async function techDay(ctx: AppContext, technician: string | null, now: D
     ],
   })
   const jobs = await withTags(
-    ctx,
+    erp,
     listed.sort((a, b) => (a.scheduled_start ?? '').localeCompare(b.scheduled_start ?? '')),
   )
   const names = await customerNames(
-    ctx,
+    erp,
     jobs.map((j) => j.customer),
   )
   day.jobs = jobs.map((j) => toTechJob(j, names))
   return day
 }
 
-export async function techJobDetail(ctx: AppContext, technician: string | null, name: string): Promise<TechJobDetail> {
-  const job = await loadOwnJob(ctx, technician, name)
+export async function techJobDetail(erp: ErpClient, technician: string | null, name: string): Promise<TechJobDetail> {
+  const job = await loadOwnJob(erp, technician, name)
   const [names, location, equipment] = await Promise.all([
-    customerNames(ctx, [job.customer]),
+    customerNames(erp, [job.customer]),
+    job.service_location ? erp.get<ServiceLocation>('Service Location', job.service_location) : Promise.resolve(null),
     job.service_location
-      ? ctx.erp.get<ServiceLocation>('Service Location', job.service_location)
-      : Promise.resolve(null),
-    job.service_location
-      ? ctx.erp.list<ServiceEquipment>('Service Equipment', {
+      ? erp.list<ServiceEquipment>('Service Equipment', {
           fields: [
             'name',
             'equipment_type',
@@ -169,13 +168,13 @@ export async function techJobDetail(ctx: AppContext, technician: string | null, 
 export const techDayRoutes = (app: H3, ctx: AppContext): void => {
   app.get('/ops/api/tech/day', async (event) => {
     const { technician } = await requireTechnician(ctx, event)
-    return json(200, await techDay(ctx, technician, new Date()))
+    return json(200, await techDay(ctx.forRequest(event).erp, technician, new Date()))
   })
 
   app.get('/ops/api/tech/jobs/:name', async (event) => {
     const { technician } = await requireTechnician(ctx, event)
     const name = getRouterParam(event, 'name', { decode: true }) ?? ''
     if (!DOC_NAME.test(name)) throw new Refusal(404, 'NOT_FOUND', TECH_SENTENCES.jobNotFound)
-    return json(200, await techJobDetail(ctx, technician, name))
+    return json(200, await techJobDetail(ctx.forRequest(event).erp, technician, name))
   })
 }

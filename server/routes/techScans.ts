@@ -110,7 +110,7 @@ export async function recordScan(
   request: ScanSaveRequest,
   requestId: string,
 ): Promise<ScanSaveAnswer> {
-  const job: DispatchJob = await loadOwnJob(ctx, technician, request.job)
+  const job: DispatchJob = await loadOwnJob(ctx.erp, technician, request.job)
   if (!job.service_location) throw new Refusal(409, 'JOB_WITHOUT_LOCATION', SENTENCES.noLocation)
 
   const found = await candidates(ctx, scanId, request)
@@ -210,6 +210,9 @@ export const techScanRoutes = (app: H3, ctx: AppContext): void => {
     const scanId = getRouterParam(event, 'scanId', { decode: true }) ?? ''
     if (!SCAN_ID.test(scanId)) throw new Refusal(400, 'INVALID_SCAN_ID', SENTENCES.badScanId)
     const raw = parseJsonOr(new TextDecoder().decode(await readBodyLimited(event.req, 16 * 1024)), null)
-    return json(200, await recordScan(ctx, user, technician, scanId, parseRequest(raw), ctx.requestId(event)))
+    return json(
+      200,
+      await recordScan(ctx.forRequest(event), user, technician, scanId, parseRequest(raw), ctx.requestId(event)),
+    )
   })
 }

@@ -22,7 +22,7 @@ export function techTestHookRoutes(app: H3, ctx: AppContext): void {
     async (event: H3Event) => {
       requireCapability(ctx, event, 'users:manage')
       const body = method === 'POST' ? await readBodyLimited(event.req, 4096) : undefined
-      const answer = await ctx.hub.send(method, path, {
+      const answer = await ctx.forRequest(event).hub.send(method, path, {
         body,
         contentType: 'application/json',
         timeoutMs: 5_000,

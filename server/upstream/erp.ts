@@ -9,7 +9,6 @@
  * (GET) are retried a bounded number of times with jitter; writes never are.
  */
 import { parseJsonObject } from '../../src/contracts/json'
-import { currentRequestId } from '../log'
 import { upstreamDuration, upstreamRetries } from '../metrics'
 import { CallTimeout, httpText } from './httpText'
 import {
@@ -52,7 +51,8 @@ export interface ListParams {
   start?: number
 }
 
-export type ErpSend = (method: string, path: string, body?: string) => Promise<UpstreamAnswer>
+/** `requestId`: the request being served, sent on as X-Request-Id so both sides' logs meet. */
+export type ErpSend = (method: string, path: string, body?: string, requestId?: string) => Promise<UpstreamAnswer>
 
 export interface ErpClient {
   /** Sends a request to ERPNext as the service user and returns the answer as it came. `path` starts with /api/. */
@@ -119,6 +119,10 @@ export function erpClientOver(send: ErpSend): ErpClient {
     },
   }
 }
+
+/** The same client, each of its calls sent with the id of the request being served. */
+export const erpForRequest = (erp: ErpClient, requestId: string): ErpClient =>
+  erpClientOver((method, path, body) => erp.send(method, path, body, requestId))
 
 /** Answers that say the service itself is down (a proxy in front of it, or its workers). */
 const DOWN_STATUSES = new Set([502, 503, 504])
@@ -199,29 +203,31 @@ export function createErpClient(
   const { retries, retryBaseMs: baseMs, cooldownMs } = breakers.options
   const retry = { retries, baseMs, cooldownMs }
   const authorization = `token ${token}`
-  const call = (method: string, path: string, body?: string) => async (): Promise<UpstreamAnswer> => {
-    const headers: Record<string, string> = { authorization, accept: 'application/json' }
-    if (body !== undefined) headers['content-type'] = 'application/json'
-    const requestId = currentRequestId()
-    if (requestId) headers['x-request-id'] = requestId
-    try {
-      const answer = await httpText(baseUrl + path, { method, headers, body, timeoutMs })
-      return { ...answer, contentType: answer.contentType ?? 'application/json' }
-    } catch (err) {
-      if (err instanceof CallTimeout)
-        throw new UpstreamTimeout(
+  const call =
+    (method: string, path: string, body?: string, requestId?: string) => async (): Promise<UpstreamAnswer> => {
+      const headers: Record<string, string> = { authorization, accept: 'application/json' }
+      if (body !== undefined) headers['content-type'] = 'application/json'
+      if (requestId) headers['x-request-id'] = requestId
+      try {
+        const answer = await httpText(baseUrl + path, { method, headers, body, timeoutMs })
+        return { ...answer, contentType: answer.contentType ?? 'application/json' }
+      } catch (err) {
+        if (err instanceof CallTimeout)
+          throw new UpstreamTimeout(
+            'erpnext',
+            breakers.options.cooldownMs,
+            `ERPNext did not answer ${method} in ${timeoutMs} ms`,
+          )
+        throw new UpstreamDown(
           'erpnext',
+          'unreachable',
           breakers.options.cooldownMs,
-          `ERPNext did not answer ${method} in ${timeoutMs} ms`,
+          err instanceof Error ? err.message : String(err),
         )
-      throw new UpstreamDown(
-        'erpnext',
-        'unreachable',
-        breakers.options.cooldownMs,
-        err instanceof Error ? err.message : String(err),
-      )
+      }
     }
-  }
   breaker.setProbe(async () => (await call('GET', '/api/method/ping')()).status === 200)
-  return erpClientOver((method, path, body) => throughBreaker(breaker, retry, method, call(method, path, body)))
+  return erpClientOver((method, path, body, requestId) =>
+    throughBreaker(breaker, retry, method, call(method, path, body, requestId)),
+  )
 }

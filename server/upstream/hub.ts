@@ -6,20 +6,24 @@
  * the hub cannot be reached at all, and its capability's (devices, SMS, vision, Traccar), which
  * opens when that one service keeps failing or timing out while the rest of the hub works.
  */
-import { currentRequestId } from '../log'
 import { createBreakers, UpstreamDown, UpstreamTimeout, hubCapability, type Breakers } from './breaker'
 import { throughBreaker, type UpstreamAnswer, type UpstreamOptions } from './erp'
 import { parseJsonOr } from '../../src/contracts/json'
 
 export { UpstreamTimeout }
 
+export interface HubSendInit {
+  body?: Uint8Array<ArrayBuffer>
+  contentType?: string
+  idempotencyKey?: string
+  timeoutMs?: number
+  /** The request being served, sent on as X-Request-Id. */
+  requestId?: string
+}
+
 export interface HubClient {
-  send(
-    method: string,
-    path: string,
-    init?: { body?: Uint8Array<ArrayBuffer>; contentType?: string; idempotencyKey?: string; timeoutMs?: number },
-  ): Promise<UpstreamAnswer>
-  json<T>(path: string, timeoutMs?: number): Promise<{ status: number; data: T | null }>
+  send(method: string, path: string, init?: HubSendInit): Promise<UpstreamAnswer>
+  json<T>(path: string, timeoutMs?: number, requestId?: string): Promise<{ status: number; data: T | null }>
   readonly baseUrl: string
   readonly token: string
 }
@@ -50,17 +54,12 @@ export function createHubClient(
     return res.status < 500
   })
 
-  async function send(
-    method: string,
-    path: string,
-    init: { body?: Uint8Array<ArrayBuffer>; contentType?: string; idempotencyKey?: string; timeoutMs?: number } = {},
-  ): Promise<UpstreamAnswer> {
+  async function send(method: string, path: string, init: HubSendInit = {}): Promise<UpstreamAnswer> {
     const capability = hubCapability(path)
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' }
     if (init.contentType) headers['content-type'] = init.contentType
     if (init.idempotencyKey) headers['idempotency-key'] = init.idempotencyKey
-    const requestId = currentRequestId()
-    if (requestId) headers['x-request-id'] = requestId
+    if (init.requestId) headers['x-request-id'] = init.requestId
     const timeoutMs = init.timeoutMs ?? defaultTimeoutMs
 
     const attempt = async (): Promise<UpstreamAnswer> => {
@@ -102,9 +101,17 @@ export function createHubClient(
     baseUrl,
     token,
     send,
-    async json<T>(path: string, timeoutMs?: number) {
-      const answer = await send('GET', path, { timeoutMs })
+    async json<T>(path: string, timeoutMs?: number, requestId?: string) {
+      const answer = await send('GET', path, { timeoutMs, requestId })
       return { status: answer.status, data: parseJsonOr(answer.body, null) as T | null }
     },
   }
 }
+
+/** The same client, each of its calls sent with the id of the request being served. */
+export const hubForRequest = (hub: HubClient, requestId: string): HubClient => ({
+  baseUrl: hub.baseUrl,
+  token: hub.token,
+  send: (method, path, init) => hub.send(method, path, { ...init, requestId }),
+  json: (path, timeoutMs) => hub.json(path, timeoutMs, requestId),
+})
