@@ -24,7 +24,10 @@ function fakeErp(seed: Record<string, Doc[]>) {
       rows = rows.filter((r) => (op === '=' ? r[field] === value : String(r[field] ?? '') > value))
     }
     const size = Number(url.searchParams.get('limit_page_length') ?? 20)
-    const sorted = [...rows].sort((a, b) => a.name.localeCompare(b.name))
+    const sorted =
+      url.searchParams.get('order_by') === 'modified desc'
+        ? [...rows].sort((a, b) => String(b.modified ?? '').localeCompare(String(a.modified ?? '')))
+        : [...rows].sort((a, b) => a.name.localeCompare(b.name))
     return ok({ data: size === 0 ? sorted : sorted.slice(0, size) }) // 0 means all, as in Frappe
   })
   return {
@@ -191,15 +194,18 @@ describe('customer search', () => {
     const { found, erp } = setup()
     await found('cote')
     const loads = erp.calls.length
-    expect(loads).toBe(3)
-    expect(erp.calls.every((c) => c.path.includes('order_by=name+asc'))).toBe(true)
+    // Per doctype: its latest change (what the next sweep starts from), then its one page.
+    expect(loads).toBe(6)
+    const pages = erp.calls.filter((c) => c.path.includes('order_by=name+asc'))
+    expect(pages).toHaveLength(3)
+    expect(pages.every((c) => !decodeURIComponent(c.path).includes('modified'))).toBe(true)
     await found('tremblay')
     await found('514')
     expect(erp.calls.length).toBe(loads)
   })
 
   it('reads a customer base larger than one page, page after page', async () => {
-    const many = Array.from({ length: 6_000 }, (_, i) => ({
+    const many = Array.from({ length: 24_000 }, (_, i) => ({
       name: `CUST-${String(i + 100).padStart(5, '0')}`,
       customer_name: `Client ${i}`,
       mobile_no: null,
@@ -207,11 +213,13 @@ describe('customer search', () => {
     }))
     const fake = fakeErp({ ...SEED, Customer: [...SEED.Customer, ...many] })
     const app = createApp(testConfig(), { erp: fake.erp, hub: noHub })
-    const res = await app.fetch(staffRequest('/ops/api/clients/search?q=client%205999', STAFF.csr))
-    expect(((await res.json()) as ClientSearchAnswer).results[0].customerName).toBe('Client 5999')
-    const customerPages = fake.erp.calls.filter((c) => c.path.startsWith('/api/resource/Customer?'))
+    const res = await app.fetch(staffRequest('/ops/api/clients/search?q=client%2023999', STAFF.csr))
+    expect(((await res.json()) as ClientSearchAnswer).results[0].customerName).toBe('Client 23999')
+    const customerPages = fake.erp.calls.filter(
+      (c) => c.path.startsWith('/api/resource/Customer?') && c.path.includes('order_by=name+asc'),
+    )
     expect(customerPages).toHaveLength(3)
-    expect(decodeURIComponent(customerPages[1].path)).toContain('["Customer","name",">","CUST-02596"]')
+    expect(decodeURIComponent(customerPages[1].path)).toContain('["Customer","name",">","CUST-10096"]')
   })
 
   it('sees a customer created through the BFF as soon as its doc_update goes by', async () => {
@@ -229,6 +237,37 @@ describe('customer search', () => {
     tables.Customer.pop()
     bus.publish('doc_update', { doctype: 'Customer', name: 'CUST-00015', action: 'delete' })
     await expect.poll(async () => (await found('gagnon')).results).toHaveLength(0)
+  })
+
+  it('finds a change made in ERPNext by someone else at the next sweep, reading only what changed since the build', async () => {
+    const fake = fakeErp(SEED)
+    let clock = 1_000_000
+    const search = createClientSearch(fake.erp, { now: () => clock })
+    expect((await search.search('Bouchard')).results).toHaveLength(0)
+    fake.tables.Customer.push({
+      name: 'CUST-00016',
+      customer_name: 'Anne Bouchard',
+      mobile_no: null,
+      disabled: 0,
+      modified: '2026-03-01 10:00:00.000000',
+    })
+    // Not yet due: nothing read again.
+    const before = fake.erp.calls.length
+    expect((await search.search('Bouchard')).results).toHaveLength(0)
+    expect(fake.erp.calls.length).toBe(before)
+    clock += 5 * 60_000
+    await search.search('Bouchard') // starts the sweep
+    await expect.poll(async () => (await search.search('bouchard')).results.map((r) => r.customer)).toEqual([
+      'CUST-00016',
+    ])
+    // The sweep asks only for what changed after the latest change the build saw.
+    const sweep = fake.erp.calls
+      .slice(before)
+      .filter((c) => c.path.includes('order_by=name+asc'))
+      .map((c) => new URL(c.path, 'http://erp.test').searchParams.get('filters') ?? '')
+    expect(sweep).toHaveLength(3)
+    expect(sweep).toContain('[["Customer","modified",">","2026-01-01 10:00:00.000000"]]')
+    expect(sweep.every((f) => f.includes('"modified",">"'))).toBe(true)
   })
 
   it('refuses staff without clients:view (403) and anonymous callers (401), without touching ERPNext', async () => {

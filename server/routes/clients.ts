@@ -32,10 +32,16 @@ import {
   type LocationRow,
 } from './clientsIndex'
 
-const PAGE = 2_500
+/** Rows per ERPNext page: few round trips for 250,000 rows, each page still well under a megabyte. */
+const PAGE = 10_000
+/**
+ * Rows indexed at a time: requests waiting on the BFF go first between slices, so none waits
+ * behind a whole page. Also the size of the index's segments, which searching walks one by one.
+ */
+const INDEX_SLICE = 2_500
 /**
  * Changes made in ERPNext by others (not through this BFF, so without a doc_update) are picked
- * up this often at most; a sweep reads every document modified since the newest one seen.
+ * up this often at most; a sweep reads every document modified since the last read began.
  */
 const SWEEP_EVERY_MS = 5 * 60_000
 const QUERY_MAX_LENGTH = 200
@@ -103,6 +109,18 @@ async function listPage(
     )
   // A busy ERPNext may drop one page of a long load; one more try before giving up on the build.
   return page().catch(page)
+}
+
+/**
+ * The latest `modified` of a doctype (null when it has no documents), asked before a read of its
+ * documents: whatever changes after it is found by the next sweep, without the read carrying
+ * `modified` on every row.
+ */
+async function latestChange(erp: ErpClient, doctype: IndexedDoctype): Promise<string | null> {
+  const rows: unknown = await erp.list<unknown>(doctype, { fields: ['modified'], orderBy: 'modified desc', limit: 1 })
+  const row: unknown = Array.isArray(rows) ? rows[0] : undefined
+  const modified = row && typeof row === 'object' ? (row as { modified?: unknown }).modified : undefined
+  return typeof modified === 'string' ? modified : null
 }
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve))
@@ -199,7 +217,10 @@ export function createClientSearch(erp: ErpClient, options: { now?: () => number
   /** Whether the build under way was started by a search rather than with the BFF. */
   let startedBySearch = false
   const index = new ClientIndex()
+  /** Per doctype, the latest change already read: a sweep reads what was modified after it. */
   const newest: Partial<Record<IndexedDoctype, string>> = {}
+  /** The latest change when the first build began reading a doctype (kept if the build resumes). */
+  const buildMark: Partial<Record<IndexedDoctype, string | null>> = {}
   /** The last name read of each doctype: a build that failed half-way resumes from there. */
   const readUpTo: Partial<Record<IndexedDoctype, string>> = {}
   const loaded = new Set<IndexedDoctype>()
@@ -212,27 +233,34 @@ export function createClientSearch(erp: ErpClient, options: { now?: () => number
   /** doc_update events that arrive while the first load runs are replayed after it. */
   const pending: { doctype: IndexedDoctype; name: string; action: string }[] = []
 
-  const remember = (doctype: IndexedDoctype, rows: IndexedRow[]) => {
-    index.upsertMany(doctype, rows)
-    for (const row of rows)
-      if (row.modified && (!newest[doctype] || row.modified > newest[doctype]!)) newest[doctype] = row.modified
-  }
-
   /**
    * Every page of a doctype (or those modified since `since`). The next page is asked for before
-   * this one is indexed, and requests waiting on the BFF go first between pages.
+   * this one is indexed, and requests waiting on the BFF go first between slices of a page.
    */
   async function loadAll(doctype: IndexedDoctype, since?: string, resume = false): Promise<void> {
     let next = listPage(erp, doctype, resume ? (readUpTo[doctype] ?? null) : null, since)
     for (;;) {
       const rows = await next
       const last = rows.length === PAGE ? rows[rows.length - 1].name : null
-      if (last) next = listPage(erp, doctype, last, since)
-      remember(doctype, rows)
+      if (last) {
+        next = listPage(erp, doctype, last, since)
+        next.catch(() => undefined) // awaited below; a failure while this page is indexed is not unhandled
+      }
+      for (let from = 0; from < rows.length; from += INDEX_SLICE) {
+        if (from > 0) await yieldToRequests()
+        index.upsertMany(doctype, rows.slice(from, from + INDEX_SLICE))
+      }
       if (resume && rows.length) readUpTo[doctype] = rows[rows.length - 1].name
       if (!last) return
       await yieldToRequests()
     }
+  }
+
+  /** loadAll, then what was read counts as seen up to the latest change made before it began. */
+  async function loadChanges(doctype: IndexedDoctype): Promise<void> {
+    const mark = await latestChange(erp, doctype)
+    await loadAll(doctype, newest[doctype])
+    if (mark) newest[doctype] = mark
   }
 
   async function apply(doctype: IndexedDoctype, name: string, action: string): Promise<void> {
@@ -242,7 +270,7 @@ export function createClientSearch(erp: ErpClient, options: { now?: () => number
       .then((data) => rowsOf(doctype, data))
       .catch(() => null)
     if (!rows) return
-    if (rows.length) remember(doctype, rows)
+    if (rows.length) index.upsertMany(doctype, rows)
     else index.remove(doctype, name)
   }
 
@@ -253,7 +281,10 @@ export function createClientSearch(erp: ErpClient, options: { now?: () => number
       // One doctype after the other: ERPNext serves other users meanwhile.
       for (const d of DOCTYPES) {
         if (loaded.has(d)) continue
+        if (!(d in buildMark)) buildMark[d] = await latestChange(erp, d)
         await loadAll(d, undefined, true)
+        const mark = buildMark[d]
+        if (mark) newest[d] = mark
         loaded.add(d)
       }
       built = true
@@ -271,7 +302,7 @@ export function createClientSearch(erp: ErpClient, options: { now?: () => number
     if (!built || sweeping || now() - lastSweep < SWEEP_EVERY_MS) return
     sweeping = true
     lastSweep = now()
-    void Promise.all(DOCTYPES.map((d) => loadAll(d, newest[d])))
+    void Promise.all(DOCTYPES.map(loadChanges))
       .catch((err: unknown) => log.warn({ err: errorField(err) }, 'client search: sweep failed'))
       .finally(() => {
         sweeping = false
@@ -381,7 +412,7 @@ export const clientsRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
       const answer = await search.search(q)
       return json(200, { ...answer, tookMs: Math.round((performance.now() - started) * 10) / 10 })
     } catch (err) {
-      log.warn({ err: errorField(err) }, 'client search: unavailable')
+      ctx.logFor(event).warn({ err: errorField(err) }, 'client search: unavailable')
       throw new Refusal(502, 'SEARCH_UNAVAILABLE', {
         fr: 'La recherche de clients n’est pas disponible : ERPNext ne répond pas. Réessayez dans un instant.',
         en: 'Customer search is unavailable: ERPNext is not answering. Try again in a moment.',
