@@ -23,6 +23,7 @@ import { createHubClient } from './upstream/hub'
 import { createBreakers } from './upstream/breaker'
 import { errorField, log, redactSecret } from './log'
 import { noteBreaker } from './metrics'
+import { warmStatic } from './static'
 import { endAllStreams, lifecycle, openStreams } from './events/streams'
 import { UPSTREAMS } from './upstream/breaker'
 
@@ -125,6 +126,11 @@ async function main() {
   log.info(
     { url: `${server.url ?? `http://${config.host}:${config.port}/`}ops/`, demo: config.demo },
     'Gigafibre Ops listening',
+  )
+  // The SPA's files compressed before the first visit asks for them.
+  const warming = Date.now()
+  void warmStatic(config.spaDir).then((files) =>
+    log.info({ files, ms: Date.now() - warming }, 'SPA files ready to serve'),
   )
 
   let closing = false

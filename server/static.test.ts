@@ -1,9 +1,10 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { createApp } from './app'
+import { warmStatic } from './static'
 import { noHub, recordingErp, ok, staffRequest, testConfig } from './testing'
 
 function appWithSpa() {
@@ -52,5 +53,33 @@ describe('serving the SPA', () => {
     const res = await app.fetch(staffRequest('/ops/', null, { headers: { 'x-request-id': 'abc-123' } }))
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'")
     expect(res.headers.get('x-request-id')).toBe('abc-123')
+  })
+})
+
+describe('preparing the SPA ahead of the first visit', () => {
+  it('reads and compresses every file, then serves them from memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ops-spa-warm-'))
+    mkdirSync(join(dir, 'assets'))
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Gigafibre Ops</title>' + ' '.repeat(2000))
+    writeFileSync(join(dir, 'assets', 'main-AbCdEf12.js'), 'console.log("warm")'.repeat(200))
+    writeFileSync(join(dir, 'assets', 'icon-AbCdEf12.svg'), '<svg/>')
+    expect(await warmStatic(dir)).toBe(3)
+    // Gone from the disk, still served: it was read and compressed before the request.
+    rmSync(join(dir, 'assets', 'main-AbCdEf12.js'))
+    const app = createApp(testConfig({ SPA_DIR: dir }), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
+    const res = await app.fetch(
+      staffRequest('/ops/assets/main-AbCdEf12.js', null, { headers: { 'accept-encoding': 'gzip' } }),
+    )
+    expect(res.headers.get('content-encoding')).toBe('gzip')
+    expect(gunzipSync(Buffer.from(await res.arrayBuffer())).toString()).toContain('console.log("warm")')
+  })
+
+  it('answers 404 for a file that is not there, and finds it once it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ops-spa-late-'))
+    mkdirSync(join(dir, 'assets'))
+    const app = createApp(testConfig({ SPA_DIR: dir }), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
+    expect((await app.fetch(staffRequest('/ops/assets/late-AbCdEf12.js', null))).status).toBe(404)
+    writeFileSync(join(dir, 'assets', 'late-AbCdEf12.js'), 'console.log("late")')
+    expect((await app.fetch(staffRequest('/ops/assets/late-AbCdEf12.js', null))).status).toBe(200)
   })
 })

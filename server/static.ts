@@ -1,13 +1,18 @@
 /**
  * Serves the built SPA under /ops/. Hashed assets are cached for a year; index.html, the service
  * worker and the manifest are revalidated on every load so a new version is always found.
- * Text is compressed (brotli or gzip) once and kept in memory. Nothing outside the SPA directory
- * can be reached.
+ * Text is compressed (brotli or gzip) once, off the event loop, and kept in memory; the served BFF
+ * prepares every file as it starts (warmStatic), so the first visit after a restart does not wait
+ * for it. Nothing outside the SPA directory can be reached.
  */
 import { FastResponse } from 'srvx'
-import { readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
-import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib'
+import { promisify } from 'node:util'
+import { brotliCompress, gzip, constants as zlib } from 'node:zlib'
+
+const brotliAsync = promisify(brotliCompress)
+const gzipAsync = promisify(gzip)
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -36,33 +41,72 @@ interface Entry {
   etag: string
 }
 
+/** Files read and compressed (or being), by absolute path: shared by every handler of the process. */
+const cache = new Map<string, Promise<Entry | null>>()
+
+async function read(file: string): Promise<Entry | null> {
+  try {
+    const info = await stat(file)
+    if (!info.isFile()) return null
+    const raw = await readFile(file)
+    const ext = extname(file)
+    const entry: Entry = {
+      raw,
+      type: TYPES[ext] ?? 'application/octet-stream',
+      etag: `"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"`,
+    }
+    if (COMPRESSIBLE.has(ext) && raw.byteLength > 1024) {
+      // In libuv's threads: requests keep being answered while a large chunk is compressed.
+      ;[entry.br, entry.gzip] = await Promise.all([
+        brotliAsync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } }),
+        gzipAsync(raw, { level: 9 }),
+      ])
+    }
+    return entry
+  } catch {
+    return null
+  }
+}
+
+/** A file ready to serve, read once; a missing file is looked for again next time. */
+async function load(file: string): Promise<Entry | null> {
+  const hit = cache.get(file)
+  if (hit) return hit
+  const reading = read(file).then((entry) => {
+    if (!entry) cache.delete(file)
+    return entry
+  })
+  cache.set(file, reading)
+  return reading
+}
+
+/**
+ * Reads and compresses every file of the SPA ahead of the first visit, two at a time (requests
+ * for a file not yet ready start it at once). Resolves with the number of files prepared.
+ */
+export async function warmStatic(rootDir: string): Promise<number> {
+  const root = resolve(rootDir)
+  let files: string[]
+  try {
+    files = (await readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((d) => d.isFile())
+      .map((d) => join(d.parentPath, d.name))
+  } catch {
+    return 0
+  }
+  // The shell first: index.html, then what it loads, then the rest.
+  files.sort((a, b) => Number(b.endsWith('index.html')) - Number(a.endsWith('index.html')))
+  let next = 0
+  let ready = 0
+  const worker = async () => {
+    while (next < files.length) if (await load(files[next++])) ready++
+  }
+  await Promise.all([worker(), worker()])
+  return ready
+}
+
 export function createStaticHandler(rootDir: string) {
   const root = resolve(rootDir)
-  const cache = new Map<string, Entry>()
-
-  async function load(file: string): Promise<Entry | null> {
-    const hit = cache.get(file)
-    if (hit) return hit
-    try {
-      const info = await stat(file)
-      if (!info.isFile()) return null
-      const raw = await readFile(file)
-      const ext = extname(file)
-      const entry: Entry = {
-        raw,
-        type: TYPES[ext] ?? 'application/octet-stream',
-        etag: `"${info.size.toString(16)}-${info.mtimeMs.toString(16)}"`,
-      }
-      if (COMPRESSIBLE.has(ext) && raw.byteLength > 1024) {
-        entry.br = brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } })
-        entry.gzip = gzipSync(raw, { level: 9 })
-      }
-      cache.set(file, entry)
-      return entry
-    } catch {
-      return null
-    }
-  }
 
   /** `subpath` is what follows /ops/ in the URL, still percent-encoded. */
   return async function serveSpa(req: Request, subpath: string): Promise<Response | null> {
