@@ -261,6 +261,9 @@ async function measureView(browser: Browser, port: number, profile: Profile, vie
         boardFirstByte = r.responseStart
       }
     }
+    // The board's worker asks for it (its fetch is not among the page's resources): when, from its mark.
+    const asked = performance.getEntriesByName('dispatch:board-asked', 'mark')
+    if (Number.isNaN(boardAsked) && asked.length) boardAsked = asked[asked.length - 1].startTime
     const received = performance.getEntriesByName('dispatch:data-received', 'mark')[0]
     return { scripts, shell, session, boardAsked, boardFirstByte, dataReceived: received?.startTime ?? NaN }
   }, firstBlock)

@@ -10,8 +10,10 @@ import { router } from './router'
 import { i18n, initialLocale, setLocale } from './i18n'
 import { installLazyPlugins, preloadPlugins } from './lazyPlugins'
 import { fetchSessionEarly } from './auth/useUserGroups'
+import { openBoardEarly } from './features/dispatch/shell'
 
 fetchSessionEarly()
+openBoardEarly(location.hash)
 
 const app = createApp(App)
 app.use(Quasar, {

@@ -5,6 +5,7 @@
  * client, which also turns a refusal into the ApiError the page shows.
  */
 import { api } from 'src/api/http'
+import { onLiveEvent } from 'src/api/events'
 import type { BoardJob, BoardPayload } from 'src/contracts/dispatch'
 
 export type BoardWorkerRequest =
@@ -63,6 +64,84 @@ export function prepareBoardWorker(): void {
   boardWorker()
 }
 
+/** The board's address for a range. */
+function boardUrl(query: BoardQuery): string {
+  return `/ops/api/dispatch/board?${new URLSearchParams({ from: query.from, to: query.to, rows: String(query.rows) })}`
+}
+
+/** A load started as the app opened, before the board's page asked for it (prefetchBoard). */
+interface EarlyLoad {
+  id: number
+  url: string
+  /** The worker's replies so far, handed to the page's load when it takes this one over. */
+  replies: BoardWorkerReply[]
+  /** A job changed (or the stream asked for a resync) since it started: its answer may be stale. */
+  stale: boolean
+  stop: () => void
+}
+let early: EarlyLoad | null = null
+/** An early load the page never took over (it opened elsewhere) is dropped after this. */
+const EARLY_KEPT_MS = 60_000
+
+function dropEarly(w: Worker | null): void {
+  if (!early) return
+  early.stop()
+  waiting.delete(early.id)
+  w?.postMessage({ type: 'cancel', id: early.id } satisfies BoardWorkerRequest)
+  early = null
+}
+
+/**
+ * Asks for a range as the app opens on the board, while the shell and the board's code are still
+ * on their way: the page's first load of the same range takes it over with what has arrived.
+ * Live changes are listened to from now on, so one made meanwhile is not missed: the page then
+ * loads afresh instead.
+ */
+export function prefetchBoard(query: BoardQuery): void {
+  const w = boardWorker()
+  if (!w || early) return
+  const id = ++nextId
+  const url = boardUrl(query)
+  const changed = () => {
+    if (early?.id === id) early.stale = true
+  }
+  const offChange = onLiveEvent<{ doctype?: string }>('doc_update', (e) => {
+    if (e.data?.doctype === 'Dispatch Job') changed()
+  })
+  const offResync = onLiveEvent('resync', changed)
+  const timer = setTimeout(() => {
+    if (early?.id === id) dropEarly(w)
+  }, EARLY_KEPT_MS)
+  const load: EarlyLoad = {
+    id,
+    url,
+    replies: [],
+    stale: false,
+    stop: () => {
+      offChange()
+      offResync()
+      clearTimeout(timer)
+    },
+  }
+  early = load
+  waiting.set(id, (reply) => load.replies.push(reply))
+  performance.mark('dispatch:board-asked', { detail: { early: true } })
+  w.postMessage({ type: 'load', id, url } satisfies BoardWorkerRequest)
+}
+
+/** The early load of this address, if there is one still current; any other is dropped. */
+function takeEarly(w: Worker, url: string): EarlyLoad | null {
+  const taken = early && early.url === url && !early.stale ? early : null
+  if (taken) {
+    taken.stop()
+    early = null
+  } else if (early) {
+    performance.mark('dispatch:early-dropped', { detail: { stale: early.stale } })
+    dropEarly(w)
+  }
+  return taken
+}
+
 /** After the next frame has been painted. */
 function afterPaint(fn: () => void) {
   requestAnimationFrame(() => setTimeout(fn, 0))
@@ -80,8 +159,9 @@ async function asJson(query: BoardQuery, parts: BoardParts): Promise<void> {
 export function loadBoard(query: BoardQuery, parts: BoardParts, signal?: AbortSignal): Promise<void> {
   const w = boardWorker()
   if (!w) return asJson(query, parts)
-  const id = ++nextId
-  const url = `/ops/api/dispatch/board?${new URLSearchParams({ from: query.from, to: query.to, rows: String(query.rows) })}`
+  const url = boardUrl(query)
+  const taken = takeEarly(w, url)
+  const id = taken?.id ?? ++nextId
   return new Promise<void>((resolve, reject) => {
     const finish = () => {
       waiting.delete(id)
@@ -93,7 +173,7 @@ export function loadBoard(query: BoardQuery, parts: BoardParts, signal?: AbortSi
       resolve()
     }
     signal?.addEventListener('abort', cancel)
-    waiting.set(id, (reply) => {
+    const answer = (reply: BoardWorkerReply) => {
       try {
         if (reply.type === 'head') {
           parts.head(reply.payload, reply.more)
@@ -112,7 +192,12 @@ export function loadBoard(query: BoardQuery, parts: BoardParts, signal?: AbortSi
         finish()
         reject(err instanceof Error ? err : new Error(String(err)))
       }
-    })
-    w.postMessage({ type: 'load', id, url } satisfies BoardWorkerRequest)
+    }
+    waiting.set(id, answer)
+    if (taken) for (const reply of taken.replies) answer(reply)
+    else {
+      performance.mark('dispatch:board-asked', { detail: { early: false } })
+      w.postMessage({ type: 'load', id, url } satisfies BoardWorkerRequest)
+    }
   })
 }

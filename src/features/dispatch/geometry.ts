@@ -11,6 +11,12 @@ export const NAME_WIDTH = 188
 /** Rows rendered beyond the visible ones, above and below, so a quick scroll never shows blanks. */
 export const OVERSCAN_ROWS = 4
 
+/** Rows the board shows on arrival (the screen's height, plus those drawn beyond it), by tens. */
+export function rowsInView(): number {
+  const height = typeof window === 'undefined' ? 1000 : window.innerHeight
+  return Math.ceil((Math.ceil(height / ROW_HEIGHT) + OVERSCAN_ROWS) / 10) * 10
+}
+
 export function pxPerHour(mode: ViewMode, zoom: number): number {
   return (mode === 'day' ? 96 : 18) * zoom
 }

@@ -20,7 +20,7 @@ import { parseSiteDatetime, toFrappeDatetime } from 'src/contracts/frappeTime'
 import type { DispatchJob, JobStatus } from 'src/contracts/doctypes'
 import { loadBoard, prepareBoardWorker } from './boardLoader'
 import { jobHaystack } from './filters'
-import { OVERSCAN_ROWS, ROW_HEIGHT } from './geometry'
+import { rowsInView } from './geometry'
 import { MINUTE, viewRange, type ViewMode, type ViewRange } from './timeAxis'
 
 export interface PlacedJob extends BoardJob {
@@ -193,12 +193,6 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
       if (pending.length) idle(slice)
     }
     idle(slice)
-  }
-
-  /** Rows the board shows on arrival (the screen's height, plus those drawn beyond it), by tens. */
-  function rowsInView(): number {
-    const height = typeof window === 'undefined' ? 1000 : window.innerHeight
-    return Math.ceil((Math.ceil(height / ROW_HEIGHT) + OVERSCAN_ROWS) / 10) * 10
   }
 
   /**

@@ -1,0 +1,132 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { BoardPayload } from 'src/contracts/dispatch'
+import type { BoardWorkerReply, BoardWorkerRequest } from './boardLoader'
+
+/** Live-event listeners by type, as src/api/events would call them. */
+const live = new Map<string, Set<(e: { data: unknown }) => void>>()
+vi.mock('src/api/events', () => ({
+  onLiveEvent: (type: string, fn: (e: { data: unknown }) => void) => {
+    const set = live.get(type) ?? new Set()
+    set.add(fn)
+    live.set(type, set)
+    return () => set.delete(fn)
+  },
+}))
+vi.mock('src/api/http', () => ({ api: vi.fn() }))
+
+/** The board's worker, played by the test: what the page posts, and what it answers. */
+class FakeWorker {
+  static last: FakeWorker | null = null
+  posted: BoardWorkerRequest[] = []
+  private listeners: ((e: MessageEvent<BoardWorkerReply>) => void)[] = []
+  constructor() {
+    FakeWorker.last = this
+  }
+  addEventListener(type: string, fn: (e: MessageEvent<BoardWorkerReply>) => void) {
+    if (type === 'message') this.listeners.push(fn)
+  }
+  postMessage(message: BoardWorkerRequest) {
+    this.posted.push(message)
+  }
+  reply(message: BoardWorkerReply) {
+    for (const fn of this.listeners) fn({ data: message } as MessageEvent<BoardWorkerReply>)
+  }
+  loads() {
+    return this.posted.filter((m): m is Extract<BoardWorkerRequest, { type: 'load' }> => m.type === 'load')
+  }
+}
+
+const WEEK = { from: '2026-11-30', to: '2026-12-06', rows: 30 }
+const payload = (from: string, to: string): BoardPayload => ({ from, to, tags: [], technicians: [], jobs: [] })
+
+async function freshLoader() {
+  vi.resetModules()
+  live.clear()
+  vi.stubGlobal('Worker', FakeWorker)
+  const loader = await import('./boardLoader')
+  return { ...loader, worker: () => FakeWorker.last! }
+}
+
+describe('the board asked for as the app opens', () => {
+  beforeEach(() => {
+    FakeWorker.last = null
+  })
+
+  it('is taken over by the page’s first load of the same range, with what already arrived: asked once', async () => {
+    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    prefetchBoard(WEEK)
+    const [early] = worker().loads()
+    expect(early.url).toContain('from=2026-11-30')
+    // The head arrives before the page is there to draw it.
+    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
+    worker().reply({ id: early.id, type: 'done' })
+    const head = vi.fn()
+    await loadBoard(WEEK, { head, rest: vi.fn() })
+    expect(head).toHaveBeenCalledWith(payload(WEEK.from, WEEK.to), 0)
+    expect(worker().loads()).toHaveLength(1)
+  })
+
+  it('goes on feeding the page once taken over, when its answer comes later', async () => {
+    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    prefetchBoard(WEEK)
+    const head = vi.fn()
+    const done = loadBoard(WEEK, { head, rest: vi.fn() })
+    const [early] = worker().loads()
+    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
+    worker().reply({ id: early.id, type: 'done' })
+    await done
+    expect(head).toHaveBeenCalledTimes(1)
+    expect(worker().loads()).toHaveLength(1)
+  })
+
+  it('is dropped for a load of another range, which is asked for afresh', async () => {
+    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    prefetchBoard(WEEK)
+    const day = { from: '2026-12-03', to: '2026-12-03', rows: 30 }
+    const head = vi.fn()
+    const done = loadBoard(day, { head, rest: vi.fn() })
+    const [early, own] = worker().loads()
+    expect(worker().posted).toContainEqual({ type: 'cancel', id: early.id })
+    expect(own.url).toContain('from=2026-12-03')
+    // A late answer to the dropped load is not drawn.
+    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
+    worker().reply({ id: own.id, type: 'head', payload: payload(day.from, day.to), more: 0 })
+    worker().reply({ id: own.id, type: 'done' })
+    await done
+    expect(head).toHaveBeenCalledTimes(1)
+    expect(head).toHaveBeenCalledWith(payload(day.from, day.to), 0)
+  })
+
+  it('is not used when a job changed while it was on its way: the page reads the board again', async () => {
+    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    prefetchBoard(WEEK)
+    const [early] = worker().loads()
+    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
+    // Another dispatcher moves a job: the early answer may predate it.
+    for (const fn of live.get('doc_update') ?? []) fn({ data: { doctype: 'Dispatch Job', name: 'DJ-1' } })
+    const head = vi.fn()
+    const done = loadBoard(WEEK, { head, rest: vi.fn() })
+    expect(head).not.toHaveBeenCalled()
+    const loads = worker().loads()
+    expect(loads).toHaveLength(2)
+    worker().reply({ id: loads[1].id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
+    worker().reply({ id: loads[1].id, type: 'done' })
+    await done
+    expect(head).toHaveBeenCalledTimes(1)
+    // Listening stops once the early load is settled.
+    expect(live.get('doc_update')?.size).toBe(0)
+  })
+
+  it('ignores changes to other documents', async () => {
+    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    prefetchBoard(WEEK)
+    for (const fn of live.get('doc_update') ?? []) fn({ data: { doctype: 'Customer', name: 'CUST-1' } })
+    const done = loadBoard(WEEK, { head: vi.fn(), rest: vi.fn() })
+    const [early] = worker().loads()
+    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
+    worker().reply({ id: early.id, type: 'done' })
+    await done
+    expect(worker().loads()).toHaveLength(1)
+  })
+})
