@@ -257,9 +257,9 @@ describe('customer search', () => {
     expect(fake.erp.calls.length).toBe(before)
     clock += 5 * 60_000
     await search.search('Bouchard') // starts the sweep
-    await expect.poll(async () => (await search.search('bouchard')).results.map((r) => r.customer)).toEqual([
-      'CUST-00016',
-    ])
+    await expect
+      .poll(async () => (await search.search('bouchard')).results.map((r) => r.customer))
+      .toEqual(['CUST-00016'])
     // The sweep asks only for what changed after the latest change the build saw.
     const sweep = fake.erp.calls
       .slice(before)
