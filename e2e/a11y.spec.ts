@@ -97,6 +97,8 @@ test('the dispatcher’s screens: board with a job selected, queue, map, schedul
         await block.click()
         await expect(page.getByTestId('panel-job-name')).not.toBeEmpty()
         await expect(page.getByTestId('unassigned-queue')).toBeVisible()
+        // The map follows the board's first rows: audited once it is there.
+        await expect(page.getByTestId('dispatch-map')).toBeVisible()
       },
     },
     {
