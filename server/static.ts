@@ -94,7 +94,7 @@ export async function warmStatic(rootDir: string): Promise<number> {
   } catch {
     return 0
   }
-  // The shell first: index.html, then what it loads, then the rest.
+  // index.html first: it is what every visit asks for before anything else.
   files.sort((a, b) => Number(b.endsWith('index.html')) - Number(a.endsWith('index.html')))
   let next = 0
   let ready = 0

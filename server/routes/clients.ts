@@ -117,9 +117,9 @@ async function listPage(
  * `modified` on every row.
  */
 async function latestChange(erp: ErpClient, doctype: IndexedDoctype): Promise<string | null> {
-  const rows: unknown = await erp.list<unknown>(doctype, { fields: ['modified'], orderBy: 'modified desc', limit: 1 })
-  const row: unknown = Array.isArray(rows) ? rows[0] : undefined
-  const modified = row && typeof row === 'object' ? (row as { modified?: unknown }).modified : undefined
+  const rows: unknown = await erp.list(doctype, { fields: ['modified'], orderBy: 'modified desc', limit: 1 })
+  // Whatever ERPNext answered: anything but a list with a date means "no known change".
+  const modified: unknown = Array.isArray(rows) ? (rows[0] as { modified?: unknown } | undefined)?.modified : null
   return typeof modified === 'string' ? modified : null
 }
 

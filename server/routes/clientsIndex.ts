@@ -364,8 +364,6 @@ export class ClientIndex {
   /** Adds or replaces documents; a page of them becomes one segment per field at once. */
   upsertMany(doctype: IndexedDoctype, rows: IndexedRow[]): void {
     const group = GROUP_OF[doctype]
-    const held: Map<string, IndexedRow> =
-      group === 'customer' ? this.customers : group === 'location' ? this.locations : this.equipment
     const added: Record<TextField, Entry[]> = { name: [], address: [], email: [], phone: [], serial: [], mac: [] }
     const moved: string[] = []
     for (const row of rows) {
@@ -374,8 +372,7 @@ export class ClientIndex {
         const previous = this.locations.get(row.name)
         if (!previous || previous.customer !== (row as LocationRow).customer) moved.push(row.name)
       }
-      // A document seen for the first time (the whole first build) has nothing to forget.
-      if (held.has(row.name)) this.unlink(group, row.name)
+      this.unlink(group, row.name)
       const entries: Entry[] = []
       if (group === 'customer') {
         const c = row as CustomerRow
