@@ -405,6 +405,57 @@ describe('8. map labels and the content security policy', () => {
   })
 })
 
+describe('8b. every answer carries the security headers and its request id', () => {
+  const expectAppHeaders = (headers: { get(name: string): string | null }, id: string) => {
+    expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+    expect(headers.get('x-frame-options')).toBe('DENY')
+    expect(headers.get('x-content-type-options')).toBe('nosniff')
+    expect(headers.get('referrer-policy')).toBe('same-origin')
+    expect(headers.get('x-request-id')).toBe(id)
+  }
+  const erp = recordingErp((call) =>
+    call.path.includes('/Customer') ? ok({ data: [{ name: 'C-1' }] }) : ok({ exc_type: 'PermissionError' }, 403),
+  )
+
+  it('on the ERPNext pass-through, its refusals and a 404, in process', async () => {
+    const app = createApp(testConfig(), { erp, hub: noHub })
+    for (const [path, status] of [
+      ['/ops/api/erp/resource/Customer', 200],
+      ['/ops/api/erp/resource/Item', 403],
+      ['/ops/api/nothing-here', 404],
+    ] as const) {
+      const res = await app.fetch(
+        staffRequest(path, STAFF.dispatcher, { headers: { 'x-request-id': `req-${status}` } }),
+      )
+      expect(res.status).toBe(status)
+      expectAppHeaders(res.headers, `req-${status}`)
+      if (status === 200) expect(res.headers.get('cache-control')).toBe('no-store')
+    }
+  })
+
+  it('on the ERPNext pass-through served over HTTP, as browsers receive it', async () => {
+    const app = createApp(testConfig({ TRUSTED_PROXIES: '127.0.0.1' }), { erp, hub: noHub })
+    const server = serve(app, { port: 0, hostname: '127.0.0.1', silent: true })
+    await server.ready()
+    try {
+      const res = await fetch(new URL('/ops/api/erp/resource/Customer', server.url), {
+        headers: {
+          'x-authentik-email': STAFF.dispatcher.email,
+          'x-authentik-groups': STAFF.dispatcher.groups,
+          'x-request-id': 'req-over-http',
+        },
+      })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toContain('application/json')
+      expect(res.headers.get('cache-control')).toBe('no-store')
+      expectAppHeaders(res.headers, 'req-over-http')
+      expect(await res.json()).toEqual({ data: [{ name: 'C-1' }] })
+    } finally {
+      await server.close(true)
+    }
+  })
+})
+
 describe('9. upstream tracebacks never reach the browser', () => {
   it('keeps exc_type and the clean message of a real-shaped Frappe 500, and drops the traceback', async () => {
     const frappe500 = {

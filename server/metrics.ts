@@ -27,6 +27,25 @@ export const httpDuration = new Histogram({
   registers,
 })
 
+/**
+ * One answer counted and timed. The labelled series are looked up once per method, route and
+ * status (a handful), not hashed again on every request.
+ */
+const requestSeries = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>()
+export function countRequest(method: string, route: string, status: number, seconds: number): void {
+  const key = `${method} ${route} ${status}`
+  let series = requestSeries.get(key)
+  if (!series) {
+    series = {
+      count: httpRequests.labels({ method, route, status: String(status) }),
+      time: httpDuration.labels({ method, route }),
+    }
+    requestSeries.set(key, series)
+  }
+  series.count.inc()
+  series.time.observe(seconds)
+}
+
 export const upstreamDuration = new Histogram({
   name: 'ops_upstream_request_duration_seconds',
   help: 'Upstream calls, by upstream, method and outcome (ok, error, timeout, unreachable, open)',
@@ -34,6 +53,18 @@ export const upstreamDuration = new Histogram({
   buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   registers,
 })
+
+const upstreamSeries = new Map<string, { observe(v: number): void }>()
+/** One upstream call timed (its series looked up once per upstream, method and outcome). */
+export function timeUpstream(upstream: string, method: string, outcome: string, seconds: number): void {
+  const key = `${upstream} ${method} ${outcome}`
+  let series = upstreamSeries.get(key)
+  if (!series) {
+    series = upstreamDuration.labels({ upstream, method, outcome })
+    upstreamSeries.set(key, series)
+  }
+  series.observe(seconds)
+}
 
 export const upstreamRetries = new Counter({
   name: 'ops_upstream_retries_total',

@@ -8,6 +8,9 @@
 import type { Sentence } from './errors'
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/** Whether a request of this method may change something (and so must come from our own pages). */
+export const isWrite = (method: string): boolean => WRITES.has(method)
 const ACCEPTED_BODIES = /^(application\/json|multipart\/form-data)\s*(;|$)/i
 
 export interface WriteRefusal {
@@ -44,7 +47,7 @@ function hasBody(headers: Headers): boolean {
  * the origin of the request's own address.
  */
 export function writeRefusal(req: Request, ownOrigin: string): WriteRefusal | null {
-  if (!WRITES.has(req.method)) return null
+  if (!isWrite(req.method)) return null
   const site = req.headers.get('sec-fetch-site')
   if (site !== null) {
     if (site !== 'same-origin') return CROSS_SITE

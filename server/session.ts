@@ -22,17 +22,31 @@ function cookie(req: Request, name: string): string | null {
   return null
 }
 
+/** Peers are a few proxies: each one's verdict is remembered in `memo` (bounded). */
+function trustedPeer(peer: string, config: Config, memo?: Map<string, boolean>): boolean {
+  const known = memo?.get(peer)
+  if (known !== undefined) return known
+  const verdict = isTrustedPeer(peer, config.trustedProxies)
+  if (memo) {
+    if (memo.size >= 1_024) memo.clear()
+    memo.set(peer, verdict)
+  }
+  return verdict
+}
+
 /**
  * `rawHeaderNames` are the header names as they arrived, when the server adapter has them: an
- * identity header sent twice (a proxy's and a client's) is refused rather than merged.
+ * identity header sent twice (a proxy's and a client's) is refused rather than merged. `trusted`
+ * remembers each peer's verdict across requests.
  */
 export function resolveUser(
   req: Request,
   peer: string | undefined,
   config: Config,
   rawHeaderNames?: readonly string[],
+  trusted?: Map<string, boolean>,
 ): RequestUser | null {
-  if (!isTrustedPeer(peer, config.trustedProxies)) return null
+  if (!peer || !trustedPeer(peer, config, trusted)) return null
   if (hasRepeatedIdentityHeader(req.headers, rawHeaderNames)) return null
   let identity: Identity | null = identityFromHeaders(req.headers)
   if (!identity && config.demo) {

@@ -66,18 +66,6 @@ const validation = (en: string, fr: string) => refuse(417, 'ValidationError', { 
 const forbidden = () => refuse(403, 'PermissionError', SENTENCES.forbidden)
 const notAllowedHere = () => refuse(405, 'ValidationError', SENTENCES.methodNotAllowed)
 
-/** An upstream answer passed on; an error's body loses its tracebacks first (see cleanFrappeError). */
-function relay(answer: UpstreamAnswer): Response {
-  const body = answer.status >= 400 ? cleanFrappeError(answer.body) : answer.body
-  return new FastResponse(body, {
-    status: answer.status,
-    headers: {
-      'content-type': answer.status >= 400 ? 'application/json; charset=utf-8' : answer.contentType,
-      'cache-control': 'no-store',
-    },
-  })
-}
-
 /** What the browser may see of a Frappe error: which error, and the sentence ERPNext wrote. */
 export function cleanFrappeError(text: string): string {
   const body = parseJsonObject(text)
@@ -190,10 +178,27 @@ function capPage(args: Record<string, unknown>): void {
   }
 }
 
+/** Builds the answer (the app adds its own headers to it: see AppContext.respond). */
+export type Respond = (body: string, status: number, headers: Record<string, string>) => Response
+
+const plainResponse: Respond = (body, status, headers) => new FastResponse(body, { status, headers })
+
 export function createErpHandler(deps: ErpRouteDeps) {
   const { erp, scopes } = deps
 
-  async function guarded(req: Request, user: RequestUser, requestId: string, url: URL): Promise<Response> {
+  async function guarded(
+    req: Request,
+    user: RequestUser,
+    requestId: string,
+    url: URL,
+    respond: Respond,
+  ): Promise<Response> {
+    /** An upstream answer passed on; an error's body loses its tracebacks first (see cleanFrappeError). */
+    const relay = (answer: UpstreamAnswer): Response =>
+      respond(answer.status >= 400 ? cleanFrappeError(answer.body) : answer.body, answer.status, {
+        'content-type': answer.status >= 400 ? 'application/json; charset=utf-8' : answer.contentType,
+        'cache-control': 'no-store',
+      })
     const overlong = overlongArg(Object.fromEntries(url.searchParams))
     if (overlong) return tooLong(overlong)
     const rest = url.pathname.replace(/^\/ops\/api\/erp/, '')
@@ -208,9 +213,9 @@ export function createErpHandler(deps: ErpRouteDeps) {
       } catch {
         return validation('The address is not valid.', 'L’adresse n’est pas valide.')
       }
-      return resourceRoute(req, user, requestId, url, doctype, name)
+      return resourceRoute(req, user, requestId, url, doctype, name, relay)
     }
-    if (method) return methodRoute(req, user, requestId, url, method[1])
+    if (method) return methodRoute(req, user, requestId, url, method[1], relay)
     return refuse(404, 'DoesNotExistError', SENTENCES.notFound)
   }
 
@@ -232,6 +237,7 @@ export function createErpHandler(deps: ErpRouteDeps) {
     url: URL,
     doctype: string,
     name: string | undefined,
+    relay: (answer: UpstreamAnswer) => Response,
   ): Promise<Response> {
     const verb = VERB_OF[req.method]
     if (
@@ -318,6 +324,7 @@ export function createErpHandler(deps: ErpRouteDeps) {
     requestId: string,
     url: URL,
     method: string,
+    relay: (answer: UpstreamAnswer) => Response,
   ): Promise<Response> {
     if (!READ_METHODS.has(method)) return forbidden()
     let args: Record<string, unknown> = Object.fromEntries(url.searchParams)
@@ -374,8 +381,9 @@ export function createErpHandler(deps: ErpRouteDeps) {
     return relay(await erp.send('POST', `/api/method/${method}`, JSON.stringify(args), requestId))
   }
 
-  return (req: Request, user: RequestUser, requestId: string): Promise<Response> =>
-    guarded(req, user, requestId, new URL(req.url))
+  /** `url` is the request's own, already parsed; `respond` builds the answer (a plain one by default). */
+  return (req: Request, user: RequestUser, requestId: string, url?: URL, respond?: Respond): Promise<Response> =>
+    guarded(req, user, requestId, url ?? new URL(req.url), respond ?? plainResponse)
 }
 
 /** /ops/api/erp/**: every write journaled and announced on the bus once ERPNext has accepted it. */
@@ -412,7 +420,11 @@ export function erpRoutes(app: H3, ctx: AppContext): void {
       return outcome.job as unknown as Record<string, unknown> | null
     },
   })
-  app.all('/ops/api/erp/**', (event) => handle(event.req, requireUser(ctx, event), ctx.requestId(event)))
+  app.all('/ops/api/erp/**', (event) =>
+    handle(event.req, requireUser(ctx, event), ctx.requestId(event), event.url, (body, status, headers) =>
+      ctx.respond(event, body, status, headers),
+    ),
+  )
 }
 
 export type { Capability }

@@ -9,7 +9,7 @@
  * (GET) are retried a bounded number of times with jitter; writes never are.
  */
 import { parseJsonObject } from '../../src/contracts/json'
-import { upstreamDuration, upstreamRetries } from '../metrics'
+import { timeUpstream, upstreamRetries } from '../metrics'
 import { CallTimeout, httpText } from './httpText'
 import {
   backoffMs,
@@ -149,8 +149,7 @@ export async function throughBreaker(
   const upstream = breaker.name
   for (let i = 0; ; i++) {
     const started = performance.now()
-    const observe = (outcome: string) =>
-      upstreamDuration.observe({ upstream, method, outcome }, (performance.now() - started) / 1000)
+    const observe = (outcome: string) => timeUpstream(upstream, method, outcome, (performance.now() - started) / 1000)
     try {
       breaker.admit()
     } catch (err) {
