@@ -1,5 +1,6 @@
 /**
- * Reads the dispatch board off the main thread: fetches it in the compact encoding, parses each
+ * Reads the dispatch board off the main thread: fetches it in the compact encoding (or reads the
+ * body of the request the page made as the app opened), parses each
  * line as it arrives and hands the board back in two steps, the head (technicians, the queue, the
  * rows in view) as soon as it is read, then the range's other jobs. The page draws the head while
  * this worker is still reading the rest. See src/contracts/boardEncoding.ts and boardLoader.ts.
@@ -21,17 +22,24 @@ function whenReleased(id: number): Promise<void> {
   return new Promise((resolve) => released.set(id, resolve))
 }
 
-async function load(id: number, url: string): Promise<void> {
+/** Reads a load's answer: from its own request, or from the body the page's request received (`given`). */
+async function load(id: number, url: string, given?: ReadableStream<BufferSource>): Promise<void> {
   const controller = new AbortController()
   running.set(id, controller)
   try {
-    const res = await fetch(url, {
-      headers: { accept: BOARD_NDJSON },
-      credentials: 'same-origin',
-      signal: controller.signal,
-    })
-    if (!res.ok || !res.body) return scope.postMessage({ id, type: 'failed', status: res.status })
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+    let body = given
+    if (!body) {
+      const res = await fetch(url, {
+        headers: { accept: BOARD_NDJSON },
+        credentials: 'same-origin',
+        signal: controller.signal,
+      })
+      if (!res.ok || !res.body) return scope.postMessage({ id, type: 'failed', status: res.status })
+      body = res.body
+    }
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader()
+    // A cancelled load stops reading (and, through the pipe, the request it was given).
+    controller.signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined))
     let parts: string[] = []
     let lines = 0
     const release = whenReleased(id)
@@ -87,5 +95,5 @@ scope.addEventListener('message', (event) => {
     running.get(request.id)?.abort()
     released.get(request.id)?.()
   } else if (request.type === 'more') released.get(request.id)?.()
-  else void load(request.id, request.url)
+  else void load(request.id, request.url, request.body)
 })

@@ -18,7 +18,10 @@ vi.mock('src/api/http', () => ({ api: vi.fn() }))
 /** The board's worker, played by the test: what the page posts, and what it answers. */
 class FakeWorker {
   static last: FakeWorker | null = null
+  /** Set to make handing over a stream fail, as in a browser that cannot transfer one. */
+  static refuseStreams = false
   posted: BoardWorkerRequest[] = []
+  transferred: unknown[] = []
   private listeners: ((e: MessageEvent<BoardWorkerReply>) => void)[] = []
   constructor() {
     FakeWorker.last = this
@@ -26,8 +29,10 @@ class FakeWorker {
   addEventListener(type: string, fn: (e: MessageEvent<BoardWorkerReply>) => void) {
     if (type === 'message') this.listeners.push(fn)
   }
-  postMessage(message: BoardWorkerRequest) {
+  postMessage(message: BoardWorkerRequest, transfer: unknown[] = []) {
+    if (transfer.length && FakeWorker.refuseStreams) throw new DOMException('not transferable', 'DataCloneError')
     this.posted.push(message)
+    this.transferred.push(...transfer)
   }
   reply(message: BoardWorkerReply) {
     for (const fn of this.listeners) fn({ data: message } as MessageEvent<BoardWorkerReply>)
@@ -40,22 +45,85 @@ class FakeWorker {
 const WEEK = { from: '2026-11-30', to: '2026-12-06', rows: 30 }
 const payload = (from: string, to: string): BoardPayload => ({ from, to, tags: [], technicians: [], jobs: [] })
 
+/** The page's own requests: what was asked, and the answer each gets (a board's body by default). */
+let requests: { url: string; init: RequestInit }[] = []
+let answer: () => Promise<Response> = async () => new Response('{"from":"2026-11-30"}\n', { status: 200 })
+
 async function freshLoader() {
   vi.resetModules()
   live.clear()
+  requests = []
   vi.stubGlobal('Worker', FakeWorker)
+  vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+    requests.push({ url, init })
+    return new Promise<Response>((resolve, reject) => {
+      init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
+      answer().then(resolve, reject)
+    })
+  })
   const loader = await import('./boardLoader')
-  return { ...loader, worker: () => FakeWorker.last! }
+  const worker = () => FakeWorker.last!
+  /** Once the page's early request has been answered and handed to the worker. */
+  const handedOver = () => vi.waitFor(() => expect(worker().loads().length).toBeGreaterThan(0))
+  return { ...loader, worker, handedOver }
 }
 
 describe('the board asked for as the app opens', () => {
   beforeEach(() => {
     FakeWorker.last = null
+    FakeWorker.refuseStreams = false
+    answer = async () => new Response('{"from":"2026-11-30"}\n', { status: 200 })
+  })
+
+  it('is requested by the page itself, and its body handed to the worker to read', async () => {
+    const { prefetchBoard, worker, handedOver } = await freshLoader()
+    prefetchBoard(WEEK)
+    expect(requests).toHaveLength(1)
+    expect(requests[0].url).toContain('from=2026-11-30')
+    expect(new Headers(requests[0].init.headers).get('accept')).toContain('ndjson')
+    await handedOver()
+    const [early] = worker().loads()
+    expect(early.body).toBeInstanceOf(ReadableStream)
+    expect(worker().transferred).toEqual([early.body])
+  })
+
+  it('is asked again by the worker when the page’s request was refused', async () => {
+    answer = async () => new Response('{}', { status: 503 })
+    const { prefetchBoard, worker, handedOver } = await freshLoader()
+    prefetchBoard(WEEK)
+    await handedOver()
+    const [early] = worker().loads()
+    expect(early.body).toBeUndefined()
+    expect(early.url).toContain('from=2026-11-30')
+  })
+
+  it('is asked again by the worker where a stream cannot be handed over', async () => {
+    FakeWorker.refuseStreams = true
+    const { prefetchBoard, worker, handedOver } = await freshLoader()
+    prefetchBoard(WEEK)
+    await handedOver()
+    expect(worker().loads()[0].body).toBeUndefined()
+  })
+
+  it('stops the page’s request when dropped before its answer came', async () => {
+    let arrive: (res: Response) => void = () => undefined
+    answer = () => new Promise<Response>((resolve) => (arrive = resolve))
+    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    prefetchBoard(WEEK)
+    const signal = requests[0].init.signal!
+    const day = { from: '2026-12-03', to: '2026-12-03', rows: 30 }
+    void loadBoard(day, { head: vi.fn(), rest: vi.fn() })
+    expect(signal.aborted).toBe(true)
+    arrive(new Response('{}\n'))
+    await new Promise((r) => setTimeout(r, 0))
+    // Only the page's load of the day reached the worker.
+    expect(worker().loads().map((l) => l.url)).toEqual([expect.stringContaining('from=2026-12-03')])
   })
 
   it('is taken over by the page’s first load of the same range, with what already arrived: asked once', async () => {
-    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    const { prefetchBoard, loadBoard, worker, handedOver } = await freshLoader()
     prefetchBoard(WEEK)
+    await handedOver()
     const [early] = worker().loads()
     expect(early.url).toContain('from=2026-11-30')
     // The head arrives before the page is there to draw it.
@@ -68,10 +136,11 @@ describe('the board asked for as the app opens', () => {
   })
 
   it('goes on feeding the page once taken over, when its answer comes later', async () => {
-    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    const { prefetchBoard, loadBoard, worker, handedOver } = await freshLoader()
     prefetchBoard(WEEK)
     const head = vi.fn()
     const done = loadBoard(WEEK, { head, rest: vi.fn() })
+    await handedOver()
     const [early] = worker().loads()
     worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
     worker().reply({ id: early.id, type: 'done' })
@@ -81,8 +150,9 @@ describe('the board asked for as the app opens', () => {
   })
 
   it('is dropped for a load of another range, which is asked for afresh', async () => {
-    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    const { prefetchBoard, loadBoard, worker, handedOver } = await freshLoader()
     prefetchBoard(WEEK)
+    await handedOver()
     const day = { from: '2026-12-03', to: '2026-12-03', rows: 30 }
     const head = vi.fn()
     const done = loadBoard(day, { head, rest: vi.fn() })
@@ -99,8 +169,9 @@ describe('the board asked for as the app opens', () => {
   })
 
   it('is not used when a job changed while it was on its way: the page reads the board again', async () => {
-    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    const { prefetchBoard, loadBoard, worker, handedOver } = await freshLoader()
     prefetchBoard(WEEK)
+    await handedOver()
     const [early] = worker().loads()
     worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
     // Another dispatcher moves a job: the early answer may predate it.
@@ -119,10 +190,11 @@ describe('the board asked for as the app opens', () => {
   })
 
   it('ignores changes to other documents', async () => {
-    const { prefetchBoard, loadBoard, worker } = await freshLoader()
+    const { prefetchBoard, loadBoard, worker, handedOver } = await freshLoader()
     prefetchBoard(WEEK)
     for (const fn of live.get('doc_update') ?? []) fn({ data: { doctype: 'Customer', name: 'CUST-1' } })
     const done = loadBoard(WEEK, { head: vi.fn(), rest: vi.fn() })
+    await handedOver()
     const [early] = worker().loads()
     worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
     worker().reply({ id: early.id, type: 'done' })

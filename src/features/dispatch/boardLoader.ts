@@ -6,10 +6,12 @@
  */
 import { api } from 'src/api/http'
 import { onLiveEvent } from 'src/api/events'
+import { BOARD_NDJSON } from 'src/contracts/boardEncoding'
 import type { BoardJob, BoardPayload } from 'src/contracts/dispatch'
 
 export type BoardWorkerRequest =
-  | { type: 'load'; id: number; url: string }
+  /** `body`: the answer's body when the page made the request itself (see prefetchBoard). */
+  | { type: 'load'; id: number; url: string; body?: ReadableStream<BufferSource> }
   /** The head is drawn: the rest may come. */
   | { type: 'more'; id: number }
   | { type: 'cancel'; id: number }
@@ -78,6 +80,8 @@ interface EarlyLoad {
   /** A job changed (or the stream asked for a resync) since it started: its answer may be stale. */
   stale: boolean
   stop: () => void
+  /** Stops the page's own request, while it is still the page's. */
+  abort: AbortController
 }
 let early: EarlyLoad | null = null
 /** An early load the page never took over (it opened elsewhere) is dropped after this. */
@@ -86,6 +90,7 @@ const EARLY_KEPT_MS = 60_000
 function dropEarly(w: Worker | null): void {
   if (!early) return
   early.stop()
+  early.abort.abort()
   waiting.delete(early.id)
   w?.postMessage({ type: 'cancel', id: early.id } satisfies BoardWorkerRequest)
   early = null
@@ -117,6 +122,7 @@ export function prefetchBoard(query: BoardQuery): void {
     url,
     replies: [],
     stale: false,
+    abort: new AbortController(),
     stop: () => {
       offChange()
       offResync()
@@ -126,6 +132,43 @@ export function prefetchBoard(query: BoardQuery): void {
   early = load
   waiting.set(id, (reply) => load.replies.push(reply))
   performance.mark('dispatch:board-asked', { detail: { early: true } })
+  void askEarly(w, load)
+}
+
+/**
+ * The early request is made here, on the page, rather than by the worker: the worker's script and
+ * its request would otherwise wait behind the fifty-odd files of the shell and the board's code
+ * that the browser fetches a few at a time. Its body is handed to the worker to read; where a
+ * stream cannot be handed over, or the request fails, the worker makes it again itself.
+ */
+async function askEarly(w: Worker, load: EarlyLoad): Promise<void> {
+  const { id, url } = load
+  let body: ReadableStream<BufferSource> | null = null
+  try {
+    const res = await fetch(url, {
+      headers: { accept: BOARD_NDJSON },
+      credentials: 'same-origin',
+      signal: load.abort.signal,
+      priority: 'high',
+    })
+    if (res.ok) body = res.body
+    else void res.body?.cancel()
+  } catch {
+    if (load.abort.signal.aborted) return
+  }
+  if (load.abort.signal.aborted) {
+    void body?.cancel()
+    return
+  }
+  if (body) {
+    try {
+      w.postMessage({ type: 'load', id, url, body } satisfies BoardWorkerRequest, [body])
+      return
+    } catch {
+      // A browser that cannot transfer a stream: the worker asks again.
+      void body.cancel().catch(() => undefined)
+    }
+  }
   w.postMessage({ type: 'load', id, url } satisfies BoardWorkerRequest)
 }
 
@@ -134,6 +177,7 @@ function takeEarly(w: Worker, url: string): EarlyLoad | null {
   const taken = early && early.url === url && !early.stale ? early : null
   if (taken) {
     taken.stop()
+    // From here the load is the page's: cancelling it goes through the worker, like any other.
     early = null
   } else if (early) {
     performance.mark('dispatch:early-dropped', { detail: { stale: early.stale } })
@@ -169,6 +213,7 @@ export function loadBoard(query: BoardQuery, parts: BoardParts, signal?: AbortSi
     }
     const cancel = () => {
       finish()
+      taken?.abort.abort()
       w.postMessage({ type: 'cancel', id } satisfies BoardWorkerRequest)
       resolve()
     }
