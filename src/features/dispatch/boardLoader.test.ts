@@ -117,7 +117,11 @@ describe('the board asked for as the app opens', () => {
     arrive(new Response('{}\n'))
     await new Promise((r) => setTimeout(r, 0))
     // Only the page's load of the day reached the worker.
-    expect(worker().loads().map((l) => l.url)).toEqual([expect.stringContaining('from=2026-12-03')])
+    expect(
+      worker()
+        .loads()
+        .map((l) => l.url),
+    ).toEqual([expect.stringContaining('from=2026-12-03')])
   })
 
   it('is taken over by the page’s first load of the same range, with what already arrived: asked once', async () => {
