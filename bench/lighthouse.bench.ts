@@ -97,6 +97,9 @@ interface Scores {
   failing: string[]
 }
 
+/** A run Lighthouse could not score (its runtime error, e.g. NO_FCP): not a measurement, said and run again. */
+class AuditFailed extends Error {}
+
 async function audit(url: string, target: Target, port: number): Promise<Scores> {
   const flags: Flags = {
     port,
@@ -107,7 +110,9 @@ async function audit(url: string, target: Target, port: number): Promise<Scores>
   }
   const result = await lighthouse(url, flags, target.config)
   if (!result) throw new Error(`Lighthouse returned nothing for ${url}`)
-  const { categories, audits } = result.lhr
+  const { categories, audits, runtimeError } = result.lhr
+  if (runtimeError || categories.performance?.score == null)
+    throw new AuditFailed(runtimeError ? `${runtimeError.code}: ${runtimeError.message}` : 'no performance score')
   const score = (id: string) => Math.round((categories[id]?.score ?? 0) * 100)
   const ms = (id: string) => Math.round(audits[id]?.numericValue ?? NaN)
   const failing = (categories.accessibility?.auditRefs ?? [])
@@ -135,7 +140,16 @@ export async function run(): Promise<void> {
     const rows = []
     for (const target of TARGETS) {
       const runs: Scores[] = []
-      for (let i = 0; i < RUNS; i++) runs.push(await audit(`${base}/ops/${target.hash}`, target, chrome.port))
+      const failed: string[] = []
+      while (runs.length < RUNS) {
+        try {
+          runs.push(await audit(`${base}/ops/${target.hash}`, target, chrome.port))
+        } catch (err) {
+          if (!(err instanceof AuditFailed) || failed.length >= RUNS) throw err
+          failed.push(err.message)
+          console.log(`${target.name}: a run failed (${err.message}); running it again`)
+        }
+      }
       const median = [...runs].sort((a, b) => a.performance - b.performance)[Math.floor(runs.length / 2)]
       rows.push({
         page: target.name,
@@ -148,7 +162,7 @@ export async function run(): Promise<void> {
         'TBT ms': median.tbt,
         'SI ms': median.si,
         CLS: median.cls,
-        'perf runs': runs.map((r) => r.performance).join('/'),
+        'perf runs': runs.map((r) => r.performance).join('/') + (failed.length ? ` (+${failed.length} failed)` : ''),
       })
       if (median.failing.length)
         console.log(`${target.name}: accessibility audits failing: ${median.failing.join(', ')}`)
