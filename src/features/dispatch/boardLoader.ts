@@ -152,12 +152,12 @@ async function askEarly(w: Worker, load: EarlyLoad): Promise<void> {
       priority: 'high',
     })
     if (res.ok) body = res.body
-    else void res.body?.cancel()
+    else void res.body?.cancel().catch(() => undefined)
   } catch {
     if (load.abort.signal.aborted) return
   }
   if (load.abort.signal.aborted) {
-    void body?.cancel()
+    void body?.cancel().catch(() => undefined)
     return
   }
   if (body) {
@@ -177,7 +177,8 @@ function takeEarly(w: Worker, url: string): EarlyLoad | null {
   const taken = early && early.url === url && !early.stale ? early : null
   if (taken) {
     taken.stop()
-    // From here the load is the page's: cancelling it goes through the worker, like any other.
+    // From here the load is the page's: cancelling it tells the worker, and stops the request
+    // made as the app opened if its answer is still on its way.
     early = null
   } else if (early) {
     performance.mark('dispatch:early-dropped', { detail: { stale: early.stale } })
