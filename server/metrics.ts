@@ -28,20 +28,29 @@ export const httpDuration = new Histogram({
 })
 
 /**
- * One answer counted and timed. The labelled series are looked up once per method, route and
- * status (a handful), not hashed again on every request.
+ * A metric's labelled series, looked up once per set of labels (a handful) rather than hashed again
+ * on every request; `make` is called the first time a key is seen.
  */
-const requestSeries = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>()
-export function countRequest(method: string, route: string, status: number, seconds: number): void {
-  const key = `${method} ${route} ${status}`
-  let series = requestSeries.get(key)
-  if (!series) {
-    series = {
-      count: httpRequests.labels({ method, route, status: String(status) }),
-      time: httpDuration.labels({ method, route }),
+function seriesCache<T>(make: (key: string) => T): (key: string) => T {
+  const held = new Map<string, T>()
+  return (key) => {
+    let series = held.get(key)
+    if (series === undefined) {
+      series = make(key)
+      held.set(key, series)
     }
-    requestSeries.set(key, series)
+    return series
   }
+}
+
+const requestSeries = seriesCache((key) => {
+  const [method, route, status] = key.split('\n')
+  return { count: httpRequests.labels({ method, route, status }), time: httpDuration.labels({ method, route }) }
+})
+
+/** One answer counted and timed. */
+export function countRequest(method: string, route: string, status: number, seconds: number): void {
+  const series = requestSeries(`${method}\n${route}\n${status}`)
   series.count.inc()
   series.time.observe(seconds)
 }
@@ -54,16 +63,14 @@ export const upstreamDuration = new Histogram({
   registers,
 })
 
-const upstreamSeries = new Map<string, { observe(v: number): void }>()
-/** One upstream call timed (its series looked up once per upstream, method and outcome). */
+const upstreamSeries = seriesCache((key) => {
+  const [upstream, method, outcome] = key.split('\n')
+  return upstreamDuration.labels({ upstream, method, outcome })
+})
+
+/** One upstream call timed. */
 export function timeUpstream(upstream: string, method: string, outcome: string, seconds: number): void {
-  const key = `${upstream} ${method} ${outcome}`
-  let series = upstreamSeries.get(key)
-  if (!series) {
-    series = upstreamDuration.labels({ upstream, method, outcome })
-    upstreamSeries.set(key, series)
-  }
-  series.observe(seconds)
+  upstreamSeries(`${upstream}\n${method}\n${outcome}`).observe(seconds)
 }
 
 export const upstreamRetries = new Counter({
