@@ -4,12 +4,14 @@ import vue from '@vitejs/plugin-vue'
 import { quasar, transformAssetUrls } from '@quasar/vite-plugin'
 import { VitePWA } from 'vite-plugin-pwa'
 import { precompileMessages } from './scripts/precompileMessages'
+import { routePreloads } from './scripts/routePreloads'
 
 export default defineConfig({
   base: '/ops/',
   plugins: [
     vue({ template: { transformAssetUrls } }),
     precompileMessages(),
+    routePreloads(),
     quasar({ sassVariables: fileURLToPath(new URL('./src/css/quasar.variables.scss', import.meta.url)) }),
     // The app opens with no network once visited (technicians in basements). The service worker
     // precaches the shell (the zxing .wasm and fonts included) and caches no /ops/api answer but

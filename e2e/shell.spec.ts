@@ -53,3 +53,34 @@ test('a link to a screen opens that screen once the persona is picked', async ({
   await signInAs(page, 'admin', '/settings/tags')
   await expect(page).toHaveURL(/#\/settings\/tags$/)
 })
+
+test('the opening screen’s code is asked for by the page itself, within the CSP; a bare address preloads where home last led', async ({
+  page,
+}) => {
+  const refused: string[] = []
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text())
+  })
+  const preloaded = (screen: string) =>
+    page
+      .locator(`link[data-opening-screen="${screen}"]`)
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''))
+
+  // Straight to the board: the board's page and its components are preloaded before the app runs.
+  await signInAs(page, 'dispatcher', '/dispatch')
+  await expect(page.getByTestId('dispatch-board')).toBeVisible()
+  const board = await preloaded('dispatch')
+  expect(board.some((href) => /\/ops\/assets\/DispatchPage-[\w-]+\.js$/.test(href))).toBe(true)
+  expect(board.some((href) => /\/ops\/assets\/MainLayout-[\w-]+\.js$/.test(href))).toBe(true)
+
+  // A technician at the bare address: home leads to their day, and the next visit preloads it.
+  await page.context().clearCookies()
+  await signInAs(page, 'technician')
+  await page.goto('/ops/')
+  await expect(page).toHaveURL(/#\/tech$/)
+  expect(await preloaded('tech')).toEqual([])
+  await page.goto('/ops/')
+  await expect(page.getByTestId('tech-today')).toBeVisible()
+  expect((await preloaded('tech')).some((href) => /\/ops\/assets\/TechDayPage-[\w-]+\.js$/.test(href))).toBe(true)
+  expect(refused).toEqual([])
+})

@@ -10,7 +10,7 @@ function newest(path) {
   if (!info.isDirectory()) return info.mtimeMs
   return Math.max(info.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))))
 }
-const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package-lock.json'].filter(existsSync)
+const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'scripts', 'package-lock.json'].filter(existsSync)
 if (!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs) {
   console.log('Building the SPA (dist/spa)…')
   execSync('npx vite build', { stdio: 'inherit' })

@@ -17,6 +17,7 @@ import { ROUTES } from './routes/index'
 import type { PositionOptions } from './routes/positions'
 import { isWrite, writeRefusal } from './sameOrigin'
 import { resolveUser, type RequestUser } from './session'
+import { inlineScriptSources } from './static'
 import { createTechScopes, type TechScopes } from './techScope'
 import { erpForRequest, ErpRefused, UpstreamUnreachable, type ErpClient } from './upstream/erp'
 import { hubForRequest, type HubClient } from './upstream/hub'
@@ -90,7 +91,7 @@ const SECURITY_HEADERS = (config: Config): Record<string, string> => {
     'referrer-policy': 'same-origin',
     'content-security-policy': [
       "default-src 'self'",
-      "script-src 'self' 'wasm-unsafe-eval'",
+      ["script-src 'self' 'wasm-unsafe-eval'", ...inlineScriptSources(config.spaDir)].join(' '),
       "style-src 'self' 'unsafe-inline'",
       `img-src 'self' data: blob:${tiles}`,
       "font-src 'self' data:",

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { createApp } from './app'
-import { warmStatic } from './static'
+import { inlineScriptSources, warmStatic } from './static'
 import { noHub, recordingErp, ok, staffRequest, testConfig } from './testing'
 
 function appWithSpa() {
@@ -81,5 +82,22 @@ describe('preparing the SPA ahead of the first visit', () => {
     expect((await app.fetch(staffRequest('/ops/assets/late-AbCdEf12.js', null))).status).toBe(404)
     writeFileSync(join(dir, 'assets', 'late-AbCdEf12.js'), 'console.log("late")')
     expect((await app.fetch(staffRequest('/ops/assets/late-AbCdEf12.js', null))).status).toBe(200)
+  })
+
+  it("lets index.html's own inline script run by its hash, and no other", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ops-spa-inline-'))
+    const boot = 'console.log("opening screen")'
+    writeFileSync(
+      join(dir, 'index.html'),
+      `<!doctype html><script type="module" src="/ops/assets/index.js"></script><script>${boot}</script>`,
+    )
+    const app = createApp(testConfig({ SPA_DIR: dir }), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
+    const csp = (await app.fetch(staffRequest('/ops/', null))).headers.get('content-security-policy') ?? ''
+    const scriptSrc = csp.split('; ').find((directive) => directive.startsWith('script-src '))
+    const hash = createHash('sha256').update(boot).digest('base64')
+    expect(scriptSrc).toBe(`script-src 'self' 'wasm-unsafe-eval' 'sha256-${hash}'`)
+    expect(inlineScriptSources(dir)).toEqual([`'sha256-${hash}'`])
+    // No index.html: no inline script is allowed.
+    expect(inlineScriptSources(join(dir, 'missing'))).toEqual([])
   })
 })

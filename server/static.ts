@@ -6,6 +6,8 @@
  * for it. Nothing outside the SPA directory can be reached.
  */
 import { FastResponse } from 'srvx'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { extname, join, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
@@ -84,6 +86,23 @@ async function load(file: string): Promise<Entry | null> {
  * Reads and compresses every file of the SPA ahead of the first visit, two at a time (requests
  * for a file not yet ready start it at once). Resolves with the number of files prepared.
  */
+/**
+ * The CSP sources that let index.html's own inline scripts run (the opening screen's preloads, see
+ * scripts/routePreloads.ts): each by the SHA-256 of its text, so no other inline script can. None
+ * when the build has no index.html (the BFF without its SPA).
+ */
+export function inlineScriptSources(rootDir: string): string[] {
+  let html: string
+  try {
+    html = readFileSync(join(rootDir, 'index.html'), 'utf8')
+  } catch {
+    return []
+  }
+  return [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1], 'utf8').digest('base64')}'`,
+  )
+}
+
 export async function warmStatic(rootDir: string): Promise<number> {
   const root = resolve(rootDir)
   let files: string[]

@@ -6,6 +6,7 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import type { Capability } from 'src/contracts/capabilities'
 import { useUserGroups } from 'src/auth/useUserGroups'
+import { HOME_SCREEN_KEY } from 'src/contracts/openingScreen'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -141,6 +142,15 @@ function fetchScreen(to: RouteLocationNormalized) {
       if (typeof component === 'function') void (component as () => Promise<unknown>)().catch(() => undefined)
 }
 
+/** The screen home leads to on this device, so the next bare `/ops/` preloads its code (src/contracts/openingScreen.ts). */
+function rememberHome(name: string) {
+  try {
+    if (localStorage.getItem(HOME_SCREEN_KEY) !== name) localStorage.setItem(HOME_SCREEN_KEY, name)
+  } catch {
+    // Storage refused (private mode, quota): the next visit simply does not preload.
+  }
+}
+
 router.beforeEach(async (to) => {
   const session = useUserGroups()
   if (session.state === 'loading' && !session.me) {
@@ -154,7 +164,10 @@ router.beforeEach(async (to) => {
   }
   if (to.name === 'home') {
     const first = firstAllowed()
-    if (first) return { name: first }
+    if (first) {
+      rememberHome(first)
+      return { name: first }
+    }
   }
   return true
 })

@@ -1,0 +1,82 @@
+/**
+ * The opening screen's files in index.html: at build time, each screen the app can open on (by
+ * its hash) gets the list of files its lazy import needs beyond the entry's — the layout, the page,
+ * the chunks they import statically and their CSS — and index.html gets src/contracts/openingScreen.ts's
+ * `preloadOpeningScreen` with that table, as an inline script at the end of the head. The BFF allows
+ * that script by its hash in the CSP (server/static.ts, `inlineScriptSources`).
+ *
+ * A screen whose module is no longer in the build (renamed, moved) stops the build, naming it.
+ */
+import type { OutputBundle, OutputChunk } from 'rolldown'
+import type { Plugin } from 'vite'
+import { HOME_SCREEN_KEY, preloadOpeningScreen, type OpeningScreens } from '../src/contracts/openingScreen'
+
+/** The screens one opens the app on (route name, hash pattern, modules), the most specific first. */
+export const OPENING_SCREENS: [name: string, hash: RegExp, modules: string[]][] = [
+  ['tech-job', /^#\/tech\/jobs\/[^/?]/, ['src/layouts/MainLayout.vue', 'src/features/tech/TechJobPage.vue']],
+  ['tech', /^#\/tech(?:[/?]|$)/, ['src/layouts/MainLayout.vue', 'src/features/tech/TechDayPage.vue']],
+  ['dispatch', /^#\/dispatch(?:[/?]|$)/, ['src/layouts/MainLayout.vue', 'src/features/dispatch/DispatchPage.vue']],
+  ['client', /^#\/clients\/[^/?]/, ['src/layouts/MainLayout.vue', 'src/features/clients/ClientPage.vue']],
+  ['clients', /^#\/clients(?:[/?]|$)/, ['src/layouts/MainLayout.vue', 'src/features/clients/ClientsPage.vue']],
+]
+
+function chunks(bundle: OutputBundle): OutputChunk[] {
+  return Object.values(bundle).filter((item): item is OutputChunk => item.type === 'chunk')
+}
+
+/** A chunk's files and those of every chunk it imports statically (its CSS included), in load order. */
+function closure(byFile: Map<string, OutputChunk>, chunk: OutputChunk, into: Set<string>) {
+  if (into.has(chunk.fileName)) return
+  into.add(chunk.fileName)
+  for (const css of chunk.viteMetadata?.importedCss ?? []) into.add(css)
+  for (const file of chunk.imports) {
+    const imported = byFile.get(file)
+    if (imported) closure(byFile, imported, into)
+  }
+}
+
+export function openingScreens(bundle: OutputBundle, root: string, base: string): OpeningScreens {
+  const all = chunks(bundle)
+  const byFile = new Map(all.map((chunk) => [chunk.fileName, chunk]))
+  const entry = all.find((chunk) => chunk.isEntry)
+  if (!entry) throw new Error('routePreloads: the build has no entry chunk')
+  const initial = new Set<string>()
+  closure(byFile, entry, initial)
+  const files: string[] = []
+  const screens: OpeningScreens['screens'] = OPENING_SCREENS.map(([name, hash, modules]) => {
+    const needed = new Set<string>()
+    for (const module of modules) {
+      const chunk = all.find((c) => c.facadeModuleId === `${root}/${module}`)
+      if (!chunk)
+        throw new Error(`routePreloads: the screen "${name}" names ${module}, which is not a chunk of the build`)
+      closure(byFile, chunk, needed)
+    }
+    const indexes = [...needed]
+      .filter((file) => !initial.has(file))
+      .map((file) => (files.includes(file) ? files.indexOf(file) : files.push(file) - 1))
+    return [name, hash.source, indexes]
+  })
+  return { base, files, screens, homeKey: HOME_SCREEN_KEY }
+}
+
+export function routePreloads(): Plugin {
+  let root = ''
+  let base = '/'
+  return {
+    name: 'gigafibre:route-preloads',
+    apply: 'build',
+    configResolved(config) {
+      root = config.root
+      base = config.base
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        if (!context.bundle) return html
+        const table = openingScreens(context.bundle, root, base)
+        const code = `(${preloadOpeningScreen.toString()})(${JSON.stringify(table)},location.hash,document,function(){return localStorage})`
+        return [{ tag: 'script', children: code, injectTo: 'head' }]
+      },
+    },
+  }
+}

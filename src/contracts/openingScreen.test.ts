@@ -1,0 +1,71 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it } from 'vitest'
+import { HOME_SCREEN_KEY, preloadOpeningScreen, type OpeningScreens } from './openingScreen'
+
+const TABLE: OpeningScreens = {
+  base: '/ops/',
+  files: ['assets/MainLayout-a.js', 'assets/TechJobPage-b.js', 'assets/TechDayPage-c.js', 'assets/TechDayPage-d.css'],
+  screens: [
+    ['tech-job', '^#\\/tech\\/jobs\\/[^/?]', [0, 1]],
+    ['tech', '^#\\/tech(?:[/?]|$)', [0, 2, 3]],
+  ],
+  homeKey: HOME_SCREEN_KEY,
+}
+
+function added() {
+  return [...document.head.querySelectorAll('link[data-opening-screen]')].map((link) => [
+    link.getAttribute('rel'),
+    link.getAttribute('href'),
+    link.getAttribute('as'),
+  ])
+}
+
+function storageWith(home: string | null): () => Storage {
+  localStorage.clear()
+  if (home) localStorage.setItem(HOME_SCREEN_KEY, home)
+  return () => localStorage
+}
+
+describe('preloadOpeningScreen', () => {
+  beforeEach(() => {
+    document.head.innerHTML = ''
+  })
+
+  it("preloads the files of the screen the hash opens, the page's CSS as a style preload", () => {
+    expect(preloadOpeningScreen(TABLE, '#/tech?date=2026-12-03', document, storageWith(null))).toBe('tech')
+    expect(added()).toEqual([
+      ['modulepreload', '/ops/assets/MainLayout-a.js', null],
+      ['modulepreload', '/ops/assets/TechDayPage-c.js', null],
+      ['preload', '/ops/assets/TechDayPage-d.css', 'style'],
+    ])
+    for (const link of document.head.querySelectorAll('link')) expect(link.getAttribute('crossorigin')).toBe('')
+  })
+
+  it('takes the most specific screen first', () => {
+    expect(preloadOpeningScreen(TABLE, '#/tech/jobs/DJ-2026-00012', document, storageWith(null))).toBe('tech-job')
+    expect(added().map(([, href]) => href)).toEqual(['/ops/assets/MainLayout-a.js', '/ops/assets/TechJobPage-b.js'])
+  })
+
+  it('preloads nothing for a screen it does not know', () => {
+    expect(preloadOpeningScreen(TABLE, '#/technicians', document, storageWith('tech'))).toBeNull()
+    expect(preloadOpeningScreen(TABLE, '#/settings/users', document, storageWith('tech'))).toBeNull()
+    expect(added()).toEqual([])
+  })
+
+  it('opens a bare /ops/ on the screen home last led to', () => {
+    expect(preloadOpeningScreen(TABLE, '', document, storageWith('tech'))).toBe('tech')
+    expect(added()).toHaveLength(3)
+    document.head.innerHTML = ''
+    expect(preloadOpeningScreen(TABLE, '#/', document, storageWith(null))).toBeNull()
+    expect(preloadOpeningScreen(TABLE, '#/', document, storageWith('settings-users'))).toBeNull()
+    expect(added()).toEqual([])
+  })
+
+  it('preloads nothing when storage is refused', () => {
+    const refused = () => {
+      throw new DOMException('denied', 'SecurityError')
+    }
+    expect(preloadOpeningScreen(TABLE, '', document, refused)).toBeNull()
+    expect(added()).toEqual([])
+  })
+})
