@@ -11,9 +11,13 @@ import { i18n, initialLocale, setLocale } from './i18n'
 import { installLazyPlugins, preloadPlugins } from './lazyPlugins'
 import { fetchSessionEarly } from './auth/useUserGroups'
 import { openBoardEarly } from './features/dispatch/shell'
+import { askEarly } from './api/early'
+import { openedOn } from './contracts/openingScreen'
 
 fetchSessionEarly()
 openBoardEarly(location.hash)
+// The technician's day, asked for beside its code (index.html preloads the screen's files).
+if (openedOn(document) === 'tech') askEarly('/tech/day')
 
 const app = createApp(App)
 app.use(Quasar, {

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest'
-import { HOME_SCREEN_KEY, preloadOpeningScreen, type OpeningScreens } from './openingScreen'
+import { HOME_SCREEN_KEY, openedOn, preloadOpeningScreen, type OpeningScreens } from './openingScreen'
 
 const TABLE: OpeningScreens = {
   base: '/ops/',
@@ -39,6 +39,8 @@ describe('preloadOpeningScreen', () => {
       ['preload', '/ops/assets/TechDayPage-d.css', 'style'],
     ])
     for (const link of document.head.querySelectorAll('link')) expect(link.getAttribute('crossorigin')).toBe('')
+    // What the app reads back to ask for the screen's data beside its code.
+    expect(openedOn(document)).toBe('tech')
   })
 
   it('takes the most specific screen first', () => {
@@ -50,6 +52,7 @@ describe('preloadOpeningScreen', () => {
     expect(preloadOpeningScreen(TABLE, '#/technicians', document, storageWith('tech'))).toBeNull()
     expect(preloadOpeningScreen(TABLE, '#/settings/users', document, storageWith('tech'))).toBeNull()
     expect(added()).toEqual([])
+    expect(openedOn(document)).toBeNull()
   })
 
   it('opens a bare /ops/ on the screen home last led to', () => {

@@ -53,3 +53,8 @@ export function preloadOpeningScreen(table: OpeningScreens, hash: string, doc: D
   }
   return null
 }
+
+/** The screen index.html preloaded (see `preloadOpeningScreen`), read back from its links; null when none. */
+export function openedOn(doc: Document): string | null {
+  return doc.querySelector('link[data-opening-screen]')?.getAttribute('data-opening-screen') ?? null
+}

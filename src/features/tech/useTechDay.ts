@@ -7,6 +7,7 @@
  */
 import { onBeforeUnmount, ref, shallowRef, type Ref } from 'vue'
 import { api, toApiError, type ApiError } from '../../api/http'
+import { readTaking } from '../../api/early'
 import { onLiveEvent } from '../../api/events'
 import { onUpstreamBack } from '../../api/health'
 import type { TechDay, TechJobDetail } from '../../contracts/tech'
@@ -44,7 +45,7 @@ function useCachedResource<T extends TechDay | TechJobDetail>(
     loading.value = data.value === null
     error.value = null
     try {
-      const fresh = await api<T>(path())
+      const fresh = await readTaking<T>(path())
       if (mine !== generation) return
       data.value = fresh
       offlineSince.value = null
