@@ -15,9 +15,12 @@ import { askEarly } from './api/early'
 import { openedOn } from './contracts/openingScreen'
 
 fetchSessionEarly()
-openBoardEarly(location.hash)
-// The technician's day, asked for beside its code (index.html preloads the screen's files).
-if (openedOn(document) === 'tech') askEarly('/tech/day')
+// The opening screen's data, asked for beside its code (index.html preloads the screen's files;
+// at a bare /ops/, those of the screen home last led to).
+const opening = openedOn(document)
+const bare = location.hash.replace(/^#\/?/, '') === ''
+openBoardEarly(bare && opening === 'dispatch' ? '#/dispatch' : location.hash)
+if (opening === 'tech') askEarly('/tech/day')
 
 const app = createApp(App)
 app.use(Quasar, {
