@@ -9,7 +9,7 @@ export default defineConfig({
   plugins: [vue({ template: { transformAssetUrls } }), quasar({})],
   resolve: { alias: { src: fileURLToPath(new URL('./src', import.meta.url)) } },
   test: {
-    include: ['server/**/*.test.ts', 'src/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -7,8 +7,7 @@
  *
  * A screen whose module is no longer in the build (renamed, moved) stops the build, naming it.
  */
-import type { OutputBundle, OutputChunk } from 'rolldown'
-import type { Plugin } from 'vite'
+import type { Plugin, Rolldown } from 'vite'
 import { HOME_SCREEN_KEY, preloadOpeningScreen, type OpeningScreens } from '../src/contracts/openingScreen'
 
 /** The screens one opens the app on (route name, hash pattern, modules), the most specific first. */
@@ -19,6 +18,9 @@ export const OPENING_SCREENS: [name: string, hash: RegExp, modules: string[]][] 
   ['client', /^#\/clients\/[^/?]/, ['src/layouts/MainLayout.vue', 'src/features/clients/ClientPage.vue']],
   ['clients', /^#\/clients(?:[/?]|$)/, ['src/layouts/MainLayout.vue', 'src/features/clients/ClientsPage.vue']],
 ]
+
+type OutputBundle = Rolldown.OutputBundle
+type OutputChunk = Rolldown.OutputChunk
 
 function chunks(bundle: OutputBundle): OutputChunk[] {
   return Object.values(bundle).filter((item): item is OutputChunk => item.type === 'chunk')

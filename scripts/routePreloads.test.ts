@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import type { Rolldown } from 'vite'
+import { OPENING_SCREENS, openingScreens } from './routePreloads'
+
+const ROOT = '/app'
+
+/** A bundle of chunks, each: file name, its module, its static imports, its CSS. */
+function bundle(
+  chunks: { file: string; module?: string; imports?: string[]; css?: string[]; entry?: boolean }[],
+): Rolldown.OutputBundle {
+  return Object.fromEntries(
+    chunks.map((c) => [
+      c.file,
+      {
+        type: 'chunk',
+        fileName: c.file,
+        facadeModuleId: c.module ? `${ROOT}/${c.module}` : null,
+        imports: c.imports ?? [],
+        isEntry: c.entry ?? false,
+        viteMetadata: { importedCss: new Set(c.css ?? []), importedAssets: new Set() },
+      } as unknown as Rolldown.OutputChunk,
+    ]),
+  )
+}
+
+const pages = Object.fromEntries(OPENING_SCREENS.flatMap(([, , modules]) => modules).map((m) => [m, m]))
+const built = bundle([
+  {
+    file: 'assets/index.js',
+    module: 'src/main.ts',
+    imports: ['assets/vue.js'],
+    css: ['assets/index.css'],
+    entry: true,
+  },
+  { file: 'assets/vue.js' },
+  { file: 'assets/QBtn.js', imports: ['assets/vue.js'] },
+  { file: 'assets/MainLayout.js', module: 'src/layouts/MainLayout.vue', imports: ['assets/QBtn.js', 'assets/vue.js'] },
+  ...Object.keys(pages)
+    .filter((m) => m !== 'src/layouts/MainLayout.vue')
+    .map((module) => ({
+      file: `assets/${module.replace(/^.*\//, '').replace('.vue', '')}.js`,
+      module,
+      imports: ['assets/QBtn.js'],
+      css: [`assets/${module.replace(/^.*\//, '').replace('.vue', '')}.css`],
+    })),
+])
+
+describe('the opening screens written into index.html', () => {
+  const table = openingScreens(built, ROOT, '/ops/')
+  const filesOf = (name: string) => table.screens.find(([n]) => n === name)?.[2].map((i) => table.files[i])
+
+  it("lists each screen's layout, page, their static imports and CSS, without what the entry already loads", () => {
+    expect(filesOf('tech')).toEqual([
+      'assets/MainLayout.js',
+      'assets/QBtn.js',
+      'assets/TechDayPage.js',
+      'assets/TechDayPage.css',
+    ])
+    expect(table.files).not.toContain('assets/vue.js')
+    expect(table.files).not.toContain('assets/index.css')
+  })
+
+  it('names each shared file once', () => {
+    expect(table.files.filter((f) => f === 'assets/MainLayout.js')).toHaveLength(1)
+    expect(filesOf('dispatch')).toContain('assets/MainLayout.js')
+  })
+
+  it('keeps the screens in order of precedence, with the patterns the page tests', () => {
+    expect(table.screens.map(([name]) => name)).toEqual(OPENING_SCREENS.map(([name]) => name))
+    const tech = new RegExp(table.screens.find(([n]) => n === 'tech')![1])
+    expect(tech.test('#/tech')).toBe(true)
+    expect(tech.test('#/tech?x=1')).toBe(true)
+    expect(tech.test('#/technicians')).toBe(false)
+  })
+
+  it('stops the build when a screen names a module that is no longer a chunk', () => {
+    const without = { ...built }
+    delete without['assets/TechDayPage.js']
+    expect(() => openingScreens(without, ROOT, '/ops/')).toThrow(/"tech" names src\/features\/tech\/TechDayPage\.vue/)
+  })
+})
