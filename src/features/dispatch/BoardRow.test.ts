@@ -207,13 +207,13 @@ describe('a technician’s row on the dispatch board', () => {
       job('DJ-2103', '14:00', 60, { customer_name: 'Anne Côté' }),
     ])
     const w = mountRow()
-    // A block is 36 px high in a 48 px row; two lanes of 18 px, less a 1 px gap.
+    // Two lanes share the 48 px row: 24 px each, the smallest target size WCAG 2.5.8 allows.
     const upper = block(w, 'DJ-2101')
     const lower = block(w, 'DJ-2102')
-    expect(upper.attributes('style')).toContain('top: 6px')
-    expect(upper.attributes('style')).toContain('height: 17px')
+    expect(upper.attributes('style')).toContain('top: 0px')
+    expect(upper.attributes('style')).toContain('height: 24px')
     expect(lower.attributes('style')).toContain('top: 24px')
-    expect(lower.attributes('style')).toContain('height: 17px')
+    expect(lower.attributes('style')).toContain('height: 24px')
     expect(upper.classes()).toContain('dj-block--lane')
     const alone = block(w, 'DJ-2103')
     expect(alone.attributes('style')).not.toContain('top:')
