@@ -26,7 +26,7 @@ function chunks(bundle: OutputBundle): OutputChunk[] {
   return Object.values(bundle).filter((item): item is OutputChunk => item.type === 'chunk')
 }
 
-/** A chunk's files and those of every chunk it imports statically (its CSS included), in load order. */
+/** A chunk's file and those of every chunk it imports statically, their CSS included, each chunk before its imports. */
 function closure(byFile: Map<string, OutputChunk>, chunk: OutputChunk, into: Set<string>) {
   if (into.has(chunk.fileName)) return
   into.add(chunk.fileName)

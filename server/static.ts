@@ -83,10 +83,6 @@ async function load(file: string): Promise<Entry | null> {
 }
 
 /**
- * Reads and compresses every file of the SPA ahead of the first visit, two at a time (requests
- * for a file not yet ready start it at once). Resolves with the number of files prepared.
- */
-/**
  * The CSP sources that let index.html's own inline scripts run (the opening screen's preloads, see
  * scripts/routePreloads.ts): each by the SHA-256 of its text, so no other inline script can. None
  * when the build has no index.html (the BFF without its SPA).
@@ -103,6 +99,10 @@ export function inlineScriptSources(rootDir: string): string[] {
   )
 }
 
+/**
+ * Reads and compresses every file of the SPA ahead of the first visit, two at a time (requests
+ * for a file not yet ready start it at once). Resolves with the number of files prepared.
+ */
 export async function warmStatic(rootDir: string): Promise<number> {
   const root = resolve(rootDir)
   let files: string[]

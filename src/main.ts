@@ -16,10 +16,9 @@ import { openedOn } from './contracts/openingScreen'
 
 fetchSessionEarly()
 // The opening screen's data, asked for beside its code (index.html preloads the screen's files;
-// at a bare /ops/, those of the screen home last led to).
+// at a bare /ops/, those of the screen home last led to: for the board, its default view).
 const opening = openedOn(document)
-const bare = location.hash.replace(/^#\/?/, '') === ''
-openBoardEarly(bare && opening === 'dispatch' ? '#/dispatch' : location.hash)
+openBoardEarly(opening === 'dispatch' && !location.hash.startsWith('#/dispatch') ? '#/dispatch' : location.hash)
 if (opening === 'tech') askEarly('/tech/day')
 
 const app = createApp(App)
