@@ -72,6 +72,15 @@ test('the opening screen’s code is asked for by the page itself, within the CS
   const board = await preloaded('dispatch')
   expect(board.some((href) => /\/ops\/assets\/DispatchPage-[\w-]+\.js$/.test(href))).toBe(true)
   expect(board.some((href) => /\/ops\/assets\/MainLayout-[\w-]+\.js$/.test(href))).toBe(true)
+  // The script that adds them stands before the stylesheet: it does not wait for the CSS to download.
+  const beforeCss = await page.evaluate(() => {
+    const script = [...document.head.querySelectorAll('script:not([src])')].find((s) =>
+      s.textContent?.includes('data-opening-screen'),
+    )
+    const css = document.head.querySelector('link[rel="stylesheet"]')
+    return !!script && !!css && (script.compareDocumentPosition(css) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0
+  })
+  expect(beforeCss).toBe(true)
 
   // A technician at the bare address: home leads to their day, and the next visit preloads it.
   await page.context().clearCookies()

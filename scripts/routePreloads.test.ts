@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Rolldown } from 'vite'
-import { OPENING_SCREENS, openingScreens } from './routePreloads'
+import { OPENING_SCREENS, openingScreens, withScriptBeforeStylesheets } from './routePreloads'
 
 const ROOT = '/app'
 
@@ -77,5 +77,34 @@ describe('the opening screens written into index.html', () => {
     const without = { ...built }
     delete without['assets/TechDayPage.js']
     expect(() => openingScreens(without, ROOT, '/ops/')).toThrow(/"tech" names src\/features\/tech\/TechDayPage\.vue/)
+  })
+})
+
+describe("where the opening screen's script goes in index.html", () => {
+  const head = (links: string) =>
+    `<!doctype html><html><head><meta charset="utf-8" /><script type="module" src="/ops/assets/index.js"></script>${links}</head><body></body></html>`
+
+  it('stands before the first stylesheet, so it does not wait for the CSS to download', () => {
+    const html = withScriptBeforeStylesheets(
+      head(
+        '<link rel="modulepreload" href="/a.js"><link rel="stylesheet" crossorigin href="/ops/assets/index.css"><link rel="stylesheet" href="/b.css">',
+      ),
+      'run()',
+    )
+    const script = html.indexOf('<script>run()</script>')
+    expect(script).toBeGreaterThan(html.indexOf('<meta charset'))
+    expect(script).toBeGreaterThan(html.indexOf('rel="modulepreload"'))
+    expect(script).toBeLessThan(html.indexOf('rel="stylesheet"'))
+    expect(html.match(/<script>run\(\)<\/script>/g)).toHaveLength(1)
+  })
+
+  it('ends the head when there is no stylesheet', () => {
+    const html = withScriptBeforeStylesheets(head(''), 'run()')
+    expect(html.indexOf('<script>run()</script>')).toBeLessThan(html.indexOf('</head>'))
+    expect(html.indexOf('<script>run()</script>')).toBeGreaterThan(html.indexOf('type="module"'))
+  })
+
+  it('refuses a page without a head rather than dropping the script', () => {
+    expect(() => withScriptBeforeStylesheets('<p>nothing</p>', 'run()')).toThrow(/no <\/head>/)
   })
 })

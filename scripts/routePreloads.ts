@@ -2,8 +2,10 @@
  * The opening screen's files in index.html: at build time, each screen the app can open on (by
  * its hash) gets the list of files its lazy import needs beyond the entry's — the layout, the page,
  * the chunks they import statically and their CSS — and index.html gets src/contracts/openingScreen.ts's
- * `preloadOpeningScreen` with that table, as an inline script at the end of the head. The BFF allows
- * that script by its hash in the CSP (server/static.ts, `inlineScriptSources`).
+ * `preloadOpeningScreen` with that table, as an inline script. The script stands before the first
+ * stylesheet: a classic script after a stylesheet waits for it to download before it runs, which
+ * would hold the screen's files back by the whole CSS. The BFF allows that script by its hash in
+ * the CSP (server/static.ts, `inlineScriptSources`).
  *
  * A screen whose module is no longer in the build (renamed, moved) stops the build, naming it.
  */
@@ -61,6 +63,16 @@ export function openingScreens(bundle: OutputBundle, root: string, base: string)
   return { base, files, screens, homeKey: HOME_SCREEN_KEY }
 }
 
+/** `html` with an inline script just before its first stylesheet link, or at the end of its head. */
+export function withScriptBeforeStylesheets(html: string, code: string): string {
+  const script = `<script>${code}</script>\n    `
+  const stylesheet = /<link\b[^>]*\brel=["']?stylesheet\b[^>]*>/i.exec(html)
+  if (stylesheet) return html.slice(0, stylesheet.index) + script + html.slice(stylesheet.index)
+  const head = html.indexOf('</head>')
+  if (head < 0) throw new Error('routePreloads: index.html has no </head>')
+  return html.slice(0, head) + script + html.slice(head)
+}
+
 export function routePreloads(): Plugin {
   let root = ''
   let base = '/'
@@ -77,7 +89,7 @@ export function routePreloads(): Plugin {
         if (!context.bundle) return html
         const table = openingScreens(context.bundle, root, base)
         const code = `(${preloadOpeningScreen.toString()})(${JSON.stringify(table)},location.hash,document,function(){return localStorage})`
-        return [{ tag: 'script', children: code, injectTo: 'head' }]
+        return withScriptBeforeStylesheets(html, code)
       },
     },
   }
