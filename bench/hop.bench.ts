@@ -123,16 +123,38 @@ async function hop(erp: Proc, bff: Proc) {
     const rounds: { proxy: number; bff: number; proxyP50: number; bffP50: number }[] = []
     let bffCpu = 0
     let bffRequests = 0
+    // Every process's CPU time per request, in the proxy's rounds and in the BFF's: on 2 shared
+    // cores that all of them fill, throughput follows the sum (see the line printed below).
+    const spent = { proxy: { hop: 0, erp: 0, client: 0, requests: 0 }, bff: { hop: 0, erp: 0, client: 0, requests: 0 } }
+    const measured = async (side: 'proxy' | 'bff', pid: number, run: () => ReturnType<typeof load>) => {
+      const hop0 = cpuMs(pid)
+      const erp0 = cpuMs(erp.child.pid!)
+      const client0 = process.cpuUsage()
+      const result = await run()
+      const client = process.cpuUsage(client0)
+      spent[side].hop += cpuMs(pid) - hop0
+      spent[side].erp += cpuMs(erp.child.pid!) - erp0
+      spent[side].client += (client.user + client.system) / 1000
+      spent[side].requests += result.requests
+      return result
+    }
     for (let r = 0; r < ROUNDS; r++) {
-      const p = await load(proxyUrl, {}, ROUND_S)
+      const p = await measured('proxy', proxy.pid, () => load(proxyUrl, {}, ROUND_S))
       const cpuBefore = cpuMs(bffPid)
       const startedAt = performance.now()
-      const b = await load(bffUrl, DISPATCHER, ROUND_S)
+      const b = await measured('bff', bffPid, () => load(bffUrl, DISPATCHER, ROUND_S))
       bffCpu += cpuMs(bffPid) - cpuBefore - idlePerMs * (performance.now() - startedAt)
       bffRequests += b.requests
       rounds.push({ proxy: p.rps, bff: b.rps, proxyP50: p.p50, bffP50: b.p50 })
     }
     const cpuPerRequest = bffCpu / bffRequests
+    const perRequest = (side: 'proxy' | 'bff') => {
+      const s = spent[side]
+      const us = (ms: number) => (ms * 1000) / s.requests
+      return { hop: us(s.hop), erp: us(s.erp), client: us(s.client), total: us(s.hop + s.erp + s.client) }
+    }
+    const proxySpent = perRequest('proxy')
+    const bffSpent = perRequest('bff')
     const ratios = rounds.map((r) => r.bff / r.proxy)
     const ratio = median(ratios)
     const added = through.p50 - proxied.p50
@@ -164,6 +186,17 @@ async function hop(erp: Proc, bff: Proc) {
     console.log(`BFF added p50 over the proxy: ${fmt(added, 3)} ms (target ≤ 0.5 ms) — ${verdict(added <= 0.5)}`)
     console.log(
       `BFF CPU time per proxied request: ${fmt(cpuPerRequest * 1000, 0)} µs (background while idle: ${fmt(idlePerMs * 100, 1)} % of a core, taken out)`,
+    )
+    const row = (x: ReturnType<typeof perRequest>) => ({
+      'hop (proxy or BFF) µs': fmt(x.hop, 0),
+      'ERPNext µs': fmt(x.erp, 0),
+      'load generator µs': fmt(x.client, 0),
+      'all three µs': fmt(x.total, 0),
+    })
+    console.log('CPU time per request, every process, in the proxy’s rounds and in the BFF’s:')
+    console.table({ 'bare proxy rounds': row(proxySpent), 'BFF rounds': row(bffSpent) })
+    console.log(
+      `the machine's CPU per request, proxy / BFF: ${fmt(proxySpent.total / bffSpent.total)}× — the throughput ratio to expect when the cores are the limit`,
     )
   } finally {
     proxy.stop()
