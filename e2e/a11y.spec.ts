@@ -2,7 +2,8 @@
  * Every screen of every persona, read by axe-core in real Chromium, in French and in English: no
  * serious or critical violation is allowed. One page per persona walks its screens once in each
  * language (the switch is flipped once, between the two rounds); a screen that fails names the
- * rule, how many elements break it and where, so the cause can be found in its component.
+ * rule, how many elements break it and where, so the cause can be found in its component. A palette
+ * colour class on screen that the stylesheet does not define fails the walk too.
  */
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
@@ -60,6 +61,30 @@ async function violations(page: Page): Promise<string[]> {
     )
 }
 
+/** Quasar's palette hues: the stylesheet keeps only the shades of them the app names (src/css/colors.sass). */
+const HUES =
+  'red|pink|purple|deep-purple|indigo|blue|light-blue|cyan|teal|green|light-green|lime|yellow|amber|orange|deep-orange|brown|grey|blue-grey'
+
+/** Palette colour classes on the page (`text-grey-7`, `bg-red-1`…) that no stylesheet defines. */
+async function unstyledShades(page: Page): Promise<string[]> {
+  return page.evaluate((hues) => {
+    const shade = new RegExp(`^(?:text|bg)-(?:${hues})(?:-\\d+)?$`)
+    const defined = new Set<string>()
+    const walk = (rules: CSSRuleList) => {
+      for (const rule of rules) {
+        if (rule instanceof CSSStyleRule) {
+          for (const m of rule.selectorText.matchAll(/\.((?:text|bg)-[a-z0-9-]+)/g)) defined.add(m[1])
+        } else if (rule instanceof CSSGroupingRule) walk(rule.cssRules)
+      }
+    }
+    for (const sheet of document.styleSheets) walk(sheet.cssRules)
+    const missing = new Set<string>()
+    for (const element of document.querySelectorAll('[class]'))
+      for (const name of element.classList) if (shade.test(name) && !defined.has(name)) missing.add(name)
+    return [...missing]
+  }, HUES)
+}
+
 /** Walks the screens in French, flips the language once, walks them again in English. */
 async function audit(page: Page, screens: Screen[]) {
   const found: string[] = []
@@ -73,6 +98,10 @@ async function audit(page: Page, screens: Screen[]) {
       await test.step(`${screen.name} (${language})`, async () => {
         await screen.open(page)
         for (const line of await violations(page)) found.push(`${screen.name} (${language}) — ${line}`)
+        for (const name of await unstyledShades(page))
+          found.push(
+            `${screen.name} (${language}) — ${name}: a colour class no stylesheet defines (src/css/colors.sass)`,
+          )
       })
     }
   }
