@@ -121,16 +121,19 @@ async function hop(erp: Proc, bff: Proc) {
     await load(proxyUrl, {}, 2)
     await load(bffUrl, DISPATCHER, 2)
     const rounds: { proxy: number; bff: number; proxyP50: number; bffP50: number }[] = []
-    let bffCpu = 0
-    let bffRequests = 0
     // Every process's CPU time per request, in the proxy's rounds and in the BFF's: on 2 shared
     // cores that all of them fill, throughput follows the sum (see the line printed below).
-    const spent = { proxy: { hop: 0, erp: 0, client: 0, requests: 0 }, bff: { hop: 0, erp: 0, client: 0, requests: 0 } }
+    const spent = {
+      proxy: { hop: 0, erp: 0, client: 0, requests: 0, ms: 0 },
+      bff: { hop: 0, erp: 0, client: 0, requests: 0, ms: 0 },
+    }
     const measured = async (side: 'proxy' | 'bff', pid: number, run: () => ReturnType<typeof load>) => {
       const hop0 = cpuMs(pid)
       const erp0 = cpuMs(erp.child.pid!)
       const client0 = process.cpuUsage()
+      const started = performance.now()
       const result = await run()
+      spent[side].ms += performance.now() - started
       const client = process.cpuUsage(client0)
       spent[side].hop += cpuMs(pid) - hop0
       spent[side].erp += cpuMs(erp.child.pid!) - erp0
@@ -140,14 +143,10 @@ async function hop(erp: Proc, bff: Proc) {
     }
     for (let r = 0; r < ROUNDS; r++) {
       const p = await measured('proxy', proxy.pid, () => load(proxyUrl, {}, ROUND_S))
-      const cpuBefore = cpuMs(bffPid)
-      const startedAt = performance.now()
       const b = await measured('bff', bffPid, () => load(bffUrl, DISPATCHER, ROUND_S))
-      bffCpu += cpuMs(bffPid) - cpuBefore - idlePerMs * (performance.now() - startedAt)
-      bffRequests += b.requests
       rounds.push({ proxy: p.rps, bff: b.rps, proxyP50: p.p50, bffP50: b.p50 })
     }
-    const cpuPerRequest = bffCpu / bffRequests
+    const cpuPerRequest = (spent.bff.hop - idlePerMs * spent.bff.ms) / spent.bff.requests
     const perRequest = (side: 'proxy' | 'bff') => {
       const s = spent[side]
       const us = (ms: number) => (ms * 1000) / s.requests
