@@ -17,6 +17,7 @@ import type {
   OpenTicketsResult,
 } from '../../src/contracts/flows/types'
 import { toFrappeDate } from '../../src/contracts/frappeTime'
+import { numberFormat } from '../../src/contracts/intl'
 import { opticalVerdict } from '../../src/contracts/optical'
 import type { Sentence } from '../errors'
 import { UpstreamUnreachable } from '../upstream/erp'
@@ -280,7 +281,7 @@ async function openTickets(services: FlowServices, customer: string): Promise<Op
 }
 
 const money = (amount: number, locale: 'fr-CA' | 'en-CA') =>
-  new Intl.NumberFormat(locale, { style: 'currency', currency: 'CAD' }).format(amount)
+  numberFormat(locale, { style: 'currency', currency: 'CAD' }).format(amount)
 
 async function balanceDue(services: FlowServices, customer: string, now: number): Promise<BalanceDueResult> {
   const rows = await services.erp.list<SalesInvoice>('Sales Invoice', {

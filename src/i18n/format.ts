@@ -3,6 +3,7 @@
  * America/Toronto whatever the browser's zone, a real minus sign before negative dBm.
  */
 import { parseFrappeDatetime, SITE_TIME_ZONE } from '../contracts/frappeTime'
+import { dateFormat, numberFormat, relativeFormat } from '../contracts/intl'
 
 const MINUS = '\u2212'
 const withMinus = (s: string) => s.replace(/^-/, MINUS).replace(/^\+?-/, MINUS)
@@ -21,7 +22,7 @@ export function relativeTime(value: string, locale: string, now = Date.now()): s
   if (!at) return value
   const seconds = Math.round((at.getTime() - now) / 1000)
   const abs = Math.abs(seconds)
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' })
+  const rtf = relativeFormat(locale, { numeric: 'auto' })
   if (abs < 45) return rtf.format(0, 'second')
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute')
   if (abs < 86_400) return rtf.format(Math.round(seconds / 3600), 'hour')
@@ -35,7 +36,7 @@ export function shortDate(value: string, locale: string, now = new Date()): stri
   const at = toInstant(value)
   if (!at) return value
   const sameYear = at.getFullYear() === now.getFullYear()
-  return new Intl.DateTimeFormat(locale, {
+  return dateFormat(locale, {
     day: 'numeric',
     month: 'short',
     ...(sameYear ? {} : { year: 'numeric' }),
@@ -47,7 +48,7 @@ export function shortDate(value: string, locale: string, now = new Date()): stri
 export function dateTime(value: string, locale: string): string {
   const at = toInstant(value)
   if (!at) return value
-  return new Intl.DateTimeFormat(locale, {
+  return dateFormat(locale, {
     dateStyle: 'medium',
     timeStyle: 'short',
     hourCycle: 'h23',
@@ -56,18 +57,18 @@ export function dateTime(value: string, locale: string): string {
 }
 
 export function money(amount: number, locale: string, currency = 'CAD'): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount)
+  return numberFormat(locale, { style: 'currency', currency }).format(amount)
 }
 
 /** "−19,4 dBm" */
 export function dbm(value: number, locale: string): string {
-  return `${withMinus(new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value))} dBm`
+  return `${withMinus(numberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value))} dBm`
 }
 
 /** "−0,6" / "+0,3": a change in dB, always signed. */
 export function signedDb(value: number, locale: string): string {
   return withMinus(
-    new Intl.NumberFormat(locale, {
+    numberFormat(locale, {
       minimumFractionDigits: 1,
       maximumFractionDigits: 1,
       signDisplay: 'exceptZero',

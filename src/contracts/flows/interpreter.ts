@@ -7,6 +7,7 @@
  */
 import jsonLogic from 'json-logic-js'
 import { normalizePhone } from '../searchKeys'
+import { dateFormat } from '../intl'
 import type {
   ActResult,
   AddressValue,
@@ -57,11 +58,9 @@ export function readableDate(text: string, locale: 'fr' | 'en'): string | null {
   const at = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0)))
   if (Number.isNaN(at.getTime()) || at.getUTCDate() !== Number(d)) return null
   const tag = locale === 'en' ? 'en-CA' : 'fr-CA'
-  const day = new Intl.DateTimeFormat(tag, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' }).format(
-    at,
-  )
+  const day = dateFormat(tag, { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' }).format(at)
   if (h === undefined) return day
-  const time = new Intl.DateTimeFormat(tag, { timeZone: 'UTC', hour: '2-digit', minute: '2-digit' }).format(at)
+  const time = dateFormat(tag, { timeZone: 'UTC', hour: '2-digit', minute: '2-digit' }).format(at)
   return locale === 'en' ? `${day} at ${time}` : `${day} à ${time}`
 }
 

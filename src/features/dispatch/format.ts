@@ -1,28 +1,21 @@
 /**
  * Dates and durations as the dispatcher reads them: site-local (America/Toronto), 24-hour clock,
- * fr-CA or en-CA. Formatters are built once; Intl objects are costly to create.
+ * fr-CA or en-CA. Formatters are built once (contracts/intl.ts): Intl objects are costly to create.
  */
 import { parseSiteDatetime, SITE_TIME_ZONE } from '../../contracts/frappeTime'
+import { dateFormat } from '../../contracts/intl'
 
-const whenFormats = new Map<string, Intl.DateTimeFormat>()
-
-function whenFormat(locale: string): Intl.DateTimeFormat {
-  const tag = locale === 'en' ? 'en-CA' : 'fr-CA'
-  let f = whenFormats.get(tag)
-  if (!f) {
-    f = new Intl.DateTimeFormat(tag, {
-      timeZone: SITE_TIME_ZONE,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-    whenFormats.set(tag, f)
-  }
-  return f
+const WHEN: Intl.DateTimeFormatOptions = {
+  timeZone: SITE_TIME_ZONE,
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
 }
+
+const whenFormat = (locale: string) => dateFormat(locale === 'en' ? 'en-CA' : 'fr-CA', WHEN)
 
 /** "ven. 27 nov., 10:00" for an instant. */
 export function formatWhen(instant: number, locale: string): string {

@@ -3,6 +3,7 @@
  * whether the browser agreed to keep it under storage pressure (otherwise it may erase the queue,
  * photos included, when the tablet runs short of space).
  */
+import { numberFormat } from '../../contracts/intl'
 
 /** From this share used, the technician is told to send the queue as soon as they have coverage. */
 export const STORAGE_WARN_RATIO = 0.8
@@ -39,7 +40,7 @@ export function formatBytes(bytes: number, locale: string): string {
       : bytes < 1e9
         ? (['megabyte', bytes / 1e6, 1] as const)
         : (['gigabyte', bytes / 1e9, 1] as const)
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: 'unit',
     unit,
     unitDisplay: 'short',

@@ -3,13 +3,14 @@
  * opens the tablet's own maps app at the job's address.
  */
 import { parseFrappeDatetime, SITE_TIME_ZONE } from '../../contracts/frappeTime'
+import { dateFormat } from '../../contracts/intl'
 import type { TechJob } from '../../contracts/tech'
 
 /** "08:30" (24-hour, site time) of a Frappe datetime. */
 export function clockTime(frappeDatetime: string, locale: string, plusMinutes = 0): string {
   const at = parseFrappeDatetime(frappeDatetime)
   if (!at) return ''
-  return new Intl.DateTimeFormat(locale, {
+  return dateFormat(locale, {
     timeZone: SITE_TIME_ZONE,
     hour: '2-digit',
     minute: '2-digit',
@@ -21,7 +22,7 @@ export function clockTime(frappeDatetime: string, locale: string, plusMinutes = 
 export function longDate(date: string, locale: string): string {
   const at = parseFrappeDatetime(`${date} 12:00:00`)
   return at
-    ? new Intl.DateTimeFormat(locale, {
+    ? dateFormat(locale, {
         timeZone: SITE_TIME_ZONE,
         weekday: 'long',
         day: 'numeric',
@@ -32,7 +33,7 @@ export function longDate(date: string, locale: string): string {
 
 /** "27 nov., 14 h 05" — when an offline copy was loaded. */
 export function loadedAt(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, {
+  return dateFormat(locale, {
     timeZone: SITE_TIME_ZONE,
     day: 'numeric',
     month: 'short',
