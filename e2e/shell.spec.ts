@@ -90,6 +90,16 @@ test('the opening screen’s code is asked for by the page itself, within the CS
   expect(await preloaded('tech')).toEqual([])
   await page.goto('/ops/')
   await expect(page.getByTestId('tech-today')).toBeVisible()
-  expect((await preloaded('tech')).some((href) => /\/ops\/assets\/TechDayPage-[\w-]+\.js$/.test(href))).toBe(true)
+  const day = await preloaded('tech')
+  expect(day.some((href) => /\/ops\/assets\/TechDayPage-[\w-]+\.js$/.test(href))).toBe(true)
+  // The scan queue's panel is not part of the day's first screen: it comes once the day is up.
+  expect(day.filter((href) => /\/ScanQueuePanel-/.test(href))).toEqual([])
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        performance.getEntriesByType('resource').some((r) => /\/ScanQueuePanel-[\w-]+\.js$/.test(r.name)),
+      ),
+    )
+    .toBe(true)
   expect(refused).toEqual([])
 })
