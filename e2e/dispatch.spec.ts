@@ -214,3 +214,35 @@ test('a job booked from a customer file with no requested time waits in the queu
   await page.keyboard.press('Enter')
   await expect(page.getByRole('dialog')).toBeVisible()
 })
+
+test('the calendar under the day’s button moves the board to the day picked, and closes', async ({ page, world }) => {
+  const today = world.day()
+  // Another day of the same month, whatever today is: the 1st, or the 2nd on the 1st.
+  const other = today.endsWith('-01') ? 2 : 1
+  const otherDay = `${today.slice(0, 8)}${String(other).padStart(2, '0')}`
+  await signInAs(page, 'dispatcher')
+  await page.goto(`/ops/#/dispatch?day=${today}`)
+  await expect(page.getByTestId('dispatch-board')).toBeVisible()
+  const calendar = page.getByTestId('day-picker')
+  await expect(calendar).toHaveCount(0)
+
+  await page.getByTestId('day-label').click()
+  await expect(calendar).toBeVisible()
+  await page.screenshot({ path: '.tmp/day-picker.png' })
+  await calendar
+    .locator('.q-date__calendar-item--in button')
+    .filter({ hasText: new RegExp(`^${other}$`) })
+    .click()
+  await expect(page).toHaveURL(new RegExp(`day=${otherDay}`))
+  await expect(calendar).toBeHidden()
+
+  // Opened again from the keyboard, it shows the board's day; Escape puts it away.
+  await page.getByTestId('day-label').focus()
+  await page.keyboard.press('Enter')
+  await expect(calendar).toBeVisible()
+  await expect(
+    calendar.locator('.q-date__calendar-item--in .q-btn--unelevated, .q-date__calendar-item--in .bg-primary'),
+  ).toHaveText(String(other))
+  await page.keyboard.press('Escape')
+  await expect(calendar).toBeHidden()
+})
