@@ -3,6 +3,7 @@
  * capabilities that open it; the guard only spares the user a screen they cannot use — the BFF
  * refuses the data anyway.
  */
+import { ref } from 'vue'
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import type { Capability } from 'src/contracts/capabilities'
 import { useUserGroups } from 'src/auth/useUserGroups'
@@ -170,4 +171,20 @@ router.beforeEach(async (to) => {
     }
   }
   return true
+})
+
+/**
+ * The address of a screen whose code could not be fetched (App.vue says so and offers to reload
+ * there); cleared by the next screen that opens.
+ */
+export const failedScreen = ref<string | null>(null)
+
+/** What Chromium, Firefox, Safari and Vite's preloading say when a module's code cannot be fetched. */
+const CODE_NOT_FETCHED = /dynamically imported module|importing a module script failed|unable to preload/i
+
+router.onError((error: unknown, to) => {
+  if (error instanceof Error && CODE_NOT_FETCHED.test(error.message)) failedScreen.value = to.fullPath
+})
+router.afterEach((_to, _from, failure) => {
+  if (!failure) failedScreen.value = null
 })

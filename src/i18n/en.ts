@@ -53,6 +53,12 @@ const en: typeof fr = {
     tech: 'No jobs planned for you today.',
     settings: 'Pick a settings section.',
   },
+  load: {
+    failed: 'This part of the console could not be loaded.',
+    failedHint:
+      'Check the connection, then reload the page: it will open where you were. A new version may also have been released.',
+    reload: 'Reload the page',
+  },
   common: { retry: 'Try again', cancel: 'Cancel', save: 'Save', close: 'Close', loading: 'Loading…', search: 'Search' },
 }
 export default en

@@ -51,6 +51,12 @@ export default {
     tech: 'Aucune intervention prévue pour vous aujourd’hui.',
     settings: 'Choisissez une section des paramètres.',
   },
+  load: {
+    failed: 'Cette partie de la console n’a pas pu être chargée.',
+    failedHint:
+      'Vérifiez la connexion, puis rechargez la page : elle rouvrira là où vous étiez. Une nouvelle version a peut-être aussi été publiée.',
+    reload: 'Recharger la page',
+  },
   common: {
     retry: 'Réessayer',
     cancel: 'Annuler',
