@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { test, expect, signInAs } from './fixtures'
+import { freshJob, openJob } from './techFixtures'
 
 // The first visit of a tablet, before the service worker keeps a copy of the code: a part of the
 // app whose file cannot be fetched (no network, or a version published meanwhile) says so.
@@ -70,4 +71,28 @@ test('a part of the board whose code cannot be fetched says so, in English, and 
   expect(page.url()).toMatch(new RegExp(`/ops/#/dispatch\\?day=${world.day()}$`))
   await page.getByTestId('day-label').click()
   await expect(page.getByTestId('day-picker')).toBeVisible()
+})
+
+test('a notification whose code cannot be fetched is not lost in silence: the technician is told, and the status is kept', async ({
+  page,
+  request,
+  world,
+}) => {
+  const job = await freshJob(request, world)
+  // Refused from the start, so the fetch a second after the first screen fails as well.
+  const files = await withoutFiles(page, /\/ops\/assets\/quasarPlugins-[\w-]+\.js$/)
+  await signInAs(page, 'technician', '/tech')
+  await openJob(page, job.name)
+
+  await page.getByTestId('status-en-route').click()
+  await expect(page.getByTestId('job-status')).toHaveText('En route')
+  const alert = page.getByTestId('load-failed')
+  await expect(alert).toContainText('n’a pas pu être chargée')
+  expect(files.refused.length).toBeGreaterThan(0)
+
+  files.allow()
+  await alert.getByRole('button', { name: 'Recharger la page' }).click()
+  await expect(page.getByTestId('tech-job')).toBeVisible()
+  await expect(page.getByTestId('job-status')).toHaveText('En route')
+  await expect(alert).toHaveCount(0)
 })

@@ -3,9 +3,12 @@
  * built-in dialog's prompts and option lists bring QInput, QOptionGroup and more): the plugins
  * come in a chunk of their own, fetched once the first screen is up, or at the first dialog or
  * notification if that comes sooner. One asked for before then shows as soon as the plugins are
- * there, with every handler or update it was given meanwhile.
+ * there, with every handler or update it was given meanwhile. One asked for when the plugins'
+ * code cannot be fetched (a first visit that lost its network) is not dropped in silence:
+ * `codeNotFetched` has App.vue say so and offer to reload.
  */
 import type { App } from 'vue'
+import { codeNotFetched } from './components/lazy'
 import type { DialogChainObject, QDialogOptions, QNotifyCreateOptions, QNotifyUpdateOptions, QVueGlobals } from 'quasar'
 
 type Method = keyof DialogChainObject
@@ -42,20 +45,20 @@ export function installLazyPlugins(app: App): void {
       hide: later('hide'),
       update: later('update'),
     }
-    void preloadPlugins().then(() => {
+    preloadPlugins().then(() => {
       real = ($q.dialog as OpenDialog)(opts)
       for (const [method, args] of pending) call(real, method, args)
-    })
+    }, notFetched)
     return chain
   }
 
   const lazyNotify = (opts: QNotifyCreateOptions | string) => {
     const updates: (QNotifyUpdateOptions | undefined)[] = []
     let real: ((props?: QNotifyUpdateOptions) => void) | null = null
-    void preloadPlugins().then(() => {
+    preloadPlugins().then(() => {
       real = $q.notify(opts)
       for (const props of updates) real(props)
-    })
+    }, notFetched)
     return (props?: QNotifyUpdateOptions) => {
       if (real) real(props)
       else updates.push(props)
@@ -64,9 +67,21 @@ export function installLazyPlugins(app: App): void {
   $q.notify = lazyNotify
 }
 
-/** Fetches and installs the plugins (once). */
+const notFetched = () => {
+  codeNotFetched.value = true
+}
+
+/** Fetches and installs the plugins (once; asked again after a failed fetch). */
 export function preloadPlugins(): Promise<void> {
   if (!load) throw new Error('installLazyPlugins(app) has not run')
-  loading ??= load()
+  loading ??= load().then(
+    () => {
+      codeNotFetched.value = false
+    },
+    (error: unknown) => {
+      loading = null
+      throw error
+    },
+  )
   return loading
 }

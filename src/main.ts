@@ -31,8 +31,9 @@ app.use(createPinia())
 app.use(i18n)
 app.use(router)
 // The words of the last visit's language first (fetched beside the first screen's code), then the
-// dialogs and notifications once the first screen is up.
+// dialogs and notifications once the first screen is up (asked for again by the first one shown if
+// that fetch fails).
 void setLocale(initialLocale()).finally(() => {
   app.mount('#app')
-  void router.isReady().then(() => setTimeout(() => void preloadPlugins(), 1000))
+  void router.isReady().then(() => setTimeout(() => void preloadPlugins().catch(() => undefined), 1000))
 })
