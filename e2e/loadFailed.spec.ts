@@ -41,6 +41,12 @@ test('a screen whose code cannot be fetched says so, in French, and opens there 
   await expect(page.getByTestId('dispatch-board')).toBeVisible()
   await page.screenshot({ path: '.tmp/load-failed-screen.png' })
 
+  // Put away, it says so again at the next attempt (the browser keeps the failed fetch).
+  await alert.getByRole('button', { name: 'Fermer' }).click()
+  await expect(alert).toHaveCount(0)
+  await page.getByTestId('main-nav').getByText('Clients').click()
+  await expect(alert).toContainText('n’a pas pu être chargée')
+
   files.allow()
   await alert.getByRole('button', { name: 'Recharger la page' }).click()
   await expect(page.getByTestId('client-search')).toBeVisible()

@@ -54,8 +54,13 @@ describe('lazyComponent', () => {
     expect(alert.attributes('role')).toBe('alert')
     expect(alert.text()).toContain('n’a pas pu être chargée')
     expect(alert.text()).toContain('rechargez la page')
-    expect(alert.findAll('button').map((b) => b.text())).toEqual(['Recharger la page'])
+    expect(alert.findAll('button').map((b) => b.text())).toEqual(['Fermer', 'Recharger la page'])
     expect(wrapper.find('[data-testid="greeting"]').exists()).toBe(false)
+
+    // A user who carries on without that part puts the message away.
+    await alert.findAll('button')[0].trigger('click')
+    expect(wrapper.find('[data-testid="load-failed"]').exists()).toBe(false)
+    expect(calls()).toBe(1)
   })
 
   it('speaks English to an English session', async () => {
@@ -64,6 +69,6 @@ describe('lazyComponent', () => {
     await flushPromises()
     const alert = wrapper.find('[data-testid="load-failed"]')
     expect(alert.text()).toContain('could not be loaded')
-    expect(alert.findAll('button').map((b) => b.text())).toEqual(['Reload the page'])
+    expect(alert.findAll('button').map((b) => b.text())).toEqual(['Close', 'Reload the page'])
   })
 })
