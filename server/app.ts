@@ -16,7 +16,7 @@ import { createMemoryLimiter, type RateLimiter } from './rateLimit'
 import { ROUTES } from './routes/index'
 import type { PositionOptions } from './routes/positions'
 import { isWrite, writeRefusal } from './sameOrigin'
-import { resolveUser, type RequestUser } from './session'
+import { createUserMemo, resolveUser, type RequestUser } from './session'
 import { inlineScriptSources } from './static'
 import { createTechScopes, type TechScopes } from './techScope'
 import { erpForRequest, ErpRefused, UpstreamUnreachable, type ErpClient } from './upstream/erp'
@@ -105,10 +105,40 @@ const SECURITY_HEADERS = (config: Config): Record<string, string> => {
   }
 }
 
-/** Header names as they arrived on the socket (every other entry of Node's rawHeaders). */
-function rawHeaderNames(event: H3Event): string[] | undefined {
-  const raw = event.runtime?.node?.req.rawHeaders
-  return raw ? raw.filter((_, i) => i % 2 === 0) : undefined
+/**
+ * What an answer from the API says to a browser that opens it as a page: nothing may load, nothing
+ * may frame it. The JSON, event streams and files under /ops/api/ are never documents, so the
+ * SPA's policy (its script hashes, its tile server) has no business there.
+ */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+/** The answers that are data, never a page or a worker's script. */
+const isApiPath = (pathname: string) => pathname.startsWith('/ops/api/')
+
+/**
+ * One header's value from Node's raw list (names as sent, values alternating), without building
+ * the request's whole header object; null when absent or sent more than once.
+ */
+function rawHeader(raw: readonly string[], lowerName: string): string | null {
+  let found: string | null = null
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue
+    if (found !== null) return null
+    found = raw[i + 1]
+  }
+  return found
+}
+
+/** What the app keeps about one request, on its event (read by the request's own steps only). */
+interface RequestState {
+  startedAt: number
+  requestId?: string
+  user?: RequestUser | null
+}
+const stateOf = (event: H3Event): RequestState => {
+  const context = event.context as { ops?: RequestState }
+  return (context.ops ??= { startedAt: performance.now() })
 }
 
 export function createApp(config: Config, deps: AppDeps): H3 {
@@ -116,13 +146,12 @@ export function createApp(config: Config, deps: AppDeps): H3 {
   const audit = deps.audit ?? createAuditJournal(null)
   const scopes = deps.scopes ?? createTechScopes(deps.erp)
   const peerOf = deps.peerAddress ?? ((event: H3Event) => getRequestIP(event))
-  const requestIds = new WeakMap<Request, string>()
-  const users = new WeakMap<Request, RequestUser | null>()
   const headers = SECURITY_HEADERS(config)
+  const apiHeaders = { ...headers, 'content-security-policy': API_CSP }
   /** Answers built by `respond`, which carry the app's headers already. */
   const complete = new WeakSet<Response>()
-  /** Whether a peer is one of the trusted proxies, remembered per address (peers are few). */
-  const trusted = new Map<string, boolean>()
+  /** Trusted peers' verdicts and staff members, remembered across requests (see session.ts). */
+  const memo = createUserMemo()
 
   /** The staff member's e-mail for a log line; none when the identity headers are refused. */
   const staffOf = (event: H3Event): string | undefined => {
@@ -152,24 +181,22 @@ export function createApp(config: Config, deps: AppDeps): H3 {
     peer: peerOf,
     // Asked for by the request's context, its route and its log line: resolved once per request.
     user(event) {
-      let user = users.get(event.req)
-      if (user === undefined) {
-        user = resolveUser(event.req, peerOf(event), config, rawHeaderNames(event), trusted)
-        users.set(event.req, user)
-      }
-      return user
+      const state = stateOf(event)
+      if (state.user === undefined)
+        state.user = resolveUser(event.req, peerOf(event), config, event.runtime?.node?.req.rawHeaders, memo)
+      return state.user
     },
     requestId(event) {
-      let id = requestIds.get(event.req)
-      if (!id) {
-        const given = event.req.headers.get('x-request-id')
-        id = given && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID()
-        requestIds.set(event.req, id)
+      const state = stateOf(event)
+      if (!state.requestId) {
+        const raw = event.runtime?.node?.req.rawHeaders
+        const given = raw ? rawHeader(raw, 'x-request-id') : event.req.headers.get('x-request-id')
+        state.requestId = given && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID()
       }
-      return id
+      return state.requestId
     },
     respond(event, body, status, own) {
-      const all: Record<string, string> = Object.assign({}, headers, own)
+      const all: Record<string, string> = Object.assign({}, isApiPath(event.url.pathname) ? apiHeaders : headers, own)
       all['x-request-id'] = ctx.requestId(event)
       if (lifecycle.draining) all.connection = 'close'
       const res = new FastResponse(body, { status, headers: all })
@@ -231,7 +258,8 @@ export function createApp(config: Config, deps: AppDeps): H3 {
     onResponse(response, event) {
       const requestId = ctx.requestId(event)
       if (!complete.has(response)) {
-        for (const [k, v] of Object.entries(headers)) if (!response.headers.has(k)) response.headers.set(k, v)
+        for (const [k, v] of Object.entries(isApiPath(event.url.pathname) ? apiHeaders : headers))
+          if (!response.headers.has(k)) response.headers.set(k, v)
         response.headers.set('x-request-id', requestId)
         if (lifecycle.draining) response.headers.set('connection', 'close')
       }
@@ -241,8 +269,7 @@ export function createApp(config: Config, deps: AppDeps): H3 {
 
   /** One log line and the request metrics, per answer; the route as its pattern, never the raw URL. */
   function observe(event: H3Event, status: number, requestId: string) {
-    const started = startedAt.get(event.req)
-    const seconds = started === undefined ? 0 : (performance.now() - started) / 1000
+    const seconds = (performance.now() - stateOf(event).startedAt) / 1000
     const route = (event.context.matchedRoute as { route?: string } | undefined)?.route ?? 'unmatched'
     const method = event.req.method
     countRequest(method, route, status, seconds)
@@ -264,9 +291,8 @@ export function createApp(config: Config, deps: AppDeps): H3 {
   // First of all: when the request arrived (for its log line and latency histogram); then, before
   // any route, a write that is not from our own pages is refused before it is read, forwarded or
   // journaled.
-  const startedAt = new WeakMap<Request, number>()
   app.use((event) => {
-    startedAt.set(event.req, performance.now())
+    stateOf(event)
     if (!isWrite(event.req.method)) return
     const refusal = writeRefusal(event.req, config.publicOrigin ?? event.url.origin)
     if (refusal) throw new Refusal(refusal.status, refusal.code, refusal.sentence)

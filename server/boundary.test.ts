@@ -341,6 +341,46 @@ describe('5. an identity header sent twice is refused', () => {
     }
   })
 
+  it('over the socket, tells staff members apart however often they ask, and follows a change of groups', async () => {
+    const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
+    const server = serve(app, { port: 0, hostname: '127.0.0.1', silent: true })
+    await server.ready()
+    try {
+      const port = Number(new URL(server.url!).port)
+      const me = (email: string, groups: string) =>
+        new Promise<{ status: number; email?: string; capabilities?: string[] }>((resolve, reject) => {
+          const req = httpRequest({ host: '127.0.0.1', port, path: '/ops/api/me', method: 'GET' }, (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => {
+              const body = JSON.parse(Buffer.concat(chunks).toString()) as { email?: string; capabilities?: string[] }
+              resolve({ status: res.statusCode ?? 0, email: body.email, capabilities: body.capabilities })
+            })
+          })
+          // Names in Authentik's own case, as Traefik passes them on.
+          req.setHeader('X-Authentik-Email', email)
+          req.setHeader('X-Authentik-Groups', groups)
+          req.on('error', reject)
+          req.end()
+        })
+      for (let i = 0; i < 3; i++) {
+        const tech = await me(STAFF.tech.email, 'ops-tech')
+        const admin = await me(STAFF.admin.email, 'ops-admin')
+        expect(tech).toMatchObject({ status: 200, email: STAFF.tech.email })
+        expect(admin).toMatchObject({ status: 200, email: STAFF.admin.email })
+        expect(tech.capabilities).toContain('tech:self')
+        expect(tech.capabilities).not.toContain('users:manage')
+        expect(admin.capabilities).toContain('users:manage')
+      }
+      // The same e-mail, now in the admin group: the new groups decide, not the first answer.
+      expect((await me(STAFF.tech.email, 'ops-admin')).capabilities).toContain('users:manage')
+      expect((await me(STAFF.tech.email, 'ops-tech')).capabilities).not.toContain('users:manage')
+      expect((await me('', 'ops-admin')).status).toBe(401)
+    } finally {
+      await server.close(true)
+    }
+  })
+
   it('answers 401 when the repeats reach it already joined', async () => {
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
     const res = await app.fetch(
@@ -392,6 +432,15 @@ describe('6 & 7. costly and unbounded reads', () => {
 })
 
 describe('8. map labels and the content security policy', () => {
+  it('answers from the API are data: their policy lets nothing load and nothing frame them', async () => {
+    const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
+    for (const path of ['/ops/api/me', '/ops/api/erp/resource/Customer', '/ops/api/nothing-here']) {
+      const csp = (await app.fetch(staffRequest(path, STAFF.admin))).headers.get('content-security-policy') ?? ''
+      expect(csp.split('; ')).toEqual(expect.arrayContaining(["default-src 'none'", "frame-ancestors 'none'"]))
+      expect(csp).not.toContain('script-src')
+    }
+  })
+
   it('forbids <base>, plugins and forms posting elsewhere', async () => {
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub })
     const csp = (await app.fetch(staffRequest('/ops/healthz', null))).headers.get('content-security-policy')!

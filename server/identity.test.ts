@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { identityFromHeaders, isTrustedPeer, parseTrustedProxies } from './identity'
+import { identityFromHeaders, isTrustedPeer, parseTrustedProxies, rawIdentityHeaders } from './identity'
 
 describe('trusted proxies', () => {
   const { ranges, problems } = parseTrustedProxies('10.0.0.5, 172.16.0.0/12, fd00::/8, ::1')
@@ -41,5 +41,53 @@ describe('identity headers', () => {
   it('has no identity without a usable e-mail', () => {
     expect(identityFromHeaders(new Headers({ 'x-authentik-groups': 'ops-admin' }))).toBeNull()
     expect(identityFromHeaders(new Headers({ 'x-authentik-email': 'nobody' }))).toBeNull()
+  })
+})
+
+describe('identity headers read from the socket', () => {
+  it('reads each X-authentik-* header whatever its case, and nothing else', () => {
+    const found = rawIdentityHeaders([
+      'Host',
+      'ops.example',
+      'X-Authentik-Email',
+      'marc.bouchard@gigafibre.ca',
+      'x-authentik-GROUPS',
+      'ops-dispatch|ops-csr',
+      'X-Request-Id',
+      'abc',
+    ])
+    expect(found && Object.fromEntries(found)).toEqual({
+      'x-authentik-email': 'marc.bouchard@gigafibre.ca',
+      'x-authentik-groups': 'ops-dispatch|ops-csr',
+    })
+  })
+
+  it('refuses a header sent twice, even in another case', () => {
+    const raw = [
+      'x-authentik-email',
+      'a@gigafibre.ca',
+      'x-authentik-groups',
+      'ops-tech',
+      'X-Authentik-Groups',
+      '|ops-admin',
+    ]
+    expect(rawIdentityHeaders(raw)).toBeNull()
+  })
+
+  it('refuses repeats a proxy has already joined with a comma', () => {
+    expect(rawIdentityHeaders(['x-authentik-groups', 'ops-tech, |ops-admin'])).toBeNull()
+    expect(rawIdentityHeaders(['x-authentik-email', 'a@gigafibre.ca,b@gigafibre.ca'])).toBeNull()
+  })
+
+  it('gives the same identity as the Fetch headers do', () => {
+    const pairs = [
+      ['x-authentik-email', ' Julien.Gagnon@Gigafibre.ca '],
+      ['x-authentik-name', 'Julien Gagnon'],
+      ['x-authentik-groups', 'ops-tech'],
+    ]
+    const found = rawIdentityHeaders(pairs.flat())!
+    expect(identityFromHeaders({ get: (name) => found.get(name) ?? null })).toEqual(
+      identityFromHeaders(new Headers(pairs as [string, string][])),
+    )
   })
 })

@@ -100,12 +100,20 @@ export function isTrustedPeer(peer: string | undefined, ranges: readonly ProxyRa
   })
 }
 
+/** What identity-reading needs of a request's headers: a Fetch Headers object or `rawIdentityHeaders`. */
+export interface HeaderSource {
+  get(name: string): string | null
+}
+
+/** The identity headers that can carry a list and must arrive once. */
+const SINGLE_VALUED = ['x-authentik-email', 'x-authentik-username', 'x-authentik-uid', 'x-authentik-groups']
+
 /**
  * Whether any X-authentik-* header arrives more than once. `rawNames` are the header names as
  * received (Node's rawHeaders); without them, a Fetch Headers object has already joined repeats
  * with ", ", which no e-mail, username, uid or group list contains.
  */
-export function hasRepeatedIdentityHeader(headers: Headers, rawNames?: readonly string[]): boolean {
+export function hasRepeatedIdentityHeader(headers: HeaderSource, rawNames?: readonly string[]): boolean {
   if (rawNames) {
     const seen = new Set<string>()
     for (const raw of rawNames) {
@@ -115,14 +123,34 @@ export function hasRepeatedIdentityHeader(headers: Headers, rawNames?: readonly 
       seen.add(name)
     }
   }
-  for (const name of ['x-authentik-email', 'x-authentik-username', 'x-authentik-uid', 'x-authentik-groups']) {
+  for (const name of SINGLE_VALUED) {
     if (headers.get(name)?.includes(',')) return true
   }
   return false
 }
 
+/**
+ * The X-authentik-* headers of a request, read in one pass over Node's raw headers (names and
+ * values alternating, as received), or null when one of them arrives more than once. Reading the
+ * raw list spares building the request's whole header object on the BFF's busiest path.
+ */
+export function rawIdentityHeaders(rawHeaders: readonly string[]): Map<string, string> | null {
+  const found = new Map<string, string>()
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const raw = rawHeaders[i]
+    // "x-authentik-" in any case: its first character is x or X.
+    if (raw.length < 12 || (raw.charCodeAt(0) | 0x20) !== 0x78) continue
+    const name = raw.toLowerCase()
+    if (!name.startsWith('x-authentik-')) continue
+    if (found.has(name)) return null
+    found.set(name, rawHeaders[i + 1])
+  }
+  for (const name of SINGLE_VALUED) if (found.get(name)?.includes(',')) return null
+  return found
+}
+
 /** The identity carried by Authentik's headers, or null when they are absent or unusable. */
-export function identityFromHeaders(headers: Headers): Identity | null {
+export function identityFromHeaders(headers: HeaderSource): Identity | null {
   const email = headers.get('x-authentik-email')?.trim().toLowerCase()
   if (!email || !/^[^@\s]+@[^@\s]+$/.test(email)) return null
   const username = headers.get('x-authentik-username')?.trim() || email.split('@')[0]

@@ -5,7 +5,14 @@
 import type { Capability } from '../src/contracts/capabilities'
 import { PERSONAS } from '../src/contracts/personas'
 import type { Config } from './config'
-import { hasRepeatedIdentityHeader, identityFromHeaders, isTrustedPeer, type Identity } from './identity'
+import {
+  hasRepeatedIdentityHeader,
+  identityFromHeaders,
+  isTrustedPeer,
+  rawIdentityHeaders,
+  type HeaderSource,
+  type Identity,
+} from './identity'
 import { capabilitiesOf } from './policy'
 
 export interface RequestUser extends Identity {
@@ -22,38 +29,72 @@ function cookie(req: Request, name: string): string | null {
   return null
 }
 
-/** Peers are a few proxies: each one's verdict is remembered in `memo` (bounded). */
-function trustedPeer(peer: string, config: Config, memo?: Map<string, boolean>): boolean {
-  const known = memo?.get(peer)
-  if (known !== undefined) return known
-  const verdict = isTrustedPeer(peer, config.trustedProxies)
-  if (memo) {
-    if (memo.size >= 1_024) memo.clear()
-    memo.set(peer, verdict)
-  }
-  return verdict
+/**
+ * What one app remembers across requests, both bounded: each peer's verdict (peers are a few
+ * proxies) and each distinct set of identity headers' staff member (the same few dozen staff ask
+ * again and again). A remembered staff member is frozen: shared between requests, never changed.
+ */
+export interface UserMemo {
+  trusted: Map<string, boolean>
+  users: Map<string, Readonly<RequestUser>>
 }
 
+const MEMO_SIZE = 1_024
+
+export const createUserMemo = (): UserMemo => ({ trusted: new Map(), users: new Map() })
+
+function remember<T>(memo: Map<string, T>, key: string, value: T): T {
+  if (memo.size >= MEMO_SIZE) memo.clear()
+  memo.set(key, value)
+  return value
+}
+
+function trustedPeer(peer: string, config: Config, memo?: UserMemo): boolean {
+  const known = memo?.trusted.get(peer)
+  if (known !== undefined) return known
+  const verdict = isTrustedPeer(peer, config.trustedProxies)
+  return memo ? remember(memo.trusted, peer, verdict) : verdict
+}
+
+/** The identity headers that decide who a request is and what they may do. */
+const IDENTITY_FIELDS = ['x-authentik-email', 'x-authentik-username', 'x-authentik-name', 'x-authentik-groups']
+
 /**
- * `rawHeaderNames` are the header names as they arrived, when the server adapter has them: an
- * identity header sent twice (a proxy's and a client's) is refused rather than merged. `trusted`
- * remembers each peer's verdict across requests.
+ * `rawHeaders` are the headers as they arrived (Node's rawHeaders, names and values alternating),
+ * when the server adapter has them: an identity header sent twice (a proxy's and a client's) is
+ * refused rather than merged. `memo` remembers peers' verdicts and staff members across requests.
  */
 export function resolveUser(
   req: Request,
   peer: string | undefined,
   config: Config,
-  rawHeaderNames?: readonly string[],
-  trusted?: Map<string, boolean>,
+  rawHeaders?: readonly string[],
+  memo?: UserMemo,
 ): RequestUser | null {
-  if (!peer || !trustedPeer(peer, config, trusted)) return null
-  if (hasRepeatedIdentityHeader(req.headers, rawHeaderNames)) return null
-  let identity: Identity | null = identityFromHeaders(req.headers)
-  if (!identity && config.demo) {
-    const persona = PERSONAS.find((p) => p.id === cookie(req, DEMO_PERSONA_COOKIE))
-    if (persona)
-      identity = { email: persona.email, username: persona.username, name: persona.name, groups: [...persona.groups] }
+  if (!peer || !trustedPeer(peer, config, memo)) return null
+  let headers: HeaderSource
+  if (rawHeaders) {
+    const found = rawIdentityHeaders(rawHeaders)
+    if (!found) return null
+    headers = { get: (name) => found.get(name) ?? null }
+  } else {
+    if (hasRepeatedIdentityHeader(req.headers)) return null
+    headers = req.headers
   }
-  if (!identity) return null
-  return { ...identity, capabilities: capabilitiesOf(identity.groups, config.capabilityMap) }
+  const key = memo ? JSON.stringify(IDENTITY_FIELDS.map((name) => headers.get(name) ?? '')) : ''
+  const known = memo?.users.get(key)
+  if (known) return known
+  const identity = identityFromHeaders(headers)
+  if (identity) {
+    const user = { ...identity, capabilities: capabilitiesOf(identity.groups, config.capabilityMap) }
+    if (!memo) return user
+    Object.freeze(user.groups)
+    Object.freeze(user.capabilities)
+    return remember(memo.users, key, Object.freeze(user))
+  }
+  if (!config.demo) return null
+  const persona = PERSONAS.find((p) => p.id === cookie(req, DEMO_PERSONA_COOKIE))
+  if (!persona) return null
+  const chosen = { email: persona.email, username: persona.username, name: persona.name, groups: [...persona.groups] }
+  return { ...chosen, capabilities: capabilitiesOf(chosen.groups, config.capabilityMap) }
 }

@@ -199,7 +199,9 @@ export function createErpHandler(deps: ErpRouteDeps) {
         'content-type': answer.status >= 400 ? 'application/json; charset=utf-8' : answer.contentType,
         'cache-control': 'no-store',
       })
-    const overlong = overlongArg(Object.fromEntries(url.searchParams))
+    // The query's arguments, read once: checked here, then the route's own to cap and scope.
+    const query: Record<string, unknown> = Object.fromEntries(url.searchParams)
+    const overlong = overlongArg(query)
     if (overlong) return tooLong(overlong)
     const rest = url.pathname.replace(/^\/ops\/api\/erp/, '')
     const resource = /^\/resource\/([^/]+)(?:\/(.+))?$/.exec(rest)
@@ -213,9 +215,9 @@ export function createErpHandler(deps: ErpRouteDeps) {
       } catch {
         return validation('The address is not valid.', 'L’adresse n’est pas valide.')
       }
-      return resourceRoute(req, user, requestId, url, doctype, name, relay)
+      return resourceRoute(req, user, requestId, url, query, doctype, name, relay)
     }
-    if (method) return methodRoute(req, user, requestId, url, method[1], relay)
+    if (method) return methodRoute(req, user, requestId, query, method[1], relay)
     return refuse(404, 'DoesNotExistError', SENTENCES.notFound)
   }
 
@@ -235,6 +237,7 @@ export function createErpHandler(deps: ErpRouteDeps) {
     user: RequestUser,
     requestId: string,
     url: URL,
+    query: Record<string, unknown>,
     doctype: string,
     name: string | undefined,
     relay: (answer: UpstreamAnswer) => Response,
@@ -255,7 +258,7 @@ export function createErpHandler(deps: ErpRouteDeps) {
 
     if (verb === 'read') {
       if (name === undefined) {
-        const args: Record<string, unknown> = Object.fromEntries(url.searchParams)
+        const args = query
         capPage(args)
         if (!args.limit && !args.limit_page_length) args.limit_page_length = 20
         if (extra) {
@@ -267,8 +270,8 @@ export function createErpHandler(deps: ErpRouteDeps) {
           }
           args.filters = JSON.stringify([...filters, extra])
         }
-        const query = new URLSearchParams(Object.entries(args).map(([k, v]) => [k, String(v)]))
-        return relay(await erp.send('GET', `${path}?${query}`, undefined, requestId))
+        const search = new URLSearchParams(Object.entries(args).map(([k, v]) => [k, String(v)]))
+        return relay(await erp.send('GET', `${path}?${search}`, undefined, requestId))
       }
       if (extra && !(await inScope(doctype, name, extra, requestId))) return absent()
       const answer = await erp.send('GET', path, undefined, requestId)
@@ -322,12 +325,12 @@ export function createErpHandler(deps: ErpRouteDeps) {
     req: Request,
     user: RequestUser,
     requestId: string,
-    url: URL,
+    query: Record<string, unknown>,
     method: string,
     relay: (answer: UpstreamAnswer) => Response,
   ): Promise<Response> {
     if (!READ_METHODS.has(method)) return forbidden()
-    let args: Record<string, unknown> = Object.fromEntries(url.searchParams)
+    let args = query
     if (req.method === 'POST') {
       const text = new TextDecoder().decode(await readBodyLimited(req, ERP_BODY_LIMIT))
       if (text.trim()) {
