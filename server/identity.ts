@@ -109,24 +109,12 @@ export interface HeaderSource {
 const SINGLE_VALUED = ['x-authentik-email', 'x-authentik-username', 'x-authentik-uid', 'x-authentik-groups']
 
 /**
- * Whether any X-authentik-* header arrives more than once. `rawNames` are the header names as
- * received (Node's rawHeaders); without them, a Fetch Headers object has already joined repeats
- * with ", ", which no e-mail, username, uid or group list contains.
+ * Whether any X-authentik-* header arrived more than once, when all that is left is a Fetch
+ * Headers object (requests served in process): it has joined repeats with ", ", which no e-mail,
+ * username, uid or group list contains. Over a socket, `rawIdentityHeaders` sees the repeats.
  */
-export function hasRepeatedIdentityHeader(headers: HeaderSource, rawNames?: readonly string[]): boolean {
-  if (rawNames) {
-    const seen = new Set<string>()
-    for (const raw of rawNames) {
-      const name = raw.toLowerCase()
-      if (!name.startsWith('x-authentik-')) continue
-      if (seen.has(name)) return true
-      seen.add(name)
-    }
-  }
-  for (const name of SINGLE_VALUED) {
-    if (headers.get(name)?.includes(',')) return true
-  }
-  return false
+export function hasRepeatedIdentityHeader(headers: HeaderSource): boolean {
+  return SINGLE_VALUED.some((name) => headers.get(name)?.includes(','))
 }
 
 /**
