@@ -105,3 +105,30 @@ test('the opening screen’s code is asked for by the page itself, within the CS
     .toBe(true)
   expect(refused).toEqual([])
 })
+
+test('the service worker is registered once the first screen is up, not while that screen loads', async ({ page }) => {
+  // When the first page of a screen appears, by the page's clock.
+  await page.addInitScript(() => {
+    const seen = new MutationObserver(() => {
+      if (!document.querySelector('.q-page')) return
+      ;(window as unknown as { firstScreenAt: number }).firstScreenAt = performance.now()
+      seen.disconnect()
+    })
+    seen.observe(document, { childList: true, subtree: true })
+  })
+  await page.request.post('/ops/api/demo/persona', { data: { id: 'technician' } })
+  await page.goto('/ops/#/tech')
+  await expect(page.getByRole('heading', { name: 'Mes interventions' })).toBeVisible()
+  // It still registers, and takes control on the next load (the technician's offline copy).
+  await page.evaluate(() => navigator.serviceWorker.ready)
+  const { firstScreenAt, registrationAsked } = await page.evaluate(() => ({
+    firstScreenAt: (window as unknown as { firstScreenAt: number }).firstScreenAt,
+    // Its client's code is fetched when the registration starts.
+    registrationAsked: performance.getEntriesByType('resource').find((r) => r.name.includes('/assets/workbox-window'))
+      ?.startTime,
+  }))
+  expect(registrationAsked).toBeDefined()
+  expect(registrationAsked! - firstScreenAt).toBeGreaterThanOrEqual(900)
+  await page.reload()
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true)
+})

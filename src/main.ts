@@ -8,6 +8,7 @@ import './css/app.scss'
 import App from './App.vue'
 import { router } from './router'
 import { i18n, initialLocale, setLocale } from './i18n'
+import { afterFirstScreen, firstScreenShown } from './afterFirstScreen'
 import { installLazyPlugins, preloadPlugins } from './lazyPlugins'
 import { fetchSessionEarly } from './auth/useUserGroups'
 import { openBoardEarly } from './features/dispatch/shell'
@@ -33,7 +34,8 @@ app.use(router)
 // The words of the last visit's language first (fetched beside the first screen's code), then the
 // dialogs and notifications once the first screen is up (asked for again by the first one shown if
 // that fetch fails).
+afterFirstScreen(() => void preloadPlugins().catch(() => undefined))
 void setLocale(initialLocale()).finally(() => {
   app.mount('#app')
-  void router.isReady().then(() => setTimeout(() => void preloadPlugins().catch(() => undefined), 1000))
+  void router.isReady().then(firstScreenShown, firstScreenShown)
 })

@@ -1,2 +1,2 @@
-/// <reference types="vite-plugin-pwa/vue" />
+/// <reference types="vite-plugin-pwa/client" />
 /// <reference types="vite-plugin-pwa/info" />

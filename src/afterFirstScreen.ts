@@ -1,0 +1,28 @@
+/**
+ * What the app fetches or starts for later — the dialogs' code, the scan sheet's, the service
+ * worker (whose install downloads the whole app for offline use) — waits until the first screen
+ * is up, then a second more: on weak LTE none of it competes with that screen's code and data.
+ */
+
+/** After the router has shown its first screen. */
+export const AFTER_FIRST_SCREEN_MS = 1000
+
+const waiting: (() => void)[] = []
+let started = false
+let due = false
+
+/** Called once the router has settled its first navigation (shown, or failed). */
+export function firstScreenShown(): void {
+  if (started) return
+  started = true
+  setTimeout(() => {
+    due = true
+    for (const task of waiting.splice(0)) task()
+  }, AFTER_FIRST_SCREEN_MS)
+}
+
+/** Runs `task` once the first screen has been up a moment (at once if it already has). */
+export function afterFirstScreen(task: () => void): void {
+  if (due) task()
+  else waiting.push(task)
+}
