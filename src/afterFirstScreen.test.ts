@@ -48,4 +48,19 @@ describe('afterFirstScreen', () => {
     vi.advanceTimersByTime(AFTER_FIRST_SCREEN_MS / 2)
     expect(task).toHaveBeenCalledTimes(1)
   })
+
+  it('starts the rest when one piece of work fails', async () => {
+    const { afterFirstScreen, firstScreenShown, AFTER_FIRST_SCREEN_MS } = await fresh()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const task = vi.fn()
+    afterFirstScreen(() => {
+      throw new TypeError('Failed to fetch dynamically imported module')
+    })
+    afterFirstScreen(task)
+    firstScreenShown()
+    vi.advanceTimersByTime(AFTER_FIRST_SCREEN_MS)
+    expect(task).toHaveBeenCalledTimes(1)
+    expect(warn).toHaveBeenCalledTimes(1)
+    warn.mockRestore()
+  })
 })

@@ -17,12 +17,21 @@ export function firstScreenShown(): void {
   started = true
   setTimeout(() => {
     due = true
-    for (const task of waiting.splice(0)) task()
+    for (const task of waiting.splice(0)) run(task)
   }, AFTER_FIRST_SCREEN_MS)
 }
 
 /** Runs `task` once the first screen has been up a moment (at once if it already has). */
 export function afterFirstScreen(task: () => void): void {
-  if (due) task()
+  if (due) run(task)
   else waiting.push(task)
+}
+
+/** One task failing does not keep the others (the service worker among them) from starting. */
+function run(task: () => void): void {
+  try {
+    task()
+  } catch (err) {
+    console.warn('work held for after the first screen failed:', err)
+  }
 }
