@@ -22,8 +22,12 @@ function whenReleased(id: number): Promise<void> {
   return new Promise((resolve) => released.set(id, resolve))
 }
 
-/** Reads a load's answer: from its own request, or from the body the page's request received (`given`). */
-async function load(id: number, url: string, given?: ReadableStream<BufferSource>): Promise<void> {
+/**
+ * Reads a load's answer: from its own request, or from the body the page's request received
+ * (`given`). `headRead`: the page has read the head itself; `given` then starts at the rest, and
+ * a request made here has its head skipped.
+ */
+async function load(id: number, url: string, given?: ReadableStream<BufferSource>, headRead = false): Promise<void> {
   const controller = new AbortController()
   running.set(id, controller)
   try {
@@ -41,11 +45,16 @@ async function load(id: number, url: string, given?: ReadableStream<BufferSource
     // A cancelled load stops reading (and, through the pipe, the request it was given).
     controller.signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined))
     let parts: string[] = []
-    let lines = 0
+    // The lines read so far (the head, read by the page, counts as one).
+    let lines = headRead && given ? 1 : 0
     const release = whenReleased(id)
     const rests: BoardJob[][] = []
     const take = (line: string) => {
       if (!line.trim()) return
+      if (lines === 0 && headRead) {
+        lines++
+        return
+      }
       const parsed: unknown = JSON.parse(line)
       if (lines++ === 0) {
         if (!isBoardHead(parsed)) throw new Error('not a board in the expected encoding')
@@ -95,5 +104,5 @@ scope.addEventListener('message', (event) => {
     running.get(request.id)?.abort()
     released.get(request.id)?.()
   } else if (request.type === 'more') released.get(request.id)?.()
-  else void load(request.id, request.url, request.body)
+  else void load(request.id, request.url, request.body, request.headRead)
 })

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { BOARD_ENCODING_VERSION, toColumns } from 'src/contracts/boardEncoding'
 import type { BoardPayload } from 'src/contracts/dispatch'
 import type { BoardWorkerReply, BoardWorkerRequest } from './boardLoader'
 
@@ -45,9 +46,47 @@ class FakeWorker {
 const WEEK = { from: '2026-11-30', to: '2026-12-06', rows: 30 }
 const payload = (from: string, to: string): BoardPayload => ({ from, to, tags: [], technicians: [], jobs: [] })
 
+/** A board's body in the compact encoding: its head line (one technician, one job), then its rest. */
+const TECH = { name: 'TECH-1', full_name: 'Émilie Côté', status: 'Active' }
+const JOB = { name: 'DJ-1', customer_name: 'Hélène Thériault', status: 'Scheduled', technician: 'TECH-1' }
+const HEAD_LINE = `${JSON.stringify({
+  v: BOARD_ENCODING_VERSION,
+  from: WEEK.from,
+  to: WEEK.to,
+  tags: [],
+  technicians: toColumns([TECH]),
+  jobs: toColumns([JOB]),
+  more: 1,
+})}\n`
+const REST_LINE = `${JSON.stringify({ jobs: toColumns([{ ...JOB, name: 'DJ-2' }]) })}\n`
+const HEAD_PAYLOAD: BoardPayload = {
+  from: WEEK.from,
+  to: WEEK.to,
+  tags: [],
+  technicians: [TECH],
+  jobs: [JOB],
+} as unknown as BoardPayload
+
+/** A stream of `text`'s bytes in chunks of `size` (cutting characters in two where they fall). */
+function chunked(text: string, size: number): ReadableStream<Uint8Array<ArrayBuffer>> {
+  const bytes = new TextEncoder().encode(text)
+  let at = 0
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close()
+      controller.enqueue(bytes.slice(at, at + size))
+      at += size
+    },
+  })
+}
+
+async function textOf(stream: ReadableStream<BufferSource>): Promise<string> {
+  return new Response(stream as ReadableStream<Uint8Array<ArrayBuffer>>).text()
+}
+
 /** The page's own requests: what was asked, and the answer each gets (a board's body by default). */
 let requests: { url: string; init: RequestInit }[] = []
-let answer: () => Promise<Response> = async () => new Response('{"from":"2026-11-30"}\n', { status: 200 })
+let answer: () => Promise<Response> = async () => new Response(HEAD_LINE + REST_LINE, { status: 200 })
 
 async function freshLoader() {
   vi.resetModules()
@@ -72,19 +111,35 @@ describe('the board asked for as the app opens', () => {
   beforeEach(() => {
     FakeWorker.last = null
     FakeWorker.refuseStreams = false
-    answer = async () => new Response('{"from":"2026-11-30"}\n', { status: 200 })
+    answer = async () => new Response(HEAD_LINE + REST_LINE, { status: 200 })
   })
 
-  it('is requested by the page itself, and its body handed to the worker to read', async () => {
-    const { prefetchBoard, worker, handedOver } = await freshLoader()
+  it('is requested by the page itself, which reads its head and hands the rest of its body to the worker', async () => {
+    const { prefetchBoard, loadBoard, worker, handedOver } = await freshLoader()
     prefetchBoard(WEEK)
     expect(requests).toHaveLength(1)
     expect(requests[0].url).toContain('from=2026-11-30')
     expect(new Headers(requests[0].init.headers).get('accept')).toContain('ndjson')
     await handedOver()
     const [early] = worker().loads()
+    expect(early.headRead).toBe(true)
     expect(early.body).toBeInstanceOf(ReadableStream)
     expect(worker().transferred).toEqual([early.body])
+    expect(await textOf(early.body!)).toBe(REST_LINE)
+    // The head is the page's already, worker or not: drawn as soon as the page asks for it.
+    const head = vi.fn()
+    void loadBoard(WEEK, { head, rest: vi.fn() })
+    expect(head).toHaveBeenCalledWith(HEAD_PAYLOAD, 1)
+  })
+
+  it('is read by the worker, whole, when its body is not a board in the expected encoding', async () => {
+    answer = async () => new Response('{"from":"2026-11-30"}\n', { status: 200 })
+    const { prefetchBoard, worker, handedOver } = await freshLoader()
+    prefetchBoard(WEEK)
+    await handedOver()
+    const [early] = worker().loads()
+    expect(early.body).toBeUndefined()
+    expect(early.headRead).toBeUndefined()
   })
 
   it('is asked again by the worker when the page’s request was refused', async () => {
@@ -97,12 +152,14 @@ describe('the board asked for as the app opens', () => {
     expect(early.url).toContain('from=2026-11-30')
   })
 
-  it('is asked again by the worker where a stream cannot be handed over', async () => {
+  it('has its rest asked again by the worker where a stream cannot be handed over', async () => {
     FakeWorker.refuseStreams = true
     const { prefetchBoard, worker, handedOver } = await freshLoader()
     prefetchBoard(WEEK)
     await handedOver()
-    expect(worker().loads()[0].body).toBeUndefined()
+    const [early] = worker().loads()
+    expect(early.body).toBeUndefined()
+    expect(early.headRead).toBe(true)
   })
 
   it('stops the page’s request when dropped before its answer came', async () => {
@@ -130,23 +187,30 @@ describe('the board asked for as the app opens', () => {
     await handedOver()
     const [early] = worker().loads()
     expect(early.url).toContain('from=2026-11-30')
-    // The head arrives before the page is there to draw it.
-    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
+    // The head and the rest arrive before the page is there to draw them.
+    worker().reply({ id: early.id, type: 'rest', jobs: [] })
     worker().reply({ id: early.id, type: 'done' })
     const head = vi.fn()
-    await loadBoard(WEEK, { head, rest: vi.fn() })
-    expect(head).toHaveBeenCalledWith(payload(WEEK.from, WEEK.to), 0)
+    const rest = vi.fn()
+    await loadBoard(WEEK, { head, rest })
+    expect(head).toHaveBeenCalledWith(HEAD_PAYLOAD, 1)
+    expect(rest).toHaveBeenCalledWith([])
     expect(worker().loads()).toHaveLength(1)
   })
 
   it('goes on feeding the page once taken over, when its answer comes later', async () => {
+    let arrive: (res: Response) => void = () => undefined
+    answer = () => new Promise<Response>((resolve) => (arrive = resolve))
     const { prefetchBoard, loadBoard, worker, handedOver } = await freshLoader()
     prefetchBoard(WEEK)
     const head = vi.fn()
     const done = loadBoard(WEEK, { head, rest: vi.fn() })
+    expect(head).not.toHaveBeenCalled()
+    // The head comes in pieces, a character cut in two among them.
+    arrive(new Response(chunked(HEAD_LINE + REST_LINE, 7)))
     await handedOver()
+    expect(head).toHaveBeenCalledWith(HEAD_PAYLOAD, 1)
     const [early] = worker().loads()
-    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
     worker().reply({ id: early.id, type: 'done' })
     await done
     expect(head).toHaveBeenCalledTimes(1)
@@ -197,12 +261,48 @@ describe('the board asked for as the app opens', () => {
     const { prefetchBoard, loadBoard, worker, handedOver } = await freshLoader()
     prefetchBoard(WEEK)
     for (const fn of live.get('doc_update') ?? []) fn({ data: { doctype: 'Customer', name: 'CUST-1' } })
-    const done = loadBoard(WEEK, { head: vi.fn(), rest: vi.fn() })
+    const head = vi.fn()
+    const done = loadBoard(WEEK, { head, rest: vi.fn() })
     await handedOver()
     const [early] = worker().loads()
-    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
     worker().reply({ id: early.id, type: 'done' })
     await done
+    expect(head).toHaveBeenCalledTimes(1)
     expect(worker().loads()).toHaveLength(1)
+  })
+})
+
+describe('the head of a board, read on the page', () => {
+  it('is read up to the end of its line, however its bytes are cut, and the rest is left as it came', async () => {
+    const { readHead } = await freshLoader()
+    for (const size of [1, 5, 64, 100_000]) {
+      const read = await readHead(chunked(HEAD_LINE + REST_LINE, size))
+      expect(read?.payload).toEqual(HEAD_PAYLOAD)
+      expect(read?.more).toBe(1)
+      expect(await textOf(read!.rest)).toBe(REST_LINE)
+    }
+  })
+
+  it('leaves an empty rest when the board has no other line', async () => {
+    const { readHead } = await freshLoader()
+    const read = await readHead(chunked(HEAD_LINE, 16))
+    expect(read?.payload).toEqual(HEAD_PAYLOAD)
+    expect(await textOf(read!.rest)).toBe('')
+  })
+
+  it('is null, and the body let go, when the body is not a board in the expected encoding', async () => {
+    const { readHead } = await freshLoader()
+    let cancelled = false
+    const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"v":0,"from":"2026-11-30"}\n{"jobs":'))
+      },
+      cancel() {
+        cancelled = true
+      },
+    })
+    expect(await readHead(body)).toBeNull()
+    expect(cancelled).toBe(true)
+    expect(await readHead(chunked('<html>Service indisponible</html>', 8))).toBeNull()
   })
 })

@@ -6,12 +6,16 @@
  */
 import { api } from 'src/api/http'
 import { onLiveEvent } from 'src/api/events'
-import { BOARD_NDJSON } from 'src/contracts/boardEncoding'
-import type { BoardJob, BoardPayload } from 'src/contracts/dispatch'
+import { BOARD_NDJSON, fromColumns, isBoardHead } from 'src/contracts/boardEncoding'
+import type { BoardJob, BoardPayload, BoardTechnician } from 'src/contracts/dispatch'
 
 export type BoardWorkerRequest =
-  /** `body`: the answer's body when the page made the request itself (see prefetchBoard). */
-  | { type: 'load'; id: number; url: string; body?: ReadableStream<BufferSource> }
+  /**
+   * `body`: the answer's body when the page made the request itself (see prefetchBoard);
+   * `headRead`: the page has read the head itself, so `body` starts at the rest (and a request
+   * made afresh has its head skipped).
+   */
+  | { type: 'load'; id: number; url: string; body?: ReadableStream<BufferSource>; headRead?: boolean }
   /** The head is drawn: the rest may come. */
   | { type: 'more'; id: number }
   | { type: 'cancel'; id: number }
@@ -138,12 +142,15 @@ export function prefetchBoard(query: BoardQuery): void {
 /**
  * The early request is made here, on the page, rather than by the worker: the worker's script and
  * its request would otherwise wait behind the fifty-odd files of the shell and the board's code
- * that the browser fetches a few at a time. Its body is handed to the worker to read; where a
- * stream cannot be handed over, or the request fails, the worker makes it again itself.
+ * that the browser fetches a few at a time. Its head is read here too, as it arrives, so the board
+ * can be drawn as soon as its page is up, whether or not the worker has started by then (on a
+ * busy machine it starts hundreds of milliseconds after it is created); the rest of the body is
+ * handed to the worker to read. Where a stream cannot be handed over, or the request fails, the
+ * worker makes it again itself.
  */
 async function askEarly(w: Worker, load: EarlyLoad): Promise<void> {
   const { id, url } = load
-  let body: ReadableStream<BufferSource> | null = null
+  let body: ReadableStream<Uint8Array<ArrayBuffer>> | null = null
   try {
     const res = await fetch(url, {
       headers: { accept: BOARD_NDJSON },
@@ -156,20 +163,95 @@ async function askEarly(w: Worker, load: EarlyLoad): Promise<void> {
   } catch {
     if (load.abort.signal.aborted) return
   }
+  let rest: ReadableStream<Uint8Array<ArrayBuffer>> | null = null
+  if (body) {
+    const read = await readHead(body).catch(() => null)
+    if (read) {
+      waiting.get(id)?.({ id, type: 'head', payload: read.payload, more: read.more })
+      rest = read.rest
+    }
+  }
   if (load.abort.signal.aborted) {
-    void body?.cancel().catch(() => undefined)
+    void rest?.cancel().catch(() => undefined)
     return
   }
-  if (body) {
+  if (rest) {
     try {
-      w.postMessage({ type: 'load', id, url, body } satisfies BoardWorkerRequest, [body])
+      w.postMessage({ type: 'load', id, url, body: rest, headRead: true } satisfies BoardWorkerRequest, [rest])
       return
     } catch {
-      // A browser that cannot transfer a stream: the worker asks again.
-      void body.cancel().catch(() => undefined)
+      // A browser that cannot transfer a stream: the worker asks again, for the rest only.
+      void rest.cancel().catch(() => undefined)
+      w.postMessage({ type: 'load', id, url, headRead: true } satisfies BoardWorkerRequest)
+      return
     }
   }
   w.postMessage({ type: 'load', id, url } satisfies BoardWorkerRequest)
+}
+
+/**
+ * The head of a board in the compact encoding, read from the start of `body` up to its first
+ * line's end, and the body's rest as a stream of its own (the bytes after that line first).
+ * Null when the body is not a board in the expected encoding (the worker then asks again, and
+ * says so).
+ */
+export async function readHead(
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+): Promise<{ payload: BoardPayload; more: number; rest: ReadableStream<Uint8Array<ArrayBuffer>> } | null> {
+  const reader = body.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  let after: Uint8Array<ArrayBuffer> | null = null
+  let ended = false
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) {
+      text += decoder.decode()
+      ended = true
+      break
+    }
+    // A line ends at byte 0x0A, which UTF-8 never uses inside a character.
+    const cut = value.indexOf(10)
+    if (cut < 0) {
+      text += decoder.decode(value, { stream: true })
+      continue
+    }
+    text += decoder.decode(value.subarray(0, cut))
+    after = value.subarray(cut + 1)
+    break
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    parsed = null
+  }
+  if (!isBoardHead(parsed)) {
+    void reader.cancel().catch(() => undefined)
+    return null
+  }
+  const payload: BoardPayload = {
+    from: parsed.from,
+    to: parsed.to,
+    tags: parsed.tags as BoardPayload['tags'],
+    technicians: fromColumns<BoardTechnician>(parsed.technicians),
+    jobs: fromColumns<BoardJob>(parsed.jobs),
+  }
+  const rest = new ReadableStream<Uint8Array<ArrayBuffer>>({
+    start(controller) {
+      if (after?.length) controller.enqueue(after)
+      if (ended) controller.close()
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read()
+      if (done) controller.close()
+      else controller.enqueue(value)
+    },
+    cancel(reason) {
+      return reader.cancel(reason)
+    },
+  })
+  return { payload, more: parsed.more, rest }
 }
 
 /** The early load of this address, if there is one still current; any other is dropped. */
