@@ -106,6 +106,30 @@ test('the opening screen’s code is asked for by the page itself, within the CS
   expect(refused).toEqual([])
 })
 
+test('the session and the technician’s day are asked for as the page opens, beside the app’s code, once each', async ({
+  page,
+}) => {
+  await page.request.post('/ops/api/demo/persona', { data: { id: 'technician' } })
+  // The app's entry held back: the first reads must not wait for its code.
+  let entryServed = false
+  await page.route(/\/ops\/assets\/index-[\w-]+\.js$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    entryServed = true
+    await route.continue()
+  })
+  const asked: string[] = []
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname
+    if (path === '/ops/api/me' || path === '/ops/api/tech/day')
+      asked.push(`${path} ${entryServed ? 'after' : 'before'} the app’s code`)
+  })
+  await page.goto('/ops/#/tech')
+  await expect(page.getByTestId('tech-today')).toBeVisible()
+  await expect(page.getByTestId('tech-today').locator('.q-card').first()).toBeVisible()
+  // The app took those answers: it did not ask again.
+  expect(asked.sort()).toEqual(['/ops/api/me before the app’s code', '/ops/api/tech/day before the app’s code'])
+})
+
 test('the service worker is registered once the first screen is up, not while that screen loads', async ({ page }) => {
   // When the first page of a screen appears, by the page's clock.
   await page.addInitScript(() => {

@@ -2,7 +2,8 @@
  * The opening screen's files in index.html: at build time, each screen the app can open on (by
  * its hash) gets the list of files its lazy import needs beyond the entry's — the layout, the page,
  * the chunks they import statically and their CSS — and index.html gets src/contracts/openingScreen.ts's
- * `preloadOpeningScreen` with that table, as an inline script. The script stands before the first
+ * `preloadOpeningScreen` with that table, as an inline script, which also starts the first API
+ * reads (EARLY_READS). The script stands before the first
  * stylesheet: a classic script after a stylesheet waits for it to download before it runs, which
  * would hold the screen's files back by the whole CSS. The BFF allows that script by its hash in
  * the CSP (server/static.ts, `inlineScriptSources`).
@@ -10,7 +11,12 @@
  * A screen whose module is no longer in the build (renamed, moved) stops the build, naming it.
  */
 import type { Plugin, Rolldown } from 'vite'
-import { HOME_SCREEN_KEY, preloadOpeningScreen, type OpeningScreens } from '../src/contracts/openingScreen'
+import {
+  EARLY_READS_KEY,
+  HOME_SCREEN_KEY,
+  preloadOpeningScreen,
+  type OpeningScreens,
+} from '../src/contracts/openingScreen'
 
 /** The screens one opens the app on (route name, hash pattern, modules), the most specific first. */
 export const OPENING_SCREENS: [name: string, hash: RegExp, modules: string[]][] = [
@@ -20,6 +26,13 @@ export const OPENING_SCREENS: [name: string, hash: RegExp, modules: string[]][] 
   ['client', /^#\/clients\/[^/?]/, ['src/layouts/MainLayout.vue', 'src/features/clients/ClientPage.vue']],
   ['clients', /^#\/clients(?:[/?]|$)/, ['src/layouts/MainLayout.vue', 'src/features/clients/ClientsPage.vue']],
 ]
+
+/**
+ * The API reads index.html starts as it opens (paths under the base): the session for every
+ * screen, and the technician's day for theirs. Each is a GET the app makes first thing anyway
+ * (src/auth/useUserGroups.ts, src/main.ts), taken over by its HTTP client (src/api/earlyReads.ts).
+ */
+export const EARLY_READS: OpeningScreens['reads'] = { always: ['api/me'], screens: { tech: ['api/tech/day'] } }
 
 type OutputBundle = Rolldown.OutputBundle
 type OutputChunk = Rolldown.OutputChunk
@@ -60,7 +73,7 @@ export function openingScreens(bundle: OutputBundle, root: string, base: string)
       .map((file) => (files.includes(file) ? files.indexOf(file) : files.push(file) - 1))
     return [name, hash.source, indexes]
   })
-  return { base, files, screens, homeKey: HOME_SCREEN_KEY }
+  return { base, files, screens, homeKey: HOME_SCREEN_KEY, reads: EARLY_READS, readsKey: EARLY_READS_KEY }
 }
 
 /** `html` with an inline script just before its first stylesheet link, or at the end of its head. */

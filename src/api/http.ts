@@ -6,6 +6,7 @@
 import { ofetch, FetchError, type FetchOptions } from 'ofetch'
 import { parseJsonObject, parseJsonOr } from '../contracts/json'
 import { noteServerAnswer } from './connectivity'
+import { fetchTakingEarly } from './earlyReads'
 import { noteUpstreamDown, upstreamDownOf, type Upstream } from './health'
 
 export interface Sentence {
@@ -157,12 +158,16 @@ export function toApiError(err: unknown): ApiError {
   return new ApiError(0, 'NETWORK', { fr: 'Pas de connexion au serveur.', en: 'No connection to the server.' })
 }
 
-const client = ofetch.create({
-  baseURL: '/ops/api',
-  retry: 0,
-  credentials: 'same-origin',
-  headers: { accept: 'application/json' },
-})
+const client = ofetch.create(
+  {
+    baseURL: '/ops/api',
+    retry: 0,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json' },
+  },
+  // The first reads of the session and the opening screen's data were started by index.html.
+  { fetch: fetchTakingEarly },
+)
 
 export async function api<T>(path: string, options: FetchOptions<'json'> = {}): Promise<T> {
   try {

@@ -1,6 +1,13 @@
 // @vitest-environment happy-dom
-import { beforeEach, describe, expect, it } from 'vitest'
-import { HOME_SCREEN_KEY, openedOn, preloadOpeningScreen, type OpeningScreens } from './openingScreen'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import {
+  EARLY_READS_KEY,
+  HOME_SCREEN_KEY,
+  openedOn,
+  preloadOpeningScreen,
+  type EarlyReads,
+  type OpeningScreens,
+} from './openingScreen'
 
 const TABLE: OpeningScreens = {
   base: '/ops/',
@@ -10,6 +17,8 @@ const TABLE: OpeningScreens = {
     ['tech', '^#\\/tech(?:[/?]|$)', [0, 2, 3]],
   ],
   homeKey: HOME_SCREEN_KEY,
+  reads: { always: ['api/me'], screens: { tech: ['api/tech/day'] } },
+  readsKey: EARLY_READS_KEY,
 }
 
 function added() {
@@ -26,9 +35,48 @@ function storageWith(home: string | null): () => Storage {
   return () => localStorage
 }
 
+/** The reads the page started, by URL, and how each was asked for. */
+let asked: { url: string; init: RequestInit }[] = []
+
+function startedReads(): string[] {
+  const reads = (window as unknown as Record<string, EarlyReads | undefined>)[EARLY_READS_KEY]
+  return Object.keys(reads ?? {})
+}
+
 describe('preloadOpeningScreen', () => {
   beforeEach(() => {
     document.head.innerHTML = ''
+    asked = []
+    delete (window as unknown as Record<string, unknown>)[EARLY_READS_KEY]
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+      asked.push({ url, init })
+      return Promise.resolve(new Response('{}'))
+    })
+  })
+  afterEach(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it('starts the session and the technician’s day at once for their screen, as the app would ask for them', () => {
+    preloadOpeningScreen(TABLE, '#/tech', document, storageWith(null))
+    expect(asked.map((a) => a.url)).toEqual(['/ops/api/me', '/ops/api/tech/day'])
+    for (const { init } of asked) {
+      expect(init.credentials).toBe('same-origin')
+      expect(new Headers(init.headers).get('accept')).toBe('application/json')
+    }
+    expect(startedReads()).toEqual(['/ops/api/me', '/ops/api/tech/day'])
+  })
+
+  it('starts the session alone for any other screen, known or not', () => {
+    preloadOpeningScreen(TABLE, '#/tech/jobs/DJ-2026-00012', document, storageWith(null))
+    expect(startedReads()).toEqual(['/ops/api/me'])
+    preloadOpeningScreen(TABLE, '#/settings/users', document, storageWith(null))
+    expect(startedReads()).toEqual(['/ops/api/me'])
+    const refused = () => {
+      throw new DOMException('denied', 'SecurityError')
+    }
+    preloadOpeningScreen(TABLE, '', document, refused)
+    expect(startedReads()).toEqual(['/ops/api/me'])
   })
 
   it("preloads the files of the screen the hash opens, the page's CSS as a style preload", () => {

@@ -7,11 +7,18 @@
  * `preloadOpeningScreen` into index.html as an inline script (allowed by its hash in the CSP) with
  * the files of each screen one can open the app on, so they download beside the entry. The app's
  * import then finds them there. A bare `/ops/` opens the screen the router last sent this device
- * to from home (remembered under HOME_SCREEN_KEY).
+ * to from home (remembered under HOME_SCREEN_KEY). The same script starts the reads the screen
+ * needs first (the session; the technician's day), which src/api/earlyReads.ts hands to the app's
+ * HTTP client.
  *
  * Self-contained: the function is serialised into the page, so it may use nothing from outside.
  */
 export const HOME_SCREEN_KEY = 'ops.homeScreen'
+/** Where index.html leaves the reads it started (on `window`), for the app's HTTP client to take. */
+export const EARLY_READS_KEY = '__opsEarlyReads'
+
+/** A read index.html started, by its URL: when, and the answer on its way. */
+export type EarlyReads = Record<string, { at: number; answer: Promise<Response> }>
 
 export interface OpeningScreens {
   /** The URL the files are under, e.g. `/ops/`. */
@@ -21,37 +28,67 @@ export interface OpeningScreens {
   /** In order of precedence: the screen's route name, the pattern of its hash, its files (indexes in `files`). */
   screens: [name: string, hash: string, files: number[]][]
   homeKey: string
+  /**
+   * The API reads to start at once (paths under `base`): `always` for any screen (the session),
+   * `screens` for the screen opened; left under `readsKey` on the window.
+   */
+  reads: { always: string[]; screens: Record<string, string[]> }
+  readsKey: string
 }
 
-/** Adds the opening screen's files to the page's head as preloads; returns the screen's name, or null. */
+/**
+ * Adds the opening screen's files to the page's head as preloads and starts the reads it needs
+ * first (the session, the screen's data), so they travel beside the code instead of after it;
+ * returns the screen's name, or null.
+ */
 export function preloadOpeningScreen(table: OpeningScreens, hash: string, doc: Document, storage: () => Storage) {
   let remembered: string | null = null
+  let screen: OpeningScreens['screens'][number] | null = null
+  let known = true
   if (hash === '' || hash === '#' || hash === '#/') {
     try {
       remembered = storage().getItem(table.homeKey)
     } catch {
-      return null
+      known = false
     }
-    if (!remembered) return null
+    if (!remembered) known = false
   }
-  for (const [name, pattern, files] of table.screens) {
-    if (remembered ? name !== remembered : !new RegExp(pattern).test(hash)) continue
-    for (const index of files) {
-      const file = table.files[index]
-      const link = doc.createElement('link')
-      if (file.endsWith('.css')) {
-        // Preloaded, not applied: the app applies it when the screen's code asks for it.
-        link.rel = 'preload'
-        link.as = 'style'
-      } else link.rel = 'modulepreload'
-      link.crossOrigin = ''
-      link.href = table.base + file
-      link.setAttribute('data-opening-screen', name)
-      doc.head.appendChild(link)
+  if (known)
+    for (const candidate of table.screens) {
+      if (remembered ? candidate[0] === remembered : new RegExp(candidate[1]).test(hash)) {
+        screen = candidate
+        break
+      }
     }
-    return name
+  const view = doc.defaultView
+  if (view && typeof view.fetch === 'function') {
+    const started: Record<string, { at: number; answer: Promise<Response> }> = {}
+    const paths = table.reads.always.concat(screen ? (table.reads.screens[screen[0]] ?? []) : [])
+    for (const path of paths) {
+      const url = table.base + path
+      const answer = view.fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      // Taken by the app, which asks again if this failed; never an unhandled rejection.
+      answer.catch(() => undefined)
+      started[url] = { at: Date.now(), answer }
+    }
+    ;(view as unknown as Record<string, unknown>)[table.readsKey] = started
   }
-  return null
+  if (!screen) return null
+  const [name, , files] = screen
+  for (const index of files) {
+    const file = table.files[index]
+    const link = doc.createElement('link')
+    if (file.endsWith('.css')) {
+      // Preloaded, not applied: the app applies it when the screen's code asks for it.
+      link.rel = 'preload'
+      link.as = 'style'
+    } else link.rel = 'modulepreload'
+    link.crossOrigin = ''
+    link.href = table.base + file
+    link.setAttribute('data-opening-screen', name)
+    doc.head.appendChild(link)
+  }
+  return name
 }
 
 /** The screen index.html preloaded (see `preloadOpeningScreen`), read back from its links; null when none. */
