@@ -72,6 +72,11 @@ test('the opening screen’s code is asked for by the page itself, within the CS
   const board = await preloaded('dispatch')
   expect(board.some((href) => /\/ops\/assets\/DispatchPage-[\w-]+\.js$/.test(href))).toBe(true)
   expect(board.some((href) => /\/ops\/assets\/MainLayout-[\w-]+\.js$/.test(href))).toBe(true)
+  // The interface's words, which the app waits for before its first screen, travel beside that code.
+  const words = await page
+    .locator('link[data-opening-words]')
+    .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''))
+  expect(words).toEqual([expect.stringMatching(/^\/ops\/assets\/french-[\w-]+\.js$/)])
   // What opens only on demand (the calendar, Optimiser's dialogs) is not part of the board's first load.
   expect(board.filter((href) => /\/(DayPicker|OptimizeChooserDialog|OptimizePreviewDialog)-/.test(href))).toEqual([])
   // The script that adds them stands before the stylesheet: it does not wait for the CSS to download.

@@ -33,6 +33,8 @@ const built = bundle([
     entry: true,
   },
   { file: 'assets/vue.js' },
+  { file: 'assets/french-1.js', module: 'src/i18n/french.ts' },
+  { file: 'assets/english-2.js', module: 'src/i18n/english.ts' },
   { file: 'assets/QBtn.js', imports: ['assets/vue.js'] },
   { file: 'assets/MainLayout.js', module: 'src/layouts/MainLayout.vue', imports: ['assets/QBtn.js', 'assets/vue.js'] },
   ...Object.keys(pages)
@@ -71,6 +73,13 @@ describe('the opening screens written into index.html', () => {
     expect(tech.test('#/tech')).toBe(true)
     expect(tech.test('#/tech?x=1')).toBe(true)
     expect(tech.test('#/technicians')).toBe(false)
+  })
+
+  it('names the files of the words in each language, and where the language is remembered', () => {
+    expect(table.words).toEqual({ fr: 'assets/french-1.js', en: 'assets/english-2.js', localeKey: 'ops.locale' })
+    const without = { ...built }
+    delete without['assets/english-2.js']
+    expect(() => openingScreens(without, ROOT, '/ops/')).toThrow(/src\/i18n\/english\.ts/)
   })
 
   it('stops the build when a screen names a module that is no longer a chunk', () => {

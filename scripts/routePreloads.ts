@@ -11,6 +11,7 @@
  * A screen whose module is no longer in the build (renamed, moved) stops the build, naming it.
  */
 import type { Plugin, Rolldown } from 'vite'
+import { LOCALE_KEY } from '../src/contracts/localeKey'
 import {
   EARLY_READS_KEY,
   HOME_SCREEN_KEY,
@@ -26,6 +27,9 @@ export const OPENING_SCREENS: [name: string, hash: RegExp, modules: string[]][] 
   ['client', /^#\/clients\/[^/?]/, ['src/layouts/MainLayout.vue', 'src/features/clients/ClientPage.vue']],
   ['clients', /^#\/clients(?:[/?]|$)/, ['src/layouts/MainLayout.vue', 'src/features/clients/ClientsPage.vue']],
 ]
+
+/** The interface's words, fetched by src/i18n/index.ts before the first screen is drawn. */
+export const WORDS = { fr: 'src/i18n/french.ts', en: 'src/i18n/english.ts' }
 
 /**
  * The API reads index.html starts as it opens (paths under the base): the session for every
@@ -73,7 +77,20 @@ export function openingScreens(bundle: OutputBundle, root: string, base: string)
       .map((file) => (files.includes(file) ? files.indexOf(file) : files.push(file) - 1))
     return [name, hash.source, indexes]
   })
-  return { base, files, screens, homeKey: HOME_SCREEN_KEY, reads: EARLY_READS, readsKey: EARLY_READS_KEY }
+  const words = (module: string) => {
+    const chunk = all.find((c) => c.facadeModuleId === `${root}/${module}`)
+    if (!chunk) throw new Error(`routePreloads: the words ${module} are not a chunk of the build`)
+    return chunk.fileName
+  }
+  return {
+    base,
+    files,
+    screens,
+    homeKey: HOME_SCREEN_KEY,
+    reads: EARLY_READS,
+    readsKey: EARLY_READS_KEY,
+    words: { fr: words(WORDS.fr), en: words(WORDS.en), localeKey: LOCALE_KEY },
+  }
 }
 
 /** `html` with an inline script just before its first stylesheet link, or at the end of its head. */

@@ -19,6 +19,12 @@ const TABLE: OpeningScreens = {
   homeKey: HOME_SCREEN_KEY,
   reads: { always: ['api/me'], screens: { tech: ['api/tech/day'] } },
   readsKey: EARLY_READS_KEY,
+  words: { fr: 'assets/french-e.js', en: 'assets/english-f.js', localeKey: 'ops.locale' },
+}
+
+/** The words' files the page preloads. */
+function words() {
+  return [...document.head.querySelectorAll('link[data-opening-words]')].map((link) => link.getAttribute('href'))
 }
 
 function added() {
@@ -91,6 +97,19 @@ describe('preloadOpeningScreen', () => {
     expect(openedOn(document)).toBe('tech')
   })
 
+  it('preloads the French words for any screen, known or not, and the English ones when English was chosen', () => {
+    preloadOpeningScreen(TABLE, '#/settings/users', document, storageWith(null))
+    expect(words()).toEqual(['/ops/assets/french-e.js'])
+    document.head.innerHTML = ''
+    localStorage.clear()
+    localStorage.setItem('ops.locale', 'en')
+    preloadOpeningScreen(TABLE, '#/tech', document, () => localStorage)
+    expect(words()).toEqual(['/ops/assets/french-e.js', '/ops/assets/english-f.js'])
+    expect(document.head.querySelector('link[data-opening-words]')?.getAttribute('rel')).toBe('modulepreload')
+    // The words are not taken for a screen's files.
+    expect(added()).toHaveLength(3)
+  })
+
   it('takes the most specific screen first', () => {
     expect(preloadOpeningScreen(TABLE, '#/tech/jobs/DJ-2026-00012', document, storageWith(null))).toBe('tech-job')
     expect(added().map(([, href]) => href)).toEqual(['/ops/assets/MainLayout-a.js', '/ops/assets/TechJobPage-b.js'])
@@ -118,5 +137,6 @@ describe('preloadOpeningScreen', () => {
     }
     expect(preloadOpeningScreen(TABLE, '', document, refused)).toBeNull()
     expect(added()).toEqual([])
+    expect(words()).toEqual(['/ops/assets/french-e.js'])
   })
 })

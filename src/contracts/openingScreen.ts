@@ -34,12 +34,17 @@ export interface OpeningScreens {
    */
   reads: { always: string[]; screens: Record<string, string[]> }
   readsKey: string
+  /**
+   * The files of the interface's words, which the app waits for before its first screen: French
+   * always (the fallback), English too when it was the last visit's language (under `localeKey`).
+   */
+  words: { fr: string; en: string; localeKey: string }
 }
 
 /**
- * Adds the opening screen's files to the page's head as preloads and starts the reads it needs
- * first (the session, the screen's data), so they travel beside the code instead of after it;
- * returns the screen's name, or null.
+ * Adds the opening screen's files and the interface's words to the page's head as preloads and
+ * starts the reads it needs first (the session, the screen's data), so they travel beside the
+ * code instead of after it; returns the screen's name, or null.
  */
 export function preloadOpeningScreen(table: OpeningScreens, hash: string, doc: Document, storage: () => Storage) {
   let remembered: string | null = null
@@ -73,10 +78,7 @@ export function preloadOpeningScreen(table: OpeningScreens, hash: string, doc: D
     }
     ;(view as unknown as Record<string, unknown>)[table.readsKey] = started
   }
-  if (!screen) return null
-  const [name, , files] = screen
-  for (const index of files) {
-    const file = table.files[index]
+  const preload = (file: string, mark: string, value: string) => {
     const link = doc.createElement('link')
     if (file.endsWith('.css')) {
       // Preloaded, not applied: the app applies it when the screen's code asks for it.
@@ -85,9 +87,20 @@ export function preloadOpeningScreen(table: OpeningScreens, hash: string, doc: D
     } else link.rel = 'modulepreload'
     link.crossOrigin = ''
     link.href = table.base + file
-    link.setAttribute('data-opening-screen', name)
+    link.setAttribute(mark, value)
     doc.head.appendChild(link)
   }
+  let english = false
+  try {
+    english = storage().getItem(table.words.localeKey) === 'en'
+  } catch {
+    // no storage: French, as the app will choose
+  }
+  preload(table.words.fr, 'data-opening-words', 'fr')
+  if (english) preload(table.words.en, 'data-opening-words', 'en')
+  if (!screen) return null
+  const [name, , files] = screen
+  for (const index of files) preload(table.files[index], 'data-opening-screen', name)
   return name
 }
 

@@ -8,6 +8,7 @@ import quasarFr from 'quasar/lang/fr'
 import quasarEn from 'quasar/lang/en-US'
 import fr from './fr'
 import en from './en'
+import { LOCALE_KEY } from 'src/contracts/localeKey'
 
 /** A tree of translated strings. */
 export interface Messages {
@@ -33,7 +34,7 @@ const messages: Record<'fr' | 'en', Messages> = import.meta.env.PROD
     }
 
 export type Locale = 'fr' | 'en'
-const STORAGE_KEY = 'ops.locale'
+const STORAGE_KEY = LOCALE_KEY
 
 /** The language of the last visit (French the first time). */
 export function initialLocale(): Locale {
