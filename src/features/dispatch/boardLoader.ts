@@ -1,8 +1,9 @@
 /**
- * Loads the board through its worker (board.worker.ts): the head first — technicians, the queue
- * and the rows in view — then the range's other jobs, parsed off the main thread. Where no worker
- * can run, or the worker's request fails, the board is read as one JSON payload through the usual
- * client, which also turns a refusal into the ApiError the page shows.
+ * Loads the board in two parts: the head — technicians, the queue and the rows in view — read on
+ * the page as it arrives, then the range's other jobs, parsed off the main thread by the worker
+ * (board.worker.ts). Where no worker can run, or the worker's request fails, the board is read as
+ * one JSON payload through the usual client, which also turns a refusal into the ApiError the page
+ * shows.
  */
 import { api } from 'src/api/http'
 import { onLiveEvent } from 'src/api/events'
