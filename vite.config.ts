@@ -9,7 +9,7 @@ import { routePreloads } from './scripts/routePreloads'
 export default defineConfig({
   base: '/ops/',
   plugins: [
-    vue({ template: { transformAssetUrls } }),
+    vue({ template: { transformAssetUrls }, features: { optionsAPI: false } }),
     precompileMessages(),
     routePreloads(),
     quasar({ sassVariables: fileURLToPath(new URL('./src/css/quasar.variables.scss', import.meta.url)) }),
