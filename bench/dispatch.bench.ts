@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { BOARD_NDJSON, type BoardRest } from '../src/contracts/boardEncoding'
 import { addDays, mondayOf, toFrappeDate } from '../src/contracts/frappeTime'
+import { startupSettled, STARTUP_WAIT_MS } from './startup'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const PROFILES = { large: 3231, demo: 3232 } as const
@@ -142,34 +143,6 @@ async function server(profile: Profile): Promise<{ port: number; child: ChildPro
       : `  the ${profile} BFF had not finished its start-up work after ${STARTUP_WAIT_MS / 1000} s: measuring anyway`,
   )
   return { port, child }
-}
-
-/** The start-up work a BFF does in the background once it answers, by the line it logs when done. */
-const STARTUP_LOGS = [/"msg":"SPA files ready to serve"/, /"msg":"client search: (index built|first build failed)"/]
-const STARTUP_WAIT_MS = 120_000
-
-/**
- * Resolves true once the BFF has logged the end of its start-up work (its SPA files compressed,
- * its customer search index built), false after STARTUP_WAIT_MS. The board is measured on a
- * server that has settled, as a dispatcher meets it; a visit in the first seconds after a start
- * shares the CPU with that work. The BFF's log keeps being read (and dropped) after that.
- */
-function startupSettled(child: ChildProcess): Promise<boolean> {
-  const waiting = new Set(STARTUP_LOGS)
-  let tail = ''
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), STARTUP_WAIT_MS)
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (waiting.size === 0) return
-      const lines = (tail + chunk.toString('utf8')).split('\n')
-      tail = lines.pop() ?? ''
-      for (const line of lines) for (const done of waiting) if (done.test(line)) waiting.delete(done)
-      if (waiting.size === 0) {
-        clearTimeout(timer)
-        resolve(true)
-      }
-    })
-  })
 }
 
 const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' }
