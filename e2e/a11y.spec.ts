@@ -7,7 +7,7 @@
  */
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
-import { customerWithOpenTicketAndInvoices, erpList, test, expect, signInAs } from './fixtures'
+import { customerWithOpenTicketAndInvoices, erpList, test, expect, signInAs, type World } from './fixtures'
 import { freshJob, openJob } from './techFixtures'
 
 type Language = 'fr' | 'en'
@@ -114,16 +114,17 @@ async function visit(page: Page, hash: string) {
   await page.goto(`/ops/#${hash}`)
 }
 
-test('the dispatcher’s screens: board with a job selected, queue, map, scheduling dialog', async ({ page }) => {
+test('the dispatcher’s screens: board with a job selected, queue, map, scheduling dialog', async ({ page, world }) => {
   test.setTimeout(120_000)
   await signInAs(page, 'dispatcher')
   await audit(page, [
     {
       name: 'board, a job selected',
       async open(page) {
-        await visit(page, '/dispatch')
-        const block = page.locator('[data-testid^="row-"] [data-testid^="job-"]').first()
-        await block.click()
+        // A day with a scheduled job on a technician's row, whatever today is (a weekend has none).
+        const job = await scheduledJob(page, world)
+        await visit(page, `/dispatch?day=${job.scheduled_start.slice(0, 10)}&tech=${job.technician}`)
+        await page.getByTestId(`row-${job.technician}`).getByTestId(`job-${job.name}`).click()
         await expect(page.getByTestId('panel-job-name')).not.toBeEmpty()
         await expect(page.getByTestId('unassigned-queue')).toBeVisible()
         // The map follows the board's first rows: audited once it is there.
@@ -155,6 +156,29 @@ test('the dispatcher’s screens: board with a job selected, queue, map, schedul
     },
   ])
 })
+
+/** A job scheduled on a technician, from today on when there is one, so the board shows its block. */
+async function scheduledJob(
+  page: Page,
+  world: World,
+): Promise<{ name: string; technician: string; scheduled_start: string }> {
+  const filters = [
+    ['status', '=', 'Scheduled'],
+    ['technician', 'is', 'set'],
+  ]
+  const fields = ['name', 'technician', 'scheduled_start']
+  type Row = { name: string; technician: string; scheduled_start: string }
+  const [ahead] = await erpList<Row>(
+    page.request,
+    'Dispatch Job',
+    [...filters, ['scheduled_start', '>=', world.day()]],
+    fields,
+    1,
+  )
+  const [any] = ahead ? [ahead] : await erpList<Row>(page.request, 'Dispatch Job', filters, fields, 1)
+  expect(any, 'a job scheduled on a technician').toBeDefined()
+  return any
+}
 
 /** A customer with a modem in service, so Diagnostiquer has something to read. */
 async function customerWithModem(page: Page): Promise<{ customer: string; serial: string }> {
