@@ -79,13 +79,19 @@ test('the opening screen’s code is asked for by the page itself, within the CS
   expect(words).toEqual([expect.stringMatching(/^\/ops\/assets\/french-[\w-]+\.js$/)])
   // What opens only on demand (the calendar, Optimiser's dialogs) is not part of the board's first load.
   expect(board.filter((href) => /\/(DayPicker|OptimizeChooserDialog|OptimizePreviewDialog)-/.test(href))).toEqual([])
-  // The script that adds them stands before the stylesheet: it does not wait for the CSS to download.
+  // The script that adds them stands in the head, before the app's stylesheet (at the end of the
+  // body): it does not wait for the CSS to download.
   const beforeCss = await page.evaluate(() => {
     const script = [...document.head.querySelectorAll('script:not([src])')].find((s) =>
       s.textContent?.includes('data-opening-screen'),
     )
-    const css = document.head.querySelector('link[rel="stylesheet"]')
-    return !!script && !!css && (script.compareDocumentPosition(css) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0
+    const css = document.querySelector('link[rel="stylesheet"][href*="/assets/index-"]')
+    return (
+      !!script &&
+      !!css &&
+      css.parentElement === document.body &&
+      (script.compareDocumentPosition(css) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0
+    )
   })
   expect(beforeCss).toBe(true)
 
@@ -109,6 +115,37 @@ test('the opening screen’s code is asked for by the page itself, within the CS
     )
     .toBe(true)
   expect(refused).toEqual([])
+})
+
+test.describe('the loading screen', () => {
+  // The page's own requests, not the service worker's, are held back here.
+  test.use({ serviceWorkers: 'block' })
+
+  test('is painted before the app’s stylesheet arrives, and the app is drawn only once it has', async ({ page }) => {
+    await signInAs(page, 'technician', '/tech')
+    await expect(page.getByTestId('tech-today')).toBeVisible()
+    // The stylesheet held back until the test lets it go (on slow 4G its ~23 KB take ~0.6 s).
+    const stylesheet = /\/ops\/assets\/index-[\w-]+\.css$/
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    await page.route(stylesheet, async (route) => {
+      await released
+      await route.continue()
+    })
+    await page.reload({ waitUntil: 'commit' })
+    // The app's bar and what is happening, drawn by index.html's own styles, are painted…
+    await expect(page.getByText('Chargement de la console…')).toBeVisible()
+    await expect.poll(() => page.evaluate(() => performance.getEntriesByName('first-contentful-paint').length)).toBe(1)
+    // …and the app has not started: its entry waits for the stylesheet the parser met.
+    await page.waitForTimeout(500)
+    await expect(page.getByText('Chargement de la console…')).toBeVisible()
+    await expect(page.getByTestId('tech-today')).toHaveCount(0)
+    release()
+    await expect(page.getByTestId('tech-today')).toBeVisible()
+    // Drawn styled: the bar has the app's colour, not a browser default.
+    await expect(page.locator('.q-header')).toHaveCSS('background-color', 'rgb(11, 92, 173)')
+    await page.unroute(stylesheet)
+  })
 })
 
 test('the session and the technician’s day are asked for as the page opens, beside the app’s code, once each', async ({

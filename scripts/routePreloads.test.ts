@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Rolldown } from 'vite'
-import { OPENING_SCREENS, openingScreens, withScriptBeforeStylesheets } from './routePreloads'
+import { OPENING_SCREENS, openingScreens, withScriptBeforeStylesheets, withStylesheetsAfterBody } from './routePreloads'
 
 const ROOT = '/app'
 
@@ -115,5 +115,41 @@ describe("where the opening screen's script goes in index.html", () => {
 
   it('refuses a page without a head rather than dropping the script', () => {
     expect(() => withScriptBeforeStylesheets('<p>nothing</p>', 'run()')).toThrow(/no <\/head>/)
+  })
+})
+
+describe("where the app's stylesheets go in index.html", () => {
+  const page = (head: string, body: string) =>
+    `<!doctype html>\n<html>\n  <head>\n    <meta charset="utf-8" />\n${head}  </head>\n  <body>\n${body}  </body>\n</html>`
+  const BOOT = '    <div id="app"><div class="boot-bar">Gigafibre Ops</div></div>\n'
+
+  it('moves them from the head to the end of the body, after the loading screen, in their order', () => {
+    const html = withStylesheetsAfterBody(
+      page(
+        '    <link rel="icon" href="/ops/icons/icon.svg" />\n    <script type="module" src="/ops/assets/index.js"></script>\n    <script>run()</script>\n    <link rel="stylesheet" crossorigin href="/ops/assets/index.css">\n    <link rel=stylesheet href="/b.css">\n',
+        BOOT,
+      ),
+    )
+    const head = html.slice(0, html.indexOf('</head>'))
+    expect(head).not.toMatch(/stylesheet/)
+    expect(head).toContain('rel="icon"')
+    expect(head).toContain('<script>run()</script>')
+    const first = html.indexOf('href="/ops/assets/index.css"')
+    const second = html.indexOf('href="/b.css"')
+    expect(first).toBeGreaterThan(html.indexOf('</div></div>'))
+    expect(second).toBeGreaterThan(first)
+    expect(second).toBeLessThan(html.indexOf('</body>'))
+    expect(html.match(/rel="?stylesheet/g)).toHaveLength(2)
+  })
+
+  it('leaves a page without stylesheets as it is', () => {
+    const html = page('    <script>run()</script>\n', BOOT)
+    expect(withStylesheetsAfterBody(html)).toBe(html)
+  })
+
+  it('refuses a page without a body rather than dropping a stylesheet', () => {
+    expect(() => withStylesheetsAfterBody('<html><head><link rel="stylesheet" href="/a.css"></head></html>')).toThrow(
+      /no <\/body>/,
+    )
   })
 })

@@ -103,6 +103,21 @@ export function withScriptBeforeStylesheets(html: string, code: string): string 
   return html.slice(0, head) + script + html.slice(head)
 }
 
+/** `html` with its stylesheet links moved from the head to the end of the body, in their order. */
+export function withStylesheetsAfterBody(html: string): string {
+  const headEnd = html.indexOf('</head>')
+  const bodyEnd = html.lastIndexOf('</body>')
+  if (headEnd < 0 || bodyEnd < headEnd) throw new Error('routePreloads: index.html has no </head> or no </body>')
+  const links: string[] = []
+  const head = html.slice(0, headEnd).replace(/[ \t]*<link\b[^>]*\brel=["']?stylesheet\b[^>]*>\s*/gi, (link) => {
+    links.push(link.trim())
+    return ''
+  })
+  if (links.length === 0) return html
+  const between = html.slice(headEnd, bodyEnd)
+  return `${head}${between}  ${links.join('\n    ')}\n  ${html.slice(bodyEnd)}`
+}
+
 export function routePreloads(): Plugin {
   let root = ''
   let base = '/'
@@ -119,7 +134,7 @@ export function routePreloads(): Plugin {
         if (!context.bundle) return html
         const table = openingScreens(context.bundle, root, base)
         const code = `(${preloadOpeningScreen.toString()})(${JSON.stringify(table)},location.hash,document,function(){return localStorage})`
-        return withScriptBeforeStylesheets(html, code)
+        return withStylesheetsAfterBody(withScriptBeforeStylesheets(html, code))
       },
     },
   }
