@@ -259,7 +259,8 @@ export async function run(): Promise<void> {
   try {
     bff = await startBff(
       { erpUrl: up.erp.url, hubUrl: up.hub.url },
-      { UPSTREAM_TIMEOUT_MS: '1500', BREAKER_THRESHOLD: '5', BREAKER_COOLDOWN_MS: '2000' },
+      // Its request log at the level production runs it (one JSON line per answer), as staff's requests pay it.
+      { UPSTREAM_TIMEOUT_MS: '1500', BREAKER_THRESHOLD: '5', BREAKER_COOLDOWN_MS: '2000', LOG_LEVEL: 'info' },
     )
     await settle(bff)
     await hop(up.erp, bff)

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app'
-import { log, redactSecret, useLogDestination } from './log'
+import { censored, log, redactSecret, useLogDestination } from './log'
 import { freePort, STAFF, staffRequest, testConfig } from './testing'
 import { createBreakers } from './upstream/breaker'
 import { createErpClient } from './upstream/erp'
@@ -146,5 +146,48 @@ describe('/ops/metrics', () => {
     expect((await from('10.0.0.5', 'Bearer wrong-token-abcdefghij')).status).toBe(404)
     expect((await from('10.0.0.5', `Bearer ${TOKEN}`)).status).toBe(200)
     expect((await app().fetch(staffRequest('/ops/metrics', null, { peer: '10.0.0.5' }))).status).toBe(404)
+  })
+})
+
+describe('censored: the fields of a log line that hold credentials', () => {
+  it('censors them by name, in any case, in the line and in its objects and arrays', () => {
+    const line = {
+      Authorization: 'token a:b',
+      headers: { cookie: 'ops_session=1', accept: 'application/json' },
+      body: { users: [{ email: 'a@gigafibre.ca', temporary_password: 'x' }], new_password: 'y' },
+      api_secret: 'z',
+    }
+    expect(censored(line)).toEqual({
+      Authorization: '[redacted]',
+      headers: { cookie: '[redacted]', accept: 'application/json' },
+      body: { users: [{ email: 'a@gigafibre.ca', temporary_password: '[redacted]' }], new_password: '[redacted]' },
+      api_secret: '[redacted]',
+    })
+  })
+
+  it('censors a credential whatever its value holds, and leaves the caller’s objects as they were', () => {
+    const headers = { authorization: { scheme: 'token', value: 'a:b' } }
+    const line = { headers, status: 200 }
+    const out = censored(line)
+    expect(out.headers.authorization).toBe('[redacted]')
+    expect(headers.authorization).toEqual({ scheme: 'token', value: 'a:b' })
+    expect(line.headers).toBe(headers)
+  })
+
+  it('returns a line without credentials as the same object, copying nothing', () => {
+    const line = { req_id: 'r1', staff: 'marc.bouchard@gigafibre.ca', route: '/ops/api/me', status: 200, ms: 1.2 }
+    expect(censored(line)).toBe(line)
+    const nested = { err: { message: 'refused' }, list: [1, 2, { name: 'DJ-1' }] }
+    expect(censored(nested)).toBe(nested)
+  })
+
+  it('walks plain objects and arrays only, and stops on a cycle', () => {
+    const error = Object.assign(new Error('boom'), { password: 'kept by the error serialiser' })
+    expect(censored({ error }).error).toBe(error)
+    const deep = { a: { b: { c: { d: { password: 'p' } } } } }
+    expect(censored(deep)).toEqual({ a: { b: { c: { d: { password: '[redacted]' } } } } })
+    const cyclic: Record<string, unknown> = { token: 't' }
+    cyclic.self = cyclic
+    expect(censored(cyclic).token).toBe('[redacted]')
   })
 })

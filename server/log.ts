@@ -6,9 +6,9 @@
  * The id is passed by hand rather than through async context: on Node 20, AsyncLocalStorage turns
  * on promise hooks for every promise in the process, which measured +0.6 ms on each proxied call.
  *
- * Secrets never reach a line: fields named like credentials are censored, and the service tokens
- * (and anything else registered with `redactSecret`) are replaced wherever they appear, even
- * inside an error message.
+ * Secrets never reach a line: fields named like credentials are censored (`censored`), and the
+ * service tokens (and anything else registered with `redactSecret`) are replaced wherever they
+ * appear, even inside an error message.
  */
 import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino'
 
@@ -35,25 +35,66 @@ function scrub(line: string): string {
   return out
 }
 
-const REDACT_PATHS = [
+/** Fields whose value is a credential, whatever it holds (compared in lower case). */
+const CREDENTIAL_FIELDS = new Set([
   'authorization',
   'cookie',
   'password',
+  'new_password',
   'token',
   'temporary_password',
   'temp_password',
-  '*.authorization',
-  '*.Authorization',
-  '*.cookie',
-  '*.password',
-  '*.new_password',
-  '*.temporary_password',
-  '*.temp_password',
-  '*.token',
-  '*.api_secret',
-  '*.headers.authorization',
-  '*.headers.cookie',
-]
+  'api_secret',
+])
+/** How deep into a line's fields credentials are looked for: deeper than any line nests, and a bound on a cycle. */
+const CENSOR_DEPTH = 6
+
+const isPlain = (value: object) => {
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * `value` with every credential field censored, copied only where one was found (the caller's
+ * objects are never changed); plain objects and arrays are walked, nothing else. A line without
+ * credentials costs a key lookup per field, where pino's path-based redaction with wildcards cost
+ * ~23 µs a line — on every request.
+ */
+export function censored<T>(value: T, depth = 0): T {
+  if (depth >= CENSOR_DEPTH || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null
+    for (let i = 0; i < value.length; i++) {
+      const next = censored<unknown>(value[i], depth + 1)
+      if (next !== value[i]) (copy ??= value.slice())[i] = next
+    }
+    return (copy ?? value) as T
+  }
+  if (!isPlain(value)) return value
+  const fields = value as Record<string, unknown>
+  let copy: Record<string, unknown> | null = null
+  for (const key of Object.keys(fields)) {
+    const field = fields[key]
+    const next = CREDENTIAL_FIELDS.has(key.toLowerCase()) ? CENSOR : censored(field, depth + 1)
+    if (next !== field) (copy ??= { ...fields })[key] = next
+  }
+  return (copy ?? value) as T
+}
+
+/**
+ * Standard output, written without blocking: lines that come while a write is under way go out
+ * together in the next one (under load, one write for many answers instead of one each), and a
+ * reader that stops reading (a stalled log collector) makes lines be dropped past 16 MB instead of
+ * stopping the server. What is buffered is written out when the process exits.
+ */
+export function stdoutDestination(): DestinationStream {
+  const out = pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 })
+  let dropped = 0
+  out.on('drop', () => {
+    if (dropped++ === 0) process.stderr.write('log: standard output is not being read; lines are being dropped\n')
+  })
+  return out
+}
 
 export function createLogger(destination?: DestinationStream, level?: string): Logger {
   return pino(
@@ -61,11 +102,14 @@ export function createLogger(destination?: DestinationStream, level?: string): L
       level: level ?? process.env.LOG_LEVEL ?? (process.env.VITEST ? 'warn' : 'info'),
       base: { pid: process.pid },
       timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACT_PATHS, censor: CENSOR },
+      formatters: {
+        level: (label) => ({ level: label }),
+        bindings: (bindings) => censored(bindings),
+        log: (fields) => censored(fields),
+      },
       hooks: { streamWrite: scrub },
     },
-    destination,
+    destination ?? stdoutDestination(),
   )
 }
 
