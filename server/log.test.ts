@@ -191,3 +191,35 @@ describe('censored: the fields of a log line that hold credentials', () => {
     expect(censored(cyclic).token).toBe('[redacted]')
   })
 })
+
+describe('standard output', () => {
+  it('never stops the server when nobody reads the log: lines wait in memory, the event loop goes on', async () => {
+    const { spawn } = await import('node:child_process')
+    // ~3 MB of lines into a pipe nobody reads (it holds 64 KB): a blocking write would hang here.
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import { log } from './server/log.ts'
+         const started = Date.now()
+         for (let i = 0; i < 20000; i++) log.info({ i, filler: 'x'.repeat(100) }, 'line')
+         setTimeout(() => { process.stderr.write('alive after ' + (Date.now() - started) + ' ms\\n'); process.kill(process.pid, 'SIGKILL') }, 10)`,
+      ],
+      { cwd: process.cwd(), env: { ...process.env, LOG_LEVEL: 'info', VITEST: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout.pause()
+    const exited = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 15_000)
+      child.once('exit', () => {
+        clearTimeout(timer)
+        resolve(true)
+      })
+    })
+    if (!exited) child.kill('SIGKILL')
+    expect(stderr).toMatch(/alive after \d+ ms/)
+  }, 20_000)
+})
