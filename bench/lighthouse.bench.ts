@@ -7,7 +7,7 @@
  *   the board (#/dispatch) with the desktop preset — targets: performance ≥ 90, accessibility ≥ 95.
  *
  * The persona comes as the demo persona cookie on every request (Lighthouse's extraHeaders), as the
- * other benches sign in. Each page is measured three times (LIGHTHOUSE_RUNS); the median run is
+ * other benches sign in. Each page is measured five times (LIGHTHOUSE_RUNS); the median run is
  * printed. BENCH_SPA_DIR serves another build (e.g. an older one, to compare).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -20,7 +20,7 @@ import { buildSpa, ROOT } from './spaBuild'
 import { startupSettled } from './startup'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3)
+const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 5)
 
 interface Target {
   name: string
