@@ -118,6 +118,7 @@ describe('logs', () => {
       },
       `upstream call with Bearer ${HUB_TOKEN} failed for ${ERP_TOKEN}`,
     )
+    log.error({ err: Object.assign(new Error('invite failed'), { body: { temporary_password: TEMP_PASSWORD } }) })
     const all = lines.join('')
     expect(lines.length).toBeGreaterThan(2)
     for (const secret of [ERP_TOKEN, ...ERP_TOKEN.split(':'), HUB_TOKEN, TEMP_PASSWORD])
@@ -181,9 +182,19 @@ describe('censored: the fields of a log line that hold credentials', () => {
     expect(censored(nested)).toBe(nested)
   })
 
-  it('walks plain objects and arrays only, and stops on a cycle', () => {
-    const error = Object.assign(new Error('boom'), { password: 'kept by the error serialiser' })
+  it('walks plain objects, arrays and errors only, and stops on a cycle', () => {
+    const error = Object.assign(new Error('refused'), { status: 403 })
     expect(censored({ error }).error).toBe(error)
+    const carrying = Object.assign(new Error('invite failed'), { body: { temporary_password: 'Xk9-temp' } })
+    expect(censored({ err: carrying }).err).toMatchObject({
+      type: 'Error',
+      message: 'invite failed',
+      stack: carrying.stack,
+      body: { temporary_password: '[redacted]' },
+    })
+    expect(carrying.body.temporary_password).toBe('Xk9-temp')
+    const date = new Date(0)
+    expect(censored({ at: date }).at).toBe(date)
     const deep = { a: { b: { c: { d: { password: 'p' } } } } }
     expect(censored(deep)).toEqual({ a: { b: { c: { d: { password: '[redacted]' } } } } })
     const cyclic: Record<string, unknown> = { token: 't' }
