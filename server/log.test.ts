@@ -204,9 +204,9 @@ describe('censored: the fields of a log line that hold credentials', () => {
 })
 
 describe('standard output', () => {
-  it('never stops the server when nobody reads the log: lines wait in memory, the event loop goes on', async () => {
+  /** A process logging ~3 MB into a pipe nobody reads (it holds 64 KB); what it wrote on stderr. */
+  async function logIntoAStalledPipe(env: Record<string, string> = {}): Promise<string> {
     const { spawn } = await import('node:child_process')
-    // ~3 MB of lines into a pipe nobody reads (it holds 64 KB): a blocking write would hang here.
     const child = spawn(
       process.execPath,
       [
@@ -218,7 +218,11 @@ describe('standard output', () => {
          for (let i = 0; i < 20000; i++) log.info({ i, filler: 'x'.repeat(100) }, 'line')
          setTimeout(() => { process.stderr.write('alive after ' + (Date.now() - started) + ' ms\\n'); process.kill(process.pid, 'SIGKILL') }, 10)`,
       ],
-      { cwd: process.cwd(), env: { ...process.env, LOG_LEVEL: 'info', VITEST: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, LOG_LEVEL: 'info', VITEST: '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     )
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
@@ -231,6 +235,18 @@ describe('standard output', () => {
       })
     })
     if (!exited) child.kill('SIGKILL')
+    return stderr
+  }
+
+  it('never stops the server when nobody reads the log: lines wait in memory, the event loop goes on', async () => {
+    const stderr = await logIntoAStalledPipe()
     expect(stderr).toMatch(/alive after \d+ ms/)
+    expect(stderr).not.toMatch(/dropped/)
+  }, 20_000)
+
+  it('drops lines past LOG_BUFFER_BYTES waiting, and says so once', async () => {
+    const stderr = await logIntoAStalledPipe({ LOG_BUFFER_BYTES: String(256 * 1024) })
+    expect(stderr).toMatch(/alive after \d+ ms/)
+    expect(stderr.match(/standard output is not being read; lines are being dropped/g)).toHaveLength(1)
   }, 20_000)
 })

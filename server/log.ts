@@ -84,14 +84,21 @@ export function censored<T>(value: T, depth = 0): T {
   return (error ? { type: value.name, message: value.message, stack: value.stack, ...copy } : copy) as T
 }
 
+/** How many bytes of lines may wait for standard output before lines are dropped (`LOG_BUFFER_BYTES`). */
+function bufferBytes(): number {
+  const given = Number(process.env.LOG_BUFFER_BYTES)
+  return Number.isInteger(given) && given >= 64 * 1024 ? given : 16 * 1024 * 1024
+}
+
 /**
  * Standard output, written without blocking: lines that come while a write is under way go out
  * together in the next one (under load, one write for many answers instead of one each), and a
- * reader that stops reading (a stalled log collector) makes lines be dropped past 16 MB instead of
- * stopping the server. What is buffered is written out when the process exits.
+ * reader that stops reading (a stalled log collector) makes lines be dropped past
+ * `LOG_BUFFER_BYTES` (16 MB) instead of stopping the server. What is waiting is written out when
+ * the process exits.
  */
 export function stdoutDestination(): DestinationStream {
-  const out = pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 })
+  const out = pino.destination({ dest: 1, sync: false, maxLength: bufferBytes() })
   let dropped = 0
   out.on('drop', () => {
     if (dropped++ === 0) process.stderr.write('log: standard output is not being read; lines are being dropped\n')
