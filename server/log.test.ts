@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app'
-import { censored, log, redactSecret, useLogDestination } from './log'
+import { censored, isoTime, log, redactSecret, useLogDestination } from './log'
 import { freePort, STAFF, staffRequest, testConfig } from './testing'
 import { createBreakers } from './upstream/breaker'
 import { createErpClient } from './upstream/erp'
@@ -249,4 +249,16 @@ describe('standard output', () => {
     expect(stderr).toMatch(/alive after \d+ ms/)
     expect(stderr.match(/standard output is not being read; lines are being dropped/g)).toHaveLength(1)
   }, 20_000)
+})
+
+describe('isoTime', () => {
+  it('writes the instant as pino’s ISO time field, to the millisecond, across seconds', () => {
+    for (const at of [
+      Date.UTC(2026, 11, 6, 4, 12, 59, 998),
+      Date.UTC(2026, 11, 6, 4, 12, 59, 999),
+      Date.UTC(2026, 11, 6, 4, 13, 0, 7),
+      Date.UTC(2026, 11, 31, 23, 59, 59, 5),
+    ])
+      expect(isoTime(at)).toBe(`,"time":"${new Date(at).toISOString()}"`)
+  })
 })
