@@ -3,6 +3,7 @@
  * `large` profile (1,000 technicians, 20,000 jobs this week), and on `demo` to show the DOM does
  * not grow with the number of jobs. Each profile runs a BFF with embedded upstreams on its own
  * spare port and data directory under .tmp/ (kept between runs: seeding `large` takes minutes).
+ * Each is measured on the busiest day of the seven from today (`benchDay`), and that day's week.
  *
  * Numbers come from the page's own performance marks (dispatch:paint, dispatch:filter,
  * dispatch:patch); drag frames are timed from each pointer move to the frame after it.
