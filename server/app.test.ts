@@ -277,6 +277,12 @@ describe('configuration', () => {
     }
   })
 
+  it('stops on a log buffer that is not a size in bytes within bounds', () => {
+    for (const bad of ['16MB', '1024', String(2 * 1024 ** 3)])
+      expect(() => testConfig({ LOG_BUFFER_BYTES: bad })).toThrow(/LOG_BUFFER_BYTES must be a whole number/)
+    expect(() => testConfig({ LOG_BUFFER_BYTES: String(4 * 1024 * 1024) })).not.toThrow()
+  })
+
   it('accepts an overriding capability table', async () => {
     const app = createApp(testConfig({ CAPABILITY_MAP: '{"ops-tech": ["tech:self", "clients:view"]}' }), {
       erp: erpWithTechnician(),

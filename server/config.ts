@@ -4,6 +4,7 @@
  */
 import { parseTrustedProxies, type ProxyRange } from './identity'
 import { parseCapabilityMap, DEFAULT_CAPABILITY_MAP, type CapabilityMap } from './policy'
+import { LOG_BUFFER } from './log'
 import { parseRateLimits, RATE_LIMIT_DEFAULTS, type RateLimits } from './rateLimit'
 
 export interface Config {
@@ -191,6 +192,8 @@ export function loadConfig(env: Env, defaults: { spaDir: string }): Config {
     upstreamRetries: intIn(env, 'UPSTREAM_RETRIES', 2, 0, 5, problems),
     metricsToken,
   }
+  // Used by the logger, which reads it before this configuration exists: checked here all the same.
+  intIn(env, 'LOG_BUFFER_BYTES', LOG_BUFFER.fallback, LOG_BUFFER.min, LOG_BUFFER.max, problems)
   if (problems.length) throw new ConfigError(problems)
   return config
 }

@@ -84,10 +84,15 @@ export function censored<T>(value: T, depth = 0): T {
   return (error ? { type: value.name, message: value.message, stack: value.stack, ...copy } : copy) as T
 }
 
-/** How many bytes of lines may wait for standard output before lines are dropped (`LOG_BUFFER_BYTES`). */
+/**
+ * How many bytes of lines may wait for standard output before lines are dropped
+ * (`LOG_BUFFER_BYTES`). Read here, as the logger is made before the configuration; a value out of
+ * these bounds stops the start there (server/config.ts).
+ */
+export const LOG_BUFFER = { fallback: 16 * 1024 * 1024, min: 64 * 1024, max: 1024 * 1024 * 1024 } as const
 function bufferBytes(): number {
   const given = Number(process.env.LOG_BUFFER_BYTES)
-  return Number.isInteger(given) && given >= 64 * 1024 ? given : 16 * 1024 * 1024
+  return Number.isInteger(given) && given >= LOG_BUFFER.min && given <= LOG_BUFFER.max ? given : LOG_BUFFER.fallback
 }
 
 /**
