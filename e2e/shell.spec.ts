@@ -1,4 +1,5 @@
 import { test, expect, signInAs } from './fixtures'
+import { freshJob } from './techFixtures'
 
 const EXPECTED_NAV = {
   admin: ['Répartition', 'Mes interventions', 'Clients', 'Paramètres'],
@@ -170,6 +171,44 @@ test('the session and the technician’s day are asked for as the page opens, be
   await expect(page.getByTestId('tech-today').locator('.q-card').first()).toBeVisible()
   // The app took those answers: it did not ask again.
   expect(asked.sort()).toEqual(['/ops/api/me before the app’s code', '/ops/api/tech/day before the app’s code'])
+})
+
+test('the technician’s day is drawn without starting the browser’s date and number formatters', async ({
+  page,
+  request,
+  world,
+}) => {
+  // A job of today's, whatever the day.
+  const job = await freshJob(request, world)
+  await page.request.post('/ops/api/demo/persona', { data: { id: 'technician' } })
+  // Every Intl formatter the page creates is counted; the count is taken when the first job card
+  // is put on the page (the first formatter of a page starts ICU, a long task on a tablet).
+  await page.addInitScript(() => {
+    const w = window as unknown as { intlCreated: number; intlAtFirstCard: number | null }
+    w.intlCreated = 0
+    w.intlAtFirstCard = null
+    for (const name of ['DateTimeFormat', 'NumberFormat', 'RelativeTimeFormat', 'PluralRules', 'Collator'] as const) {
+      const Original = Intl[name] as unknown as new (...args: unknown[]) => object
+      const Counted = function (this: unknown, ...args: unknown[]) {
+        w.intlCreated++
+        return new Original(...args)
+      }
+      Counted.prototype = Original.prototype
+      Object.defineProperty(Intl, name, { value: Counted, configurable: true, writable: true })
+    }
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-testid^="job-card-"]')) {
+        w.intlAtFirstCard = w.intlCreated
+        observer.disconnect()
+      }
+    }).observe(document, { childList: true, subtree: true })
+  })
+  await page.goto('/ops/#/tech')
+  const card = page.getByTestId(`job-card-${job.name}`)
+  await expect(card).toBeVisible()
+  // The card reads its times, "08 h 30 – 10 h 00", all the same.
+  await expect(card.locator('.text-h6')).toHaveText(/^\d{2} h \d{2} – \d{2} h \d{2}$/)
+  expect(await page.evaluate(() => (window as unknown as { intlAtFirstCard: number | null }).intlAtFirstCard)).toBe(0)
 })
 
 test('the service worker is registered once the first screen is up, not while that screen loads', async ({ page }) => {

@@ -6,16 +6,20 @@
 
 export const SITE_TIME_ZONE = 'America/Toronto'
 
-const partsFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: SITE_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-})
+// Created at its first use, not when the module loads: the first Intl formatter of a page starts
+// the browser's ICU (~25 ms), which a screen that never converts a zone should not pay.
+let partsFormat: Intl.DateTimeFormat | undefined
+const sitePartsFormat = (): Intl.DateTimeFormat =>
+  (partsFormat ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: SITE_TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }))
 
 export interface WallClock {
   year: number
@@ -29,7 +33,7 @@ export interface WallClock {
 /** The site-local wall clock at an instant. */
 export function siteWallClock(instant: Date): WallClock {
   const p: Record<string, number> = {}
-  for (const part of partsFormat.formatToParts(instant)) {
+  for (const part of sitePartsFormat().formatToParts(instant)) {
     if (part.type !== 'literal') p[part.type] = Number(part.value)
   }
   return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second }
