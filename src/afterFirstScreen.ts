@@ -2,7 +2,9 @@
  * What the app fetches or starts for later — the dialogs' code, the scan sheet's, the service
  * worker (whose install downloads the whole app for offline use) — waits until the first screen
  * is up, then a second more: on weak LTE none of it competes with that screen's code and data.
+ * Each piece then runs in a task of its own, so a tap is never kept waiting behind all of them.
  */
+import { nextTask } from './nextTask'
 
 /** After the router has shown its first screen. */
 export const AFTER_FIRST_SCREEN_MS = 1000
@@ -15,10 +17,15 @@ let due = false
 export function firstScreenShown(): void {
   if (started) return
   started = true
-  setTimeout(() => {
-    due = true
-    for (const task of waiting.splice(0)) run(task)
-  }, AFTER_FIRST_SCREEN_MS)
+  setTimeout(() => void runWaiting(), AFTER_FIRST_SCREEN_MS)
+}
+
+async function runWaiting(): Promise<void> {
+  due = true
+  for (const [i, task] of waiting.splice(0).entries()) {
+    if (i > 0) await nextTask()
+    run(task)
+  }
 }
 
 /** Runs `task` once the first screen has been up a moment (at once if it already has). */
