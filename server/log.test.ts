@@ -119,7 +119,12 @@ describe('logs', () => {
       `upstream call with Bearer ${HUB_TOKEN} failed for ${ERP_TOKEN}`,
     )
     log.error({ err: Object.assign(new Error('invite failed'), { body: { temporary_password: TEMP_PASSWORD } }) })
+    // …or an error wrapping others: a cause, or the failures of several calls at once.
+    const refused = Object.assign(new Error('hub refused'), { body: { temporary_password: TEMP_PASSWORD } })
+    log.error({ err: new Error('invite failed', { cause: refused }) })
+    log.error({ err: new AggregateError([refused], 'invitations failed') })
     const all = lines.join('')
+    expect(all).toContain('"aggregateErrors":[{"type":"Error","message":"hub refused"')
     expect(lines.length).toBeGreaterThan(2)
     for (const secret of [ERP_TOKEN, ...ERP_TOKEN.split(':'), HUB_TOKEN, TEMP_PASSWORD])
       expect(all).not.toContain(secret)
@@ -185,9 +190,10 @@ describe('censored: the fields of a log line that hold credentials', () => {
   it('walks plain objects, arrays and errors only, and stops on a cycle', () => {
     const error = Object.assign(new Error('refused'), { status: 403 })
     expect(censored({ error }).error).toBe(error)
-    const carrying = Object.assign(new Error('invite failed'), { body: { temporary_password: 'Xk9-temp' } })
-    expect(censored({ err: carrying }).err).toMatchObject({
-      type: 'Error',
+    const carrying = Object.assign(new TypeError('invite failed'), { body: { temporary_password: 'Xk9-temp' } })
+    const copy = censored({ err: carrying }).err
+    expect(copy).toBeInstanceOf(TypeError)
+    expect(copy).toMatchObject({
       message: 'invite failed',
       stack: carrying.stack,
       body: { temporary_password: '[redacted]' },
@@ -200,6 +206,26 @@ describe('censored: the fields of a log line that hold credentials', () => {
     const cyclic: Record<string, unknown> = { token: 't' }
     cyclic.self = cyclic
     expect(censored(cyclic).token).toBe('[redacted]')
+  })
+
+  it('looks into what an error wraps, which is not enumerable: its cause and an AggregateError’s errors', () => {
+    const inner = new Error('hub refused', { cause: { password: 'p' } })
+    const outer = new Error('invite failed', { cause: inner })
+    const copy = censored(outer)
+    expect(copy).not.toBe(outer)
+    expect(copy.message).toBe('invite failed')
+    expect(Object.keys(copy)).toEqual([])
+    expect((copy.cause as Error).cause).toEqual({ password: '[redacted]' })
+    expect(inner.cause).toEqual({ password: 'p' })
+    const many = new AggregateError([new Error('a'), Object.assign(new Error('b'), { token: 't' })], 'both failed')
+    const manyCopy = censored(many)
+    expect(manyCopy).toBeInstanceOf(AggregateError)
+    expect(manyCopy.errors.map((e: Error & { token?: string }) => [e.message, e.token])).toEqual([
+      ['a', undefined],
+      ['b', '[redacted]'],
+    ])
+    const clean = new Error('refused', { cause: new Error('timeout') })
+    expect(censored(clean)).toBe(clean)
   })
 })
 

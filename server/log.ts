@@ -74,15 +74,36 @@ export function censored<T>(value: T, depth = 0): T {
   if (!error && !isPlain(value)) return value
   const fields = value as Record<string, unknown>
   let copy: Record<string, unknown> | null = null
-  for (const key of Object.keys(fields)) {
-    const field = fields[key]
+  const walk = (key: string, field: unknown) => {
     const next = CREDENTIAL_FIELDS.has(key.toLowerCase()) ? CENSOR : censored(field, depth + 1)
     if (next !== field) (copy ??= { ...fields })[key] = next
   }
+  for (const key of Object.keys(fields)) walk(key, fields[key])
+  // What an error wraps is not enumerable but is logged all the same (pino writes an
+  // AggregateError's errors whole): a credential there is censored like any other.
+  if (error) for (const key of ERROR_WRAPPED) if (Object.hasOwn(value, key)) walk(key, fields[key])
   if (!copy) return value
-  // An error carrying a credential is logged as a plain object: its type, message and stack kept.
-  return (error ? { type: value.name, message: value.message, stack: value.stack, ...copy } : copy) as T
+  return (error ? errorWith(value, copy) : copy) as T
 }
+
+/**
+ * A copy of `error` with `fields` in place of its own: the same class, message, stack and what it
+ * wraps, so it is logged as the error was, its credentials censored.
+ */
+function errorWith(error: Error, fields: Record<string, unknown>): Error {
+  const descriptors = Object.getOwnPropertyDescriptors(error)
+  for (const key of Object.keys(fields)) {
+    const held = descriptors[key]
+    descriptors[key] =
+      held && 'value' in held
+        ? { ...held, value: fields[key] }
+        : { value: fields[key], enumerable: true, configurable: true, writable: true }
+  }
+  return Object.create(Object.getPrototypeOf(error) as object, descriptors) as Error
+}
+
+/** The non-enumerable fields through which an error carries others. */
+const ERROR_WRAPPED = ['cause', 'errors'] as const
 
 /**
  * How many bytes of lines may wait for standard output before lines are dropped
