@@ -55,97 +55,135 @@ test('a link to a screen opens that screen once the persona is picked', async ({
   await expect(page).toHaveURL(/#\/settings\/tags$/)
 })
 
-test('the opening screen’s code is asked for by the page itself, within the CSP; a bare address preloads where home last led', async ({
-  page,
-}) => {
-  const refused: string[] = []
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) refused.push(message.text())
-  })
-  const preloaded = (screen: string) =>
-    page
-      .locator(`link[data-opening-screen="${screen}"]`)
-      .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''))
+test.describe('the first load, on the browser’s own clock', () => {
+  // These read the page's performance timeline (its paints, the files it fetched and when), which
+  // the clock Playwright installs in the page to run the journeys at E2E_NOW replaces; none of
+  // them depends on the date.
+  test.use({ clockShiftMs: 0 })
 
-  // Straight to the board: the board's page and its components are preloaded before the app runs.
-  await signInAs(page, 'dispatcher', '/dispatch')
-  await expect(page.getByTestId('dispatch-board')).toBeVisible()
-  const board = await preloaded('dispatch')
-  expect(board.some((href) => /\/ops\/assets\/DispatchPage-[\w-]+\.js$/.test(href))).toBe(true)
-  expect(board.some((href) => /\/ops\/assets\/MainLayout-[\w-]+\.js$/.test(href))).toBe(true)
-  // The interface's words, which the app waits for before its first screen, travel beside that code.
-  const words = await page
-    .locator('link[data-opening-words]')
-    .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''))
-  expect(words).toEqual([expect.stringMatching(/^\/ops\/assets\/french-[\w-]+\.js$/)])
-  // What opens only on demand (the calendar, Optimiser's dialogs) is not part of the board's first load.
-  expect(board.filter((href) => /\/(DayPicker|OptimizeChooserDialog|OptimizePreviewDialog)-/.test(href))).toEqual([])
-  // The script that adds them stands in the head, before the app's stylesheet (at the end of the
-  // body): it does not wait for the CSS to download.
-  const beforeCss = await page.evaluate(() => {
-    const script = [...document.head.querySelectorAll('script:not([src])')].find((s) =>
-      s.textContent?.includes('data-opening-screen'),
-    )
-    const css = document.querySelector('link[rel="stylesheet"][href*="/assets/index-"]')
-    return (
-      !!script &&
-      !!css &&
-      css.parentElement === document.body &&
-      (script.compareDocumentPosition(css) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0
-    )
-  })
-  expect(beforeCss).toBe(true)
-
-  // A technician at the bare address: home leads to their day, and the next visit preloads it.
-  await page.context().clearCookies()
-  await signInAs(page, 'technician')
-  await page.goto('/ops/')
-  await expect(page).toHaveURL(/#\/tech$/)
-  expect(await preloaded('tech')).toEqual([])
-  await page.goto('/ops/')
-  await expect(page.getByTestId('tech-today')).toBeVisible()
-  const day = await preloaded('tech')
-  expect(day.some((href) => /\/ops\/assets\/TechDayPage-[\w-]+\.js$/.test(href))).toBe(true)
-  // The scan queue's panel is not part of the day's first screen: it comes once the day is up.
-  expect(day.filter((href) => /\/ScanQueuePanel-/.test(href))).toEqual([])
-  await expect
-    .poll(() =>
-      page.evaluate(() =>
-        performance.getEntriesByType('resource').some((r) => /\/ScanQueuePanel-[\w-]+\.js$/.test(r.name)),
-      ),
-    )
-    .toBe(true)
-  expect(refused).toEqual([])
-})
-
-test.describe('the loading screen', () => {
-  // The page's own requests, not the service worker's, are held back here.
-  test.use({ serviceWorkers: 'block' })
-
-  test('is painted before the app’s stylesheet arrives, and the app is drawn only once it has', async ({ page }) => {
-    await signInAs(page, 'technician', '/tech')
-    await expect(page.getByTestId('tech-today')).toBeVisible()
-    // The stylesheet held back until the test lets it go (on slow 4G its ~23 KB take ~0.6 s).
-    const stylesheet = /\/ops\/assets\/index-[\w-]+\.css$/
-    let release!: () => void
-    const released = new Promise<void>((resolve) => (release = resolve))
-    await page.route(stylesheet, async (route) => {
-      await released
-      await route.continue()
+  test('the opening screen’s code is asked for by the page itself, within the CSP; a bare address preloads where home last led', async ({
+    page,
+  }) => {
+    const refused: string[] = []
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text())
     })
-    await page.reload({ waitUntil: 'commit' })
-    // The app's bar and what is happening, drawn by index.html's own styles, are painted…
-    await expect(page.getByText('Chargement de la console…')).toBeVisible()
-    await expect.poll(() => page.evaluate(() => performance.getEntriesByName('first-contentful-paint').length)).toBe(1)
-    // …and the app has not started: its entry waits for the stylesheet the parser met.
-    await page.waitForTimeout(500)
-    await expect(page.getByText('Chargement de la console…')).toBeVisible()
-    await expect(page.getByTestId('tech-today')).toHaveCount(0)
-    release()
+    const preloaded = (screen: string) =>
+      page
+        .locator(`link[data-opening-screen="${screen}"]`)
+        .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''))
+
+    // Straight to the board: the board's page and its components are preloaded before the app runs.
+    await signInAs(page, 'dispatcher', '/dispatch')
+    await expect(page.getByTestId('dispatch-board')).toBeVisible()
+    const board = await preloaded('dispatch')
+    expect(board.some((href) => /\/ops\/assets\/DispatchPage-[\w-]+\.js$/.test(href))).toBe(true)
+    expect(board.some((href) => /\/ops\/assets\/MainLayout-[\w-]+\.js$/.test(href))).toBe(true)
+    // The interface's words, which the app waits for before its first screen, travel beside that code.
+    const words = await page
+      .locator('link[data-opening-words]')
+      .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''))
+    expect(words).toEqual([expect.stringMatching(/^\/ops\/assets\/french-[\w-]+\.js$/)])
+    // What opens only on demand (the calendar, Optimiser's dialogs) is not part of the board's first load.
+    expect(board.filter((href) => /\/(DayPicker|OptimizeChooserDialog|OptimizePreviewDialog)-/.test(href))).toEqual([])
+    // The script that adds them stands in the head, before the app's stylesheet (at the end of the
+    // body): it does not wait for the CSS to download.
+    const beforeCss = await page.evaluate(() => {
+      const script = [...document.head.querySelectorAll('script:not([src])')].find((s) =>
+        s.textContent?.includes('data-opening-screen'),
+      )
+      const css = document.querySelector('link[rel="stylesheet"][href*="/assets/index-"]')
+      return (
+        !!script &&
+        !!css &&
+        css.parentElement === document.body &&
+        (script.compareDocumentPosition(css) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0
+      )
+    })
+    expect(beforeCss).toBe(true)
+
+    // A technician at the bare address: home leads to their day, and the next visit preloads it.
+    await page.context().clearCookies()
+    await signInAs(page, 'technician')
+    await page.goto('/ops/')
+    await expect(page).toHaveURL(/#\/tech$/)
+    expect(await preloaded('tech')).toEqual([])
+    await page.goto('/ops/')
     await expect(page.getByTestId('tech-today')).toBeVisible()
-    // Drawn styled: the bar has the app's colour, not a browser default.
-    await expect(page.locator('.q-header')).toHaveCSS('background-color', 'rgb(11, 92, 173)')
-    await page.unroute(stylesheet)
+    const day = await preloaded('tech')
+    expect(day.some((href) => /\/ops\/assets\/TechDayPage-[\w-]+\.js$/.test(href))).toBe(true)
+    // The scan queue's panel is not part of the day's first screen: it comes once the day is up.
+    expect(day.filter((href) => /\/ScanQueuePanel-/.test(href))).toEqual([])
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          performance.getEntriesByType('resource').some((r) => /\/ScanQueuePanel-[\w-]+\.js$/.test(r.name)),
+        ),
+      )
+      .toBe(true)
+    expect(refused).toEqual([])
+  })
+
+  test.describe('the loading screen', () => {
+    // The page's own requests, not the service worker's, are held back here.
+    test.use({ serviceWorkers: 'block' })
+
+    test('is painted before the app’s stylesheet arrives, and the app is drawn only once it has', async ({ page }) => {
+      await signInAs(page, 'technician', '/tech')
+      await expect(page.getByTestId('tech-today')).toBeVisible()
+      // The stylesheet held back until the test lets it go (on slow 4G its ~23 KB take ~0.6 s).
+      const stylesheet = /\/ops\/assets\/index-[\w-]+\.css$/
+      let release!: () => void
+      const released = new Promise<void>((resolve) => (release = resolve))
+      await page.route(stylesheet, async (route) => {
+        await released
+        await route.continue()
+      })
+      await page.reload({ waitUntil: 'commit' })
+      // The app's bar and what is happening, drawn by index.html's own styles, are painted…
+      await expect(page.getByText('Chargement de la console…')).toBeVisible()
+      await expect
+        .poll(() => page.evaluate(() => performance.getEntriesByName('first-contentful-paint').length))
+        .toBe(1)
+      // …and the app has not started: its entry waits for the stylesheet the parser met.
+      await page.waitForTimeout(500)
+      await expect(page.getByText('Chargement de la console…')).toBeVisible()
+      await expect(page.getByTestId('tech-today')).toHaveCount(0)
+      release()
+      await expect(page.getByTestId('tech-today')).toBeVisible()
+      // Drawn styled: the bar has the app's colour, not a browser default.
+      await expect(page.locator('.q-header')).toHaveCSS('background-color', 'rgb(11, 92, 173)')
+      await page.unroute(stylesheet)
+    })
+  })
+
+  test('the service worker is registered once the first screen is up, not while that screen loads', async ({
+    page,
+  }) => {
+    // When the first page of a screen appears, by the page's clock.
+    await page.addInitScript(() => {
+      const seen = new MutationObserver(() => {
+        if (!document.querySelector('.q-page')) return
+        ;(window as unknown as { firstScreenAt: number }).firstScreenAt = performance.now()
+        seen.disconnect()
+      })
+      seen.observe(document, { childList: true, subtree: true })
+    })
+    await page.request.post('/ops/api/demo/persona', { data: { id: 'technician' } })
+    await page.goto('/ops/#/tech')
+    await expect(page.getByRole('heading', { name: 'Mes interventions' })).toBeVisible()
+    // It still registers, and takes control on the next load (the technician's offline copy).
+    await page.evaluate(() => navigator.serviceWorker.ready)
+    const { firstScreenAt, registrationAsked } = await page.evaluate(() => ({
+      firstScreenAt: (window as unknown as { firstScreenAt: number }).firstScreenAt,
+      // Its client's code is fetched when the registration starts.
+      registrationAsked: performance.getEntriesByType('resource').find((r) => r.name.includes('/assets/workbox-window'))
+        ?.startTime,
+    }))
+    expect(registrationAsked).toBeDefined()
+    expect(registrationAsked! - firstScreenAt).toBeGreaterThanOrEqual(900)
+    await page.reload()
+    await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true)
   })
 })
 
@@ -209,31 +247,4 @@ test('the technician’s day is drawn without starting the browser’s date and 
   // The card reads its times, "08 h 30 – 10 h 00", all the same.
   await expect(card.locator('.text-h6')).toHaveText(/^\d{2} h \d{2} – \d{2} h \d{2}$/)
   expect(await page.evaluate(() => (window as unknown as { intlAtFirstCard: number | null }).intlAtFirstCard)).toBe(0)
-})
-
-test('the service worker is registered once the first screen is up, not while that screen loads', async ({ page }) => {
-  // When the first page of a screen appears, by the page's clock.
-  await page.addInitScript(() => {
-    const seen = new MutationObserver(() => {
-      if (!document.querySelector('.q-page')) return
-      ;(window as unknown as { firstScreenAt: number }).firstScreenAt = performance.now()
-      seen.disconnect()
-    })
-    seen.observe(document, { childList: true, subtree: true })
-  })
-  await page.request.post('/ops/api/demo/persona', { data: { id: 'technician' } })
-  await page.goto('/ops/#/tech')
-  await expect(page.getByRole('heading', { name: 'Mes interventions' })).toBeVisible()
-  // It still registers, and takes control on the next load (the technician's offline copy).
-  await page.evaluate(() => navigator.serviceWorker.ready)
-  const { firstScreenAt, registrationAsked } = await page.evaluate(() => ({
-    firstScreenAt: (window as unknown as { firstScreenAt: number }).firstScreenAt,
-    // Its client's code is fetched when the registration starts.
-    registrationAsked: performance.getEntriesByType('resource').find((r) => r.name.includes('/assets/workbox-window'))
-      ?.startTime,
-  }))
-  expect(registrationAsked).toBeDefined()
-  expect(registrationAsked! - firstScreenAt).toBeGreaterThanOrEqual(900)
-  await page.reload()
-  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true)
 })
