@@ -91,7 +91,13 @@ test('creating a technician makes them appear on the dispatch board', async ({ p
   await page.getByTestId('tech-tags').click()
   await page.getByRole('option', { name: /Fibre/ }).click()
   await page.keyboard.press('Escape')
+  // The tag list is closed before the form is saved, as the admin sees it.
+  await expect(page.getByRole('listbox')).toBeHidden()
+  const created = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && r.url().endsWith('/api/erp/resource/Technician'),
+  )
   await page.getByTestId('tech-save').click()
+  expect((await created).status()).toBe(200)
   await expect(page.getByTestId('technician-dialog')).toHaveCount(0)
   await expect(page.getByTestId('technicians-table')).toContainText('Aaron Abel')
   await expect(page.getByTestId('technicians-table')).toContainText('514 555-0199')
