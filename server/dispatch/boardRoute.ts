@@ -4,7 +4,8 @@
  *
  * With `Accept: application/x-ndjson` it comes in the compact encoding, the first `rows` rows of
  * the board (and the queue) first (src/contracts/boardEncoding.ts); otherwise as one JSON
- * BoardPayload. `Server-Timing` says how long the answer took in the BFF.
+ * BoardPayload. `Server-Timing` says how long the answer took in the BFF; `Event-Position` the
+ * newest live event the board shows, so the page replays the ones after it (src/api/events.ts).
  */
 import { FastResponse } from 'srvx'
 import type { H3 } from 'h3'
@@ -12,6 +13,7 @@ import type { AppContext } from '../app'
 import { Refusal } from '../errors'
 import { requireCapability } from '../guard'
 import { BOARD_NDJSON } from '../../src/contracts/boardEncoding'
+import { EVENT_POSITION_HEADER } from '../../src/contracts/eventIds'
 import { addDays, mondayOf, toFrappeDate } from '../../src/contracts/frappeTime'
 import { BoardCache, type BoardCacheOptions } from './boardCache'
 import { erpBoardSource, type BoardSource } from './boardSource'
@@ -50,7 +52,20 @@ export function boardRoute(app: H3, ctx: AppContext, options: BoardRouteOptions 
     timer.unref?.()
     timers.set(entry, timer)
   }
-  ctx.bus.subscribe((event) => void cache.onEvent(event))
+  // The newest event this replica has received. A request waits until every event received is
+  // applied (BoardCache.board), so the board it answers shows every event up to this one. Before
+  // any arrives, the stream's newest at start: every board is built from ERPNext after it.
+  let position: string | null = null
+  const startRead = ctx.bus.lastId().then(
+    (id) => {
+      position ??= id
+    },
+    () => undefined,
+  )
+  ctx.bus.subscribe((event) => {
+    position = event.id
+    void cache.onEvent(event)
+  })
 
   if (options.warm) {
     const warm = setTimeout(() => {
@@ -83,6 +98,8 @@ export function boardRoute(app: H3, ctx: AppContext, options: BoardRouteOptions 
     const compact = (event.req.headers.get('accept') ?? '').includes(BOARD_NDJSON)
     const askedRows = Number(params.get('rows') ?? DEFAULT_ROWS)
     const rows = Number.isInteger(askedRows) && askedRows >= 0 ? Math.min(askedRows, MAX_ROWS) : DEFAULT_ROWS
+    await startRead
+    const at = position
     const entry = await cache.board(from, to)
     const body = await encoded(entry, compact ? `rows:${rows}` : 'json')
     const gzip =
@@ -95,6 +112,7 @@ export function boardRoute(app: H3, ctx: AppContext, options: BoardRouteOptions 
       'server-timing': `board;dur=${(performance.now() - started).toFixed(1)}`,
     }
     if (gzip) headers['content-encoding'] = 'gzip'
+    if (at !== null) headers[EVENT_POSITION_HEADER] = at
     return new FastResponse(bytes, { status: 200, headers })
   })
   return cache

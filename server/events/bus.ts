@@ -4,6 +4,8 @@
  * them in memory; several replicas share a Redis stream (events/redisBus.ts), so a browser can
  * resume on any of them.
  */
+import { isEventId } from '../../src/contracts/eventIds'
+
 export interface BusEvent {
   id: string
   type: string
@@ -21,18 +23,7 @@ export interface EventBus {
   close(): Promise<void>
 }
 
-/** Orders event ids: plain counters ("42") and Redis stream ids ("1732712345678-3") alike. */
-export function compareEventIds(a: string, b: string): number {
-  const pa = a.split('-').map(Number)
-  const pb = b.split('-').map(Number)
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
-    if (d !== 0) return d
-  }
-  return 0
-}
-
-export const isEventId = (id: string) => /^\d+(-\d+)?$/.test(id)
+export { compareEventIds, isEventId } from '../../src/contracts/eventIds'
 
 /** Calls each listener, so that one failing subscriber never stops the others. */
 export function deliver(listeners: Iterable<BusListener>, event: BusEvent) {

@@ -5,6 +5,7 @@ import { noHub, ok, recordingErp, STAFF, staffRequest, testConfig, type Recorded
 import type { BoardJob, BoardPayload } from '../../src/contracts/dispatch'
 import { BOARD_NDJSON, fromColumns, type BoardHead, type BoardRest } from '../../src/contracts/boardEncoding'
 import { createMemoryBus } from '../events/bus'
+import { EVENT_POSITION_HEADER } from '../../src/contracts/eventIds'
 
 const TECHS = [
   {
@@ -225,6 +226,24 @@ describe('the board kept ready in the BFF', () => {
     expect(upstream.calls.slice(calls).map((c) => `${c.method} ${c.path}`)).toEqual([
       'GET /api/resource/Dispatch%20Job/DJ-2',
     ])
+  })
+
+  it('says the newest live event the board shows, in both encodings, so the page replays only those after it', async () => {
+    const jobs = JOBS.map((j) => ({ ...j }))
+    const bus = createMemoryBus()
+    bus.publish('sms.inbound', { from: '+15145550100' })
+    const app = createApp(testConfig(), { erp: erp(jobs), hub: noHub, bus })
+    const first = await app.fetch(staffRequest(url, STAFF.dispatcher))
+    expect(first.headers.get(EVENT_POSITION_HEADER)).toBe('1')
+
+    jobs[1] = { ...jobs[1], status: 'En Route', modified: 'v2' }
+    bus.publish('doc_update', { doctype: 'Dispatch Job', name: 'DJ-2', modified: 'v2', action: 'update' })
+    for (const accept of ['application/json', BOARD_NDJSON]) {
+      const res = await app.fetch(staffRequest(url, STAFF.dispatcher, { headers: { accept } }))
+      expect(res.headers.get(EVENT_POSITION_HEADER)).toBe('2')
+      // The event it names is applied: the job is shown as it is after event 2.
+      expect(await res.text()).toContain('En Route')
+    }
   })
 
   it('sends the rows in view and the queue first in the compact encoding, carrying every field of a job', async () => {

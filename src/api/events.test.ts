@@ -88,4 +88,49 @@ describe('live events', () => {
     expect(liveState.value).toBe('resynced')
     closeLiveEvents()
   })
+
+  it('gives the events after a board’s position, once the stream has said where it starts', async () => {
+    const { onLiveEvent, eventsAfter, closeLiveEvents } = await import('./events')
+    onLiveEvent('doc_update', () => undefined)
+    const source = FakeSource.opened[0]
+    // A board read before the stream opened waits for it to say where it starts.
+    let early: unknown = 'pending'
+    void eventsAfter('5').then((r) => (early = r))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(early).toBe('pending')
+    source.open()
+    source.emit('hello', '5', {})
+    source.emit('doc_update', '6', { name: 'DJ-1' })
+    source.emit('sms.inbound', '7', {})
+    source.emit('doc_update', '8', { name: 'DJ-2' })
+    await vi.advanceTimersByTimeAsync(0)
+    expect((early as { id: string }[]).map((e) => e.id)).toEqual(['6', '7', '8'])
+    expect((await eventsAfter('5'))?.map((e) => e.id)).toEqual(['6', '7', '8'])
+    expect((await eventsAfter('7'))?.map((e) => [e.id, e.type, e.data])).toEqual([
+      ['8', 'doc_update', { name: 'DJ-2' }],
+    ])
+    expect(await eventsAfter('8')).toEqual([])
+    // Read before the stream's start: what happened in between never reached this page.
+    expect(await eventsAfter('4')).toBeNull()
+    expect(await eventsAfter('not-an-id')).toBeNull()
+    closeLiveEvents()
+  })
+
+  it('starts again from a resync, and from the oldest event it still keeps', async () => {
+    const { onLiveEvent, eventsAfter, closeLiveEvents } = await import('./events')
+    onLiveEvent('job.updated', () => undefined)
+    const source = FakeSource.opened[0]
+    source.open()
+    source.emit('hello', '1-0', {})
+    source.emit('job.updated', '1-1', {})
+    source.emit('resync', '9-0', {})
+    expect(await eventsAfter('1-0')).toBeNull()
+    source.emit('job.updated', '9-1', {})
+    expect((await eventsAfter('9-0'))?.map((e) => e.id)).toEqual(['9-1'])
+    for (let i = 2; i <= 1_001; i++) source.emit('job.updated', `9-${i}`, {})
+    // A thousand kept: 9-1 has gone, so a board read at 9-0 may miss it.
+    expect(await eventsAfter('9-0')).toBeNull()
+    expect(await eventsAfter('9-1')).toHaveLength(1_000)
+    closeLiveEvents()
+  })
 })

@@ -5,8 +5,13 @@
  * one is opened after a growing delay, resuming after the last event seen. `liveState` says how
  * the stream is doing, for the screens that show it: connected, reconnecting, or resynced (back
  * and caught up, for a few seconds).
+ *
+ * Data read elsewhere (the dispatch board) comes with the position in the stream it was read at;
+ * `eventsAfter` gives the events after that position this page has received, so the events that
+ * crossed the read on their way are applied again rather than lost.
  */
 import { readonly, ref } from 'vue'
+import { compareEventIds, isEventId } from '../contracts/eventIds'
 import { parseJsonOr } from '../contracts/json'
 
 export interface LiveEvent<T = unknown> {
@@ -21,6 +26,8 @@ export type LiveState = 'connecting' | 'connected' | 'reconnecting' | 'resynced'
 const REOPEN_FIRST_MS = 1_000
 const REOPEN_CAP_MS = 30_000
 const RESYNCED_SHOWN_MS = 8_000
+/** Events kept for `eventsAfter`: far more than arrive while a board is read. */
+const RECENT_KEPT = 1_000
 
 const listeners = new Map<string, Set<Listener>>()
 let source: EventSource | null = null
@@ -33,6 +40,41 @@ let dropped = false
 let reopenDelay = REOPEN_FIRST_MS
 let reopenTimer: ReturnType<typeof setTimeout> | null = null
 let resyncedTimer: ReturnType<typeof setTimeout> | null = null
+/**
+ * How far back what this page received reaches without a gap: every event after `coveredFrom` is
+ * in `recent`. Null until the stream has said where it starts.
+ */
+let coveredFrom: string | null = null
+let recent: LiveEvent[] = []
+let coverageKnown: (() => void)[] = []
+
+/** The stream starts afresh at `id`: nothing before it was received (or its thread was lost). */
+function coverFrom(id: string) {
+  coveredFrom = id
+  recent = []
+  const waiting = coverageKnown
+  coverageKnown = []
+  for (const resolve of waiting) resolve()
+}
+
+function remember(event: LiveEvent) {
+  if (coveredFrom === null || !isEventId(event.id) || compareEventIds(event.id, coveredFrom) <= 0) return
+  recent.push(event)
+  if (recent.length > RECENT_KEPT) coveredFrom = recent.shift()!.id
+}
+
+/**
+ * The events after `position` this page has received, oldest first; null when some may never
+ * have reached it (the stream started after that position, or lost its thread since, or the
+ * position is not one of the stream's), so whatever was read there must be read again. Waits
+ * for the stream to say where it starts, if it has not yet.
+ */
+export async function eventsAfter(position: string): Promise<LiveEvent[] | null> {
+  if (coveredFrom === null) await new Promise<void>((resolve) => coverageKnown.push(resolve))
+  const from = coveredFrom
+  if (from === null || !isEventId(position) || compareEventIds(position, from) < 0) return null
+  return recent.filter((e) => compareEventIds(e.id, position) > 0)
+}
 
 /** Says the screens are caught up again (after a reconnection, or a reload after an outage). */
 export function markResynced(): void {
@@ -80,11 +122,20 @@ function ensureSource() {
       reopenLater()
     }
   }
+  // The stream's first word when opened without a position: where it starts, nothing replayed.
+  opened.addEventListener('hello', (raw) => {
+    const id = (raw as MessageEvent<string>).lastEventId
+    if (id) lastId = id
+    coverFrom(id)
+  })
   for (const type of TYPES) {
     opened.addEventListener(type, (raw) => {
       const msg = raw as MessageEvent<string>
-      if (msg.lastEventId) lastId = msg.lastEventId
       const event = { id: msg.lastEventId, type, data: parseJsonOr(msg.data, null) }
+      // A resync breaks the thread: what came before it may be missing, it starts again from here.
+      if (type === 'resync') coverFrom(msg.lastEventId || lastId || '0')
+      else remember(event)
+      if (msg.lastEventId) lastId = msg.lastEventId
       for (const l of listeners.get(type) ?? []) l(event)
       for (const l of listeners.get('*') ?? []) l(event)
     })
@@ -107,4 +158,6 @@ export function closeLiveEvents() {
   reopenTimer = null
   dropped = false
   state.value = 'connecting'
+  coveredFrom = null
+  recent = []
 }

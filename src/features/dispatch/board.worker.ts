@@ -6,6 +6,7 @@
  * this worker is still reading the rest. See src/contracts/boardEncoding.ts and boardLoader.ts.
  */
 import { BOARD_NDJSON, fromColumns, isBoardHead, type BoardRest } from 'src/contracts/boardEncoding'
+import { EVENT_POSITION_HEADER } from 'src/contracts/eventIds'
 import type { BoardJob, BoardPayload, BoardTechnician } from 'src/contracts/dispatch'
 import type { BoardWorkerReply, BoardWorkerRequest } from './boardLoader'
 
@@ -32,6 +33,7 @@ async function load(id: number, url: string, given?: ReadableStream<BufferSource
   running.set(id, controller)
   try {
     let body = given
+    let position: string | null = null
     if (!body) {
       const res = await fetch(url, {
         headers: { accept: BOARD_NDJSON },
@@ -40,6 +42,7 @@ async function load(id: number, url: string, given?: ReadableStream<BufferSource
       })
       if (!res.ok || !res.body) return scope.postMessage({ id, type: 'failed', status: res.status })
       body = res.body
+      position = res.headers.get(EVENT_POSITION_HEADER)
     }
     const reader = body.pipeThrough(new TextDecoderStream()).getReader()
     // A cancelled load stops reading (and, through the pipe, the request it was given).
@@ -65,7 +68,7 @@ async function load(id: number, url: string, given?: ReadableStream<BufferSource
           technicians: fromColumns<BoardTechnician>(parsed.technicians),
           jobs: fromColumns<BoardJob>(parsed.jobs),
         }
-        scope.postMessage({ id, type: 'head', payload, more: parsed.more })
+        scope.postMessage({ id, type: 'head', payload, more: parsed.more, position })
       } else rests.push(fromColumns<BoardJob>((parsed as BoardRest).jobs))
     }
     for (;;) {

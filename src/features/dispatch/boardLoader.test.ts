@@ -86,7 +86,8 @@ async function textOf(stream: ReadableStream<BufferSource>): Promise<string> {
 
 /** The page's own requests: what was asked, and the answer each gets (a board's body by default). */
 let requests: { url: string; init: RequestInit }[] = []
-let answer: () => Promise<Response> = async () => new Response(HEAD_LINE + REST_LINE, { status: 200 })
+const boardAnswer = () => new Response(HEAD_LINE + REST_LINE, { status: 200, headers: { 'event-position': '17' } })
+let answer: () => Promise<Response> = async () => boardAnswer()
 
 async function freshLoader() {
   vi.resetModules()
@@ -111,7 +112,7 @@ describe('the board asked for as the app opens', () => {
   beforeEach(() => {
     FakeWorker.last = null
     FakeWorker.refuseStreams = false
-    answer = async () => new Response(HEAD_LINE + REST_LINE, { status: 200 })
+    answer = async () => boardAnswer()
   })
 
   it('is requested by the page itself, which reads its head and hands the rest of its body to the worker', async () => {
@@ -126,10 +127,11 @@ describe('the board asked for as the app opens', () => {
     expect(early.body).toBeInstanceOf(ReadableStream)
     expect(worker().transferred).toEqual([early.body])
     expect(await textOf(early.body!)).toBe(REST_LINE)
-    // The head is the page's already, worker or not: drawn as soon as the page asks for it.
+    // The head is the page's already, worker or not: drawn as soon as the page asks for it, with
+    // the position in the live stream the board was read at.
     const head = vi.fn()
     void loadBoard(WEEK, { head, rest: vi.fn() })
-    expect(head).toHaveBeenCalledWith(HEAD_PAYLOAD, 1)
+    expect(head).toHaveBeenCalledWith(HEAD_PAYLOAD, 1, '17')
   })
 
   it('is read by the worker, whole, when its body is not a board in the expected encoding', async () => {
@@ -193,7 +195,7 @@ describe('the board asked for as the app opens', () => {
     const head = vi.fn()
     const rest = vi.fn()
     await loadBoard(WEEK, { head, rest })
-    expect(head).toHaveBeenCalledWith(HEAD_PAYLOAD, 1)
+    expect(head).toHaveBeenCalledWith(HEAD_PAYLOAD, 1, '17')
     expect(rest).toHaveBeenCalledWith([])
     expect(worker().loads()).toHaveLength(1)
   })
@@ -209,7 +211,7 @@ describe('the board asked for as the app opens', () => {
     // The head comes in pieces, a character cut in two among them.
     arrive(new Response(chunked(HEAD_LINE + REST_LINE, 7)))
     await handedOver()
-    expect(head).toHaveBeenCalledWith(HEAD_PAYLOAD, 1)
+    expect(head).toHaveBeenCalledWith(HEAD_PAYLOAD, 1, null)
     const [early] = worker().loads()
     worker().reply({ id: early.id, type: 'done' })
     await done
@@ -228,12 +230,12 @@ describe('the board asked for as the app opens', () => {
     expect(worker().posted).toContainEqual({ type: 'cancel', id: early.id })
     expect(own.url).toContain('from=2026-12-03')
     // A late answer to the dropped load is not drawn.
-    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
-    worker().reply({ id: own.id, type: 'head', payload: payload(day.from, day.to), more: 0 })
+    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0, position: '3' })
+    worker().reply({ id: own.id, type: 'head', payload: payload(day.from, day.to), more: 0, position: '4' })
     worker().reply({ id: own.id, type: 'done' })
     await done
     expect(head).toHaveBeenCalledTimes(1)
-    expect(head).toHaveBeenCalledWith(payload(day.from, day.to), 0)
+    expect(head).toHaveBeenCalledWith(payload(day.from, day.to), 0, '4')
   })
 
   it('is not used when a job changed while it was on its way: the page reads the board again', async () => {
@@ -241,7 +243,7 @@ describe('the board asked for as the app opens', () => {
     prefetchBoard(WEEK)
     await handedOver()
     const [early] = worker().loads()
-    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
+    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0, position: '3' })
     // Another dispatcher moves a job: the early answer may predate it.
     for (const fn of live.get('doc_update') ?? []) fn({ data: { doctype: 'Dispatch Job', name: 'DJ-1' } })
     const head = vi.fn()
@@ -249,7 +251,7 @@ describe('the board asked for as the app opens', () => {
     expect(head).not.toHaveBeenCalled()
     const loads = worker().loads()
     expect(loads).toHaveLength(2)
-    worker().reply({ id: loads[1].id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0 })
+    worker().reply({ id: loads[1].id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0, position: '4' })
     worker().reply({ id: loads[1].id, type: 'done' })
     await done
     expect(head).toHaveBeenCalledTimes(1)

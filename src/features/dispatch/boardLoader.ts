@@ -8,6 +8,7 @@
 import { api } from 'src/api/http'
 import { onLiveEvent } from 'src/api/events'
 import { BOARD_NDJSON, fromColumns, isBoardHead } from 'src/contracts/boardEncoding'
+import { EVENT_POSITION_HEADER } from 'src/contracts/eventIds'
 import type { BoardJob, BoardPayload, BoardTechnician } from 'src/contracts/dispatch'
 
 export type BoardWorkerRequest =
@@ -22,7 +23,8 @@ export type BoardWorkerRequest =
   | { type: 'cancel'; id: number }
 
 export type BoardWorkerReply =
-  | { id: number; type: 'head'; payload: BoardPayload; more: number }
+  /** `position`: the newest live event the board shows (the answer's Event-Position), if it said. */
+  | { id: number; type: 'head'; payload: BoardPayload; more: number; position: string | null }
   | { id: number; type: 'rest'; jobs: BoardJob[] }
   | { id: number; type: 'done' }
   | { id: number; type: 'failed'; status: number; message?: string }
@@ -35,8 +37,11 @@ export interface BoardQuery {
 }
 
 export interface BoardParts {
-  /** The head: every technician and tag, the queue, and the jobs of the first `rows` rows. */
-  head(payload: BoardPayload, more: number): void
+  /**
+   * The head: every technician and tag, the queue, and the jobs of the first `rows` rows;
+   * `position`, the newest live event the board shows (null when the answer did not say).
+   */
+  head(payload: BoardPayload, more: number, position: string | null): void
   /** The range's other jobs. */
   rest(jobs: BoardJob[]): void
 }
@@ -152,6 +157,7 @@ export function prefetchBoard(query: BoardQuery): void {
 async function askEarly(w: Worker, load: EarlyLoad): Promise<void> {
   const { id, url } = load
   let body: ReadableStream<Uint8Array<ArrayBuffer>> | null = null
+  let position: string | null = null
   try {
     const res = await fetch(url, {
       headers: { accept: BOARD_NDJSON },
@@ -159,8 +165,10 @@ async function askEarly(w: Worker, load: EarlyLoad): Promise<void> {
       signal: load.abort.signal,
       priority: 'high',
     })
-    if (res.ok) body = res.body
-    else void res.body?.cancel().catch(() => undefined)
+    if (res.ok) {
+      body = res.body
+      position = res.headers.get(EVENT_POSITION_HEADER)
+    } else void res.body?.cancel().catch(() => undefined)
   } catch {
     if (load.abort.signal.aborted) return
   }
@@ -168,7 +176,7 @@ async function askEarly(w: Worker, load: EarlyLoad): Promise<void> {
   if (body) {
     const read = await readHead(body).catch(() => null)
     if (read) {
-      waiting.get(id)?.({ id, type: 'head', payload: read.payload, more: read.more })
+      waiting.get(id)?.({ id, type: 'head', payload: read.payload, more: read.more, position })
       rest = read.rest
     }
   }
@@ -276,8 +284,14 @@ function afterPaint(fn: () => void) {
 }
 
 async function asJson(query: BoardQuery, parts: BoardParts): Promise<void> {
-  const payload = await api<BoardPayload>('/dispatch/board', { query: { from: query.from, to: query.to } })
-  parts.head(payload, 0)
+  let position: string | null = null
+  const payload = await api<BoardPayload>('/dispatch/board', {
+    query: { from: query.from, to: query.to },
+    onResponse({ response }) {
+      position = response.headers.get(EVENT_POSITION_HEADER)
+    },
+  })
+  parts.head(payload, 0, position)
 }
 
 /**
@@ -305,7 +319,7 @@ export function loadBoard(query: BoardQuery, parts: BoardParts, signal?: AbortSi
     const answer = (reply: BoardWorkerReply) => {
       try {
         if (reply.type === 'head') {
-          parts.head(reply.payload, reply.more)
+          parts.head(reply.payload, reply.more, reply.position)
           // The rest is asked for once the head is on screen: receiving it costs the main thread.
           afterPaint(() => w.postMessage({ type: 'more', id } satisfies BoardWorkerRequest))
         } else if (reply.type === 'rest') parts.rest(reply.jobs)

@@ -76,6 +76,11 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   const complete = ref(false)
   /** When the plan on screen was read from ERPNext (ms): said when ERPNext stops answering. */
   const loadedAt = ref(0)
+  /**
+   * Where in the live stream the board on screen was read: it shows every event up to `id`. A new
+   * object with each load (null when the answer did not say), so each load is caught up once.
+   */
+  const readAt = shallowRef<{ id: string } | null>(null)
 
   const jobs = markRaw(new Map<string, PlacedJob>())
   /** The same Map as `rows`, read without tracking by views that follow the data at their own pace. */
@@ -224,10 +229,11 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     const whole = loadBoard(
       { from: r.from, to: r.to, rows: rowsInView() },
       {
-        head(payload, more) {
+        head(payload, more, position) {
           if (token !== loadToken) return
           performance.mark('dispatch:data-received')
           ingest(payload, r)
+          readAt.value = position === null ? null : { id: position }
           performance.measure('dispatch:ingest', 'dispatch:data-received')
           complete.value = more === 0
           state.value = 'ready'
@@ -411,6 +417,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     positions,
     complete,
     loadedAt,
+    readAt,
     job,
     technician,
     allJobs,

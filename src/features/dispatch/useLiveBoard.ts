@@ -3,9 +3,14 @@
  * the BFF, or the hub's job.updated), reloads the range on `resync` or when a patch cannot be
  * applied (see livePatches.ts), polls technicians' positions while the page is visible, and ticks
  * the clock for the now-line and "in the past".
+ *
+ * A board is read at a position in the live stream, and the events after it may cross the read
+ * on their way (a job moved while the board was read, or before the stream was open): once a
+ * board is drawn, the events after its position are applied again, or, when the page cannot know
+ * them all, the board is read again.
  */
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
-import { onLiveEvent } from 'src/api/events'
+import { eventsAfter, onLiveEvent, type LiveEvent } from 'src/api/events'
 import { createLivePatches } from './livePatches'
 import { useDispatchBoard } from './useDispatchBoard'
 
@@ -18,6 +23,8 @@ interface DocUpdate {
 
 const POSITIONS_EVERY_MS = 15_000
 const CLOCK_EVERY_MS = 30_000
+/** A board read again because events were missed is not read again for that reason sooner than this. */
+const GAP_RELOAD_AFTER_MS = 10_000
 
 export function useLiveBoard(opts: { now: Ref<number>; reload: () => Promise<void> }) {
   const store = useDispatchBoard()
@@ -53,14 +60,42 @@ export function useLiveBoard(opts: { now: Ref<number>; reload: () => Promise<voi
     stops.push(stop)
   }
 
+  function apply(e: LiveEvent) {
+    const data = (e.data ?? {}) as DocUpdate
+    if (e.type === 'doc_update' && data.doctype === 'Dispatch Job')
+      void live.onChange(data.name, data.modified, data.action)
+    else if (e.type === 'job.updated') void live.onChange(data.name, data.modified)
+  }
+
+  let gapReloadAt = -Infinity
+  /** Applies again the events after the position the board was read at, or reads it again. */
+  async function catchUp(loaded: { id: string }) {
+    const missed = await eventsAfter(loaded.id)
+    if (store.readAt !== loaded) return // a newer load is caught up on its own
+    if (missed) {
+      for (const e of missed) apply(e)
+      return
+    }
+    // Events between the board's read and the stream's start may be missing: read it again, once
+    // in a while at most (replicas a few milliseconds apart must not make a loop of it).
+    if (performance.now() - gapReloadAt < GAP_RELOAD_AFTER_MS) return
+    gapReloadAt = performance.now()
+    void live.resync()
+  }
+
   onMounted(() => {
-    stops.push(
-      onLiveEvent<DocUpdate>('doc_update', (e) => {
-        if (e.data?.doctype === 'Dispatch Job') void live.onChange(e.data.name, e.data.modified, e.data.action)
-      }),
-    )
-    stops.push(onLiveEvent<DocUpdate>('job.updated', (e) => void live.onChange(e.data?.name, e.data?.modified)))
+    stops.push(onLiveEvent('doc_update', apply))
+    stops.push(onLiveEvent('job.updated', apply))
     stops.push(onLiveEvent('resync', () => void live.resync()))
+    stops.push(
+      watch(
+        () => store.readAt,
+        (loaded) => {
+          if (loaded) void catchUp(loaded)
+        },
+        { immediate: true },
+      ),
+    )
     clock = window.setInterval(() => {
       opts.now.value = Date.now()
     }, CLOCK_EVERY_MS)

@@ -1,0 +1,89 @@
+/**
+ * A board is read at one moment and the live stream tells it what changed since. A colleague's
+ * move that crosses the read on its way — made while the board's answer is travelling, or before
+ * the page's stream is open — is still shown, without a reload by the dispatcher.
+ */
+import type { APIRequestContext, Route } from '@playwright/test'
+import { ADMIN, freeTechnician, ok, signInAs, test, expect } from './fixtures'
+import { createJob, type Job } from './dispatchFixtures'
+
+/** A colleague moves the job to 14:00 (written with the version read, as the board does). */
+async function moveTo14(request: APIRequestContext, job: Job, day: string) {
+  await ok(
+    await request.put(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, {
+      headers: ADMIN,
+      data: { scheduled_start: `${day} 14:00:00`, modified: job.modified },
+    }),
+  )
+}
+
+/** A request held until `release` is called. */
+function held() {
+  let release = () => undefined as void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  return { release, released }
+}
+
+test('a move made while the board’s answer is on its way is shown once the board is drawn', async ({
+  page,
+  request,
+  world,
+}) => {
+  const tomorrow = world.day(1)
+  const tech = await freeTechnician(request, tomorrow)
+  const job = await createJob(request, tomorrow, { technician: tech.name, status: 'Scheduled' })
+  await signInAs(page, 'dispatcher')
+  await page.goto(`/ops/#/dispatch?day=${world.day()}&tech=${tech.name}`)
+  await expect(page.getByTestId(`row-${tech.name}`)).toBeVisible()
+
+  // The dispatcher moves on to tomorrow, whose board is read now and its answer held back on the
+  // way to the page.
+  const answer = held()
+  let boardRead: Promise<void> | null = null
+  await page.route('**/ops/api/dispatch/board?*', async (route: Route) => {
+    if (!route.request().url().includes(`from=${tomorrow}`) || boardRead) return route.continue()
+    let done = () => undefined as void
+    boardRead = new Promise((resolve) => (done = resolve))
+    const response = await route.fetch()
+    const body = await response.body()
+    done()
+    await answer.released
+    await route.fulfill({ response, body })
+  })
+  const jobRead = page.waitForResponse((r) => r.url().includes(`/api/erp/resource/Dispatch%20Job/${job.name}`))
+  await page.goto(`/ops/#/dispatch?day=${tomorrow}&tech=${tech.name}`)
+  await expect.poll(() => boardRead !== null).toBe(true)
+  await boardRead
+
+  // The colleague's move reaches the page through the live stream, and the job is read again,
+  // before the board arrives.
+  await moveTo14(request, job, tomorrow)
+  await jobRead
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+  answer.release()
+
+  const block = page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)
+  await expect(block).toHaveAttribute('title', /14:00 · 60 min/)
+})
+
+test('a move made before the page’s live stream opened is shown once it opens', async ({ page, request, world }) => {
+  const tomorrow = world.day(1)
+  const tech = await freeTechnician(request, tomorrow)
+  const job = await createJob(request, tomorrow, { technician: tech.name, status: 'Scheduled' })
+
+  // The stream's opening is held back: the board is read and drawn first.
+  const stream = held()
+  await page.route('**/ops/api/events*', async (route: Route) => {
+    await stream.released
+    await route.continue()
+  })
+  await signInAs(page, 'dispatcher')
+  await page.goto(`/ops/#/dispatch?day=${tomorrow}&tech=${tech.name}`)
+  const block = page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)
+  await expect(block).toHaveAttribute('title', /10:00 · 60 min/)
+
+  // The colleague's move happens between the board's read and the stream's start.
+  await moveTo14(request, job, tomorrow)
+  stream.release()
+  await expect(block).toHaveAttribute('title', /14:00 · 60 min/)
+})
