@@ -94,7 +94,7 @@ test('a stale edit is refused with a clear message and the newer version is show
   const colleagueTech = await freeTechnician(request, tomorrow, { taken: [tech.name] })
   const job = await createJob(request, tomorrow)
   // This dispatcher's live feed is down, so they still hold the old version when they drag.
-  await page.route('**/ops/api/events', (route) => route.abort())
+  await page.route('**/ops/api/events*', (route) => route.abort())
   await openBoard(page, tomorrow, tech.name, job.name)
 
   const put = await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, {

@@ -85,7 +85,7 @@ test('a status set on a job someone changed meanwhile is refused; the job is rel
 }) => {
   const job = await freshJob(request, world)
   // No live updates (a weak LTE link dropped the event stream), so the page keeps the old version.
-  await page.route('**/ops/api/events', (route) => route.abort())
+  await page.route('**/ops/api/events*', (route) => route.abort())
   await signInAs(page, 'technician', '/tech')
   await openJob(page, job.name)
   // Dispatch edits the job while the technician looks at it.
@@ -128,4 +128,30 @@ test('a technician cannot open another technician’s job: a clear sentence; the
     data: { status: 'Completed' },
   })
   expect(write.status()).toBe(404)
+})
+
+test('a job booked after the tablet read its day, before its live stream opened, appears once the stream opens', async ({
+  page,
+  request,
+  world,
+}) => {
+  const tomorrow = world.day(1)
+  const first = await freshJob(request, world, { scheduled_start: `${tomorrow} 12:00:00` })
+  // The stream's opening is held back: the day is read and drawn first.
+  let release = () => undefined as void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/ops/api/events*', async (route) => {
+    await released
+    // The page may have given up this request for one that starts where its data was read.
+    await route.continue().catch(() => undefined)
+  })
+  await signInAs(page, 'technician', '/tech')
+  const next = page.getByTestId('tech-tomorrow')
+  await expect(next.getByTestId(`job-card-${first.name}`)).toBeVisible()
+
+  // The dispatcher books a second job in between; the tablet learns of it when its stream opens.
+  const second = await freshJob(request, world, { scheduled_start: `${tomorrow} 13:00:00` })
+  await expect(next.getByTestId(`job-card-${second.name}`)).toHaveCount(0)
+  release()
+  await expect(next.getByTestId(`job-card-${second.name}`)).toBeVisible()
 })

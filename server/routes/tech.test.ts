@@ -5,6 +5,7 @@ import { createApp } from '../app'
 import { testErp, type TestErp } from '../embedded/erpnext/testing'
 import { noHub, STAFF, staffRequest, testConfig, inProcessErp } from '../testing'
 import type { HubClient } from '../upstream/hub'
+import { createMemoryBus } from '../events/bus'
 
 const clientOf = inProcessErp
 
@@ -80,6 +81,16 @@ describe('a technician’s day', () => {
     ])
     expect(day.jobs[0]).toMatchObject({ name: mine.today, customer_name: 'Marie Côté', tags: ['Fibre'] })
     expect(day.jobs.map((j) => j.name)).not.toContain(mine.other)
+  })
+
+  it('says the newest live event the day shows, so the tablet can tell whether one came after it', async () => {
+    const bus = createMemoryBus()
+    const withBus = createApp(testConfig(), { erp: clientOf(erp), hub: noHub, bus })
+    const read = async () =>
+      ((await (await withBus.fetch(staffRequest('/ops/api/tech/day', STAFF.tech))).json()) as TechDay).position
+    expect(await read()).toBe('0')
+    bus.publish('doc_update', { doctype: 'Dispatch Job', name: mine.today, action: 'update' })
+    expect(await read()).toBe('1')
   })
 
   it('opens their own job with its location, and refuses another technician’s job with a sentence', async () => {

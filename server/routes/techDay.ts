@@ -168,7 +168,10 @@ export async function techJobDetail(erp: ErpClient, technician: string | null, n
 export const techDayRoutes = (app: H3, ctx: AppContext): void => {
   app.get('/ops/api/tech/day', async (event) => {
     const { technician } = await requireTechnician(ctx, event)
-    return json(200, await techDay(ctx.forRequest(event).erp, technician, new Date()))
+    // Read before the day: every event up to it was published after its write reached ERPNext.
+    const position = await ctx.bus.lastId().catch(() => null)
+    const day = await techDay(ctx.forRequest(event).erp, technician, new Date())
+    return json(200, position === null ? day : { ...day, position })
   })
 
   app.get('/ops/api/tech/jobs/:name', async (event) => {

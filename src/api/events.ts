@@ -47,6 +47,8 @@ let resyncedTimer: ReturnType<typeof setTimeout> | null = null
 let coveredFrom: string | null = null
 let recent: LiveEvent[] = []
 let coverageKnown: (() => void)[] = []
+/** The position the stream on its way was opened after ('' for from now). */
+let openedFrom = ''
 
 /** The stream starts afresh at `id`: nothing before it was received (or its thread was lost). */
 function coverFrom(id: string) {
@@ -70,7 +72,17 @@ function remember(event: LiveEvent) {
  * for the stream to say where it starts, if it has not yet.
  */
 export async function eventsAfter(position: string): Promise<LiveEvent[] | null> {
-  if (coveredFrom === null) await new Promise<void>((resolve) => coverageKnown.push(resolve))
+  if (coveredFrom === null) {
+    // Nothing received yet (the page has just opened): the stream starts where this read was
+    // made instead, so what happened in between is replayed rather than missed.
+    if (source && isEventId(position) && (!openedFrom || compareEventIds(position, openedFrom) < 0)) {
+      source.close()
+      source = null
+      lastId = position
+      ensureSource()
+    }
+    await new Promise<void>((resolve) => coverageKnown.push(resolve))
+  }
   const from = coveredFrom
   if (from === null || !isEventId(position) || compareEventIds(position, from) < 0) return null
   return recent.filter((e) => compareEventIds(e.id, position) > 0)
@@ -101,12 +113,15 @@ function reopenLater() {
 
 function ensureSource() {
   if (source || typeof EventSource === 'undefined') return
-  const opened = new EventSource(
-    lastId ? `/ops/api/events?lastEventId=${encodeURIComponent(lastId)}` : '/ops/api/events',
-  )
+  const from = lastId
+  const opened = new EventSource(from ? `/ops/api/events?lastEventId=${encodeURIComponent(from)}` : '/ops/api/events')
   source = opened
+  openedFrom = from
   opened.onopen = () => {
     reopenDelay = REOPEN_FIRST_MS
+    // Opened after a position: the server replays what followed it (or says resync), so what
+    // this page receives from now on reaches back to it without a gap.
+    if (from && coveredFrom === null) coverFrom(from)
     if (dropped) {
       // Back: the server replays what was missed (or sends `resync`), so the screens catch up.
       dropped = false

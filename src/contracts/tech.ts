@@ -36,6 +36,11 @@ export interface TechDay {
   /** ISO instant the BFF built the answer (shown when the day is displayed from the cache). */
   generatedAt: string
   jobs: TechJob[]
+  /**
+   * The newest live event this day shows (the stream's position when it was read): the tablet
+   * reads the day again when one of the technician's events came after it. Absent when unknown.
+   */
+  position?: string
 }
 
 export interface TechLocation {

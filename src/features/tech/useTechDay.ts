@@ -8,7 +8,7 @@
 import { onBeforeUnmount, ref, shallowRef, type Ref } from 'vue'
 import { api, toApiError, type ApiError } from '../../api/http'
 import { readTaking } from '../../api/early'
-import { onLiveEvent } from '../../api/events'
+import { eventsAfter, onLiveEvent, type LiveEvent } from '../../api/events'
 import { onUpstreamBack } from '../../api/health'
 import type { TechDay, TechJobDetail } from '../../contracts/tech'
 import { useUserGroups } from '../../auth/useUserGroups'
@@ -24,6 +24,16 @@ interface Loaded<T> {
   serverDown: Ref<boolean>
   load(): Promise<void>
 }
+
+/** An event that may change what the tablet shows: one of the technician's jobs or its equipment. */
+function changesTheDay(e: LiveEvent): boolean {
+  if (e.type === 'job.updated') return true
+  const doctype = (e.data as { doctype?: string } | null)?.doctype
+  return e.type === 'doc_update' && (doctype === 'Dispatch Job' || doctype === 'Service Equipment')
+}
+
+/** A day read again because the stream started after it is not read again for that reason sooner than this. */
+const GAP_RELOAD_AFTER_MS = 10_000
 
 /** No answer, or the BFF could not reach ERPNext: the offline copy is better than nothing. */
 const worthTheCache = (e: ApiError) => e.offline || e.status === 502 || e.status === 503 || e.status === 504
@@ -50,6 +60,7 @@ function useCachedResource<T extends TechDay | TechJobDetail>(
       data.value = fresh
       offlineSince.value = null
       serverDown.value = false
+      if ('position' in fresh && fresh.position) void catchUp(fresh.position)
       await remember(key(), fresh)
     } catch (err) {
       if (mine !== generation) return
@@ -78,10 +89,24 @@ function useCachedResource<T extends TechDay | TechJobDetail>(
     window.clearTimeout(soon)
     soon = window.setTimeout(() => void load(), 400)
   }
-  const stopEvents = onLiveEvent<{ doctype?: string; name?: string }>('doc_update', (e) => {
-    if (e.data?.doctype === 'Dispatch Job' || e.data?.doctype === 'Service Equipment') reloadSoon()
-  })
-  const stopJobEvents = onLiveEvent('job.updated', reloadSoon)
+  /**
+   * The data was read at `position` in the live stream (read as the page opened, perhaps before
+   * the stream was open): a change to the day after it, or one the page cannot know of, reads
+   * it again.
+   */
+  let gapReloadAt = -Infinity
+  async function catchUp(position: string) {
+    const after = await eventsAfter(position)
+    if (after?.some(changesTheDay)) return reloadSoon()
+    if (after !== null || performance.now() - gapReloadAt < GAP_RELOAD_AFTER_MS) return
+    gapReloadAt = performance.now()
+    reloadSoon()
+  }
+  const onEvent = (e: LiveEvent) => {
+    if (changesTheDay(e)) reloadSoon()
+  }
+  const stopEvents = onLiveEvent('doc_update', onEvent)
+  const stopJobEvents = onLiveEvent('job.updated', onEvent)
   // ERPNext back (src/api/health.ts probes it): the copy on screen is replaced by the real day.
   const stopBack = onUpstreamBack('erpnext', () => {
     if (offlineSince.value || error.value) void load()
