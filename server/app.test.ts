@@ -208,14 +208,14 @@ describe('ERP policy', () => {
   it('publishes each successful write on the event bus', async () => {
     const erp = recordingErp(() => ok({ data: { name: 'ISS-2026-00001', modified: '2026-11-27 09:00:00.000001' } }))
     const { createMemoryBus } = await import('./events/bus')
-    const bus = createMemoryBus()
+    const bus = createMemoryBus(100, 7)
     const app = createApp(testConfig(), { erp, hub: noHub, bus })
     await app.fetch(
       staffRequest('/ops/api/erp/resource/Issue', STAFF.csr, { method: 'POST', body: '{"subject":"Pas de signal"}' }),
     )
-    expect(await bus.since('0')).toEqual([
+    expect(await bus.since('7-0')).toEqual([
       {
-        id: '1',
+        id: '7-1',
         type: 'doc_update',
         data: { doctype: 'Issue', name: 'ISS-2026-00001', modified: '2026-11-27 09:00:00.000001', action: 'create' },
       },

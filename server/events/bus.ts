@@ -36,31 +36,43 @@ export function deliver(listeners: Iterable<BusListener>, event: BusEvent) {
   }
 }
 
-export function createMemoryBus(retain = 5_000): EventBus {
+/**
+ * One replica's bus, in memory. Its ids are "<start>-<n>": the instant the process started, then
+ * a counter, so an id from before a restart is never taken for one of this process's (the page
+ * that presents one is told to reload, instead of being sent events it did not miss while missing
+ * those it did) and sorts before every id of this one.
+ */
+export function createMemoryBus(retain = 5_000, epoch = Date.now()): EventBus {
   const events: BusEvent[] = []
   const listeners = new Set<BusListener>()
   let next = 1
+  const idOf = (n: number) => `${epoch}-${n}`
+  /** The counter of one of this process's ids; null for any other id. */
+  const counterOf = (id: string): number | null => {
+    if (!isEventId(id)) return null
+    const [start, n] = id.split('-')
+    return Number(start) === epoch && n !== undefined ? Number(n) : null
+  }
   return {
     publish(type, data) {
-      const event = { id: String(next++), type, data }
+      const event = { id: idOf(next++), type, data }
       events.push(event)
       if (events.length > retain) events.splice(0, events.length - retain)
       deliver(listeners, event)
     },
     async since(id) {
-      if (!isEventId(id)) return null
-      const after = Number(id.split('-')[0])
-      if (after > next - 1) return null // an id from before a restart: the client must reload
+      const after = counterOf(id)
+      if (after === null || after > next - 1) return null // another process's id: the client must reload
       if (after === next - 1) return []
       const first = events[0]
-      if (!first || Number(first.id) > after + 1) return null
-      return events.filter((e) => Number(e.id) > after)
+      if (!first || counterOf(first.id)! > after + 1) return null
+      return events.filter((e) => counterOf(e.id)! > after)
     },
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
-    lastId: async () => String(next - 1),
+    lastId: async () => idOf(next - 1),
     close: async () => listeners.clear(),
   }
 }

@@ -41,30 +41,47 @@ async function readEvents(
 
 describe('live events to the browser', () => {
   it('resumes after Last-Event-ID with exactly the missed events', async () => {
-    const bus = createMemoryBus()
+    const bus = createMemoryBus(100, 7)
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub, bus })
     for (let i = 1; i <= 5; i++) bus.publish('doc_update', { doctype: 'Dispatch Job', name: `DJ-${i}` })
     const res = await app.fetch(
-      staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': '3' } }),
+      staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': '7-3' } }),
     )
     expect(res.headers.get('content-type')).toContain('text/event-stream')
     const events = await readEvents(res, 2, ['doc_update'])
-    expect(events.map((e) => e.id)).toEqual(['4', '5'])
+    expect(events.map((e) => e.id)).toEqual(['7-4', '7-5'])
   })
 
   it('asks the page to reload when the missed events are no longer kept', async () => {
-    const bus = createMemoryBus(3)
+    const bus = createMemoryBus(3, 7)
     const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub, bus })
     for (let i = 1; i <= 10; i++) bus.publish('doc_update', { name: `DJ-${i}` })
     const res = await app.fetch(
-      staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': '2' } }),
+      staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': '7-2' } }),
     )
     const [resync] = await readEvents(res, 1, ['resync'])
     expect(resync.type).toBe('resync')
   })
 
+  it('asks a page that saw events before a restart to reload, even once as many events were published since', async () => {
+    const before = createMemoryBus(100, 7)
+    before.publish('doc_update', { name: 'DJ-1' })
+    const seen = await before.lastId()
+    // The process restarts and publishes again: its ids never pass for the old process's.
+    const bus = createMemoryBus(100, 8)
+    for (let i = 1; i <= 5; i++) bus.publish('doc_update', { name: `DJ-${i}` })
+    expect(await bus.since(seen)).toBeNull()
+    expect(await bus.since('2')).toBeNull()
+    const app = createApp(testConfig(), { erp: recordingErp(() => ok({ data: [] })), hub: noHub, bus })
+    const res = await app.fetch(
+      staffRequest('/ops/api/events', STAFF.dispatcher, { headers: { 'last-event-id': seen } }),
+    )
+    const [resync] = await readEvents(res, 1, ['resync'])
+    expect(resync.id).toBe('8-5')
+  })
+
   it('keeps SMS content from staff who cannot read customer files', async () => {
-    const bus = createMemoryBus()
+    const bus = createMemoryBus(100, 7)
     // The technician's own job DJ-1 is at CUST-00001: even then, the customer's texts are not theirs to read.
     const erp = recordingErp((call) =>
       ok({
@@ -78,7 +95,7 @@ describe('live events to the browser', () => {
     const app = createApp(testConfig(), { erp, hub: noHub, bus })
     bus.publish('sms.inbound', { customer: 'CUST-00001', body: 'Oui' })
     bus.publish('doc_update', { doctype: 'Dispatch Job', name: 'DJ-1' })
-    const res = await app.fetch(staffRequest('/ops/api/events', STAFF.tech, { headers: { 'last-event-id': '0' } }))
+    const res = await app.fetch(staffRequest('/ops/api/events', STAFF.tech, { headers: { 'last-event-id': '7-0' } }))
     const events = await readEvents(res, 1, ['doc_update', 'sms.inbound'])
     expect(events.map((e) => e.type)).toEqual(['doc_update'])
   })

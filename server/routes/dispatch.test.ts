@@ -230,17 +230,17 @@ describe('the board kept ready in the BFF', () => {
 
   it('says the newest live event the board shows, in both encodings, so the page replays only those after it', async () => {
     const jobs = JOBS.map((j) => ({ ...j }))
-    const bus = createMemoryBus()
+    const bus = createMemoryBus(100, 7)
     bus.publish('sms.inbound', { from: '+15145550100' })
     const app = createApp(testConfig(), { erp: erp(jobs), hub: noHub, bus })
     const first = await app.fetch(staffRequest(url, STAFF.dispatcher))
-    expect(first.headers.get(EVENT_POSITION_HEADER)).toBe('1')
+    expect(first.headers.get(EVENT_POSITION_HEADER)).toBe('7-1')
 
     jobs[1] = { ...jobs[1], status: 'En Route', modified: 'v2' }
     bus.publish('doc_update', { doctype: 'Dispatch Job', name: 'DJ-2', modified: 'v2', action: 'update' })
     for (const accept of ['application/json', BOARD_NDJSON]) {
       const res = await app.fetch(staffRequest(url, STAFF.dispatcher, { headers: { accept } }))
-      expect(res.headers.get(EVENT_POSITION_HEADER)).toBe('2')
+      expect(res.headers.get(EVENT_POSITION_HEADER)).toBe('7-2')
       // The event it names is applied: the job is shown as it is after event 2.
       expect(await res.text()).toContain('En Route')
     }

@@ -84,13 +84,13 @@ describe('a technician’s day', () => {
   })
 
   it('says the newest live event the day shows, so the tablet can tell whether one came after it', async () => {
-    const bus = createMemoryBus()
+    const bus = createMemoryBus(100, 7)
     const withBus = createApp(testConfig(), { erp: clientOf(erp), hub: noHub, bus })
     const read = async () =>
       ((await (await withBus.fetch(staffRequest('/ops/api/tech/day', STAFF.tech))).json()) as TechDay).position
-    expect(await read()).toBe('0')
+    expect(await read()).toBe('7-0')
     bus.publish('doc_update', { doctype: 'Dispatch Job', name: mine.today, action: 'update' })
-    expect(await read()).toBe('1')
+    expect(await read()).toBe('7-1')
   })
 
   it('opens their own job with its location, and refuses another technician’s job with a sentence', async () => {
