@@ -88,3 +88,25 @@ test('a move made before the page’s live stream opened is shown once it opens'
   stream.release()
   await expect(block).toHaveAttribute('title', /14:00 · 60 min/)
 })
+
+test('a move made while the dispatcher was on another screen is shown when they come back to the board', async ({
+  page,
+  request,
+  world,
+}) => {
+  const tomorrow = world.day(1)
+  const tech = await freeTechnician(request, tomorrow)
+  const job = await createJob(request, tomorrow, { technician: tech.name, status: 'Scheduled' })
+  await signInAs(page, 'dispatcher')
+  await page.goto(`/ops/#/dispatch?day=${tomorrow}&tech=${tech.name}`)
+  const block = page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)
+  await expect(block).toHaveAttribute('title', /10:00 · 60 min/)
+
+  await page.getByTestId('nav-clients').click()
+  await expect(page.getByTestId('dispatch-board')).toHaveCount(0)
+  await moveTo14(request, job, tomorrow)
+  // Back to the same day: the board kept while away opens again at once, and catches up on what
+  // happened meanwhile.
+  await page.goBack()
+  await expect(block).toHaveAttribute('title', /14:00 · 60 min/)
+})

@@ -1,8 +1,8 @@
 /**
  * The range on the board: the view's day, or its week, loaded when the view asks for another and
- * kept on screen until the new one is there. The working day is brought into view on arrival:
- * from 6:00, or from an hour and a half ago on today; moving the day within a week already
- * loaded only scrolls.
+ * kept on screen until the new one is there. The working day is brought into view on arrival
+ * (coming back to a board kept while away too): from 6:00, or from an hour and a half ago on
+ * today; moving the day within a week already loaded only scrolls.
  */
 import { computed, nextTick, watch, type Ref } from 'vue'
 import { markBoardPainted } from './boardTimings'
@@ -26,14 +26,19 @@ export function useBoardLoad(opts: {
     )
   }
 
+  let arriving = true
   /** Loads the view's range; `force` reads it again even when it is the one shown. */
   async function load(force = false): Promise<void> {
     const before = store.range
+    // Back on the board with its range kept while away: shown at once, at the working day too.
+    const back = arriving && before !== null
+    arriving = false
     await store.load(view.value.day, view.value.view, force)
-    if (store.state === 'ready' && store.range !== before) {
+    if (store.state !== 'ready') return
+    if (store.range !== before) {
       markBoardPainted()
       void nextTick(() => scrollToStart())
-    }
+    } else if (back) void nextTick(() => scrollToStart())
   }
 
   watch(
