@@ -73,7 +73,13 @@ export function useLiveBoard(opts: { now: Ref<number>; reload: () => Promise<voi
     const missed = await eventsAfter(loaded.id)
     if (store.readAt !== loaded) return // a newer load is caught up on its own
     if (missed) {
-      for (const e of missed) apply(e)
+      // Each job once, as its newest event says (a board left for an hour may have many).
+      const newest = new Map<string, LiveEvent>()
+      for (const e of missed) {
+        const data = e.data as DocUpdate | null
+        if (data?.name) newest.set(`${data.doctype ?? 'Dispatch Job'}|${data.name}`, e)
+      }
+      for (const e of newest.values()) apply(e)
       return
     }
     // Events between the board's read and the stream's start may be missing: read it again, once
