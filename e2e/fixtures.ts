@@ -79,6 +79,21 @@ export async function signInAs(page: Page, persona: Persona['id'], hash = '') {
   await expect(page.getByTestId('user-menu')).toBeVisible()
 }
 
+/**
+ * Holds the page's live event streams back until the returned function is called, so its data is
+ * read and drawn before its stream opens.
+ */
+export async function holdLiveStream(page: Page): Promise<() => void> {
+  let release = () => undefined as void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/ops/api/events*', async (route) => {
+    await released
+    // The page may have given up this request for one that starts where its data was read.
+    await route.continue().catch(() => undefined)
+  })
+  return release
+}
+
 // ---- the data a test needs ---------------------------------------------------------------------
 
 /** An administrator's Authentik headers, believed from loopback in demo mode: the tests' own hand on the data. */

@@ -4,8 +4,16 @@
  * the page's stream is open — is still shown, without a reload by the dispatcher.
  */
 import type { APIRequestContext, Route } from '@playwright/test'
-import { ADMIN, freeTechnician, ok, signInAs, test, expect } from './fixtures'
-import { createJob, type Job } from './dispatchFixtures'
+import { ADMIN, freeTechnician, holdLiveStream, ok, signInAs, test, expect, type World } from './fixtures'
+import { createJob, openBoard, type Job } from './dispatchFixtures'
+
+/** Tomorrow, a technician free that day, and a job of theirs at 10:00. */
+async function plannedTomorrow(request: APIRequestContext, world: World) {
+  const tomorrow = world.day(1)
+  const tech = await freeTechnician(request, tomorrow)
+  const job = await createJob(request, tomorrow, { technician: tech.name, status: 'Scheduled' })
+  return { tomorrow, tech, job }
+}
 
 /** A colleague moves the job to `time` (written with the version read, as the board does). */
 async function moveTo(request: APIRequestContext, job: Job, day: string, time: string): Promise<Job> {
@@ -31,12 +39,9 @@ test('a move made while the board’s answer is on its way is shown once the boa
   request,
   world,
 }) => {
-  const tomorrow = world.day(1)
-  const tech = await freeTechnician(request, tomorrow)
-  const job = await createJob(request, tomorrow, { technician: tech.name, status: 'Scheduled' })
+  const { tomorrow, tech, job } = await plannedTomorrow(request, world)
   await signInAs(page, 'dispatcher')
-  await page.goto(`/ops/#/dispatch?day=${world.day()}&tech=${tech.name}`)
-  await expect(page.getByTestId(`row-${tech.name}`)).toBeVisible()
+  await openBoard(page, world.day(), tech.name)
 
   // The dispatcher moves on to tomorrow, whose board is read now and its answer held back on the
   // way to the page.
@@ -69,17 +74,10 @@ test('a move made while the board’s answer is on its way is shown once the boa
 })
 
 test('a move made before the page’s live stream opened is shown once it opens', async ({ page, request, world }) => {
-  const tomorrow = world.day(1)
-  const tech = await freeTechnician(request, tomorrow)
-  const job = await createJob(request, tomorrow, { technician: tech.name, status: 'Scheduled' })
+  const { tomorrow, tech, job } = await plannedTomorrow(request, world)
 
   // The stream's opening is held back: the board is read and drawn first.
-  const stream = held()
-  await page.route('**/ops/api/events*', async (route: Route) => {
-    await stream.released
-    // The page may have given up this request for one that starts where its data was read.
-    await route.continue().catch(() => undefined)
-  })
+  const release = await holdLiveStream(page)
   await signInAs(page, 'dispatcher')
   await page.goto(`/ops/#/dispatch?day=${tomorrow}&tech=${tech.name}`)
   const block = page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)
@@ -87,7 +85,7 @@ test('a move made before the page’s live stream opened is shown once it opens'
 
   // The colleague's move happens between the board's read and the stream's start.
   await moveTo14(request, job, tomorrow)
-  stream.release()
+  release()
   await expect(block).toHaveAttribute('title', /14:00 · 60 min/)
 })
 
@@ -96,9 +94,7 @@ test('a move made while the dispatcher was on another screen is shown when they 
   request,
   world,
 }) => {
-  const tomorrow = world.day(1)
-  const tech = await freeTechnician(request, tomorrow)
-  const job = await createJob(request, tomorrow, { technician: tech.name, status: 'Scheduled' })
+  const { tomorrow, tech, job } = await plannedTomorrow(request, world)
   await signInAs(page, 'dispatcher')
   await page.goto(`/ops/#/dispatch?day=${tomorrow}&tech=${tech.name}`)
   const block = page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)

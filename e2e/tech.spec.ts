@@ -1,4 +1,4 @@
-import { test, expect, signInAs } from './fixtures'
+import { holdLiveStream, test, expect, signInAs } from './fixtures'
 import { ADMIN, adminList, freshJob, openJob, TECHNICIAN } from './techFixtures'
 import type { DispatchJob } from '../src/contracts/doctypes'
 import { startOfSiteDay } from '../src/contracts/frappeTime'
@@ -138,13 +138,7 @@ test('a job booked after the tablet read its day, before its live stream opened,
   const tomorrow = world.day(1)
   const first = await freshJob(request, world, { scheduled_start: `${tomorrow} 12:00:00` })
   // The stream's opening is held back: the day is read and drawn first.
-  let release = () => undefined as void
-  const released = new Promise<void>((resolve) => (release = resolve))
-  await page.route('**/ops/api/events*', async (route) => {
-    await released
-    // The page may have given up this request for one that starts where its data was read.
-    await route.continue().catch(() => undefined)
-  })
+  const release = await holdLiveStream(page)
   await signInAs(page, 'technician', '/tech')
   const next = page.getByTestId('tech-tomorrow')
   await expect(next.getByTestId(`job-card-${first.name}`)).toBeVisible()
