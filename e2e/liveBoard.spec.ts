@@ -104,13 +104,8 @@ test('a move made while the dispatcher was on another screen is shown when they 
   await expect(page.getByTestId('dispatch-board')).toHaveCount(0)
   // Moved twice while the dispatcher is away.
   await moveTo14(request, await moveTo(request, job, tomorrow, '13:00'), tomorrow)
-  const reads: string[] = []
-  page.on('request', (r) => {
-    if (r.url().includes(`/api/erp/resource/Dispatch%20Job/${job.name}`)) reads.push(r.url())
-  })
   // Back to the same day: the board kept while away opens again at once, and catches up on what
-  // happened meanwhile, reading the job once however many times it changed.
+  // happened meanwhile.
   await page.goBack()
   await expect(block).toHaveAttribute('title', /14:00 · 60 min/)
-  expect(reads).toHaveLength(1)
 })
