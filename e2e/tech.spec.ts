@@ -149,3 +149,29 @@ test('a job booked after the tablet read its day, before its live stream opened,
   release()
   await expect(next.getByTestId(`job-card-${second.name}`)).toBeVisible()
 })
+
+test('a job’s page opened before its live stream shows a change the dispatcher made in between, once the stream opens', async ({
+  page,
+  request,
+  world,
+}) => {
+  const job = await freshJob(request, world)
+  // The job's page alone says where the stream must start: the day, read in the background for
+  // offline use, would otherwise tell it too.
+  await page.route('**/ops/api/tech/day', (route) => route.abort())
+  const release = await holdLiveStream(page)
+  await signInAs(page, 'technician', `/tech/jobs/${job.name}`)
+  const description = page.getByTestId('job-description')
+  await expect(description).toContainText('près du panneau électrique')
+
+  // The dispatcher adds a note while the tablet's stream is not yet open.
+  const note = 'Client absent avant 14 h : passer par la porte de côté.'
+  const updated = await request.put(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, {
+    headers: ADMIN,
+    data: { description: note, modified: job.modified },
+  })
+  expect(updated.status(), await updated.text()).toBe(200)
+  await expect(description).not.toContainText(note)
+  release()
+  await expect(description).toContainText(note)
+})

@@ -83,7 +83,7 @@ describe('a technician’s day', () => {
     expect(day.jobs.map((j) => j.name)).not.toContain(mine.other)
   })
 
-  it('says the newest live event the day shows, so the tablet can tell whether one came after it', async () => {
+  it('says the newest live event the day and a job show, so the tablet can tell whether one came after it', async () => {
     const bus = createMemoryBus(100, 7)
     const withBus = createApp(testConfig(), { erp: clientOf(erp), hub: noHub, bus })
     const read = async () =>
@@ -91,6 +91,15 @@ describe('a technician’s day', () => {
     expect(await read()).toBe('7-0')
     bus.publish('doc_update', { doctype: 'Dispatch Job', name: mine.today, action: 'update' })
     expect(await read()).toBe('7-1')
+    const job = async () =>
+      (
+        (await (
+          await withBus.fetch(staffRequest(`/ops/api/tech/jobs/${mine.today}`, STAFF.tech))
+        ).json()) as TechJobDetail
+      ).position
+    expect(await job()).toBe('7-1')
+    bus.publish('job.updated', { name: mine.today })
+    expect(await job()).toBe('7-2')
   })
 
   it('opens their own job with its location, and refuses another technician’s job with a sentence', async () => {

@@ -178,6 +178,8 @@ export const techDayRoutes = (app: H3, ctx: AppContext): void => {
     const { technician } = await requireTechnician(ctx, event)
     const name = getRouterParam(event, 'name', { decode: true }) ?? ''
     if (!DOC_NAME.test(name)) throw new Refusal(404, 'NOT_FOUND', TECH_SENTENCES.jobNotFound)
-    return json(200, await techJobDetail(ctx.forRequest(event).erp, technician, name))
+    const position = await ctx.bus.lastId().catch(() => null)
+    const detail = await techJobDetail(ctx.forRequest(event).erp, technician, name)
+    return json(200, position === null ? detail : { ...detail, position })
   })
 }

@@ -153,4 +153,18 @@ describe('live events', () => {
     expect(await eventsAfter('9-1')).toHaveLength(1_000)
     closeLiveEvents()
   })
+
+  it('forgets where the last stream was once closed: the next one starts from now', async () => {
+    const { onLiveEvent, closeLiveEvents } = await import('./events')
+    onLiveEvent('doc_update', () => undefined)
+    const first = FakeSource.opened[0]
+    first.open()
+    first.emit('hello', '3-0', {})
+    first.emit('doc_update', '3-1', {})
+    closeLiveEvents()
+    onLiveEvent('doc_update', () => undefined)
+    expect(FakeSource.opened).toHaveLength(2)
+    expect(FakeSource.opened[1].url).toBe('/ops/api/events')
+    closeLiveEvents()
+  })
 })

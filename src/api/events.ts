@@ -172,7 +172,13 @@ export function closeLiveEvents() {
   if (reopenTimer !== null) clearTimeout(reopenTimer)
   reopenTimer = null
   dropped = false
+  if (resyncedTimer !== null) clearTimeout(resyncedTimer)
+  resyncedTimer = null
+  reopenDelay = REOPEN_FIRST_MS
   state.value = 'connecting'
+  // The next stream starts from now, as the first one did: nothing of this one's place is kept.
+  lastId = ''
+  openedFrom = ''
   coveredFrom = null
   recent = []
 }

@@ -57,6 +57,8 @@ export interface TechJobDetail {
   job: TechJob
   location: TechLocation | null
   equipment: ServiceEquipment[]
+  /** As the day's: the newest live event this job's page shows. Absent when unknown. */
+  position?: string
 }
 
 /** PUT /ops/api/tech/scans/{scanId} — idempotent: the same scan id never records twice. */
