@@ -1,6 +1,6 @@
-import { holdLiveStream, test, expect, signInAs } from './fixtures'
+import { adminCreate, holdLiveStream, test, expect, signInAs } from './fixtures'
 import { ADMIN, adminList, freshJob, openJob, TECHNICIAN } from './techFixtures'
-import type { DispatchJob } from '../src/contracts/doctypes'
+import type { Customer, DispatchJob } from '../src/contracts/doctypes'
 import { startOfSiteDay } from '../src/contracts/frappeTime'
 
 for (const viewport of [
@@ -174,4 +174,37 @@ test('a job’s page opened before its live stream shows a change the dispatcher
   await expect(description).not.toContainText(note)
   release()
   await expect(description).toContainText(note)
+})
+
+test('a customer renamed at the office is renamed on the technician’s day and job page, without a reload', async ({
+  page,
+  request,
+  world,
+}) => {
+  const stamp = Date.now().toString(36)
+  const customer = await adminCreate<Customer>(request, 'Customer', {
+    customer_name: `Client Avant ${stamp}`,
+    customer_type: 'Individual',
+    language: 'fr',
+  })
+  // No service location: a location belongs to another customer (see onTheWay.spec.ts).
+  const job = await freshJob(request, world, { customer: customer.name, service_location: undefined })
+  const rename = async (customer_name: string) => {
+    const res = await request.put(`/ops/api/erp/resource/Customer/${encodeURIComponent(customer.name)}`, {
+      headers: ADMIN,
+      data: { customer_name },
+    })
+    expect(res.status(), await res.text()).toBe(200)
+  }
+  await signInAs(page, 'technician', '/tech')
+  const card = page.getByTestId(`job-card-${job.name}`)
+  await expect(card).toContainText(`Client Avant ${stamp}`)
+
+  await rename(`Cliente Après ${stamp}`)
+  await expect(card).toContainText(`Cliente Après ${stamp}`)
+
+  await openJob(page, job.name)
+  await expect(page.getByTestId('job-customer')).toHaveText(`Cliente Après ${stamp}`)
+  await rename(`Cliente Enfin ${stamp}`)
+  await expect(page.getByTestId('job-customer')).toHaveText(`Cliente Enfin ${stamp}`)
 })

@@ -313,7 +313,9 @@ export function createErpHandler(deps: ErpRouteDeps) {
       status: answer.status,
       outcome: answer.status < 300 ? 'ok' : answer.status < 500 ? 'refused' : 'failed',
     })
-    if (verb === 'update' || verb === 'delete') scopes.invalidate()
+    // A technician's reach is their jobs and what those link to: a job written (created,
+    // reassigned, deleted) may change it; other documents do not.
+    if (doctype === 'Dispatch Job' && answer.status < 300) scopes.invalidate()
     if (saved && verb !== 'delete' && deps.afterSave) {
       const newer = await deps.afterSave(doctype, saved, user, requestId).catch(() => null)
       if (newer) return relay({ ...answer, body: JSON.stringify({ data: newer }) })

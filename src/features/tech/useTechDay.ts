@@ -25,11 +25,46 @@ interface Loaded<T> {
   load(): Promise<void>
 }
 
-/** An event that may change what the tablet shows: one of the technician's jobs or its equipment. */
-function changesTheDay(e: LiveEvent): boolean {
-  if (e.type === 'job.updated') return true
-  const doctype = (e.data as { doctype?: string } | null)?.doctype
-  return e.type === 'doc_update' && (doctype === 'Dispatch Job' || doctype === 'Service Equipment')
+/**
+ * The documents the tablet shows something of. The BFF sends a technician only the events that
+ * concern them (their jobs, those jobs' customers, locations and equipment, the tags).
+ */
+const SHOWN_DOCTYPES = new Set(['Dispatch Job', 'Customer', 'Service Location', 'Service Equipment', 'Tag'])
+
+function eventDoc(e: LiveEvent): { doctype: string; name: string } | null {
+  const data = e.data as { doctype?: unknown; name?: unknown } | null
+  if (typeof data?.name !== 'string') return null
+  if (e.type === 'job.updated') return { doctype: 'Dispatch Job', name: data.name }
+  if (e.type === 'doc_update' && typeof data.doctype === 'string') return { doctype: data.doctype, name: data.name }
+  return null
+}
+
+/** An event that may change the day: anything the tablet shows that was sent to it. */
+export function changesTheDay(e: LiveEvent): boolean {
+  const doc = eventDoc(e)
+  return doc !== null && SHOWN_DOCTYPES.has(doc.doctype)
+}
+
+/**
+ * An event that may change one job's page: that job, its customer (the name shown), its location,
+ * equipment (the event does not say where it is installed) or a tag.
+ */
+export function changesTheJob(detail: TechJobDetail | null, name: string, e: LiveEvent): boolean {
+  const doc = eventDoc(e)
+  if (!doc) return false
+  switch (doc.doctype) {
+    case 'Dispatch Job':
+      return doc.name === name
+    case 'Customer':
+      return detail === null || doc.name === detail.job.customer
+    case 'Service Location':
+      return detail === null || doc.name === detail.job.service_location
+    case 'Service Equipment':
+    case 'Tag':
+      return true
+    default:
+      return false
+  }
 }
 
 /** A day read again because the stream started after it is not read again for that reason sooner than this. */
@@ -41,6 +76,8 @@ const worthTheCache = (e: ApiError) => e.offline || e.status === 502 || e.status
 function useCachedResource<T extends TechDay | TechJobDetail>(
   path: () => string,
   key: () => string,
+  /** Whether a live event may change what is on screen (`data`, null before the first load). */
+  concerns: (data: T | null, e: LiveEvent) => boolean,
   fallback?: () => Promise<Cached<T> | null>,
 ): Loaded<T> {
   const data = shallowRef<T | null>(null) as Ref<T | null>
@@ -97,13 +134,13 @@ function useCachedResource<T extends TechDay | TechJobDetail>(
   let gapReloadAt = -Infinity
   async function catchUp(position: string) {
     const after = await eventsAfter(position)
-    if (after?.some(changesTheDay)) return reloadSoon()
+    if (after?.some((e) => concerns(data.value, e))) return reloadSoon()
     if (after !== null || performance.now() - gapReloadAt < GAP_RELOAD_AFTER_MS) return
     gapReloadAt = performance.now()
     reloadSoon()
   }
   const onEvent = (e: LiveEvent) => {
-    if (changesTheDay(e)) reloadSoon()
+    if (concerns(data.value, e)) reloadSoon()
   }
   const stopEvents = onLiveEvent('doc_update', onEvent)
   const stopJobEvents = onLiveEvent('job.updated', onEvent)
@@ -129,6 +166,7 @@ export function useTechDay(): Loaded<TechDay> {
   return useCachedResource<TechDay>(
     () => '/tech/day',
     () => dayKey(email()),
+    (_day, e) => changesTheDay(e),
   )
 }
 
@@ -136,6 +174,7 @@ export function useTechJob(name: () => string): Loaded<TechJobDetail> {
   return useCachedResource<TechJobDetail>(
     () => `/tech/jobs/${encodeURIComponent(name())}`,
     () => jobKey(email(), name()),
+    (detail, e) => changesTheJob(detail, name(), e),
     // A job never opened online is still in the day's copy: enough to find it and scan there.
     async () => {
       const day = await recall<TechDay>(dayKey(email()))
