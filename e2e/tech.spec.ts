@@ -208,3 +208,34 @@ test('a customer renamed at the office is renamed on the technician’s day and 
   await rename(`Cliente Enfin ${stamp}`)
   await expect(page.getByTestId('job-customer')).toHaveText(`Cliente Enfin ${stamp}`)
 })
+
+test('a tablet whose stream comes back without what it missed reads its day again', async ({
+  page,
+  request,
+  world,
+}) => {
+  const tomorrow = world.day(1)
+  // The tablet's stream is played here: each one starts where the day was read and ends at once
+  // (the tablet reconnects), until the server is made to answer that the thread is lost.
+  const dayPosition = page
+    .waitForResponse((r) => new URL(r.url()).pathname === '/ops/api/tech/day' && r.ok())
+    .then(async (r) => ((await r.json()) as { position?: string }).position ?? '')
+  let threadLost = false
+  await page.route('**/ops/api/events*', async (route) => {
+    const body = threadLost
+      ? 'retry: 60000\nid: 1-0\nevent: resync\ndata: {}\n\n'
+      : `retry: 300\nid: ${await dayPosition}\nevent: hello\ndata: {}\n\n`
+    await route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body })
+  })
+  const first = await freshJob(request, world, { scheduled_start: `${tomorrow} 10:00:00` })
+  await signInAs(page, 'technician', '/tech')
+  const next = page.getByTestId('tech-tomorrow')
+  await expect(next.getByTestId(`job-card-${first.name}`)).toBeVisible()
+
+  // A job is booked while the tablet's stream is away: its event never reaches the tablet.
+  const booked = await freshJob(request, world, { scheduled_start: `${tomorrow} 11:00:00` })
+  await page.waitForTimeout(1_000)
+  await expect(next.getByTestId(`job-card-${booked.name}`)).toHaveCount(0)
+  threadLost = true
+  await expect(next.getByTestId(`job-card-${booked.name}`)).toBeVisible()
+})

@@ -144,6 +144,9 @@ function useCachedResource<T extends TechDay | TechJobDetail>(
   }
   const stopEvents = onLiveEvent('doc_update', onEvent)
   const stopJobEvents = onLiveEvent('job.updated', onEvent)
+  // The stream came back without the thread of what it missed (a long loss of signal, a server
+  // restarted): anything may have changed.
+  const stopResync = onLiveEvent('resync', reloadSoon)
   // ERPNext back (src/api/health.ts probes it): the copy on screen is replaced by the real day.
   const stopBack = onUpstreamBack('erpnext', () => {
     if (offlineSince.value || error.value) void load()
@@ -154,6 +157,7 @@ function useCachedResource<T extends TechDay | TechJobDetail>(
     window.removeEventListener('online', onOnline)
     stopEvents()
     stopJobEvents()
+    stopResync()
   })
   return { data, loading, error, offlineSince, serverDown, load }
 }
