@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { ApiError } from 'src/api/http'
 import type { BoardPayload } from 'src/contracts/dispatch'
 import type { DispatchJob } from 'src/contracts/doctypes'
-import { createLivePatches } from './livePatches'
+import { createLivePatches, newestPerDocument } from './livePatches'
 import { useDispatchBoard } from './useDispatchBoard'
 
 const upstream = vi.hoisted(() => ({
@@ -141,5 +141,19 @@ describe('reloading after failed patches', () => {
     pending[1]()
     await Promise.all([first, ...during])
     expect(reload).toHaveBeenCalledTimes(2)
+  })
+})
+
+describe('catching up after a while away', () => {
+  it('keeps each document’s newest event only, in the order of those newest', () => {
+    const ev = (id: string, data: unknown) => ({ id, data })
+    const events = [
+      ev('1', { doctype: 'Dispatch Job', name: 'DJ-1', modified: 'a' }),
+      ev('2', { doctype: 'Dispatch Job', name: 'DJ-2', modified: 'b' }),
+      ev('3', { name: 'DJ-1', modified: 'c' }), // the hub's job.updated: a job too
+      ev('4', { doctype: 'Customer', name: 'DJ-1' }), // another doctype, same name
+      ev('5', null),
+    ]
+    expect(newestPerDocument(events).map((e) => e.id)).toEqual(['2', '3', '4'])
   })
 })

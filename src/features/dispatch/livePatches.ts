@@ -50,3 +50,24 @@ export function createLivePatches(board: LivePatchTarget, reload: () => Promise<
 
   return { onChange, resync }
 }
+
+/** An event naming one document (a job, or what the hub says of one). */
+export interface DocumentEvent {
+  data: unknown
+}
+
+/**
+ * The newest of each document's events, in the order of those newest ones: a board caught up after
+ * a while away reads each changed job once, as its last event says, however many times it changed.
+ */
+export function newestPerDocument<E extends DocumentEvent>(events: readonly E[]): E[] {
+  const newest = new Map<string, E>()
+  for (const e of events) {
+    const data = e.data as { doctype?: string; name?: string } | null
+    if (!data?.name) continue
+    const key = `${data.doctype ?? 'Dispatch Job'}|${data.name}`
+    newest.delete(key)
+    newest.set(key, e)
+  }
+  return [...newest.values()]
+}

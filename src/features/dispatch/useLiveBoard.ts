@@ -11,7 +11,7 @@
  */
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
 import { eventsAfter, onLiveEvent, type LiveEvent } from 'src/api/events'
-import { createLivePatches } from './livePatches'
+import { createLivePatches, newestPerDocument } from './livePatches'
 import { useDispatchBoard } from './useDispatchBoard'
 
 interface DocUpdate {
@@ -74,12 +74,7 @@ export function useLiveBoard(opts: { now: Ref<number>; reload: () => Promise<voi
     if (store.readAt !== loaded) return // a newer load is caught up on its own
     if (missed) {
       // Each job once, as its newest event says (a board left for an hour may have many).
-      const newest = new Map<string, LiveEvent>()
-      for (const e of missed) {
-        const data = e.data as DocUpdate | null
-        if (data?.name) newest.set(`${data.doctype ?? 'Dispatch Job'}|${data.name}`, e)
-      }
-      for (const e of newest.values()) apply(e)
+      for (const e of newestPerDocument(missed)) apply(e)
       return
     }
     // Events between the board's read and the stream's start may be missing: read it again, once
