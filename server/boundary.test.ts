@@ -651,46 +651,54 @@ describe('12. a technician’s live events are about their own jobs only', () =>
     expect(await received(STAFF.dispatcher, 'event: end')).toHaveLength(12)
   })
 
-  it('sends the customer of a job just given to them at once, not once their reach is looked up again', async () => {
-    const jobs = [{ name: 'DJ-1', service_location: 'LOC-1', customer: 'CUST-1', technician: 'TECH-001' }]
-    const erp = recordingErp((call: RecordedCall) => {
-      if (call.path.startsWith('/api/resource/Technician?')) return ok({ data: [{ name: 'TECH-001' }] })
-      if (call.path.startsWith('/api/resource/Dispatch%20Job?')) return ok({ data: jobs })
-      if (call.method === 'POST' && call.path === '/api/resource/Dispatch%20Job') {
-        const job: Record<string, string> = { ...(JSON.parse(call.body!) as Record<string, string>), name: 'DJ-5' }
-        jobs.push({ name: job.name, service_location: '', customer: job.customer, technician: job.technician })
-        return ok({ data: job })
+  it.each([
+    ['this replica', false],
+    ['another replica', true],
+  ])(
+    'sends the customer of a job just given to them through %s at once, not once their reach is looked up again',
+    async (_, elsewhere) => {
+      const jobs = [{ name: 'DJ-1', service_location: 'LOC-1', customer: 'CUST-1', technician: 'TECH-001' }]
+      const erp = recordingErp((call: RecordedCall) => {
+        if (call.path.startsWith('/api/resource/Technician?')) return ok({ data: [{ name: 'TECH-001' }] })
+        if (call.path.startsWith('/api/resource/Dispatch%20Job?')) return ok({ data: jobs })
+        if (call.method === 'POST' && call.path === '/api/resource/Dispatch%20Job') {
+          const job: Record<string, string> = { ...(JSON.parse(call.body!) as Record<string, string>), name: 'DJ-5' }
+          jobs.push({ name: job.name, service_location: '', customer: job.customer, technician: job.technician })
+          return ok({ data: job })
+        }
+        const job = jobs.find((j) => call.path === `/api/resource/Dispatch%20Job/${j.name}`)
+        return job ? ok({ data: job }) : ok({ exc_type: 'DoesNotExistError' }, 404)
+      })
+      const bus = createMemoryBus()
+      const app = createApp(testConfig(), { erp, hub: noHub, bus })
+      // Another replica: its own kept reaches, the same ERPNext and the same events.
+      const writer = elsewhere ? createApp(testConfig(), { erp, hub: noHub, bus }) : app
+      const controller = new AbortController()
+      const res = await app.fetch(staffRequest('/ops/api/events', STAFF.tech, { signal: controller.signal }))
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+      let text = ''
+      const until = async (needle: string) => {
+        while (!text.includes(needle)) {
+          const { value, done } = await reader.read()
+          if (done) break
+          text += value
+        }
       }
-      const job = jobs.find((j) => call.path === `/api/resource/Dispatch%20Job/${j.name}`)
-      return job ? ok({ data: job }) : ok({ exc_type: 'DoesNotExistError' }, 404)
-    })
-    const bus = createMemoryBus()
-    const app = createApp(testConfig(), { erp, hub: noHub, bus })
-    const controller = new AbortController()
-    const res = await app.fetch(staffRequest('/ops/api/events', STAFF.tech, { signal: controller.signal }))
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
-    let text = ''
-    const until = async (needle: string) => {
-      while (!text.includes(needle)) {
-        const { value, done } = await reader.read()
-        if (done) break
-        text += value
-      }
-    }
-    // Their reach is looked up (and kept a few seconds) for the first event.
-    bus.publish('doc_update', { doctype: 'Customer', name: 'CUST-1', modified: 'a' })
-    await until('"CUST-1"')
-    const created = await app.fetch(
-      staffRequest('/ops/api/erp/resource/Dispatch%20Job', STAFF.dispatcher, {
-        method: 'POST',
-        body: JSON.stringify({ customer: 'CUST-5', technician: 'TECH-001', job_type: 'Repair' }),
-      }),
-    )
-    expect(created.status).toBe(200)
-    bus.publish('doc_update', { doctype: 'Customer', name: 'CUST-5', modified: 'b' })
-    bus.publish('doc_update', { doctype: 'Tag', name: 'end', modified: 'c' })
-    await until('"end"')
-    controller.abort()
-    expect(text).toContain('"CUST-5"')
-  })
+      // Their reach is looked up (and kept a few seconds) for the first event.
+      bus.publish('doc_update', { doctype: 'Customer', name: 'CUST-1', modified: 'a' })
+      await until('"CUST-1"')
+      const created = await writer.fetch(
+        staffRequest('/ops/api/erp/resource/Dispatch%20Job', STAFF.dispatcher, {
+          method: 'POST',
+          body: JSON.stringify({ customer: 'CUST-5', technician: 'TECH-001', job_type: 'Repair' }),
+        }),
+      )
+      expect(created.status).toBe(200)
+      bus.publish('doc_update', { doctype: 'Customer', name: 'CUST-5', modified: 'b' })
+      bus.publish('doc_update', { doctype: 'Tag', name: 'end', modified: 'c' })
+      await until('"end"')
+      controller.abort()
+      expect(text).toContain('"CUST-5"')
+    },
+  )
 })

@@ -16,7 +16,13 @@ export interface TechScope {
 export interface TechScopes {
   of(user: RequestUser): Promise<TechScope>
   technicianFor(email: string): Promise<string | null>
-  invalidate(): void
+  /**
+   * A job was written: the reach of the technician it is given to, and of whoever had it, is
+   * looked up again on its next use. Others' kept reach stays.
+   */
+  forgetJob(job: string, technician?: string | null): void
+  /** One staff member's reach is looked up again on its next use (it missed a job of theirs). */
+  forget(email: string): void
 }
 
 const TTL_MS = 10_000
@@ -24,6 +30,8 @@ const TTL_MS = 10_000
 export function createTechScopes(erp: ErpClient, now: () => number = Date.now): TechScopes {
   const technicians = new Map<string, { at: number; value: Promise<string | null> }>()
   const scopes = new Map<string, { at: number; value: Promise<TechScope> }>()
+  /** The kept reaches once looked up, by e-mail: what `forgetJob` searches. */
+  const known = new Map<string, TechScope>()
 
   function cached<T>(
     map: Map<string, { at: number; value: Promise<T> }>,
@@ -36,6 +44,11 @@ export function createTechScopes(erp: ErpClient, now: () => number = Date.now): 
     map.set(key, { at: now(), value })
     value.catch(() => map.delete(key))
     return value
+  }
+
+  function forget(email: string): void {
+    scopes.delete(email)
+    known.delete(email)
   }
 
   async function technicianFor(email: string): Promise<string | null> {
@@ -61,11 +74,17 @@ export function createTechScopes(erp: ErpClient, now: () => number = Date.now): 
         })
         const locations = [...new Set(jobs.map((j) => j.service_location).filter((x): x is string => !!x))]
         const customers = [...new Set(jobs.map((j) => j.customer).filter((x): x is string => !!x))]
-        return { technician, jobs: jobs.map((j) => j.name), locations, customers }
+        const scope = { technician, jobs: jobs.map((j) => j.name), locations, customers }
+        known.set(user.email, scope)
+        return scope
       })
     },
-    invalidate() {
-      scopes.clear()
+    forgetJob(job, technician) {
+      for (const [email, scope] of known)
+        if ((technician && scope.technician === technician) || scope.jobs.includes(job)) forget(email)
+      // A reach still being looked up may have been read before the write: not kept either.
+      for (const email of scopes.keys()) if (!known.has(email)) scopes.delete(email)
     },
+    forget,
   }
 }

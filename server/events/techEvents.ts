@@ -45,19 +45,28 @@ interface DocRef {
   modified?: unknown
 }
 
-/** A filter for one technician's stream; `scope` is read again for each event (it is cached a few seconds). */
-export function technicianEvents(scope: () => Promise<TechScope>, docs: DocLookup): (e: BusEvent) => Promise<boolean> {
+/**
+ * A filter for one technician's stream; `scope` is read again for each event (it is cached a few
+ * seconds). `missed` is called when a job of theirs is not in it (given to them through another
+ * replica, or since it was looked up): the events after it about that job's customer and location
+ * need it looked up again.
+ */
+export function technicianEvents(
+  scope: () => Promise<TechScope>,
+  docs: DocLookup,
+  missed: () => void = () => undefined,
+): (e: BusEvent) => Promise<boolean> {
   return async (e) => {
     const data = (e.data ?? {}) as DocRef
     const name = typeof data.name === 'string' ? data.name : null
     if (!name) return false
     const version = typeof data.modified === 'string' ? data.modified : e.id
     const mine = await scope()
-    if (e.type === 'job.updated') return jobConcerns(mine, name, version, docs)
+    if (e.type === 'job.updated') return jobConcerns(mine, name, version, docs, missed)
     if (e.type !== 'doc_update') return false
     switch (data.doctype) {
       case 'Dispatch Job':
-        return jobConcerns(mine, name, version, docs)
+        return jobConcerns(mine, name, version, docs, missed)
       case 'Customer':
         return mine.customers.includes(name)
       case 'Service Location':
@@ -75,8 +84,16 @@ export function technicianEvents(scope: () => Promise<TechScope>, docs: DocLooku
 }
 
 /** A job is theirs if it was (taken off them: their day must drop it) or is now (given to them). */
-async function jobConcerns(mine: TechScope, name: string, version: string, docs: DocLookup): Promise<boolean> {
+async function jobConcerns(
+  mine: TechScope,
+  name: string,
+  version: string,
+  docs: DocLookup,
+  missed: () => void,
+): Promise<boolean> {
   if (!mine.technician) return false
   if (mine.jobs.includes(name)) return true
-  return (await docs.field('Dispatch Job', name, version, 'technician')) === mine.technician
+  const theirs = (await docs.field('Dispatch Job', name, version, 'technician')) === mine.technician
+  if (theirs) missed()
+  return theirs
 }

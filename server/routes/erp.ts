@@ -314,8 +314,10 @@ export function createErpHandler(deps: ErpRouteDeps) {
       outcome: answer.status < 300 ? 'ok' : answer.status < 500 ? 'refused' : 'failed',
     })
     // A technician's reach is their jobs and what those link to: a job written (created,
-    // reassigned, deleted) may change it; other documents do not.
-    if (doctype === 'Dispatch Job' && answer.status < 300) scopes.invalidate()
+    // reassigned, deleted) changes the reach of whoever has it now and whoever had it.
+    const written = typeof saved?.name === 'string' ? saved.name : name
+    if (doctype === 'Dispatch Job' && answer.status < 300 && written)
+      scopes.forgetJob(written, typeof saved?.technician === 'string' ? saved.technician : null)
     if (saved && verb !== 'delete' && deps.afterSave) {
       const newer = await deps.afterSave(doctype, saved, user, requestId).catch(() => null)
       if (newer) return relay({ ...answer, body: JSON.stringify({ data: newer }) })

@@ -181,7 +181,11 @@ export function eventRoutes(app: H3, ctx: AppContext): void {
       return eventStream(
         event.req,
         ctx.bus,
-        technicianEvents(() => ctx.scopes.of(user), ctx.docs),
+        technicianEvents(
+          () => ctx.scopes.of(user),
+          ctx.docs,
+          () => ctx.scopes.forget(user.email),
+        ),
         'technician',
       )
     const seesSms = user.capabilities.includes('clients:view')
