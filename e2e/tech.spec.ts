@@ -160,7 +160,12 @@ test('a job’s page opened before its live stream shows a change the dispatcher
   // offline use, would otherwise tell it too.
   await page.route('**/ops/api/tech/day', (route) => route.abort())
   const release = await holdLiveStream(page)
-  await signInAs(page, 'technician', `/tech/jobs/${job.name}`)
+  await signInAs(page, 'technician', '/tech')
+  await expect(page.getByTestId('tech-retry')).toBeVisible()
+  // The job opened from the signed-in console: its page is drawn once, from one read.
+  const read = page.waitForResponse((r) => r.url().endsWith(`/ops/api/tech/jobs/${job.name}`))
+  await page.evaluate((name) => (location.hash = `#/tech/jobs/${name}`), job.name)
+  expect((await read).status()).toBe(200)
   const description = page.getByTestId('job-description')
   await expect(description).toContainText('près du panneau électrique')
 
@@ -238,4 +243,10 @@ test('a tablet whose stream comes back without what it missed reads its day agai
   await expect(next.getByTestId(`job-card-${booked.name}`)).toHaveCount(0)
   threadLost = true
   await expect(next.getByTestId(`job-card-${booked.name}`)).toBeVisible()
+  // Said, and marked on its card (the one already there is not).
+  await expect(
+    page.locator('.q-notification').filter({ hasText: /nouvelles? interventions? dans votre horaire/ }),
+  ).toBeVisible()
+  await expect(next.getByTestId(`new-${booked.name}`)).toHaveText('Nouvelle')
+  await expect(next.getByTestId(`new-${first.name}`)).toHaveCount(0)
 })

@@ -17,6 +17,9 @@ export const fr = {
   serverDownDataHint:
     'Le serveur de Gigafibre ne répond pas : voici ce qui était chargé. Vos scans restent en file et tout se met à jour dès son retour.',
   timeRange: '{start} – {end}',
+  newJob: 'Nouvelle',
+  jobsAdded: '{n} nouvelle intervention dans votre horaire | {n} nouvelles interventions dans votre horaire',
+  jobsRemoved: '{n} intervention retirée de votre horaire | {n} interventions retirées de votre horaire',
   directions: 'Itinéraire',
   openMaps: 'Itinéraire : ouvrir {address} dans l’application de cartes',
   back: 'Mes interventions',
@@ -94,6 +97,9 @@ export const en: typeof fr = {
   serverDownDataHint:
     'Gigafibre’s server is not answering: this is what was loaded. Your scans stay queued and everything updates as soon as it is back.',
   timeRange: '{start} – {end}',
+  newJob: 'New',
+  jobsAdded: '{n} new job on your schedule | {n} new jobs on your schedule',
+  jobsRemoved: '{n} job taken off your schedule | {n} jobs taken off your schedule',
   directions: 'Directions',
   openMaps: 'Directions: open {address} in the maps app',
   back: 'My jobs',

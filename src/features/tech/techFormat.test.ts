@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { clockTime, jobsOn, longDate, mapsLink, nextStatuses } from './techFormat'
+import { clockTime, dayChanges, jobsOn, longDate, mapsLink, nextStatuses } from './techFormat'
 import { parseFrappeDatetime, SITE_TIME_ZONE } from '../../contracts/frappeTime'
-import type { TechJob } from '../../contracts/tech'
+import type { TechDay, TechJob } from '../../contracts/tech'
 
 const ANDROID = 'Mozilla/5.0 (Linux; Android 14; SM-X710) AppleWebKit/537.36 Chrome/131 Safari/537.36'
 const IPAD = 'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148'
@@ -80,5 +80,30 @@ describe('the technician’s day', () => {
   it('splits jobs by site day', () => {
     const jobs = [{ scheduled_start: '2026-11-27 08:00:00' }, { scheduled_start: '2026-11-28 09:00:00' }] as TechJob[]
     expect(jobsOn(jobs, '2026-11-28')).toEqual([jobs[1]])
+  })
+})
+
+describe('what a newer read of the day changed', () => {
+  const day = (jobs: string[], over: Partial<TechDay> = {}): TechDay =>
+    ({
+      technician: 'TECH-001',
+      today: '2026-12-07',
+      tomorrow: '2026-12-08',
+      jobs: jobs.map((name) => ({ name }) as TechJob),
+      ...over,
+    }) as TechDay
+
+  it('names the jobs given and those taken off, in the day’s order', () => {
+    expect(dayChanges(day(['DJ-1', 'DJ-2', 'DJ-3']), day(['DJ-4', 'DJ-1', 'DJ-3', 'DJ-5']))).toEqual({
+      added: ['DJ-4', 'DJ-5'],
+      removed: ['DJ-2'],
+    })
+    expect(dayChanges(day(['DJ-1']), day(['DJ-1']))).toEqual({ added: [], removed: [] })
+  })
+
+  it('says nothing on the first read, or between two technicians’ or two dates’ days', () => {
+    expect(dayChanges(null, day(['DJ-1']))).toEqual({ added: [], removed: [] })
+    expect(dayChanges(day(['DJ-1']), day(['DJ-2'], { technician: 'TECH-002' }))).toEqual({ added: [], removed: [] })
+    expect(dayChanges(day(['DJ-1']), day(['DJ-2'], { today: '2026-12-08' }))).toEqual({ added: [], removed: [] })
   })
 })

@@ -4,7 +4,7 @@
  */
 import { parseFrappeDatetime, SITE_TIME_ZONE } from '../../contracts/frappeTime'
 import { dateFormat } from '../../contracts/intl'
-import type { TechJob } from '../../contracts/tech'
+import type { TechDay, TechJob } from '../../contracts/tech'
 
 /*
  * The technician's day is written in the app's two languages without Intl: the first formatter a
@@ -129,6 +129,21 @@ export function loadedAt(iso: string, locale: string): string {
 
 export function jobsOn(jobs: readonly TechJob[], date: string): TechJob[] {
   return jobs.filter((j) => j.scheduled_start.startsWith(date))
+}
+
+/**
+ * The jobs a newer read of the day brought, and those it no longer has (given to someone else,
+ * cancelled, moved past tomorrow). Nothing between two days of different technicians or dates.
+ */
+export function dayChanges(before: TechDay | null, after: TechDay | null): { added: string[]; removed: string[] } {
+  if (!before || !after || before.technician !== after.technician || before.today !== after.today)
+    return { added: [], removed: [] }
+  const was = new Set(before.jobs.map((j) => j.name))
+  const now = new Set(after.jobs.map((j) => j.name))
+  return {
+    added: after.jobs.filter((j) => !was.has(j.name)).map((j) => j.name),
+    removed: before.jobs.filter((j) => !now.has(j.name)).map((j) => j.name),
+  }
 }
 
 /**
