@@ -651,6 +651,64 @@ describe('12. a technician’s live events are about their own jobs only', () =>
     expect(await received(STAFF.dispatcher, 'event: end')).toHaveLength(12)
   })
 
+  it('sends a technician the job taken off them, even when the event comes back later than the write (Redis)', async () => {
+    const jobs = [
+      { name: 'DJ-1', service_location: 'LOC-1', customer: 'CUST-1', technician: 'TECH-001', modified: 'a' },
+    ]
+    const erp = recordingErp((call: RecordedCall) => {
+      if (call.path.startsWith('/api/resource/Technician?')) return ok({ data: [{ name: 'TECH-001' }] })
+      if (call.path.startsWith('/api/resource/Dispatch%20Job?'))
+        return ok({ data: jobs.filter((j) => call.path.includes(encodeURIComponent(j.technician))) })
+      if (call.method === 'PUT' && call.path === '/api/resource/Dispatch%20Job/DJ-1') {
+        const before = jobs[0].modified
+        Object.assign(jobs[0], JSON.parse(call.body!) as Record<string, string>, { modified: `${before}+` })
+        return ok({ data: jobs[0] })
+      }
+      if (call.path === '/api/resource/Dispatch%20Job/DJ-1') return ok({ data: jobs[0] })
+      return ok({ exc_type: 'DoesNotExistError' }, 404)
+    })
+    // Events delivered a moment after they are published, as through Redis.
+    const memory = createMemoryBus()
+    const bus = {
+      ...memory,
+      publish: (type: string, data: unknown) => void setTimeout(() => memory.publish(type, data), 5),
+    }
+    const app = createApp(testConfig(), { erp, hub: noHub, bus })
+    const controller = new AbortController()
+    const res = await app.fetch(staffRequest('/ops/api/events', STAFF.tech, { signal: controller.signal }))
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let text = ''
+    const until = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read()
+        if (done) break
+        text += value
+      }
+    }
+    bus.publish('doc_update', { doctype: 'Customer', name: 'CUST-1', modified: 'x' })
+    await until('"CUST-1"')
+    const moved = await app.fetch(
+      staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-1', STAFF.dispatcher, {
+        method: 'PUT',
+        body: JSON.stringify({ technician: 'TECH-007', modified: 'a' }),
+      }),
+    )
+    expect(moved.status).toBe(200)
+    // Another technician's job from now on: its next change is not theirs.
+    const edited = await app.fetch(
+      staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-1', STAFF.dispatcher, {
+        method: 'PUT',
+        body: JSON.stringify({ description: 'Porte de côté', modified: 'b' }),
+      }),
+    )
+    expect(edited.status).toBe(200)
+    bus.publish('doc_update', { doctype: 'Tag', name: 'end', modified: 'c' })
+    await until('"end"')
+    controller.abort()
+    // Their day must drop it: the event reaches them although their reach no longer lists it.
+    expect(text.match(/"doctype":"Dispatch Job","name":"DJ-1"/g)).toHaveLength(1)
+  })
+
   it.each([
     ['this replica', false],
     ['another replica', true],

@@ -56,17 +56,25 @@ export function technicianEvents(
   docs: DocLookup,
   missed: () => void = () => undefined,
 ): (e: BusEvent) => Promise<boolean> {
+  // The jobs this stream has known as theirs: the event that takes one off them is theirs to hear,
+  // even when their reach was looked up again without it before the event came (through Redis).
+  const known = new Set<string>()
+  let lastScope: TechScope | null = null
   return async (e) => {
     const data = (e.data ?? {}) as DocRef
     const name = typeof data.name === 'string' ? data.name : null
     if (!name) return false
     const version = typeof data.modified === 'string' ? data.modified : e.id
     const mine = await scope()
-    if (e.type === 'job.updated') return jobConcerns(mine, name, version, docs, missed)
+    if (mine !== lastScope) {
+      lastScope = mine
+      for (const job of mine.jobs) known.add(job)
+    }
+    if (e.type === 'job.updated') return jobConcerns(mine, known, name, version, docs, missed)
     if (e.type !== 'doc_update') return false
     switch (data.doctype) {
       case 'Dispatch Job':
-        return jobConcerns(mine, name, version, docs, missed)
+        return jobConcerns(mine, known, name, version, docs, missed)
       case 'Customer':
         return mine.customers.includes(name)
       case 'Service Location':
@@ -83,9 +91,13 @@ export function technicianEvents(
   }
 }
 
-/** A job is theirs if it was (taken off them: their day must drop it) or is now (given to them). */
+/**
+ * A job is theirs if it is now (given to them), or was until this event (taken off them: their day
+ * must drop it). Once taken off, its later events are not theirs.
+ */
 async function jobConcerns(
   mine: TechScope,
+  known: Set<string>,
   name: string,
   version: string,
   docs: DocLookup,
@@ -93,7 +105,9 @@ async function jobConcerns(
 ): Promise<boolean> {
   if (!mine.technician) return false
   if (mine.jobs.includes(name)) return true
-  const theirs = (await docs.field('Dispatch Job', name, version, 'technician')) === mine.technician
-  if (theirs) missed()
-  return theirs
+  if ((await docs.field('Dispatch Job', name, version, 'technician')) === mine.technician) {
+    missed()
+    return true
+  }
+  return known.delete(name)
 }
