@@ -3,7 +3,7 @@
  * move that crosses the read on its way — made while the board's answer is travelling, or before
  * the page's stream is open — is still shown, without a reload by the dispatcher.
  */
-import type { APIRequestContext, Route } from '@playwright/test'
+import type { APIRequestContext, Page, Route } from '@playwright/test'
 import { ADMIN, freeTechnician, holdLiveStream, ok, signInAs, test, expect, type World } from './fixtures'
 import { createJob, openBoard, type Job } from './dispatchFixtures'
 
@@ -13,6 +13,14 @@ async function plannedTomorrow(request: APIRequestContext, world: World) {
   const tech = await freeTechnician(request, tomorrow)
   const job = await createJob(request, tomorrow, { technician: tech.name, status: 'Scheduled' })
   return { tomorrow, tech, job }
+}
+
+/** Tomorrow's board open on the technician's row, showing the job at 10:00; its block. */
+async function openAt10(page: Page, tomorrow: string, tech: string, job: Job) {
+  await openBoard(page, tomorrow, tech)
+  const block = page.getByTestId(`row-${tech}`).getByTestId(`job-${job.name}`)
+  await expect(block).toHaveAttribute('title', /10:00 · 60 min/)
+  return block
 }
 
 /** A colleague moves the job to `time` (written with the version read, as the board does). */
@@ -79,9 +87,7 @@ test('a move made before the page’s live stream opened is shown once it opens'
   // The stream's opening is held back: the board is read and drawn first.
   const release = await holdLiveStream(page)
   await signInAs(page, 'dispatcher')
-  await page.goto(`/ops/#/dispatch?day=${tomorrow}&tech=${tech.name}`)
-  const block = page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)
-  await expect(block).toHaveAttribute('title', /10:00 · 60 min/)
+  const block = await openAt10(page, tomorrow, tech.name, job)
 
   // The colleague's move happens between the board's read and the stream's start.
   await moveTo14(request, job, tomorrow)
@@ -96,9 +102,7 @@ test('a move made while the dispatcher was on another screen is shown when they 
 }) => {
   const { tomorrow, tech, job } = await plannedTomorrow(request, world)
   await signInAs(page, 'dispatcher')
-  await page.goto(`/ops/#/dispatch?day=${tomorrow}&tech=${tech.name}`)
-  const block = page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)
-  await expect(block).toHaveAttribute('title', /10:00 · 60 min/)
+  const block = await openAt10(page, tomorrow, tech.name, job)
 
   await page.getByTestId('nav-clients').click()
   await expect(page.getByTestId('dispatch-board')).toHaveCount(0)

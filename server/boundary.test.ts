@@ -651,6 +651,26 @@ describe('12. a technician’s live events are about their own jobs only', () =>
     expect(await received(STAFF.dispatcher, 'event: end')).toHaveLength(12)
   })
 
+  /** The technician's live stream on `app`, read as it comes. */
+  async function techStream(app: ReturnType<typeof createApp>) {
+    const controller = new AbortController()
+    const res = await app.fetch(staffRequest('/ops/api/events', STAFF.tech, { signal: controller.signal }))
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let text = ''
+    return {
+      text: () => text,
+      /** Reads until `needle` has come. */
+      async until(needle: string) {
+        while (!text.includes(needle)) {
+          const { value, done } = await reader.read()
+          if (done) break
+          text += value
+        }
+      },
+      close: () => controller.abort(),
+    }
+  }
+
   it('sends a technician the job taken off them, even when the event comes back later than the write (Redis)', async () => {
     const jobs = [
       { name: 'DJ-1', service_location: 'LOC-1', customer: 'CUST-1', technician: 'TECH-001', modified: 'a' },
@@ -674,19 +694,9 @@ describe('12. a technician’s live events are about their own jobs only', () =>
       publish: (type: string, data: unknown) => void setTimeout(() => memory.publish(type, data), 5),
     }
     const app = createApp(testConfig(), { erp, hub: noHub, bus })
-    const controller = new AbortController()
-    const res = await app.fetch(staffRequest('/ops/api/events', STAFF.tech, { signal: controller.signal }))
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
-    let text = ''
-    const until = async (needle: string) => {
-      while (!text.includes(needle)) {
-        const { value, done } = await reader.read()
-        if (done) break
-        text += value
-      }
-    }
+    const stream = await techStream(app)
     bus.publish('doc_update', { doctype: 'Customer', name: 'CUST-1', modified: 'x' })
-    await until('"CUST-1"')
+    await stream.until('"CUST-1"')
     const moved = await app.fetch(
       staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-1', STAFF.dispatcher, {
         method: 'PUT',
@@ -703,10 +713,10 @@ describe('12. a technician’s live events are about their own jobs only', () =>
     )
     expect(edited.status).toBe(200)
     bus.publish('doc_update', { doctype: 'Tag', name: 'end', modified: 'c' })
-    await until('"end"')
-    controller.abort()
+    await stream.until('"end"')
+    stream.close()
     // Their day must drop it: the event reaches them although their reach no longer lists it.
-    expect(text.match(/"doctype":"Dispatch Job","name":"DJ-1"/g)).toHaveLength(1)
+    expect(stream.text().match(/"doctype":"Dispatch Job","name":"DJ-1"/g)).toHaveLength(1)
   })
 
   it.each([
@@ -731,20 +741,10 @@ describe('12. a technician’s live events are about their own jobs only', () =>
       const app = createApp(testConfig(), { erp, hub: noHub, bus })
       // Another replica: its own kept reaches, the same ERPNext and the same events.
       const writer = elsewhere ? createApp(testConfig(), { erp, hub: noHub, bus }) : app
-      const controller = new AbortController()
-      const res = await app.fetch(staffRequest('/ops/api/events', STAFF.tech, { signal: controller.signal }))
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
-      let text = ''
-      const until = async (needle: string) => {
-        while (!text.includes(needle)) {
-          const { value, done } = await reader.read()
-          if (done) break
-          text += value
-        }
-      }
+      const stream = await techStream(app)
       // Their reach is looked up (and kept a few seconds) for the first event.
       bus.publish('doc_update', { doctype: 'Customer', name: 'CUST-1', modified: 'a' })
-      await until('"CUST-1"')
+      await stream.until('"CUST-1"')
       const created = await writer.fetch(
         staffRequest('/ops/api/erp/resource/Dispatch%20Job', STAFF.dispatcher, {
           method: 'POST',
@@ -754,9 +754,9 @@ describe('12. a technician’s live events are about their own jobs only', () =>
       expect(created.status).toBe(200)
       bus.publish('doc_update', { doctype: 'Customer', name: 'CUST-5', modified: 'b' })
       bus.publish('doc_update', { doctype: 'Tag', name: 'end', modified: 'c' })
-      await until('"end"')
-      controller.abort()
-      expect(text).toContain('"CUST-5"')
+      await stream.until('"end"')
+      stream.close()
+      expect(stream.text()).toContain('"CUST-5"')
     },
   )
 })
