@@ -4,7 +4,8 @@
  * the page's stream is open — is still shown, without a reload by the dispatcher.
  */
 import type { APIRequestContext, Page, Route } from '@playwright/test'
-import { ADMIN, freeTechnician, holdLiveStream, ok, signInAs, test, expect, type World } from './fixtures'
+import type { Customer } from '../src/contracts/doctypes'
+import { ADMIN, adminCreate, freeTechnician, holdLiveStream, ok, signInAs, test, expect, type World } from './fixtures'
 import { createJob, openBoard, type Job } from './dispatchFixtures'
 
 /** Tomorrow, a technician free that day, and a job of theirs at 10:00. */
@@ -112,4 +113,49 @@ test('a move made while the dispatcher was on another screen is shown when they 
   // happened meanwhile.
   await page.goBack()
   await expect(block).toHaveAttribute('title', /14:00 · 60 min/)
+})
+
+test('a technician added and a customer renamed at the office show on an open board, without a reload', async ({
+  page,
+  request,
+  world,
+}) => {
+  // One word shared by everything this journey makes, so the board's search shows only them.
+  const word = `Vif${Date.now().toString(36)}`
+  const tomorrow = world.day(1)
+  const tech = await freeTechnician(request, tomorrow)
+  const customer = await adminCreate<Customer>(request, 'Customer', {
+    customer_name: `Client ${word}`,
+    customer_type: 'Individual',
+    language: 'fr',
+  })
+  const job = await createJob(request, tomorrow, {
+    technician: tech.name,
+    status: 'Scheduled',
+    customer: customer.name,
+  })
+  await signInAs(page, 'dispatcher')
+  await page.goto(`/ops/#/dispatch?day=${tomorrow}&q=${word}`)
+  const block = page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)
+  await expect(block).toContainText(`Client ${word}`)
+  // Marks this page: a reload would forget it.
+  await page.evaluate(() => ((window as unknown as Record<string, unknown>).stayed = true))
+
+  const hired = await adminCreate<{ name: string }>(request, 'Technician', {
+    full_name: `Aaron ${word}`,
+    email: `aaron.${word.toLowerCase()}@gigafibre.ca`,
+    status: 'Active',
+    shift_start: '08:00',
+    shift_end: '16:30',
+    tags: [{ tag: 'Fibre' }],
+  })
+  await expect(page.getByTestId(`row-${hired.name}`)).toContainText(`Aaron ${word}`)
+
+  const renamed = await request.put(`/ops/api/erp/resource/Customer/${encodeURIComponent(customer.name)}`, {
+    headers: ADMIN,
+    data: { customer_name: `Cliente ${word} renommée` },
+  })
+  expect(renamed.status(), await renamed.text()).toBe(200)
+  await expect(block).toContainText(`Cliente ${word} renommée`)
+  expect(await page.evaluate(() => (window as unknown as Record<string, unknown>).stayed)).toBe(true)
 })

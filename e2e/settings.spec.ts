@@ -79,10 +79,13 @@ test('a non-admin gets no Paramètres entry and a 403 from the API', async ({ pa
 })
 
 test('creating a technician makes them appear on the dispatch board', async ({ page }) => {
+  // Named anew on each run, so a repeated run meets no technician of the run before.
+  const unique = Date.now().toString(36)
+  const name = `Aaron Abel ${unique}`
   await openAs(page, 'admin', '/settings/technicians')
   await page.getByTestId('technician-add').click()
-  await page.getByTestId('tech-full-name').fill('Aaron Abel')
-  await page.getByTestId('tech-email').fill('aaron.abel@gigafibre.ca')
+  await page.getByTestId('tech-full-name').fill(name)
+  await page.getByTestId('tech-email').fill(`aaron.abel.${unique}@gigafibre.ca`)
   await page.getByTestId('tech-phone').fill('555-1234')
   await page.getByTestId('tech-save').click()
   await expect(page.getByTestId('technician-dialog')).toContainText('Entrez un numéro à 10 chiffres')
@@ -99,12 +102,12 @@ test('creating a technician makes them appear on the dispatch board', async ({ p
   await page.getByTestId('tech-save').click()
   expect((await created).status()).toBe(200)
   await expect(page.getByTestId('technician-dialog')).toHaveCount(0)
-  await expect(page.getByTestId('technicians-table')).toContainText('Aaron Abel')
+  await expect(page.getByTestId('technicians-table')).toContainText(name)
   await expect(page.getByTestId('technicians-table')).toContainText('514 555-0199')
   await page.screenshot({ path: '/tmp/settings-technicians.png' })
 
   await page.getByTestId('nav-dispatch').click()
-  await expect(page.getByTestId('dispatch-board')).toContainText('Aaron Abel')
+  await expect(page.getByTestId('dispatch-board')).toContainText(name)
 })
 
 test('a stale technician edit is refused and the newer version is shown with what changed', async ({ page }) => {

@@ -5,9 +5,9 @@ import type { BoardPayload } from 'src/contracts/dispatch'
 import type { BoardWorkerReply, BoardWorkerRequest } from './boardLoader'
 
 /** Live-event listeners by type, as src/api/events would call them. */
-const live = new Map<string, Set<(e: { data: unknown }) => void>>()
+const live = new Map<string, Set<(e: { id: string; type: string; data: unknown }) => void>>()
 vi.mock('src/api/events', () => ({
-  onLiveEvent: (type: string, fn: (e: { data: unknown }) => void) => {
+  onLiveEvent: (type: string, fn: (e: { id: string; type: string; data: unknown }) => void) => {
     const set = live.get(type) ?? new Set()
     set.add(fn)
     live.set(type, set)
@@ -245,7 +245,8 @@ describe('the board asked for as the app opens', () => {
     const [early] = worker().loads()
     worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0, position: '3' })
     // Another dispatcher moves a job: the early answer may predate it.
-    for (const fn of live.get('doc_update') ?? []) fn({ data: { doctype: 'Dispatch Job', name: 'DJ-1' } })
+    for (const fn of live.get('doc_update') ?? [])
+      fn({ id: '5', type: 'doc_update', data: { doctype: 'Dispatch Job', name: 'DJ-1' } })
     const head = vi.fn()
     const done = loadBoard(WEEK, { head, rest: vi.fn() })
     expect(head).not.toHaveBeenCalled()
@@ -259,10 +260,26 @@ describe('the board asked for as the app opens', () => {
     expect(live.get('doc_update')?.size).toBe(0)
   })
 
+  it('is not used when a technician changed while it was on its way', async () => {
+    const { prefetchBoard, loadBoard, worker, handedOver } = await freshLoader()
+    prefetchBoard(WEEK)
+    await handedOver()
+    const [early] = worker().loads()
+    worker().reply({ id: early.id, type: 'head', payload: payload(WEEK.from, WEEK.to), more: 0, position: '3' })
+    // An admin adds a technician: the early answer may not have them.
+    for (const fn of live.get('doc_update') ?? [])
+      fn({ id: '5', type: 'doc_update', data: { doctype: 'Technician', name: 'TECH-031', action: 'create' } })
+    const head = vi.fn()
+    void loadBoard(WEEK, { head, rest: vi.fn() })
+    expect(head).not.toHaveBeenCalled()
+    expect(worker().loads()).toHaveLength(2)
+  })
+
   it('ignores changes to other documents', async () => {
     const { prefetchBoard, loadBoard, worker, handedOver } = await freshLoader()
     prefetchBoard(WEEK)
-    for (const fn of live.get('doc_update') ?? []) fn({ data: { doctype: 'Customer', name: 'CUST-1' } })
+    for (const fn of live.get('doc_update') ?? [])
+      fn({ id: '5', type: 'doc_update', data: { doctype: 'Customer', name: 'CUST-1' } })
     const head = vi.fn()
     const done = loadBoard(WEEK, { head, rest: vi.fn() })
     await handedOver()

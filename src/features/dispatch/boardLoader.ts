@@ -9,6 +9,7 @@ import { api } from 'src/api/http'
 import { onLiveEvent } from 'src/api/events'
 import { BOARD_NDJSON, fromColumns, isBoardHead } from 'src/contracts/boardEncoding'
 import { EVENT_POSITION_HEADER } from 'src/contracts/eventIds'
+import { boardChangeOf } from './livePatches'
 import type { BoardJob, BoardPayload, BoardTechnician } from 'src/contracts/dispatch'
 
 export type BoardWorkerRequest =
@@ -87,7 +88,7 @@ interface EarlyLoad {
   url: string
   /** The worker's replies so far, handed to the page's load when it takes this one over. */
   replies: BoardWorkerReply[]
-  /** A job changed (or the stream asked for a resync) since it started: its answer may be stale. */
+  /** A job, a technician or a tag changed (or the stream asked for a resync) since it started: its answer may be stale. */
   stale: boolean
   stop: () => void
   /** Stops the page's own request, while it is still the page's. */
@@ -120,8 +121,9 @@ export function prefetchBoard(query: BoardQuery): void {
   const changed = () => {
     if (early?.id === id) early.stale = true
   }
-  const offChange = onLiveEvent<{ doctype?: string }>('doc_update', (e) => {
-    if (e.data?.doctype === 'Dispatch Job') changed()
+  const offChange = onLiveEvent('doc_update', (e) => {
+    const change = boardChangeOf(e)
+    if (change?.kind === 'job' || change?.kind === 'reload') changed()
   })
   const offResync = onLiveEvent('resync', changed)
   const timer = setTimeout(() => {

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { ApiError } from 'src/api/http'
 import type { BoardPayload } from 'src/contracts/dispatch'
 import type { DispatchJob } from 'src/contracts/doctypes'
-import { createLivePatches, newestPerDocument } from './livePatches'
+import { boardChangeOf, createLivePatches, newestPerDocument } from './livePatches'
 import { useDispatchBoard } from './useDispatchBoard'
 
 const upstream = vi.hoisted(() => ({
@@ -118,6 +118,76 @@ describe('a live update on an open board', () => {
     await live.onChange('DJ-1', 'v2')
     expect(store.job('DJ-1')).toBeUndefined()
     expect(reloads).toEqual([])
+  })
+})
+
+describe('a customer changed upstream', () => {
+  it('renames them on their jobs, without reloading the board', async () => {
+    const asked: string[] = []
+    upstream.get = async (doctype, name) => {
+      asked.push(`${doctype}/${name}`)
+      return { name, customer_name: 'Gilles Landry-Roy' }
+    }
+    const { store, reloads } = await openBoard()
+    await store.customerChanged('CUST-1')
+    expect(asked).toEqual(['Customer/CUST-1'])
+    expect(store.job('DJ-1')?.customer_name).toBe('Gilles Landry-Roy')
+    expect(
+      store
+        .rawRows()
+        .get('TECH-001')
+        ?.map((j) => j.customer_name),
+    ).toEqual(['Gilles Landry-Roy'])
+    expect(reloads).toEqual([])
+  })
+
+  it('reads nothing when the board holds none of their jobs', async () => {
+    const asked: string[] = []
+    upstream.get = async (doctype, name) => {
+      asked.push(`${doctype}/${name}`)
+      return { name, customer_name: 'Someone' }
+    }
+    const { store } = await openBoard()
+    await store.customerChanged('CUST-999')
+    expect(asked).toEqual([])
+    expect(store.job('DJ-1')?.customer_name).toBe('Gilles Landry')
+  })
+})
+
+describe('what a live event changes on a board', () => {
+  const doc = (data: unknown) => ({ type: 'doc_update', data })
+  it('names the job of a job’s event, with its version and action', () => {
+    expect(boardChangeOf(doc({ doctype: 'Dispatch Job', name: 'DJ-1', modified: 'v2' }))).toEqual({
+      kind: 'job',
+      name: 'DJ-1',
+      modified: 'v2',
+      action: undefined,
+    })
+    expect(boardChangeOf(doc({ doctype: 'Dispatch Job', name: 'DJ-1', action: 'delete' }))).toMatchObject({
+      kind: 'job',
+      action: 'delete',
+    })
+    expect(boardChangeOf({ type: 'job.updated', data: { name: 'DJ-2', modified: 'v3' } })).toEqual({
+      kind: 'job',
+      name: 'DJ-2',
+      modified: 'v3',
+    })
+  })
+
+  it('reads the board again for a technician or a tag, and renames for a customer', () => {
+    expect(boardChangeOf(doc({ doctype: 'Technician', name: 'TECH-031', action: 'create' }))).toEqual({
+      kind: 'reload',
+    })
+    expect(boardChangeOf(doc({ doctype: 'Tag', name: 'Fibre', action: 'delete' }))).toEqual({ kind: 'reload' })
+    expect(boardChangeOf(doc({ doctype: 'Customer', name: 'CUST-1' }))).toEqual({ kind: 'customer', name: 'CUST-1' })
+  })
+
+  it('changes nothing for what a board does not show, or an event that names nothing', () => {
+    expect(boardChangeOf(doc({ doctype: 'Customer', name: 'CUST-1', action: 'delete' }))).toBeNull()
+    expect(boardChangeOf(doc({ doctype: 'Service Equipment', name: 'EQ-1' }))).toBeNull()
+    expect(boardChangeOf(doc({ doctype: 'Dispatch Job' }))).toBeNull()
+    expect(boardChangeOf(doc(null))).toBeNull()
+    expect(boardChangeOf({ type: 'scan.saved', data: { name: 'DJ-1' } })).toBeNull()
   })
 })
 

@@ -71,3 +71,36 @@ export function newestPerDocument<E extends DocumentEvent>(events: readonly E[])
   }
   return [...newest.values()]
 }
+
+/** What one live event asks of a board: a job read again, a customer's name, or the whole board. */
+export type BoardChange =
+  | { kind: 'job'; name: string; modified?: string; action?: string }
+  | { kind: 'customer'; name: string }
+  | { kind: 'reload' }
+
+/**
+ * What a live event changes on a board, or null when it changes nothing shown there. A job's
+ * event names the job. A technician (added, renamed, their shift or tags) or a tag (renamed,
+ * recoloured, deleted) changes rows and chips across the board, which is read again: both are
+ * rare, and the BFF answers from the board it keeps current. A customer's event may rename the
+ * customer on their jobs.
+ */
+export function boardChangeOf(e: { type: string; data: unknown }): BoardChange | null {
+  const data = (e.data ?? {}) as { doctype?: unknown; name?: unknown; modified?: unknown; action?: unknown }
+  const name = typeof data.name === 'string' && data.name ? data.name : null
+  const modified = typeof data.modified === 'string' ? data.modified : undefined
+  const action = typeof data.action === 'string' ? data.action : undefined
+  if (e.type === 'job.updated') return name ? { kind: 'job', name, modified } : null
+  if (e.type !== 'doc_update') return null
+  switch (data.doctype) {
+    case 'Dispatch Job':
+      return name ? { kind: 'job', name, modified, action } : null
+    case 'Technician':
+    case 'Tag':
+      return { kind: 'reload' }
+    case 'Customer':
+      return name && action !== 'delete' ? { kind: 'customer', name } : null
+    default:
+      return null
+  }
+}

@@ -329,6 +329,29 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   }
 
   /**
+   * A customer changed upstream: their jobs on the board take the name they now have. Nothing is
+   * read when the board holds none of their jobs.
+   */
+  async function customerChanged(customer: string): Promise<void> {
+    let held = false
+    for (const j of jobs.values())
+      if (j.customer === customer) {
+        held = true
+        break
+      }
+    if (!held) return
+    const doc = await erp.get<{ customer_name?: string }>('Customer', customer)
+    const name = doc.customer_name || undefined
+    for (const j of [...jobs.values()]) {
+      if (j.customer !== customer || j.customer_name === name) continue
+      const renamed: BoardJob = { ...j }
+      if (name) renamed.customer_name = name
+      else delete renamed.customer_name
+      put(renamed)
+    }
+  }
+
+  /**
    * A change to one job, shown at once and written with the `modified` we hold so a colleague's
    * newer edit is never overwritten; on a 417 the newer version is loaded and shown instead, on
    * any other failure the job goes back as it was and the error is thrown.
@@ -426,6 +449,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     put,
     drop,
     refreshJob,
+    customerChanged,
     assign,
     unassign,
     loadPositions,

@@ -1,7 +1,8 @@
 /**
  * Keeps an open board current: patches the one job named by each live event (a write through
- * the BFF, or the hub's job.updated), reloads the range on `resync` or when a patch cannot be
- * applied (see livePatches.ts), polls technicians' positions while the page is visible, and ticks
+ * the BFF, or the hub's job.updated), renames a renamed customer on their jobs, reloads the range
+ * when a technician or a tag changed, on `resync`, or when a patch cannot be applied (see
+ * livePatches.ts), polls technicians' positions while the page is visible, and ticks
  * the clock for the now-line and "in the past".
  *
  * A board is read at a position in the live stream, and the events after it may cross the read
@@ -11,15 +12,8 @@
  */
 import { onBeforeUnmount, onMounted, ref, watch, type Ref } from 'vue'
 import { eventsAfter, onLiveEvent, type LiveEvent } from 'src/api/events'
-import { createLivePatches, newestPerDocument } from './livePatches'
+import { boardChangeOf, createLivePatches, newestPerDocument } from './livePatches'
 import { useDispatchBoard } from './useDispatchBoard'
-
-interface DocUpdate {
-  doctype?: string
-  name?: string
-  modified?: string
-  action?: string
-}
 
 const POSITIONS_EVERY_MS = 15_000
 const CLOCK_EVERY_MS = 30_000
@@ -61,10 +55,10 @@ export function useLiveBoard(opts: { now: Ref<number>; reload: () => Promise<voi
   }
 
   function apply(e: LiveEvent) {
-    const data = (e.data ?? {}) as DocUpdate
-    if (e.type === 'doc_update' && data.doctype === 'Dispatch Job')
-      void live.onChange(data.name, data.modified, data.action)
-    else if (e.type === 'job.updated') void live.onChange(data.name, data.modified)
+    const change = boardChangeOf(e)
+    if (change?.kind === 'job') void live.onChange(change.name, change.modified, change.action)
+    else if (change?.kind === 'customer') void store.customerChanged(change.name).catch(() => live.resync())
+    else if (change?.kind === 'reload') void live.resync()
   }
 
   let gapReloadAt = -Infinity
