@@ -102,12 +102,16 @@ test.describe('the first load, on the browser’s own clock', () => {
     })
     expect(beforeCss).toBe(true)
 
-    // A technician at the bare address: home leads to their day, and the next visit preloads it.
+    // A technician at the bare address: it preloads where home last led on this browser (the
+    // board); home leads the technician to their day, and the next visit preloads that.
     await page.context().clearCookies()
-    await signInAs(page, 'technician')
     await page.goto('/ops/')
-    await expect(page).toHaveURL(/#\/tech$/)
+    await expect(page.getByTestId('persona-technician')).toBeVisible()
+    expect((await preloaded('dispatch')).length).toBeGreaterThan(0)
     expect(await preloaded('tech')).toEqual([])
+    await page.getByTestId('persona-technician').click()
+    await expect(page).toHaveURL(/#\/tech$/)
+    await expect(page.getByTestId('tech-today')).toBeVisible()
     await page.goto('/ops/')
     await expect(page.getByTestId('tech-today')).toBeVisible()
     const day = await preloaded('tech')

@@ -159,17 +159,14 @@ router.beforeEach(async (to) => {
     await session.load()
   }
   if (session.state !== 'signed-in') return true // the layout shows sign-in or persona picker
+  // Where home leads this user, whichever screen they opened first.
+  const first = firstAllowed()
+  if (first) rememberHome(first)
   for (const record of to.matched) {
     const caps = record.meta.capabilities
     if (caps && !session.canAny(caps)) return { name: 'denied', query: { from: to.fullPath } }
   }
-  if (to.name === 'home') {
-    const first = firstAllowed()
-    if (first) {
-      rememberHome(first)
-      return { name: first }
-    }
-  }
+  if (to.name === 'home' && first) return { name: first }
   return true
 })
 
