@@ -145,6 +145,14 @@ export function createApp(config: Config, deps: AppDeps): H3 {
   const bus = countedBus(deps.bus ?? createMemoryBus())
   const audit = deps.audit ?? createAuditJournal(null)
   const scopes = deps.scopes ?? createTechScopes(deps.erp)
+  // A job written through another replica changes the reach of the technician who had it: kept
+  // here too, it is looked up again at once instead of lasting its few seconds. (The hub's
+  // job.updated only changes a job's status, never whose it is.)
+  bus.subscribe((event) => {
+    const data = (event.data ?? {}) as { doctype?: unknown; name?: unknown }
+    if (event.type === 'doc_update' && data.doctype === 'Dispatch Job' && typeof data.name === 'string')
+      scopes.forgetJob(data.name, null)
+  })
   const peerOf = deps.peerAddress ?? ((event: H3Event) => getRequestIP(event))
   const headers = SECURITY_HEADERS(config)
   const apiHeaders = { ...headers, 'content-security-policy': API_CSP }

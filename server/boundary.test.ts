@@ -719,6 +719,45 @@ describe('12. a technician’s live events are about their own jobs only', () =>
     expect(stream.text().match(/"doctype":"Dispatch Job","name":"DJ-1"/g)).toHaveLength(1)
   })
 
+  it('stops a technician reading the customer of a job taken off them through another replica, as the event comes', async () => {
+    const jobs = [
+      { name: 'DJ-1', service_location: 'LOC-1', customer: 'CUST-1', technician: 'TECH-001', modified: 'a' },
+    ]
+    const erp = recordingErp((call: RecordedCall) => {
+      if (call.path.startsWith('/api/resource/Technician?')) return ok({ data: [{ name: 'TECH-001' }] })
+      if (call.path.startsWith('/api/resource/Dispatch%20Job?'))
+        return ok({ data: jobs.filter((j) => call.path.includes(encodeURIComponent(j.technician))) })
+      if (call.method === 'PUT' && call.path === '/api/resource/Dispatch%20Job/DJ-1') {
+        Object.assign(jobs[0], JSON.parse(call.body!) as Record<string, string>, { modified: 'b' })
+        return ok({ data: jobs[0] })
+      }
+      if (call.path === '/api/resource/Dispatch%20Job/DJ-1') return ok({ data: jobs[0] })
+      if (call.path === '/api/resource/Customer/CUST-1')
+        return ok({ data: { name: 'CUST-1', customer_name: 'Gilles' } })
+      if (call.path === '/api/method/frappe.client.get_count') {
+        // The reach check: CUST-1 counted while the technician's reach lists it.
+        const { filters } = JSON.parse(call.body!) as { filters: [string, string, string, unknown][] }
+        const reach = filters.find((f) => f[2] === 'in')?.[3] as string[] | undefined
+        return ok({ message: reach?.includes('CUST-1') ? 1 : 0 })
+      }
+      return ok({ exc_type: 'DoesNotExistError' }, 404)
+    })
+    const bus = createMemoryBus()
+    const app = createApp(testConfig(), { erp, hub: noHub, bus })
+    const other = createApp(testConfig(), { erp, hub: noHub, bus })
+    const read = async () => (await app.fetch(staffRequest('/ops/api/erp/resource/Customer/CUST-1', STAFF.tech))).status
+    expect(await read()).toBe(200)
+    const moved = await other.fetch(
+      staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-1', STAFF.dispatcher, {
+        method: 'PUT',
+        body: JSON.stringify({ technician: 'TECH-007', modified: 'a' }),
+      }),
+    )
+    expect(moved.status).toBe(200)
+    // Within the few seconds the reach was kept for, and without a write through this replica.
+    expect(await read()).toBe(404)
+  })
+
   it.each([
     ['this replica', false],
     ['another replica', true],
