@@ -11,6 +11,7 @@ import type { Config } from './config'
 import { bffError, BodyTooLargeError, frappeError, FrappeRefusal, Refusal, SENTENCES, type Sentence } from './errors'
 import { FilterSyntaxError } from './erpFilters'
 import { createMemoryBus, type EventBus } from './events/bus'
+import { holderOf } from './events/jobEvents'
 import { createDocLookup, type DocLookup } from './events/techEvents'
 import { createMemoryLimiter, type RateLimiter } from './rateLimit'
 import { ROUTES } from './routes/index'
@@ -145,13 +146,13 @@ export function createApp(config: Config, deps: AppDeps): H3 {
   const bus = countedBus(deps.bus ?? createMemoryBus())
   const audit = deps.audit ?? createAuditJournal(null)
   const scopes = deps.scopes ?? createTechScopes(deps.erp)
-  // A job written through another replica changes the reach of the technician who had it: kept
-  // here too, it is looked up again at once instead of lasting its few seconds. (The hub's
-  // job.updated only changes a job's status, never whose it is.)
+  // A job written here or through another replica changes the reach of the technician who had
+  // it and of the one who has it now (the event says whom): kept here, each is looked up again at
+  // once instead of lasting its few seconds. (The hub's job.updated only changes a job's status.)
   bus.subscribe((event) => {
     const data = (event.data ?? {}) as { doctype?: unknown; name?: unknown }
     if (event.type === 'doc_update' && data.doctype === 'Dispatch Job' && typeof data.name === 'string')
-      scopes.forgetJob(data.name, null)
+      scopes.forgetJob(data.name, holderOf(data) ?? null)
   })
   const peerOf = deps.peerAddress ?? ((event: H3Event) => getRequestIP(event))
   const headers = SECURITY_HEADERS(config)

@@ -717,9 +717,11 @@ describe('12. a technician’s live events are about their own jobs only', () =>
     stream.close()
     // Their day must drop it: the event reaches them although their reach no longer lists it.
     expect(stream.text().match(/"doctype":"Dispatch Job","name":"DJ-1"/g)).toHaveLength(1)
+    // Without naming the colleague who has it now.
+    expect(stream.text()).not.toContain('TECH-007')
   })
 
-  it('stops a technician reading the customer of a job taken off them through another replica, as the event comes', async () => {
+  it('stops a technician reading the customer of a job taken off them through another replica, and lets them once it is given back, as the events come', async () => {
     const jobs = [
       { name: 'DJ-1', service_location: 'LOC-1', customer: 'CUST-1', technician: 'TECH-001', modified: 'a' },
     ]
@@ -756,6 +758,16 @@ describe('12. a technician’s live events are about their own jobs only', () =>
     expect(moved.status).toBe(200)
     // Within the few seconds the reach was kept for, and without a write through this replica.
     expect(await read()).toBe(404)
+
+    // Given back to them through the other replica: theirs to read again here at once.
+    const back = await other.fetch(
+      staffRequest('/ops/api/erp/resource/Dispatch%20Job/DJ-1', STAFF.dispatcher, {
+        method: 'PUT',
+        body: JSON.stringify({ technician: 'TECH-001', modified: 'b' }),
+      }),
+    )
+    expect(back.status).toBe(200)
+    expect(await read()).toBe(200)
   })
 
   it.each([

@@ -7,6 +7,7 @@
 import type { BusEvent } from './bus'
 import type { ErpClient } from '../upstream/erp'
 import type { TechScope } from '../techScope'
+import { holderOf } from './jobEvents'
 
 /** The ERPNext fields an event needs resolved: one lookup per document version, shared by all streams. */
 export interface DocLookup {
@@ -74,7 +75,7 @@ export function technicianEvents(
     if (e.type !== 'doc_update') return false
     switch (data.doctype) {
       case 'Dispatch Job':
-        return jobConcerns(mine, known, name, version, docs, missed)
+        return jobConcerns(mine, known, name, version, docs, missed, holderOf(data))
       case 'Customer':
         return mine.customers.includes(name)
       case 'Service Location':
@@ -102,10 +103,13 @@ async function jobConcerns(
   version: string,
   docs: DocLookup,
   missed: () => void,
+  /** Whose the job now is, when the event says (jobEvents.ts): no need to read it. */
+  holder?: string | null,
 ): Promise<boolean> {
   if (!mine.technician) return false
   if (mine.jobs.includes(name)) return true
-  if ((await docs.field('Dispatch Job', name, version, 'technician')) === mine.technician) {
+  const now = holder !== undefined ? holder : await docs.field('Dispatch Job', name, version, 'technician')
+  if (now === mine.technician) {
     missed()
     return true
   }

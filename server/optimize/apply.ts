@@ -8,6 +8,7 @@ import type { JobMove, OptimizeAcceptAnswer, PlanFigures, SkippedJob } from '../
 import type { DispatchJob } from '../../src/contracts/doctypes'
 import { toFrappeDatetime } from '../../src/contracts/frappeTime'
 import type { EventBus } from '../events/bus'
+import { jobUpdate } from '../events/jobEvents'
 import { ErpRefused, type ErpClient } from '../upstream/erp'
 import type { Run } from './runs'
 
@@ -53,7 +54,7 @@ export async function applyMoves(
     try {
       const doc = await erp.update<DispatchJob>('Dispatch Job', move.job, changes)
       written.push(move.job)
-      bus.publish('doc_update', { doctype: 'Dispatch Job', name: move.job, modified: doc.modified, action: 'update' })
+      bus.publish('doc_update', jobUpdate({ ...doc, name: move.job }, 'update'))
     } catch (err) {
       if (!(err instanceof ErpRefused)) throw err
       skipped.push({

@@ -13,6 +13,7 @@ import { FrappeRefusal, json, readBodyLimited, Refusal, type Sentence } from '..
 import { requireCapability } from '../guard'
 import { ErpRefused } from '../upstream/erp'
 import { DOC_NAME } from './techDay'
+import { jobUpdate } from '../events/jobEvents'
 
 /** Statuses a job cannot be taken back from, and why. */
 export const NOT_UNASSIGNABLE: Partial<Record<JobStatus, Sentence>> = {
@@ -105,7 +106,7 @@ export const dispatchJobRoutes: FeatureRoutes = (app: H3, ctx: AppContext) => {
       throw err
     }
     journal('ok', 200, `from ${job.technician ?? '—'} at ${job.scheduled_start ?? '—'}`)
-    ctx.bus.publish('doc_update', { doctype: 'Dispatch Job', name, modified: saved.modified, action: 'update' })
+    ctx.bus.publish('doc_update', jobUpdate({ ...saved, name }, 'update'))
     return json(200, { data: saved })
   })
 }

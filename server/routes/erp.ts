@@ -20,6 +20,7 @@ import type { RequestUser } from '../session'
 import type { TechScopes } from '../techScope'
 import type { DispatchJob } from '../../src/contracts/doctypes'
 import { tellCustomerOnTheWay } from '../notify/onTheWay'
+import { jobUpdate } from '../events/jobEvents'
 
 const ERP_BODY_LIMIT = 1024 * 1024
 
@@ -39,6 +40,8 @@ export interface WriteRecord {
   modified: string | null
   status: number
   outcome: 'ok' | 'refused' | 'failed'
+  /** A Dispatch Job created or updated: the job as saved (whose it now is travels on the bus). */
+  job?: { name: string; modified?: unknown; technician?: unknown }
 }
 
 export interface ErpRouteDeps {
@@ -312,6 +315,9 @@ export function createErpHandler(deps: ErpRouteDeps) {
       modified: typeof saved?.modified === 'string' ? saved.modified : null,
       status: answer.status,
       outcome: answer.status < 300 ? 'ok' : answer.status < 500 ? 'refused' : 'failed',
+      ...(doctype === 'Dispatch Job' && saved && typeof saved.name === 'string' && verb !== 'delete'
+        ? { job: { name: saved.name, modified: saved.modified, technician: saved.technician } }
+        : {}),
     })
     // A technician's reach is their jobs and what those link to: a job written (created,
     // reassigned, deleted) changes the reach of whoever has it now and whoever had it.
@@ -407,7 +413,9 @@ export function erpRoutes(app: H3, ctx: AppContext): void {
         outcome: w.outcome,
         status: w.status,
       })
-      if (w.outcome === 'ok' && w.name)
+      if (w.outcome === 'ok' && w.job && w.action !== 'delete')
+        ctx.bus.publish('doc_update', jobUpdate(w.job, w.action))
+      else if (w.outcome === 'ok' && w.name)
         ctx.bus.publish('doc_update', { doctype: w.doctype, name: w.name, modified: w.modified, action: w.action })
     },
     async afterSave(doctype, saved, user, requestId) {

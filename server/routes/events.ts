@@ -28,6 +28,22 @@ function format(e: BusEvent): Uint8Array {
 }
 
 /**
+ * An event as a technician's stream sends it: a job's event without whose the job now is, which,
+ * for the one taking a job off them, names a colleague (the BFF's replicas use it, not the tablet).
+ */
+const technicianWireCache = new WeakMap<BusEvent, Uint8Array>()
+function formatForTechnician(e: BusEvent): Uint8Array {
+  if (typeof e.data !== 'object' || e.data === null || !('technician' in e.data)) return format(e)
+  let bytes = technicianWireCache.get(e)
+  if (!bytes) {
+    const { technician: _holder, ...data } = e.data as Record<string, unknown>
+    bytes = wireEncoder.encode(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(data)}\n\n`)
+    technicianWireCache.set(e, bytes)
+  }
+  return bytes
+}
+
+/**
  * `accept` decides per event whether this stream carries it; it may need to look something up,
  * so it may answer later — events are still written in the order they were published.
  */
@@ -40,6 +56,7 @@ export function eventStream(
   const url = new URL(req.url)
   const lastId = req.headers.get('last-event-id') ?? url.searchParams.get('lastEventId')
   const encoder = new TextEncoder()
+  const wire = audience === 'technician' ? formatForTechnician : format
   let cleanup = () => {}
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -74,14 +91,14 @@ export function eventStream(
             return
           }
           if (typeof verdict === 'boolean') {
-            if (verdict) write(format(e))
+            if (verdict) write(wire(e))
             return
           }
           waiting++
           queue = verdict
             .then(
               (ok) => {
-                if (ok) write(format(e))
+                if (ok) write(wire(e))
               },
               () => undefined,
             )
@@ -93,7 +110,7 @@ export function eventStream(
         waiting++
         queue = queue
           .then(async () => {
-            if (await decide(e)) write(format(e))
+            if (await decide(e)) write(wire(e))
           })
           .finally(() => {
             waiting--

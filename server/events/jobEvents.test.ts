@@ -1,0 +1,54 @@
+import { describe, expect, it, vi } from 'vitest'
+import { holderOf, jobUpdate } from './jobEvents'
+import { technicianEvents, type DocLookup } from './techEvents'
+import type { TechScope } from '../techScope'
+
+const MINE: TechScope = { technician: 'TECH-001', jobs: ['DJ-1'], locations: [], customers: [] }
+
+describe('a job’s change on the bus', () => {
+  it('says whose the job now is, null for no one’s', () => {
+    expect(jobUpdate({ name: 'DJ-5', modified: 'm', technician: 'TECH-001' }, 'create')).toEqual({
+      doctype: 'Dispatch Job',
+      name: 'DJ-5',
+      modified: 'm',
+      action: 'create',
+      technician: 'TECH-001',
+    })
+    expect(jobUpdate({ name: 'DJ-5', technician: '' }, 'update')).toMatchObject({ technician: null, modified: null })
+    expect(jobUpdate({ name: 'DJ-5', technician: null }, 'update')).toMatchObject({ technician: null })
+  })
+
+  it('is read back as a technician, no one, or not said', () => {
+    expect(holderOf({ technician: 'TECH-001' })).toBe('TECH-001')
+    expect(holderOf({ technician: null })).toBeNull()
+    expect(holderOf({ technician: '' })).toBeNull()
+    expect(holderOf({ name: 'DJ-5' })).toBeUndefined()
+    expect(holderOf(null)).toBeUndefined()
+  })
+})
+
+describe('a technician’s stream and a job’s event', () => {
+  const lookup = () => {
+    const field = vi.fn<DocLookup['field']>(async () => 'TECH-001')
+    return { field }
+  }
+  const event = (data: unknown) => ({ id: '1-0', type: 'doc_update', data })
+
+  it('decides from whose the job now is, without reading the job, when the event says', async () => {
+    const docs = lookup()
+    const missed = vi.fn()
+    const accept = technicianEvents(async () => MINE, docs, missed)
+    expect(await accept(event(jobUpdate({ name: 'DJ-5', technician: 'TECH-001' }, 'create')))).toBe(true)
+    expect(missed).toHaveBeenCalledTimes(1) // given to them: their reach is looked up again
+    expect(await accept(event(jobUpdate({ name: 'DJ-6', technician: 'TECH-002' }, 'create')))).toBe(false)
+    expect(await accept(event(jobUpdate({ name: 'DJ-7', technician: null }, 'update')))).toBe(false)
+    expect(docs.field).not.toHaveBeenCalled()
+  })
+
+  it('reads the job when the event does not say', async () => {
+    const docs = lookup()
+    const accept = technicianEvents(async () => MINE, docs)
+    expect(await accept(event({ doctype: 'Dispatch Job', name: 'DJ-5', modified: 'm' }))).toBe(true)
+    expect(docs.field).toHaveBeenCalledWith('Dispatch Job', 'DJ-5', 'm', 'technician')
+  })
+})
