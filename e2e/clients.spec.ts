@@ -1,5 +1,7 @@
 import type { APIRequestContext, Page } from '@playwright/test'
-import { customerWithOpenTicketAndInvoices, test, expect, signInAs } from './fixtures'
+import type { Customer } from '../src/contracts/doctypes'
+import { ADMIN, adminCreate, customerWithOpenTicketAndInvoices, test, expect, signInAs } from './fixtures'
+import { createJob } from './dispatchFixtures'
 
 /** Reads the demo dataset through the BFF, as the CSR persona (the page's cookie). */
 async function erpList<T>(
@@ -117,6 +119,48 @@ test.describe('the customer page', () => {
     const name = await page.getByTestId('customer-name').textContent()
     await page.goto('/ops/#/clients')
     await expect(page.getByTestId('recent-customers')).toContainText(name!.trim())
+  })
+
+  test('follows their jobs written elsewhere, and reads nothing for another customer’s', async ({
+    page,
+    request,
+    world,
+  }) => {
+    const word = Date.now().toString(36)
+    const customer = await adminCreate<Customer>(request, 'Customer', {
+      customer_name: `Client Suivi ${word}`,
+      customer_type: 'Individual',
+      language: 'fr',
+    })
+    await signInAs(page, 'csr')
+    await page.goto(`/ops/#/clients/${customer.name}`)
+    await expect(page.getByTestId('panel-jobs')).toHaveAttribute('data-state', 'ready')
+    let jobReads = 0
+    page.on('request', (r) => {
+      if (r.url().includes('/api/erp/resource/Dispatch%20Job?') && r.url().includes(encodeURIComponent(customer.name)))
+        jobReads++
+    })
+
+    // A dispatcher books and moves another customer's job; then the customer is renamed, which the
+    // page shows once every event before it has been handled.
+    const other = await createJob(request, world.day(1))
+    const moved = await request.put(`/ops/api/erp/resource/Dispatch%20Job/${other.name}`, {
+      headers: ADMIN,
+      data: { scheduled_start: `${world.day(1)} 11:00:00`, modified: other.modified },
+    })
+    expect(moved.status()).toBe(200)
+    const renamed = await request.put(`/ops/api/erp/resource/Customer/${encodeURIComponent(customer.name)}`, {
+      headers: ADMIN,
+      data: { customer_name: `Cliente Suivie ${word}` },
+    })
+    expect(renamed.status()).toBe(200)
+    await expect(page.getByTestId('customer-name')).toHaveText(`Cliente Suivie ${word}`)
+    expect(jobReads).toBe(0)
+
+    // Their own job, booked on the board: it appears on their page.
+    const theirs = await createJob(request, world.day(1), { customer: customer.name })
+    await expect(page.locator(`[data-testid="job"][data-job="${theirs.name}"]`)).toBeVisible()
+    expect(jobReads).toBeGreaterThan(0)
   })
 
   test('a text sent appears in the timeline at once, its status follows delivery, and the reply arrives live', async ({

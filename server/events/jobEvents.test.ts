@@ -6,15 +6,20 @@ import type { TechScope } from '../techScope'
 const MINE: TechScope = { technician: 'TECH-001', jobs: ['DJ-1'], locations: [], customers: [] }
 
 describe('a job’s change on the bus', () => {
-  it('says whose the job now is, null for no one’s', () => {
-    expect(jobUpdate({ name: 'DJ-5', modified: 'm', technician: 'TECH-001' }, 'create')).toEqual({
+  it('says whose the job now is and its customer, null for none', () => {
+    expect(jobUpdate({ name: 'DJ-5', modified: 'm', technician: 'TECH-001', customer: 'CUST-1' }, 'create')).toEqual({
       doctype: 'Dispatch Job',
       name: 'DJ-5',
       modified: 'm',
       action: 'create',
       technician: 'TECH-001',
+      customer: 'CUST-1',
     })
-    expect(jobUpdate({ name: 'DJ-5', technician: '' }, 'update')).toMatchObject({ technician: null, modified: null })
+    expect(jobUpdate({ name: 'DJ-5', technician: '' }, 'update')).toMatchObject({
+      technician: null,
+      customer: null,
+      modified: null,
+    })
     expect(jobUpdate({ name: 'DJ-5', technician: null }, 'update')).toMatchObject({ technician: null })
   })
 

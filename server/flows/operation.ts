@@ -118,7 +118,7 @@ export function failureOf(err: unknown, what: Sentence, p: Pick<Performer, 'requ
 /** Tells every open page that a document changed, as the BFF's other writes do. */
 export function published(
   services: FlowServices,
-  doc: { name: string; modified?: string; technician?: unknown },
+  doc: { name: string; modified?: string; technician?: unknown; customer?: unknown },
   doctype: string,
   action: 'create' | 'update',
 ) {

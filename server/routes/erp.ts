@@ -41,7 +41,7 @@ export interface WriteRecord {
   status: number
   outcome: 'ok' | 'refused' | 'failed'
   /** A Dispatch Job created or updated: the job as saved (whose it now is travels on the bus). */
-  job?: { name: string; modified?: unknown; technician?: unknown }
+  job?: { name: string; modified?: unknown; technician?: unknown; customer?: unknown }
 }
 
 export interface ErpRouteDeps {
@@ -316,7 +316,9 @@ export function createErpHandler(deps: ErpRouteDeps) {
       status: answer.status,
       outcome: answer.status < 300 ? 'ok' : answer.status < 500 ? 'refused' : 'failed',
       ...(doctype === 'Dispatch Job' && saved && typeof saved.name === 'string' && verb !== 'delete'
-        ? { job: { name: saved.name, modified: saved.modified, technician: saved.technician } }
+        ? {
+            job: { name: saved.name, modified: saved.modified, technician: saved.technician, customer: saved.customer },
+          }
         : {}),
     })
     // A technician's reach is their jobs and what those link to: a job written (created,
