@@ -1,6 +1,14 @@
 import type { APIRequestContext, Page } from '@playwright/test'
 import type { Customer } from '../src/contracts/doctypes'
-import { ADMIN, adminCreate, customerWithOpenTicketAndInvoices, test, expect, signInAs } from './fixtures'
+import {
+  ADMIN,
+  adminCreate,
+  customerWithOpenTicketAndInvoices,
+  servedCustomer,
+  test,
+  expect,
+  signInAs,
+} from './fixtures'
 import { createJob } from './dispatchFixtures'
 
 /** Reads the demo dataset through the BFF, as the CSR persona (the page's cookie). */
@@ -121,7 +129,7 @@ test.describe('the customer page', () => {
     await expect(page.getByTestId('recent-customers')).toContainText(name!.trim())
   })
 
-  test('follows their jobs written elsewhere, and reads nothing for another customer’s', async ({
+  test('follows their jobs and tickets written elsewhere, and reads nothing for another customer’s', async ({
     page,
     request,
     world,
@@ -136,10 +144,14 @@ test.describe('the customer page', () => {
     await page.goto(`/ops/#/clients/${customer.name}`)
     await expect(page.getByTestId('panel-jobs')).toHaveAttribute('data-state', 'ready')
     let jobReads = 0
+    let ticketReads = 0
     page.on('request', (r) => {
-      if (r.url().includes('/api/erp/resource/Dispatch%20Job?') && r.url().includes(encodeURIComponent(customer.name)))
-        jobReads++
+      if (!r.url().includes(encodeURIComponent(customer.name))) return
+      if (r.url().includes('/api/erp/resource/Dispatch%20Job?')) jobReads++
+      if (r.url().includes('/api/erp/resource/Issue?')) ticketReads++
     })
+    const ticketFor = (of: string, subject: string) =>
+      adminCreate<{ name: string }>(request, 'Issue', { subject, customer: of, status: 'Open', priority: 'Medium' })
 
     // A dispatcher books and moves another customer's job; then the customer is renamed, which the
     // page shows once every event before it has been handled.
@@ -149,6 +161,7 @@ test.describe('the customer page', () => {
       data: { scheduled_start: `${world.day(1)} 11:00:00`, modified: other.modified },
     })
     expect(moved.status()).toBe(200)
+    await ticketFor(await servedCustomer(request), `Autre client ${word}`)
     const renamed = await request.put(`/ops/api/erp/resource/Customer/${encodeURIComponent(customer.name)}`, {
       headers: ADMIN,
       data: { customer_name: `Cliente Suivie ${word}` },
@@ -156,11 +169,16 @@ test.describe('the customer page', () => {
     expect(renamed.status()).toBe(200)
     await expect(page.getByTestId('customer-name')).toHaveText(`Cliente Suivie ${word}`)
     expect(jobReads).toBe(0)
+    expect(ticketReads).toBe(0)
 
     // Their own job, booked on the board: it appears on their page.
     const theirs = await createJob(request, world.day(1), { customer: customer.name })
     await expect(page.locator(`[data-testid="job"][data-job="${theirs.name}"]`)).toBeVisible()
     expect(jobReads).toBeGreaterThan(0)
+    // And their own ticket, opened by a colleague.
+    await ticketFor(customer.name, `Suivi ${word}`)
+    await expect(page.getByTestId('ticket').filter({ hasText: `Suivi ${word}` })).toBeVisible()
+    expect(ticketReads).toBeGreaterThan(0)
   })
 
   test('a text sent appears in the timeline at once, its status follows delivery, and the reply arrives live', async ({

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { holderOf, jobUpdate } from './jobEvents'
+import { docUpdate, holderOf, jobUpdate } from './jobEvents'
 import { technicianEvents, type DocLookup } from './techEvents'
 import type { TechScope } from '../techScope'
 
@@ -29,6 +29,25 @@ describe('a job’s change on the bus', () => {
     expect(holderOf({ technician: '' })).toBeNull()
     expect(holderOf({ name: 'DJ-5' })).toBeUndefined()
     expect(holderOf(null)).toBeUndefined()
+  })
+})
+
+describe('another document’s change on the bus', () => {
+  it('carries its customer when it has that field, and nothing else of it', () => {
+    const issue = { name: 'ISS-1', modified: 'm', customer: 'CUST-1', description: 'La porte de côté' }
+    expect(docUpdate('Issue', issue, 'create')).toEqual({
+      doctype: 'Issue',
+      name: 'ISS-1',
+      modified: 'm',
+      action: 'create',
+      customer: 'CUST-1',
+    })
+    expect(docUpdate('Service Equipment', { name: 'EQ-1', customer: null }, 'update')).toMatchObject({ customer: null })
+    expect(docUpdate('Tag', { name: 'Fibre', modified: 'm' }, 'update')).not.toHaveProperty('customer')
+    expect(docUpdate('Dispatch Job', { name: 'DJ-1', technician: 'TECH-001' }, 'update')).toMatchObject({
+      technician: 'TECH-001',
+      customer: null,
+    })
   })
 })
 

@@ -36,3 +36,27 @@ export function holderOf(data: unknown): string | null | undefined {
   if (typeof data !== 'object' || data === null || !('technician' in data)) return undefined
   return named((data as { technician: unknown }).technician)
 }
+
+/** A document as its event is made from: its name, version, and the links the event carries. */
+export interface EventSource {
+  name: string
+  modified?: unknown
+  technician?: unknown
+  customer?: unknown
+}
+
+/**
+ * Any document's change as the bus carries it. A job's is `jobUpdate`; another document's carries
+ * its customer when it has that field (a ticket, a location, an equipment, a subscription), so an
+ * open customer file can tell whether it is theirs.
+ */
+export function docUpdate(doctype: string, doc: EventSource, action: 'create' | 'update') {
+  if (doctype === 'Dispatch Job') return jobUpdate(doc, action)
+  return {
+    doctype,
+    name: doc.name,
+    modified: typeof doc.modified === 'string' ? doc.modified : null,
+    action,
+    ...('customer' in doc ? { customer: named(doc.customer) } : {}),
+  }
+}

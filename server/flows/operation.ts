@@ -12,7 +12,7 @@ import type { RequestUser } from '../session'
 import { erpForRequest, ErpRefused, UpstreamUnreachable } from '../upstream/erp'
 import { hubForRequest, UpstreamTimeout } from '../upstream/hub'
 import { errorField, requestLog } from '../log'
-import { jobUpdate } from '../events/jobEvents'
+import { docUpdate, type EventSource } from '../events/jobEvents'
 
 /** The parts of the app a check or an action uses. */
 export type FlowServices = Pick<AppContext, 'erp' | 'hub' | 'bus' | 'audit' | 'limiter' | 'config'>
@@ -116,12 +116,6 @@ export function failureOf(err: unknown, what: Sentence, p: Pick<Performer, 'requ
 }
 
 /** Tells every open page that a document changed, as the BFF's other writes do. */
-export function published(
-  services: FlowServices,
-  doc: { name: string; modified?: string; technician?: unknown; customer?: unknown },
-  doctype: string,
-  action: 'create' | 'update',
-) {
-  if (doctype === 'Dispatch Job') services.bus.publish('doc_update', jobUpdate(doc, action))
-  else services.bus.publish('doc_update', { doctype, name: doc.name, modified: doc.modified, action })
+export function published(services: FlowServices, doc: EventSource, doctype: string, action: 'create' | 'update') {
+  services.bus.publish('doc_update', docUpdate(doctype, doc, action))
 }

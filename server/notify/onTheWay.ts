@@ -21,6 +21,7 @@ import type { EventBus } from '../events/bus'
 import type { RequestUser } from '../session'
 import { ErpRefused, type ErpClient } from '../upstream/erp'
 import type { HubClient } from '../upstream/hub'
+import { jobUpdate } from '../events/jobEvents'
 
 /** A fix older than this says where the technician was, not where they are. */
 export const MAX_FIX_AGE_MS = 30 * 60_000
@@ -196,21 +197,11 @@ export async function tellCustomerOnTheWay(
       })
       .catch(() => null)
     const latest = released ?? claimed
-    deps.bus.publish('doc_update', {
-      doctype: 'Dispatch Job',
-      name: job.name,
-      modified: latest.modified,
-      action: 'update',
-    })
+    deps.bus.publish('doc_update', jobUpdate(latest, 'update'))
     return { job: latest, sent: false, reason: 'hub_failed' }
   }
   journal('ok', eta === null ? 'text sent, no arrival estimate' : `text sent, arrival about ${clock(eta, 'fr')}`)
-  deps.bus.publish('doc_update', {
-    doctype: 'Dispatch Job',
-    name: job.name,
-    modified: claimed.modified,
-    action: 'update',
-  })
+  deps.bus.publish('doc_update', jobUpdate(claimed, 'update'))
   return { job: claimed, sent: true }
 }
 

@@ -33,6 +33,7 @@ import { requireCapability, requireUser } from '../guard'
 import type { RequestUser } from '../session'
 import { ErpRefused } from '../upstream/erp'
 import { DOC_NAME } from './techDay'
+import { docUpdate } from '../events/jobEvents'
 
 const OPEN_ISSUE = ['Open', 'Replied', 'On Hold']
 /** Who may move equipment between customers on a technician's word. */
@@ -189,7 +190,7 @@ async function ensureTicket(ctx: AppContext, s: ScanElsewhere): Promise<{ name: 
     await ctx.erp.remove('Issue', mine.name)
     return { name: oldest, created: false }
   }
-  ctx.bus.publish('doc_update', { doctype: 'Issue', name: mine.name, modified: mine.modified, action: 'create' })
+  ctx.bus.publish('doc_update', docUpdate('Issue', mine, 'create'))
   return { name: mine.name, created: true }
 }
 
@@ -393,7 +394,7 @@ export async function confirmTransfer(
       status: 'Resolved',
       description: `${note}\n\n${ticket.description ?? ''}`,
     })
-    ctx.bus.publish('doc_update', { doctype: 'Issue', name: saved.name, modified: saved.modified, action: 'update' })
+    ctx.bus.publish('doc_update', docUpdate('Issue', saved, 'update'))
   }
 
   // Moved already for this scan (a second click, a colleague faster): only the ticket may be left.
@@ -441,12 +442,7 @@ export async function confirmTransfer(
     status: 200,
     detail: `from ${from} to ${job.customer}/${job.service_location}`,
   })
-  ctx.bus.publish('doc_update', {
-    doctype: 'Service Equipment',
-    name: moved.name,
-    modified: moved.modified,
-    action: 'update',
-  })
+  ctx.bus.publish('doc_update', docUpdate('Service Equipment', moved, 'update'))
   await resolve()
   return { outcome: 'moved', equipment: moved, ticket: ticket.name }
 }

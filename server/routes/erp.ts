@@ -20,7 +20,7 @@ import type { RequestUser } from '../session'
 import type { TechScopes } from '../techScope'
 import type { DispatchJob } from '../../src/contracts/doctypes'
 import { tellCustomerOnTheWay } from '../notify/onTheWay'
-import { jobUpdate } from '../events/jobEvents'
+import { docUpdate, type EventSource } from '../events/jobEvents'
 
 const ERP_BODY_LIMIT = 1024 * 1024
 
@@ -40,8 +40,8 @@ export interface WriteRecord {
   modified: string | null
   status: number
   outcome: 'ok' | 'refused' | 'failed'
-  /** A Dispatch Job created or updated: the job as saved (whose it now is travels on the bus). */
-  job?: { name: string; modified?: unknown; technician?: unknown; customer?: unknown }
+  /** The document as saved, when created or updated: the links its event carries (jobEvents.ts). */
+  doc?: EventSource
 }
 
 export interface ErpRouteDeps {
@@ -315,11 +315,7 @@ export function createErpHandler(deps: ErpRouteDeps) {
       modified: typeof saved?.modified === 'string' ? saved.modified : null,
       status: answer.status,
       outcome: answer.status < 300 ? 'ok' : answer.status < 500 ? 'refused' : 'failed',
-      ...(doctype === 'Dispatch Job' && saved && typeof saved.name === 'string' && verb !== 'delete'
-        ? {
-            job: { name: saved.name, modified: saved.modified, technician: saved.technician, customer: saved.customer },
-          }
-        : {}),
+      ...(saved && typeof saved.name === 'string' && verb !== 'delete' ? { doc: { ...saved, name: saved.name } } : {}),
     })
     // A technician's reach is their jobs and what those link to: a job written (created,
     // reassigned, deleted) changes the reach of whoever has it now and whoever had it.
@@ -415,8 +411,8 @@ export function erpRoutes(app: H3, ctx: AppContext): void {
         outcome: w.outcome,
         status: w.status,
       })
-      if (w.outcome === 'ok' && w.job && w.action !== 'delete')
-        ctx.bus.publish('doc_update', jobUpdate(w.job, w.action))
+      if (w.outcome === 'ok' && w.doc && w.action !== 'delete')
+        ctx.bus.publish('doc_update', docUpdate(w.doctype, w.doc, w.action))
       else if (w.outcome === 'ok' && w.name)
         ctx.bus.publish('doc_update', { doctype: w.doctype, name: w.name, modified: w.modified, action: w.action })
     },

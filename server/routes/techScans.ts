@@ -21,6 +21,7 @@ import type { RequestUser } from '../session'
 import { ErpRefused } from '../upstream/erp'
 import { refuseScanElsewhere, registeredElsewhere } from './equipmentTransfers'
 import { loadOwnJob, requireTechnician } from './techDay'
+import { docUpdate } from '../events/jobEvents'
 
 const SCAN_ID = /^[A-Za-z0-9_-]{8,80}$/
 
@@ -163,12 +164,7 @@ export async function recordScan(
       outcome: 'ok',
       status: 200,
     })
-    ctx.bus.publish('doc_update', {
-      doctype: 'Service Equipment',
-      name: saved.name,
-      modified: saved.modified,
-      action: known ? 'update' : 'create',
-    })
+    ctx.bus.publish('doc_update', docUpdate('Service Equipment', saved, known ? 'update' : 'create'))
     return { equipment: saved, outcome }
   }
 

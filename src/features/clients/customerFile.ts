@@ -183,13 +183,13 @@ export function loadCommunications(customer: string, start: number, signal?: Abo
 }
 
 /**
- * Whether a job's live event may change this customer's file: one of the jobs it lists, or a job
- * the event says is theirs. The BFF's job events name the job's customer (server/events/
- * jobEvents.ts); one that does not (the hub's status change, a deleted job) concerns the file only
- * for a job it lists, or when it creates one. Every other customer's job moving on the board is
- * not read again by every open file.
+ * Whether a document's live event may change a panel of this customer's file: a document the panel
+ * lists, or one the event says is theirs. The BFF's events name the document's customer when it
+ * has one (server/events/jobEvents.ts); one that does not (the hub's status change, a deletion)
+ * concerns the panel only for a document it lists, or when it creates one. Every other customer's
+ * job moved on the board, ticket or equipment is not read again by every open file.
  */
-export function jobEventConcerns(data: unknown, customer: string, listed: (job: string) => boolean): boolean {
+export function eventConcerns(data: unknown, customer: string, listed: (name: string) => boolean): boolean {
   if (typeof data !== 'object' || data === null) return false
   const { name, customer: of, action } = data as { name?: unknown; customer?: unknown; action?: unknown }
   if (typeof name === 'string' && listed(name)) return true
