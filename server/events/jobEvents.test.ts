@@ -44,6 +44,11 @@ describe('another document’s change on the bus', () => {
     })
     expect(docUpdate('Service Equipment', { name: 'EQ-1', customer: null }, 'update')).toMatchObject({ customer: null })
     expect(docUpdate('Tag', { name: 'Fibre', modified: 'm' }, 'update')).not.toHaveProperty('customer')
+    // A note or a text is about a customer through its reference.
+    const note = { name: 'COMM-1', reference_doctype: 'Customer', reference_name: 'CUST-1', content: 'Rappeler' }
+    expect(docUpdate('Communication', note, 'create')).toMatchObject({ customer: 'CUST-1' })
+    const email = { name: 'COMM-2', reference_doctype: 'Issue', reference_name: 'ISS-1' }
+    expect(docUpdate('Communication', email, 'create')).not.toHaveProperty('customer')
     expect(docUpdate('Dispatch Job', { name: 'DJ-1', technician: 'TECH-001' }, 'update')).toMatchObject({
       technician: 'TECH-001',
       customer: null,

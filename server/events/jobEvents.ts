@@ -43,20 +43,29 @@ export interface EventSource {
   modified?: unknown
   technician?: unknown
   customer?: unknown
+  /** A communication's link: the customer it is about when the doctype is Customer. */
+  reference_doctype?: unknown
+  reference_name?: unknown
 }
 
 /**
  * Any document's change as the bus carries it. A job's is `jobUpdate`; another document's carries
- * its customer when it has that field (a ticket, a location, an equipment, a subscription), so an
- * open customer file can tell whether it is theirs.
+ * its customer when it has that field (a ticket, a location, an equipment, a subscription) or is
+ * about a customer (a text, a note), so an open customer file can tell whether it is theirs.
  */
 export function docUpdate(doctype: string, doc: EventSource, action: 'create' | 'update') {
   if (doctype === 'Dispatch Job') return jobUpdate(doc, action)
+  const customer =
+    'customer' in doc
+      ? named(doc.customer)
+      : doc.reference_doctype === 'Customer'
+        ? named(doc.reference_name)
+        : undefined
   return {
     doctype,
     name: doc.name,
     modified: typeof doc.modified === 'string' ? doc.modified : null,
     action,
-    ...('customer' in doc ? { customer: named(doc.customer) } : {}),
+    ...(customer !== undefined ? { customer } : {}),
   }
 }

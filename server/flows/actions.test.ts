@@ -120,8 +120,12 @@ describe('booking a technician from a flow', () => {
     })
     expect(job.description).toContain('Pas de lumière sur le modem')
     expect(result.summary.fr).toContain('non assignée')
+    // The event names the job's customer, so only their open file reads its jobs again.
     expect(events).toContainEqual(
-      expect.objectContaining({ type: 'doc_update', data: expect.objectContaining({ doctype: 'Dispatch Job' }) }),
+      expect.objectContaining({
+        type: 'doc_update',
+        data: expect.objectContaining({ doctype: 'Dispatch Job', name: job.name, customer: marie.name }),
+      }),
     )
     expect(audit.read({ action: 'flow.act', limit: 5 }).entries[0]).toMatchObject({
       target: `Dispatch Job/${job.name}`,
@@ -186,6 +190,12 @@ describe('moving, closing, changing and cancelling', () => {
       reference_name: marie.name,
       content: 'Client rappellera demain.',
       sender: rep.email,
+    })
+    // Its event names the customer, so another customer's open file reads nothing.
+    expect(events).toContainEqual({
+      id: expect.any(String),
+      type: 'doc_update',
+      data: expect.objectContaining({ doctype: 'Communication', name: result.name, customer: marie.name }),
     })
   })
 

@@ -511,7 +511,12 @@ async function addNote(services: FlowServices, p: ActionPerformer, params: Param
     ).name
   if (!p.partial.note) {
     p.partial.note = name
-    published(services, { name }, 'Communication', 'create')
+    published(
+      services,
+      { name, reference_doctype: 'Customer', reference_name: customer.name },
+      'Communication',
+      'create',
+    )
   }
   journal(services, p, 'add-note', `Communication/${name}`)
   return {
