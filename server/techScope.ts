@@ -3,7 +3,7 @@
  * to. Looked up with the service token and kept for a few seconds, because a tablet asks for
  * several documents in a row. A job written drops the kept reach of whoever had it and whoever
  * has it now: at once on the replica that wrote it (server/routes/erp.ts), and on every replica as
- * its event comes, which says whose the job now is (server/app.ts, server/events/jobEvents.ts).
+ * its event comes, which says whose the job now is (server/app.ts, server/events/docEvents.ts).
  */
 import type { ErpClient } from './upstream/erp'
 import type { RequestUser } from './session'

@@ -7,7 +7,7 @@
 import type { BusEvent } from './bus'
 import type { ErpClient } from '../upstream/erp'
 import type { TechScope } from '../techScope'
-import { holderOf } from './jobEvents'
+import { holderOf } from './docEvents'
 
 /** The ERPNext fields an event needs resolved: one lookup per document version, shared by all streams. */
 export interface DocLookup {
@@ -103,7 +103,7 @@ async function jobConcerns(
   version: string,
   docs: DocLookup,
   missed: () => void,
-  /** Whose the job now is, when the event says (jobEvents.ts): no need to read it. */
+  /** Whose the job now is, when the event says (docEvents.ts): no need to read it. */
   holder?: string | null,
 ): Promise<boolean> {
   if (!mine.technician) return false

@@ -12,7 +12,7 @@ import type { RequestUser } from '../session'
 import { erpForRequest, ErpRefused, UpstreamUnreachable } from '../upstream/erp'
 import { hubForRequest, UpstreamTimeout } from '../upstream/hub'
 import { errorField, requestLog } from '../log'
-import { docUpdate, type EventSource } from '../events/jobEvents'
+import { docUpdate, type EventSource } from '../events/docEvents'
 
 /** The parts of the app a check or an action uses. */
 export type FlowServices = Pick<AppContext, 'erp' | 'hub' | 'bus' | 'audit' | 'limiter' | 'config'>

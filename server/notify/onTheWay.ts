@@ -21,7 +21,7 @@ import type { EventBus } from '../events/bus'
 import type { RequestUser } from '../session'
 import { ErpRefused, type ErpClient } from '../upstream/erp'
 import type { HubClient } from '../upstream/hub'
-import { jobUpdate } from '../events/jobEvents'
+import { jobUpdate } from '../events/docEvents'
 
 /** A fix older than this says where the technician was, not where they are. */
 export const MAX_FIX_AGE_MS = 30 * 60_000

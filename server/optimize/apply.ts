@@ -8,7 +8,7 @@ import type { JobMove, OptimizeAcceptAnswer, PlanFigures, SkippedJob } from '../
 import type { DispatchJob } from '../../src/contracts/doctypes'
 import { toFrappeDatetime } from '../../src/contracts/frappeTime'
 import type { EventBus } from '../events/bus'
-import { jobUpdate } from '../events/jobEvents'
+import { jobUpdate } from '../events/docEvents'
 import { ErpRefused, type ErpClient } from '../upstream/erp'
 import type { Run } from './runs'
 

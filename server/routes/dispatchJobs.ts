@@ -13,7 +13,7 @@ import { FrappeRefusal, json, readBodyLimited, Refusal, type Sentence } from '..
 import { requireCapability } from '../guard'
 import { ErpRefused } from '../upstream/erp'
 import { DOC_NAME } from './techDay'
-import { jobUpdate } from '../events/jobEvents'
+import { jobUpdate } from '../events/docEvents'
 
 /** Statuses a job cannot be taken back from, and why. */
 export const NOT_UNASSIGNABLE: Partial<Record<JobStatus, Sentence>> = {

@@ -33,7 +33,7 @@ import { requireCapability, requireUser } from '../guard'
 import type { RequestUser } from '../session'
 import { ErpRefused } from '../upstream/erp'
 import { DOC_NAME } from './techDay'
-import { docUpdate } from '../events/jobEvents'
+import { docUpdate } from '../events/docEvents'
 
 const OPEN_ISSUE = ['Open', 'Replied', 'On Hold']
 /** Who may move equipment between customers on a technician's word. */

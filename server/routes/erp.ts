@@ -20,7 +20,7 @@ import type { RequestUser } from '../session'
 import type { TechScopes } from '../techScope'
 import type { DispatchJob } from '../../src/contracts/doctypes'
 import { tellCustomerOnTheWay } from '../notify/onTheWay'
-import { docUpdate, type EventSource } from '../events/jobEvents'
+import { docUpdate, type EventSource } from '../events/docEvents'
 
 const ERP_BODY_LIMIT = 1024 * 1024
 
@@ -40,7 +40,7 @@ export interface WriteRecord {
   modified: string | null
   status: number
   outcome: 'ok' | 'refused' | 'failed'
-  /** The document as saved, when created or updated: the links its event carries (jobEvents.ts). */
+  /** The document as saved, when created or updated: the links its event carries (docEvents.ts). */
   doc?: EventSource
 }
 

@@ -21,7 +21,7 @@ import type { RequestUser } from '../session'
 import { ErpRefused } from '../upstream/erp'
 import { refuseScanElsewhere, registeredElsewhere } from './equipmentTransfers'
 import { loadOwnJob, requireTechnician } from './techDay'
-import { docUpdate } from '../events/jobEvents'
+import { docUpdate } from '../events/docEvents'
 
 const SCAN_ID = /^[A-Za-z0-9_-]{8,80}$/
 

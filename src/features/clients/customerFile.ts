@@ -185,7 +185,7 @@ export function loadCommunications(customer: string, start: number, signal?: Abo
 /**
  * Whether a document's live event may change a panel of this customer's file: a document the panel
  * lists, or one the event says is theirs. The BFF's events name the document's customer when it
- * has one (server/events/jobEvents.ts); one that does not (the hub's status change, a deletion)
+ * has one (server/events/docEvents.ts); one that does not (the hub's status change, a deletion)
  * concerns the panel only for a document it lists, or when it creates one. Every other customer's
  * job moved on the board, ticket or equipment is not read again by every open file.
  */

@@ -333,17 +333,12 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
    * read when the board holds none of their jobs.
    */
   async function customerChanged(customer: string): Promise<void> {
-    let held = false
-    for (const j of jobs.values())
-      if (j.customer === customer) {
-        held = true
-        break
-      }
-    if (!held) return
+    const theirs = [...jobs.values()].filter((j) => j.customer === customer)
+    if (theirs.length === 0) return
     const doc = await erp.get<{ customer_name?: string }>('Customer', customer)
     const name = doc.customer_name || undefined
-    for (const j of [...jobs.values()]) {
-      if (j.customer !== customer || j.customer_name === name) continue
+    for (const j of theirs) {
+      if (j.customer_name === name) continue
       const renamed: BoardJob = { ...j }
       if (name) renamed.customer_name = name
       else delete renamed.customer_name

@@ -1,4 +1,9 @@
 /**
+ * What a document's change event carries on the bus, beyond its name and version: the links that
+ * let each listener decide without reading the document again.
+ */
+
+/**
  * A Dispatch Job's change as the bus carries it. Whose the job now is and its customer travel with
  * it, so every replica can tell whose kept reach it changes (server/app.ts), a technician's stream
  * whether it carries it (techEvents.ts), and an open customer file whether it is theirs

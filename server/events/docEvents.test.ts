@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { docUpdate, holderOf, jobUpdate } from './jobEvents'
+import { docUpdate, holderOf, jobUpdate } from './docEvents'
 import { technicianEvents, type DocLookup } from './techEvents'
 import type { TechScope } from '../techScope'
 
