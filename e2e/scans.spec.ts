@@ -1,5 +1,5 @@
 import type { BrowserContext, Page, Request } from '@playwright/test'
-import { test, expect, installFakeTimers, signInAs } from './fixtures'
+import { test, expect, adminCreate, installFakeTimers, signInAs } from './fixtures'
 import {
   adminList,
   code128,
@@ -329,17 +329,57 @@ test('discarding a scan that needs attention asks first, then forgets it', async
   await expect(page.getByTestId('scan-badge')).toHaveCount(0)
 })
 
-test('the app opens with no network and shows the technician’s last loaded day', async ({
+/** Whether the tablet's offline copy holds this job's page (the day's copy exists once it has loaded). */
+function keptOffline(page: Page, job: string): Promise<boolean> {
+  return page.evaluate(
+    (name) =>
+      new Promise<boolean>((resolve) => {
+        const open = indexedDB.open('ops-tech')
+        open.onerror = () => resolve(false)
+        open.onsuccess = () => {
+          const db = open.result
+          try {
+            const keys = db.transaction('cache', 'readonly').objectStore('cache').getAllKeys()
+            keys.onsuccess = () => resolve(keys.result.some((k) => String(k).endsWith(`:${name}`)))
+            keys.onerror = () => resolve(false)
+          } catch {
+            resolve(false)
+          } finally {
+            db.close()
+          }
+        }
+      }),
+    job,
+  )
+}
+
+test('the app opens with no network and shows the technician’s last loaded day, every job with its equipment', async ({
   page,
   context,
   request,
   world,
 }) => {
   const job = await freshJob(request, world)
+  const serial = newSerial()
+  await adminCreate(request, 'Service Equipment', {
+    equipment_type: 'Mesh Node',
+    serial_no: serial,
+    status: 'In Service',
+    service_location: job.service_location,
+  })
+  const jobReads: string[] = []
+  page.on('request', (r) => {
+    if (r.url().includes('/ops/api/tech/jobs/')) jobReads.push(r.url())
+  })
+  // The day's job pages are kept in one read, once the day is up.
+  const kept = page.waitForResponse((r) => r.url().endsWith('/ops/api/tech/day/jobs') && r.ok())
   await signInAs(page, 'technician', '/tech')
   await expect(page.getByTestId(`job-card-${job.name}`)).toBeVisible()
   await installOffline(page)
   await expect(page.getByTestId(`job-card-${job.name}`)).toBeVisible()
+  await kept
+  await expect.poll(() => keptOffline(page, job.name)).toBe(true)
+  expect(jobReads, 'no job page read one by one').toEqual([])
 
   await context.setOffline(true)
   await page.reload()
@@ -348,8 +388,10 @@ test('the app opens with no network and shows the technician’s last loaded day
   await expect(page.getByTestId('online-indicator')).toHaveAttribute('data-online', 'no')
   await page.screenshot({ path: '/tmp/tech-offline-day.png' })
 
+  // Never opened while online: its page, equipment included, comes from the day's kept pages.
   await openJob(page, job.name)
   await expect(page.getByTestId('job-description')).toContainText('panneau électrique')
+  await expect(page.getByTestId('equipment-item').filter({ hasText: serial })).toBeVisible()
   await expect(page.getByTestId('scan-open')).toBeEnabled()
   await context.setOffline(false)
 })

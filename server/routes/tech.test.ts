@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { addDays, toFrappeDate } from '../../src/contracts/frappeTime'
-import type { TechDay, TechJobDetail, ScanSaveAnswer } from '../../src/contracts/tech'
+import type { TechDay, TechDayJobs, TechJobDetail, ScanSaveAnswer } from '../../src/contracts/tech'
 import { createApp } from '../app'
 import { testErp, type TestErp } from '../embedded/erpnext/testing'
 import { noHub, STAFF, staffRequest, testConfig, inProcessErp } from '../testing'
@@ -115,7 +115,41 @@ describe('a technician’s day', () => {
     expect(body.error.messages.fr).toMatch(/autre technicien/)
   })
 
+  it('gives every job of their day as its page shows it in one read, for the tablet to keep offline', async () => {
+    const day = (await (await app.fetch(staffRequest('/ops/api/tech/day', STAFF.tech))).json()) as TechDay
+    const location = day.jobs[0].service_location
+    const router = await erp.create('Service Equipment', {
+      equipment_type: 'Router',
+      serial_no: 'RTR-DAY-1',
+      status: 'In Service',
+      service_location: location,
+    })
+    const ont = await erp.create('Service Equipment', {
+      equipment_type: 'ONT',
+      serial_no: 'ONT-DAY-1',
+      status: 'In Service',
+      service_location: location,
+    })
+
+    const res = await app.fetch(staffRequest('/ops/api/tech/day/jobs', STAFF.tech))
+    expect(res.status).toBe(200)
+    const { jobs } = (await res.json()) as TechDayJobs
+    expect(jobs.map((p) => p.job.name)).toEqual(day.jobs.map((j) => j.name))
+    expect(jobs.map((p) => p.job.name)).not.toContain(mine.other)
+    for (const page of jobs) {
+      // The same as each job's own page.
+      const one = (await (
+        await app.fetch(staffRequest(`/ops/api/tech/jobs/${page.job.name}`, STAFF.tech))
+      ).json()) as TechJobDetail
+      expect(page).toEqual({ job: one.job, location: one.location, equipment: one.equipment })
+    }
+    expect(jobs[0].location).toMatchObject({ address_line: '12 rue Principale', city: 'Sherbrooke' })
+    expect(jobs[0].equipment.map((e) => e.name)).toEqual([ont.name, router.name])
+  })
+
   it('is refused to staff without tech:self, and to anyone not signed in', async () => {
+    expect((await app.fetch(staffRequest('/ops/api/tech/day/jobs', STAFF.dispatcher))).status).toBe(403)
+    expect((await app.fetch(staffRequest('/ops/api/tech/day/jobs', null))).status).toBe(401)
     expect((await app.fetch(staffRequest('/ops/api/tech/day', STAFF.csr))).status).toBe(403)
     expect((await app.fetch(staffRequest('/ops/api/tech/day', null))).status).toBe(401)
     expect((await app.fetch(staffRequest(`/ops/api/tech/jobs/${mine.today}`, STAFF.dispatcher))).status).toBe(403)

@@ -1,13 +1,15 @@
 /**
  * A technician's day as one view model: GET /ops/api/tech/day (today's then tomorrow's jobs, in
- * order, with the customer's name and the job's tags) and GET /ops/api/tech/jobs/{name} (one job,
- * its location and the equipment there). Read with the service token, so the technician scope is
- * enforced here: only `tech:self`, only one's own jobs — another technician's job is a 403.
+ * order, with the customer's name and the job's tags), GET /ops/api/tech/jobs/{name} (one job,
+ * its location and the equipment there) and GET /ops/api/tech/day/jobs (every job of the day as
+ * its page shows it, in one answer, for the tablet to keep offline). Read with the service token,
+ * so the technician scope is enforced here: only `tech:self`, only one's own jobs — another
+ * technician's job is a 403.
  */
 import { getRouterParam, type H3, type H3Event } from 'h3'
 import type { Customer, DispatchJob, ServiceEquipment, ServiceLocation } from '../../src/contracts/doctypes'
 import { addDays, toFrappeDate } from '../../src/contracts/frappeTime'
-import type { TechDay, TechJob, TechJobDetail, TechLocation } from '../../src/contracts/tech'
+import type { TechDay, TechDayJobs, TechJob, TechJobDetail, TechLocation } from '../../src/contracts/tech'
 import type { AppContext } from '../app'
 import type { ErpClient } from '../upstream/erp'
 import { json, Refusal, type Sentence } from '../errors'
@@ -126,31 +128,25 @@ export async function techDay(erp: ErpClient, technician: string | null, now: Da
   return day
 }
 
-export async function techJobDetail(erp: ErpClient, technician: string | null, name: string): Promise<TechJobDetail> {
-  const job = await loadOwnJob(erp, technician, name)
-  const [names, location, equipment] = await Promise.all([
-    customerNames(erp, [job.customer]),
-    job.service_location ? erp.get<ServiceLocation>('Service Location', job.service_location) : Promise.resolve(null),
-    job.service_location
-      ? erp.list<ServiceEquipment>('Service Equipment', {
-          fields: [
-            'name',
-            'equipment_type',
-            'brand',
-            'model',
-            'serial_no',
-            'mac_address',
-            'status',
-            'installed_on',
-            'scan_id',
-            'dispatch_job',
-            'modified',
-          ],
-          filters: [['service_location', '=', job.service_location]],
-        })
-      : Promise.resolve([]),
-  ])
-  const place: TechLocation | null = location && {
+const EQUIPMENT_FIELDS = [
+  'name',
+  'equipment_type',
+  'brand',
+  'model',
+  'serial_no',
+  'mac_address',
+  'status',
+  'installed_on',
+  'scan_id',
+  'dispatch_job',
+  'modified',
+  'service_location',
+]
+
+const byType = (a: ServiceEquipment, b: ServiceEquipment) => a.equipment_type.localeCompare(b.equipment_type)
+
+function toTechLocation(location: ServiceLocation): TechLocation {
+  return {
     name: location.name,
     address_line: location.address_line,
     city: location.city,
@@ -158,11 +154,58 @@ export async function techJobDetail(erp: ErpClient, technician: string | null, n
     latitude: location.latitude ?? null,
     longitude: location.longitude ?? null,
   }
+}
+
+export async function techJobDetail(erp: ErpClient, technician: string | null, name: string): Promise<TechJobDetail> {
+  const job = await loadOwnJob(erp, technician, name)
+  const [names, location, equipment] = await Promise.all([
+    customerNames(erp, [job.customer]),
+    job.service_location ? erp.get<ServiceLocation>('Service Location', job.service_location) : Promise.resolve(null),
+    job.service_location
+      ? erp.list<ServiceEquipment>('Service Equipment', {
+          fields: EQUIPMENT_FIELDS,
+          filters: [['service_location', '=', job.service_location]],
+        })
+      : Promise.resolve([]),
+  ])
   return {
     job: toTechJob(job, names),
-    location: place,
-    equipment: equipment.sort((a, b) => a.equipment_type.localeCompare(b.equipment_type)),
+    location: location && toTechLocation(location),
+    equipment: equipment.sort(byType),
   }
+}
+
+/**
+ * Every job of the technician's day as its page shows it (`techJobDetail`), read together: the
+ * day, then the locations and their equipment in one list each, whatever the number of jobs.
+ */
+export async function techDayJobs(erp: ErpClient, technician: string | null, now: Date): Promise<TechJobDetail[]> {
+  const { jobs } = await techDay(erp, technician, now)
+  const places = [...new Set(jobs.map((j) => j.service_location).filter((p): p is string => !!p))]
+  const [locations, equipment] = places.length
+    ? await Promise.all([
+        erp.list<ServiceLocation>('Service Location', {
+          fields: ['name', 'address_line', 'city', 'postal_code', 'latitude', 'longitude'],
+          filters: [['name', 'in', places]],
+        }),
+        erp.list<ServiceEquipment>('Service Equipment', {
+          fields: EQUIPMENT_FIELDS,
+          filters: [['service_location', 'in', places]],
+        }),
+      ])
+    : [[], []]
+  const locationOf = new Map(locations.map((l) => [l.name, toTechLocation(l)]))
+  const equipmentAt = new Map<string, ServiceEquipment[]>()
+  for (const e of equipment.sort(byType)) {
+    const here = e.service_location && equipmentAt.get(e.service_location)
+    if (here) here.push(e)
+    else if (e.service_location) equipmentAt.set(e.service_location, [e])
+  }
+  return jobs.map((job) => ({
+    job,
+    location: (job.service_location && locationOf.get(job.service_location)) || null,
+    equipment: (job.service_location && equipmentAt.get(job.service_location)) || [],
+  }))
 }
 
 export const techDayRoutes = (app: H3, ctx: AppContext): void => {
@@ -172,6 +215,12 @@ export const techDayRoutes = (app: H3, ctx: AppContext): void => {
     const position = await ctx.bus.lastId().catch(() => null)
     const day = await techDay(ctx.forRequest(event).erp, technician, new Date())
     return json(200, position === null ? day : { ...day, position })
+  })
+
+  app.get('/ops/api/tech/day/jobs', async (event) => {
+    const { technician } = await requireTechnician(ctx, event)
+    const jobs = await techDayJobs(ctx.forRequest(event).erp, technician, new Date())
+    return json(200, { jobs } satisfies TechDayJobs)
   })
 
   app.get('/ops/api/tech/jobs/:name', async (event) => {

@@ -61,6 +61,14 @@ export interface TechJobDetail {
   position?: string
 }
 
+/**
+ * GET /ops/api/tech/day/jobs — every job of the signed-in technician's day (as GET /tech/day
+ * lists them) as its page shows it, for the tablet to keep them all offline in one read.
+ */
+export interface TechDayJobs {
+  jobs: TechJobDetail[]
+}
+
 /** PUT /ops/api/tech/scans/{scanId} — idempotent: the same scan id never records twice. */
 export interface ScanSaveRequest {
   job: string

@@ -3,7 +3,7 @@
  * with no network still shows where to go. One database of its own; entries are per user, so a
  * shared tablet never shows someone else's day.
  */
-import { createStore, get, set, type UseStore } from 'idb-keyval'
+import { createStore, get, set, setMany, type UseStore } from 'idb-keyval'
 import type { TechDay, TechJobDetail } from '../../contracts/tech'
 
 export interface Cached<T> {
@@ -23,6 +23,23 @@ export async function remember<T extends TechDay | TechJobDetail>(
     await set(key, { value, savedAt: now.toISOString() } satisfies Cached<T>, db())
   } catch (err) {
     // A full or unavailable IndexedDB costs the offline copy, not the screen.
+    console.warn('could not keep an offline copy:', err)
+  }
+}
+
+/** Several entries in one transaction, saved at the same instant. */
+export async function rememberAll<T extends TechDay | TechJobDetail>(
+  entries: readonly (readonly [string, T])[],
+  now = new Date(),
+): Promise<void> {
+  if (entries.length === 0) return
+  const savedAt = now.toISOString()
+  try {
+    await setMany(
+      entries.map(([key, value]) => [key, { value, savedAt } satisfies Cached<T>]),
+      db(),
+    )
+  } catch (err) {
     console.warn('could not keep an offline copy:', err)
   }
 }

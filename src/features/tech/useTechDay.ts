@@ -10,9 +10,9 @@ import { api, toApiError, type ApiError } from '../../api/http'
 import { readTaking } from '../../api/early'
 import { eventsAfter, onLiveEvent, type LiveEvent } from '../../api/events'
 import { onUpstreamBack } from '../../api/health'
-import type { TechDay, TechJobDetail } from '../../contracts/tech'
+import type { TechDay, TechDayJobs, TechJobDetail } from '../../contracts/tech'
 import { useUserGroups } from '../../auth/useUserGroups'
-import { dayKey, jobKey, recall, remember, type Cached } from './techCache'
+import { dayKey, jobKey, recall, remember, rememberAll, type Cached } from './techCache'
 
 interface Loaded<T> {
   data: Ref<T | null>
@@ -189,16 +189,17 @@ export function useTechJob(name: () => string): Loaded<TechJobDetail> {
 }
 
 /**
- * After the day loads, each job's page (equipment included) is kept too, so every job of the day
- * opens in a basement — not only those visited while there was a network.
+ * Every job's page of the day (equipment included) is kept too, so every job of the day opens in a
+ * basement — not only those visited while there was a network. One read for the whole day: on
+ * weak LTE, one round trip instead of one per job. A failed read keeps what was kept before.
  */
-export async function keepJobsForOffline(day: TechDay): Promise<void> {
+export async function keepJobsForOffline(): Promise<void> {
   const who = email()
-  for (const job of day.jobs) {
-    try {
-      await remember(jobKey(who, job.name), await api<TechJobDetail>(`/tech/jobs/${encodeURIComponent(job.name)}`))
-    } catch {
-      return // the network went away: what is kept so far will do
-    }
+  let pages: TechDayJobs
+  try {
+    pages = await api<TechDayJobs>('/tech/day/jobs')
+  } catch {
+    return
   }
+  await rememberAll(pages.jobs.map((page) => [jobKey(who, page.job.name), page]))
 }
