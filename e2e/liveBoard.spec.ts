@@ -115,7 +115,7 @@ test('a move made while the dispatcher was on another screen is shown when they 
   await expect(block).toHaveAttribute('title', /14:00 · 60 min/)
 })
 
-test('a technician added and a customer renamed at the office show on an open board, without a reload', async ({
+test('a technician added and renamed and a customer renamed at the office show on an open board, without reading it again', async ({
   page,
   request,
   world,
@@ -140,6 +140,10 @@ test('a technician added and a customer renamed at the office show on an open bo
   await expect(block).toContainText(`Client ${word}`)
   // Marks this page: a reload would forget it.
   await page.evaluate(() => ((window as unknown as Record<string, unknown>).stayed = true))
+  const boardReads: string[] = []
+  page.on('request', (r) => {
+    if (r.url().includes('/ops/api/dispatch/board')) boardReads.push(r.url())
+  })
 
   const hired = await adminCreate<{ name: string }>(request, 'Technician', {
     full_name: `Aaron ${word}`,
@@ -150,6 +154,15 @@ test('a technician added and a customer renamed at the office show on an open bo
     tags: [{ tag: 'Fibre' }],
   })
   await expect(page.getByTestId(`row-${hired.name}`)).toContainText(`Aaron ${word}`)
+  // Their row alone was read, not the whole board.
+  expect(boardReads).toEqual([])
+  const moved = await request.put(`/ops/api/erp/resource/Technician/${encodeURIComponent(hired.name)}`, {
+    headers: ADMIN,
+    data: { full_name: `Aaron ${word} Tremblay` },
+  })
+  expect(moved.status(), await moved.text()).toBe(200)
+  await expect(page.getByTestId(`row-${hired.name}`)).toContainText(`Aaron ${word} Tremblay`)
+  expect(boardReads).toEqual([])
 
   const renamed = await request.put(`/ops/api/erp/resource/Customer/${encodeURIComponent(customer.name)}`, {
     headers: ADMIN,

@@ -4,11 +4,18 @@
  * whole (it comes with its tags) and cut down to the fields a list read would have brought, so a
  * job patched in looks exactly like the same job in a fresh build.
  */
-import { boardJobOf, type BoardJob, type BoardTechnician, type DispatchJobRecord } from '../../src/contracts/dispatch'
+import {
+  boardJobOf,
+  boardTechnicianOf,
+  type BoardJob,
+  type BoardTechnician,
+  type DispatchJobRecord,
+} from '../../src/contracts/dispatch'
 import type { BoardPayload } from '../../src/contracts/dispatch'
+import type { Technician } from '../../src/contracts/doctypes'
 import { addDays } from '../../src/contracts/frappeTime'
 import type { ErpClient } from '../upstream/erp'
-import { buildBoard, compact, JOB_FIELDS, QUEUE_FIELDS, TagCache, TECH_FIELDS } from '../routes/dispatchBoard'
+import { buildBoard, compact, JOB_FIELDS, QUEUE_FIELDS, TagCache } from '../routes/dispatchBoard'
 
 export interface BoardSource {
   /** The whole board of a range: technicians, tags, the range's jobs and the queue. */
@@ -65,11 +72,8 @@ export function erpBoardSource(erp: ErpClient): BoardSource {
       return boardJobOf(pick(doc, fields) as DispatchJobRecord, undefined, tagsOf(doc))
     },
     async technician(name) {
-      const doc = await erp.get<Doc>('Technician', name)
-      if (!doc) return null
-      const tech = compact<BoardTechnician & { modified?: string }>(pick(doc, TECH_FIELDS))
-      delete tech.modified
-      return { ...tech, tags: tagsOf(doc) }
+      const doc = await erp.get<Technician>('Technician', name)
+      return doc && boardTechnicianOf(doc)
     },
     async customerName(name) {
       const doc = await erp.get<{ customer_name?: string }>('Customer', name)

@@ -9,11 +9,12 @@
  */
 import {
   boardJobOf,
+  boardTechnicianOf,
   type BoardJob,
   type BoardPayload,
-  type BoardTechnician,
   type DispatchJobRecord,
 } from '../../src/contracts/dispatch'
+import type { Technician } from '../../src/contracts/doctypes'
 import { addDays } from '../../src/contracts/frappeTime'
 import type { ErpClient } from '../upstream/erp'
 
@@ -24,6 +25,7 @@ const READ_EACH_BELOW = 40
 /** ERPNext reads in flight at once for one board: more only queue up behind each other. */
 const CONCURRENCY = 4
 
+/** What the board shows of a technician (`boardTechnicianOf`), and `modified` for the tag cache. */
 export const TECH_FIELDS = [
   'name',
   'full_name',
@@ -58,6 +60,7 @@ export const JOB_FIELDS = [
 export const QUEUE_FIELDS = [...JOB_FIELDS, 'description', 'creation']
 
 type Row = Record<string, unknown>
+type TechnicianRow = Row & Pick<Technician, 'name' | 'full_name'> & Partial<Technician>
 
 /** Tags of documents, valid while the document's `modified` is unchanged. */
 export class TagCache {
@@ -180,7 +183,7 @@ export async function buildBoard(erp: ErpClient, cache: TagCache, from: string, 
   const waiting = [['status', '=', 'Unscheduled']]
   const [tags, techRows, rangeRows, queueRows] = await Promise.all([
     erp.list<{ name: string; category?: string; color?: string }>('Tag', { fields: ['name', 'category', 'color'] }),
-    erp.list<Row>('Technician', { fields: TECH_FIELDS }),
+    erp.list<TechnicianRow>('Technician', { fields: TECH_FIELDS }),
     erp.list<DispatchJobRecord>('Dispatch Job', { fields: JOB_FIELDS, filters: inRange }),
     erp.list<DispatchJobRecord>('Dispatch Job', { fields: QUEUE_FIELDS, filters: waiting }),
   ])
@@ -192,11 +195,7 @@ export async function buildBoard(erp: ErpClient, cache: TagCache, from: string, 
     ...new Set([...rangeRows, ...queueRows].map((j) => j.customer).filter((c): c is string => typeof c === 'string')),
   ])
 
-  const technicians = techRows.map((row) => {
-    const tech = compact<BoardTechnician & { modified?: string }>(row)
-    delete tech.modified
-    return { ...tech, tags: techTags.get(tech.name) ?? [] }
-  })
+  const technicians = techRows.map((row) => boardTechnicianOf(row, techTags.get(row.name) ?? []))
   const toJob = (row: DispatchJobRecord, tagsOf: Map<string, string[]>): BoardJob =>
     boardJobOf(row, row.customer ? customers.get(row.customer) : undefined, tagsOf.get(row.name) ?? [])
   const jobs = [...rangeRows.map((r) => toJob(r, rangeTags)), ...queueRows.map((r) => toJob(r, queueTags))]

@@ -5,7 +5,7 @@
  * board's view model brings the technicians' and jobs' tags along in one compact payload instead
  * of one request per document.
  */
-import type { DispatchJob, JobStatus, JobType, Priority, Tag } from './doctypes'
+import type { DispatchJob, JobStatus, JobType, Priority, Tag, Technician } from './doctypes'
 import { parseSiteDatetime } from './frappeTime'
 
 export interface BoardTechnician {
@@ -93,6 +93,24 @@ export type DispatchJobRecord = {
 } & Pick<DispatchJob, 'name' | 'job_type'>
 
 const isSet = <T>(value: T | null | undefined | ''): value is T => value !== null && value !== undefined && value !== ''
+
+/**
+ * A Technician as the board shows it, from a list row or a whole document, unset fields left out.
+ * A list row has no tags of its own, so whoever read them separately passes them in.
+ */
+export function boardTechnicianOf(
+  doc: Pick<Technician, 'name' | 'full_name'> & Partial<Technician>,
+  tags: string[] = (doc.tags ?? []).map((t) => t.tag),
+): BoardTechnician {
+  const tech: BoardTechnician = { name: doc.name, full_name: doc.full_name, status: doc.status ?? 'Active', tags }
+  if (isSet(doc.color)) tech.color = doc.color
+  if (isSet(doc.traccar_device_id)) tech.traccar_device_id = doc.traccar_device_id
+  if (isSet(doc.home_latitude)) tech.home_latitude = doc.home_latitude
+  if (isSet(doc.home_longitude)) tech.home_longitude = doc.home_longitude
+  if (isSet(doc.shift_start)) tech.shift_start = doc.shift_start
+  if (isSet(doc.shift_end)) tech.shift_end = doc.shift_end
+  return tech
+}
 
 /**
  * A job as the board holds it: tags flattened, the customer's name beside their id, the start as

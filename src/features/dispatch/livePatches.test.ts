@@ -154,6 +154,62 @@ describe('a customer changed upstream', () => {
   })
 })
 
+describe('a technician changed upstream', () => {
+  it('adds, renames and takes off their row alone, without reloading the board', async () => {
+    const asked: string[] = []
+    const docs: Record<string, unknown> = {
+      'TECH-003': {
+        name: 'TECH-003',
+        full_name: 'Albert Côté',
+        status: 'Active',
+        shift_start: '07:00',
+        tags: [{ tag: 'Fibre' }],
+      },
+      'TECH-002': { name: 'TECH-002', full_name: 'Aline Roy', status: 'Active', tags: [] },
+    }
+    upstream.get = async (doctype, name) => {
+      asked.push(`${doctype}/${name}`)
+      return docs[name]
+    }
+    const { store, reloads } = await openBoard()
+    const names = () => store.technicians.map((t) => t.full_name)
+
+    await store.technicianChanged('TECH-003', 'create')
+    expect(names()).toEqual(['Albert Côté', 'Julien Gagnon', 'Marie Roy'])
+    expect(store.technician('TECH-003')).toEqual({
+      name: 'TECH-003',
+      full_name: 'Albert Côté',
+      status: 'Active',
+      shift_start: '07:00',
+      tags: ['Fibre'],
+    })
+    expect(store.rawRows().get('TECH-003')).toEqual([])
+
+    await store.technicianChanged('TECH-002')
+    expect(names()).toEqual(['Albert Côté', 'Aline Roy', 'Julien Gagnon'])
+
+    await store.technicianChanged('TECH-001', 'delete')
+    expect(names()).toEqual(['Albert Côté', 'Aline Roy'])
+    expect(store.rawRows().has('TECH-001')).toBe(false)
+    expect(asked).toEqual(['Technician/TECH-003', 'Technician/TECH-002'])
+    expect(reloads).toEqual([])
+  })
+
+  it('takes off a technician ERPNext no longer has, and gives up while a load is on its way', async () => {
+    upstream.get = async () => {
+      throw new ApiError(404, 'DoesNotExistError', { fr: 'Introuvable.', en: 'Not found.' })
+    }
+    const { store } = await openBoard()
+    await store.technicianChanged('TECH-002')
+    expect(store.technicians.map((t) => t.name)).toEqual(['TECH-001'])
+
+    // A load whose head has not come may have read the board before the change: the caller reads it again.
+    upstream.board = new Promise(() => undefined)
+    void store.load('2026-11-27', 'day', true)
+    await expect(store.technicianChanged('TECH-001')).rejects.toThrow(/on its way/)
+  })
+})
+
 describe('what a live event changes on a board', () => {
   const doc = (data: unknown) => ({ type: 'doc_update', data })
   it('names the job of a job’s event, with its version and action', () => {
@@ -174,9 +230,11 @@ describe('what a live event changes on a board', () => {
     })
   })
 
-  it('reads the board again for a technician or a tag, and renames for a customer', () => {
+  it('reads a technician’s row again, the board for a tag, and renames for a customer', () => {
     expect(boardChangeOf(doc({ doctype: 'Technician', name: 'TECH-031', action: 'create' }))).toEqual({
-      kind: 'reload',
+      kind: 'technician',
+      name: 'TECH-031',
+      action: 'create',
     })
     expect(boardChangeOf(doc({ doctype: 'Tag', name: 'Fibre', action: 'delete' }))).toEqual({ kind: 'reload' })
     expect(boardChangeOf(doc({ doctype: 'Customer', name: 'CUST-1' }))).toEqual({ kind: 'customer', name: 'CUST-1' })

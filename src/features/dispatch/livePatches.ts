@@ -72,18 +72,22 @@ export function newestPerDocument<E extends DocumentEvent>(events: readonly E[])
   return [...newest.values()]
 }
 
-/** What one live event asks of a board: a job read again, a customer's name, or the whole board. */
+/**
+ * What one live event asks of a board: a job read again, a technician's row, a customer's name,
+ * or the whole board.
+ */
 export type BoardChange =
   | { kind: 'job'; name: string; modified?: string; action?: string }
+  | { kind: 'technician'; name: string; action?: string }
   | { kind: 'customer'; name: string }
   | { kind: 'reload' }
 
 /**
  * What a live event changes on a board, or null when it changes nothing shown there. A job's
- * event names the job. A technician (added, renamed, their shift or tags) or a tag (renamed,
- * recoloured, deleted) changes rows and chips across the board, which is read again: both are
- * rare, and the BFF answers from the board it keeps current. A customer's event may rename the
- * customer on their jobs.
+ * event names the job. A technician's (added, renamed, their shift or tags, deleted) names their
+ * row, read again alone. A tag (renamed, recoloured, deleted) changes chips across the board, which
+ * is read again: it is rare, and the BFF answers from the board it keeps current. A customer's
+ * event may rename the customer on their jobs.
  */
 export function boardChangeOf(e: { type: string; data: unknown }): BoardChange | null {
   const data = (e.data ?? {}) as { doctype?: unknown; name?: unknown; modified?: unknown; action?: unknown }
@@ -96,6 +100,7 @@ export function boardChangeOf(e: { type: string; data: unknown }): BoardChange |
     case 'Dispatch Job':
       return name ? { kind: 'job', name, modified, action } : null
     case 'Technician':
+      return name ? { kind: 'technician', name, action } : { kind: 'reload' }
     case 'Tag':
       return { kind: 'reload' }
     case 'Customer':

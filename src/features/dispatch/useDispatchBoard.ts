@@ -10,6 +10,7 @@ import { api, ApiError } from 'src/api/http'
 import { erp } from 'src/api/erp'
 import {
   boardJobOf,
+  boardTechnicianOf,
   type BoardJob,
   type BoardPayload,
   type BoardTechnician,
@@ -17,7 +18,7 @@ import {
   type TechnicianPosition,
 } from 'src/contracts/dispatch'
 import { parseSiteDatetime, toFrappeDatetime } from 'src/contracts/frappeTime'
-import type { DispatchJob, JobStatus } from 'src/contracts/doctypes'
+import type { DispatchJob, JobStatus, Technician } from 'src/contracts/doctypes'
 import { loadBoard, prepareBoardWorker } from './boardLoader'
 import { jobHaystack } from './filters'
 import { rowsInView } from './geometry'
@@ -87,6 +88,8 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   let rowMap = rows.value
   let techByName = new Map<string, BoardTechnician>()
   let loadToken = 0
+  /** The load whose head is on the board: a later one's head is on its way while they differ. */
+  let headToken = 0
   let loadAbort: AbortController | null = null
   /** Jobs patched or dropped since the head of the current load: the rest's older copies are skipped. */
   const patchedSinceLoad = new Set<string>()
@@ -118,6 +121,13 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     return 'row'
   }
 
+  function setTechnicians(list: readonly BoardTechnician[]) {
+    techByName = new Map(list.map((t) => [t.name, t]))
+    technicians.value = [...list].sort(
+      (a, b) => a.full_name.localeCompare(b.full_name, 'fr') || a.name.localeCompare(b.name),
+    )
+  }
+
   function ingest(payload: BoardPayload, r: ViewRange) {
     jobs.clear()
     const next = new Map<string, PlacedJob[]>()
@@ -133,10 +143,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
       }
     }
     for (const bucket of next.values()) bucket.sort(byStart)
-    techByName = new Map(payload.technicians.map((t) => [t.name, t]))
-    technicians.value = [...payload.technicians].sort(
-      (a, b) => a.full_name.localeCompare(b.full_name, 'fr') || a.name.localeCompare(b.name),
-    )
+    setTechnicians(payload.technicians)
     tags.value = payload.tags
     range.value = r
     rowMap = next
@@ -233,6 +240,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
           if (token !== loadToken) return
           performance.mark('dispatch:data-received')
           ingest(payload, r)
+          headToken = token
           readAt.value = position === null ? null : { id: position }
           performance.measure('dispatch:ingest', 'dispatch:data-received')
           complete.value = more === 0
@@ -347,6 +355,31 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
   }
 
   /**
+   * A technician added, edited or deleted at the office: read again and put on the board (a row
+   * added, renamed, moved in the order, or gone) instead of reading the whole board again. Rejects
+   * when a load is on its way, whose head may predate the change: the caller reads the board again.
+   */
+  async function technicianChanged(name: string, action?: string): Promise<void> {
+    const token = loadToken
+    let doc: Technician | null = null
+    if (action !== 'delete') {
+      try {
+        doc = await erp.get<Technician>('Technician', name)
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 404)) throw err
+      }
+    }
+    if (token !== loadToken || headToken !== loadToken) throw new Error('a load of the board is on its way')
+    const others = technicians.value.filter((t) => t.name !== name)
+    setTechnicians(doc ? [...others, boardTechnicianOf(doc)] : others)
+    if (!doc) rowMap.delete(name)
+    else if (!rowMap.has(name))
+      rowMap.set(name, [...jobs.values()].filter((j) => j.technician === name && slotOf(j) === 'row').sort(byStart))
+    triggerRef(rows)
+    revision.value++
+  }
+
+  /**
    * A change to one job, shown at once and written with the `modified` we hold so a colleague's
    * newer edit is never overwritten; on a 417 the newer version is loaded and shown instead, on
    * any other failure the job goes back as it was and the error is thrown.
@@ -445,6 +478,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     drop,
     refreshJob,
     customerChanged,
+    technicianChanged,
     assign,
     unassign,
     loadPositions,

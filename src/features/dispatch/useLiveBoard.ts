@@ -1,7 +1,8 @@
 /**
  * Keeps an open board current: patches the one job named by each live event (a write through
- * the BFF, or the hub's job.updated), renames a renamed customer on their jobs, reloads the range
- * when a technician or a tag changed, on `resync`, or when a patch cannot be applied (see
+ * the BFF, or the hub's job.updated), renames a renamed customer on their jobs, reads a changed
+ * technician's row again, reloads the range when a tag changed, on `resync`, or when a patch
+ * cannot be applied (see
  * livePatches.ts), polls technicians' positions while the page is visible, and ticks
  * the clock for the now-line and "in the past".
  *
@@ -58,6 +59,8 @@ export function useLiveBoard(opts: { now: Ref<number>; reload: () => Promise<voi
     const change = boardChangeOf(e)
     if (change?.kind === 'job') void live.onChange(change.name, change.modified, change.action)
     else if (change?.kind === 'customer') void store.customerChanged(change.name).catch(() => live.resync())
+    else if (change?.kind === 'technician')
+      void store.technicianChanged(change.name, change.action).catch(() => live.resync())
     else if (change?.kind === 'reload') void live.resync()
   }
 
