@@ -371,7 +371,7 @@ test('the app opens with no network and shows the technician’s last loaded day
   page.on('request', (r) => {
     if (r.url().includes('/ops/api/tech/jobs/')) jobReads.push(r.url())
   })
-  // The day's job pages are kept in one read, once the day is up.
+  // The day's job pages are kept in one read, as soon as the day is read.
   const kept = page.waitForResponse((r) => r.url().endsWith('/ops/api/tech/day/jobs') && r.ok())
   await signInAs(page, 'technician', '/tech')
   await expect(page.getByTestId(`job-card-${job.name}`)).toBeVisible()
