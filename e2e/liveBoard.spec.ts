@@ -115,7 +115,7 @@ test('a move made while the dispatcher was on another screen is shown when they 
   await expect(block).toHaveAttribute('title', /14:00 · 60 min/)
 })
 
-test('a technician added and renamed and a customer renamed at the office show on an open board, without reading it again', async ({
+test('a technician added and renamed, a tag added and a customer renamed at the office show on an open board, without reading it again', async ({
   page,
   request,
   world,
@@ -162,6 +162,19 @@ test('a technician added and renamed and a customer renamed at the office show o
   })
   expect(moved.status(), await moved.text()).toBe(200)
   await expect(page.getByTestId(`row-${hired.name}`)).toContainText(`Aaron ${word} Tremblay`)
+  expect(boardReads).toEqual([])
+
+  // A tag added at the office is offered in the tag filter; the tags alone were read again.
+  const tagName = `Zone ${word}`
+  await adminCreate(request, 'Tag', { tag_name: tagName, category: 'Zone', color: '#2E7D32' })
+  await expect
+    .poll(async () => {
+      await page.getByTestId('filter-tag').click()
+      const offered = await page.getByRole('option', { name: tagName }).count()
+      await page.keyboard.press('Escape')
+      return offered
+    })
+    .toBe(1)
   expect(boardReads).toEqual([])
 
   const renamed = await request.put(`/ops/api/erp/resource/Customer/${encodeURIComponent(customer.name)}`, {

@@ -5,17 +5,19 @@
  * job patched in looks exactly like the same job in a fresh build.
  */
 import {
+  BOARD_TAG_FIELDS,
   boardJobOf,
+  boardTagOf,
   boardTechnicianOf,
   type BoardJob,
   type BoardTechnician,
   type DispatchJobRecord,
 } from '../../src/contracts/dispatch'
 import type { BoardPayload } from '../../src/contracts/dispatch'
-import type { Technician } from '../../src/contracts/doctypes'
+import type { Tag, Technician } from '../../src/contracts/doctypes'
 import { addDays } from '../../src/contracts/frappeTime'
 import type { ErpClient } from '../upstream/erp'
-import { buildBoard, compact, JOB_FIELDS, QUEUE_FIELDS, TagCache } from '../routes/dispatchBoard'
+import { buildBoard, JOB_FIELDS, QUEUE_FIELDS, TagCache } from '../routes/dispatchBoard'
 
 export interface BoardSource {
   /** The whole board of a range: technicians, tags, the range's jobs and the queue. */
@@ -80,8 +82,8 @@ export function erpBoardSource(erp: ErpClient): BoardSource {
       return doc ? (doc.customer_name ?? null) : null
     },
     async tags() {
-      const rows = await erp.list<Doc>('Tag', { fields: ['name', 'category', 'color'] })
-      return rows.map((t) => compact(t))
+      const rows = await erp.list<Tag>('Tag', { fields: BOARD_TAG_FIELDS })
+      return rows.map(boardTagOf)
     },
     changedSince: (since, limit) =>
       erp.list<{ name: string; modified: string }>('Dispatch Job', {

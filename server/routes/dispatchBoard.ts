@@ -8,13 +8,15 @@
  * `modified`: a job read again only when it changed (a drag, a colleague, the hub).
  */
 import {
+  BOARD_TAG_FIELDS,
   boardJobOf,
+  boardTagOf,
   boardTechnicianOf,
   type BoardJob,
   type BoardPayload,
   type DispatchJobRecord,
 } from '../../src/contracts/dispatch'
-import type { Technician } from '../../src/contracts/doctypes'
+import type { Tag, Technician } from '../../src/contracts/doctypes'
 import { addDays } from '../../src/contracts/frappeTime'
 import type { ErpClient } from '../upstream/erp'
 
@@ -96,13 +98,6 @@ function chunks<T>(list: readonly T[], size: number): T[][] {
   return out
 }
 
-/** Drops nulls so the payload stays small (Frappe omits them in documents too). */
-export function compact<T>(row: Row): T {
-  const out: Row = {}
-  for (const [k, v] of Object.entries(row)) if (v !== null && v !== undefined && v !== '') out[k] = v
-  return out as T
-}
-
 /**
  * Fills `rows`' tags from the cache, reading what is missing: each document when few changed,
  * else one list per tag over `broad` (the filters that selected the rows) or over their names.
@@ -182,7 +177,7 @@ export async function buildBoard(erp: ErpClient, cache: TagCache, from: string, 
   // The queue: every job waiting for a technician, whatever day it was requested for.
   const waiting = [['status', '=', 'Unscheduled']]
   const [tags, techRows, rangeRows, queueRows] = await Promise.all([
-    erp.list<{ name: string; category?: string; color?: string }>('Tag', { fields: ['name', 'category', 'color'] }),
+    erp.list<Tag>('Tag', { fields: BOARD_TAG_FIELDS }),
     erp.list<TechnicianRow>('Technician', { fields: TECH_FIELDS }),
     erp.list<DispatchJobRecord>('Dispatch Job', { fields: JOB_FIELDS, filters: inRange }),
     erp.list<DispatchJobRecord>('Dispatch Job', { fields: QUEUE_FIELDS, filters: waiting }),
@@ -199,5 +194,5 @@ export async function buildBoard(erp: ErpClient, cache: TagCache, from: string, 
   const toJob = (row: DispatchJobRecord, tagsOf: Map<string, string[]>): BoardJob =>
     boardJobOf(row, row.customer ? customers.get(row.customer) : undefined, tagsOf.get(row.name) ?? [])
   const jobs = [...rangeRows.map((r) => toJob(r, rangeTags)), ...queueRows.map((r) => toJob(r, queueTags))]
-  return { from, to, tags: tags.map((t) => compact(t)), technicians, jobs }
+  return { from, to, tags: tags.map(boardTagOf), technicians, jobs }
 }

@@ -94,6 +94,17 @@ export type DispatchJobRecord = {
 
 const isSet = <T>(value: T | null | undefined | ''): value is T => value !== null && value !== undefined && value !== ''
 
+/** What the board reads of a tag. */
+export const BOARD_TAG_FIELDS = ['name', 'category', 'color']
+
+/** A Tag as the board lists it, unset fields left out. */
+export function boardTagOf(row: Pick<Tag, 'name'> & Partial<Tag>): BoardPayload['tags'][number] {
+  const tag: BoardPayload['tags'][number] = { name: row.name }
+  if (isSet(row.category)) tag.category = row.category
+  if (isSet(row.color)) tag.color = row.color
+  return tag
+}
+
 /**
  * A Technician as the board shows it, from a list row or a whole document, unset fields left out.
  * A list row has no tags of its own, so whoever read them separately passes them in.

@@ -123,7 +123,7 @@ export function prefetchBoard(query: BoardQuery): void {
   }
   const offChange = onLiveEvent('doc_update', (e) => {
     const change = boardChangeOf(e)
-    if (change?.kind === 'job' || change?.kind === 'technician' || change?.kind === 'reload') changed()
+    if (change && change.kind !== 'customer') changed()
   })
   const offResync = onLiveEvent('resync', changed)
   const timer = setTimeout(() => {

@@ -9,6 +9,7 @@ import { useDispatchBoard } from './useDispatchBoard'
 const upstream = vi.hoisted(() => ({
   board: null as unknown,
   get: null as ((doctype: string, name: string) => Promise<unknown>) | null,
+  list: null as ((doctype: string, params: unknown) => Promise<unknown[]>) | null,
 }))
 
 vi.mock('src/api/http', async (original) => ({
@@ -16,7 +17,10 @@ vi.mock('src/api/http', async (original) => ({
   api: async () => upstream.board,
 }))
 vi.mock('src/api/erp', () => ({
-  erp: { get: (doctype: string, name: string) => upstream.get!(doctype, name) },
+  erp: {
+    get: (doctype: string, name: string) => upstream.get!(doctype, name),
+    list: (doctype: string, params: unknown) => upstream.list!(doctype, params),
+  },
 }))
 
 const BOARD: BoardPayload = {
@@ -210,6 +214,30 @@ describe('a technician changed upstream', () => {
   })
 })
 
+describe('a tag added or edited upstream', () => {
+  it('reads the tags again, not the board, and gives up while a load is on its way', async () => {
+    const asked: string[] = []
+    upstream.list = async (doctype) => {
+      asked.push(doctype)
+      return [
+        { name: 'Fibre', category: 'Compétence', color: '#1565c0' },
+        { name: 'Cuivre', category: null, color: '' },
+      ]
+    }
+    const { store, reloads } = await openBoard()
+    const before = store.revision
+    await store.tagsChanged()
+    expect(store.tags).toEqual([{ name: 'Fibre', category: 'Compétence', color: '#1565c0' }, { name: 'Cuivre' }])
+    expect(store.revision).toBeGreaterThan(before)
+    expect(asked).toEqual(['Tag'])
+    expect(reloads).toEqual([])
+
+    upstream.board = new Promise(() => undefined)
+    void store.load('2026-11-27', 'day', true)
+    await expect(store.tagsChanged()).rejects.toThrow(/on its way/)
+  })
+})
+
 describe('what a live event changes on a board', () => {
   const doc = (data: unknown) => ({ type: 'doc_update', data })
   it('names the job of a job’s event, with its version and action', () => {
@@ -230,13 +258,16 @@ describe('what a live event changes on a board', () => {
     })
   })
 
-  it('reads a technician’s row again, the board for a tag, and renames for a customer', () => {
+  it('reads a technician’s row again, the tags for a tag edited, the board for one deleted, and renames for a customer', () => {
     expect(boardChangeOf(doc({ doctype: 'Technician', name: 'TECH-031', action: 'create' }))).toEqual({
       kind: 'technician',
       name: 'TECH-031',
       action: 'create',
     })
+    expect(boardChangeOf(doc({ doctype: 'Tag', name: 'Fibre', action: 'update' }))).toEqual({ kind: 'tags' })
+    expect(boardChangeOf(doc({ doctype: 'Tag', name: 'Cuivre', action: 'create' }))).toEqual({ kind: 'tags' })
     expect(boardChangeOf(doc({ doctype: 'Tag', name: 'Fibre', action: 'delete' }))).toEqual({ kind: 'reload' })
+    expect(boardChangeOf(doc({ doctype: 'Tag', name: 'Fibre', action: 'rename' }))).toEqual({ kind: 'reload' })
     expect(boardChangeOf(doc({ doctype: 'Customer', name: 'CUST-1' }))).toEqual({ kind: 'customer', name: 'CUST-1' })
   })
 

@@ -73,21 +73,23 @@ export function newestPerDocument<E extends DocumentEvent>(events: readonly E[])
 }
 
 /**
- * What one live event asks of a board: a job read again, a technician's row, a customer's name,
- * or the whole board.
+ * What one live event asks of a board: a job read again, a technician's row, the tags, a
+ * customer's name, or the whole board.
  */
 export type BoardChange =
   | { kind: 'job'; name: string; modified?: string; action?: string }
   | { kind: 'technician'; name: string; action?: string }
+  | { kind: 'tags' }
   | { kind: 'customer'; name: string }
   | { kind: 'reload' }
 
 /**
  * What a live event changes on a board, or null when it changes nothing shown there. A job's
  * event names the job. A technician's (added, renamed, their shift or tags, deleted) names their
- * row, read again alone. A tag (renamed, recoloured, deleted) changes chips across the board, which
- * is read again: it is rare, and the BFF answers from the board it keeps current. A customer's
- * event may rename the customer on their jobs.
+ * row, read again alone. A tag added or edited (its colour, its category) has the tags read again;
+ * one deleted or renamed may change the tags of any job or technician, so the board is read again
+ * (the BFF answers from the board it keeps current). A customer's event may rename the customer
+ * on their jobs.
  */
 export function boardChangeOf(e: { type: string; data: unknown }): BoardChange | null {
   const data = (e.data ?? {}) as { doctype?: unknown; name?: unknown; modified?: unknown; action?: unknown }
@@ -102,7 +104,7 @@ export function boardChangeOf(e: { type: string; data: unknown }): BoardChange |
     case 'Technician':
       return name ? { kind: 'technician', name, action } : { kind: 'reload' }
     case 'Tag':
-      return { kind: 'reload' }
+      return action === 'create' || action === 'update' ? { kind: 'tags' } : { kind: 'reload' }
     case 'Customer':
       return name && action !== 'delete' ? { kind: 'customer', name } : null
     default:

@@ -9,7 +9,9 @@ import { markRaw, nextTick, ref, shallowRef, triggerRef } from 'vue'
 import { api, ApiError } from 'src/api/http'
 import { erp } from 'src/api/erp'
 import {
+  BOARD_TAG_FIELDS,
   boardJobOf,
+  boardTagOf,
   boardTechnicianOf,
   type BoardJob,
   type BoardPayload,
@@ -18,7 +20,7 @@ import {
   type TechnicianPosition,
 } from 'src/contracts/dispatch'
 import { parseSiteDatetime, toFrappeDatetime } from 'src/contracts/frappeTime'
-import type { DispatchJob, JobStatus, Technician } from 'src/contracts/doctypes'
+import type { DispatchJob, JobStatus, Tag, Technician } from 'src/contracts/doctypes'
 import { loadBoard, prepareBoardWorker } from './boardLoader'
 import { jobHaystack } from './filters'
 import { rowsInView } from './geometry'
@@ -354,6 +356,23 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     }
   }
 
+  /** A change read since `token` applies only when no load whose head may predate it is on its way. */
+  function settledSince(token: number): void {
+    if (token !== loadToken || headToken !== loadToken) throw new Error('a load of the board is on its way')
+  }
+
+  /**
+   * A tag added or edited at the office (its colour, its category): the tags read again, not the
+   * board. Rejects, for the caller to read the board again, when a load is on its way.
+   */
+  async function tagsChanged(): Promise<void> {
+    const token = loadToken
+    const list = await erp.list<Tag>('Tag', { fields: BOARD_TAG_FIELDS, limit: 0 })
+    settledSince(token)
+    tags.value = list.map(boardTagOf)
+    revision.value++
+  }
+
   /**
    * A technician added, edited or deleted at the office: read again and put on the board (a row
    * added, renamed, moved in the order, or gone) instead of reading the whole board again. Rejects
@@ -369,7 +388,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
         if (!(err instanceof ApiError && err.status === 404)) throw err
       }
     }
-    if (token !== loadToken || headToken !== loadToken) throw new Error('a load of the board is on its way')
+    settledSince(token)
     const others = technicians.value.filter((t) => t.name !== name)
     setTechnicians(doc ? [...others, boardTechnicianOf(doc)] : others)
     if (!doc) rowMap.delete(name)
@@ -479,6 +498,7 @@ export const useDispatchBoard = defineStore('dispatch-board', () => {
     refreshJob,
     customerChanged,
     technicianChanged,
+    tagsChanged,
     assign,
     unassign,
     loadPositions,

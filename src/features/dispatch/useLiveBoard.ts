@@ -1,8 +1,8 @@
 /**
  * Keeps an open board current: patches the one job named by each live event (a write through
  * the BFF, or the hub's job.updated), renames a renamed customer on their jobs, reads a changed
- * technician's row again, reloads the range when a tag changed, on `resync`, or when a patch
- * cannot be applied (see
+ * technician's row again, and the tags when one was added or edited; reloads the range when a tag
+ * was deleted, on `resync`, or when a patch cannot be applied (see
  * livePatches.ts), polls technicians' positions while the page is visible, and ticks
  * the clock for the now-line and "in the past".
  *
@@ -61,6 +61,7 @@ export function useLiveBoard(opts: { now: Ref<number>; reload: () => Promise<voi
     else if (change?.kind === 'customer') void store.customerChanged(change.name).catch(() => live.resync())
     else if (change?.kind === 'technician')
       void store.technicianChanged(change.name, change.action).catch(() => live.resync())
+    else if (change?.kind === 'tags') void store.tagsChanged().catch(() => live.resync())
     else if (change?.kind === 'reload') void live.resync()
   }
 
