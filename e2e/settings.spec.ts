@@ -1,4 +1,4 @@
-import { test, expect, signInAs } from './fixtures'
+import { ADMIN, adminCreate, test, expect, signInAs } from './fixtures'
 import type { Page } from '@playwright/test'
 
 /** Signs in, then opens a Paramètres screen by its address (sign-in lands on the home screen). */
@@ -108,6 +108,56 @@ test('creating a technician makes them appear on the dispatch board', async ({ p
 
   await page.getByTestId('nav-dispatch').click()
   await expect(page.getByTestId('dispatch-board')).toContainText(name)
+})
+
+test('technicians and tags changed by a colleague show on the open Paramètres pages, without a reload', async ({
+  page,
+  request,
+}) => {
+  const unique = `Vif${Date.now().toString(36)}`
+  const put = async (doctype: string, name: string, data: Record<string, unknown>) => {
+    const r = await request.put(`/ops/api/erp/resource/${doctype}/${encodeURIComponent(name)}`, {
+      headers: ADMIN,
+      data,
+    })
+    expect(r.status(), await r.text()).toBe(200)
+  }
+  await openAs(page, 'admin', '/settings/technicians')
+  const table = page.getByTestId('technicians-table')
+  await expect(table.locator('tbody tr').first()).toBeVisible()
+  await page.getByTestId('technicians-search').fill(unique)
+  await expect(table).toContainText('Aucun technicien')
+  // Marks this page: a reload would forget it.
+  await page.evaluate(() => ((window as unknown as Record<string, unknown>).stayed = true))
+
+  const hired = await adminCreate<{ name: string }>(request, 'Technician', {
+    full_name: `Aline ${unique}`,
+    email: `aline.${unique.toLowerCase()}@gigafibre.ca`,
+    status: 'Active',
+    tags: [{ tag: 'Fibre' }],
+  })
+  const row = table.locator('tbody tr', { hasText: `Aline ${unique}` })
+  await expect(row).toContainText('Fibre')
+  await put('Technician', hired.name, { full_name: `Aline ${unique} Roy`, tags: [{ tag: 'Nacelle' }] })
+  await expect(row).toContainText(`Aline ${unique} Roy`)
+  await expect(row).toContainText('Nacelle')
+  await expect(row).not.toContainText('Fibre')
+  await put('Technician', hired.name, { status: 'Inactive' })
+  await expect(row).toHaveCount(0)
+
+  await page.goto('/ops/#/settings/tags')
+  await page.getByTestId('tags-search').fill(unique)
+  await page.evaluate(() => ((window as unknown as Record<string, unknown>).stayed = true))
+  const tag = `Zone ${unique}`
+  await adminCreate(request, 'Tag', { tag_name: tag, category: 'Zone', color: '#2E7D32' })
+  const tagRow = page.locator('tr', { hasText: tag })
+  await expect(tagRow).toContainText('Zone')
+  await put('Tag', tag, { category: 'Skill' })
+  await expect(tagRow).toContainText('Compétence')
+  const removed = await request.delete(`/ops/api/erp/resource/Tag/${encodeURIComponent(tag)}`, { headers: ADMIN })
+  expect(removed.status(), await removed.text()).toBe(202)
+  await expect(tagRow).toHaveCount(0)
+  expect(await page.evaluate(() => (window as unknown as Record<string, unknown>).stayed)).toBe(true)
 })
 
 test('a stale technician edit is refused and the newer version is shown with what changed', async ({ page }) => {
