@@ -2,6 +2,8 @@
  * Helpers of the technician journeys (tech*.spec.ts, scans*.spec.ts): a fresh job for TECH-001,
  * the hub's fault plan, and barcode pictures made with bwip-js.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import bwipjs from 'bwip-js/node'
 import { PNG } from 'pngjs'
 import { expect, type APIRequestContext, type Page } from '@playwright/test'
@@ -147,6 +149,22 @@ export async function openJob(page: Page, job: string): Promise<void> {
 }
 
 /** Waits for the service worker to be active, then reloads so it controls the page. */
+/**
+ * Makes sure the page has the code of `source` (its path in src/) and every chunk it imports, as
+ * the app fetches the parts it holds back a moment after the first screen: waits for that fetch,
+ * or makes it. A tablet that loses its network after that still opens them; one that loses it
+ * before gets the part's "could not be loaded" message, as a browser keeps a failed module fetch
+ * for the page's life.
+ */
+export async function codeFetched(page: Page, source: string): Promise<void> {
+  const manifest = JSON.parse(
+    readFileSync(join(process.env.SPA_DIR ?? 'dist/spa', '.vite', 'manifest.json'), 'utf8'),
+  ) as Record<string, { file: string } | undefined>
+  const file = manifest[source]?.file
+  expect(file, `${source} is in the build`).toBeTruthy()
+  await page.evaluate((url) => import(url).then(() => undefined), `/ops/${file}`)
+}
+
 export async function installOffline(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready
