@@ -166,6 +166,23 @@ export async function adminCreate<T>(
   ).data
 }
 
+/** A colleague's edit at the office: the fields given saved on the document, as the admin. */
+export async function adminUpdate<T>(
+  request: APIRequestContext,
+  doctype: string,
+  name: string,
+  fields: Record<string, unknown>,
+): Promise<T> {
+  return (
+    await ok<{ data: T }>(
+      await request.put(`/ops/api/erp/resource/${encodeURIComponent(doctype)}/${encodeURIComponent(name)}`, {
+        headers: ADMIN,
+        data: fields,
+      }),
+    )
+  ).data
+}
+
 /** A customer with service: anyone a job can be booked for. */
 export async function servedCustomer(request: APIRequestContext): Promise<string> {
   const [location] = await adminList<{ customer: string }>(

@@ -5,7 +5,18 @@
  */
 import type { APIRequestContext, Page, Route } from '@playwright/test'
 import type { Customer } from '../src/contracts/doctypes'
-import { ADMIN, adminCreate, freeTechnician, holdLiveStream, ok, signInAs, test, expect, type World } from './fixtures'
+import {
+  ADMIN,
+  adminCreate,
+  adminUpdate,
+  freeTechnician,
+  holdLiveStream,
+  ok,
+  signInAs,
+  test,
+  expect,
+  type World,
+} from './fixtures'
 import { createJob, openBoard, type Job } from './dispatchFixtures'
 
 /** Tomorrow, a technician free that day, and a job of theirs at 10:00. */
@@ -156,11 +167,7 @@ test('a technician added and renamed, a tag added and a customer renamed at the 
   await expect(page.getByTestId(`row-${hired.name}`)).toContainText(`Aaron ${word}`)
   // Their row alone was read, not the whole board.
   expect(boardReads).toEqual([])
-  const moved = await request.put(`/ops/api/erp/resource/Technician/${encodeURIComponent(hired.name)}`, {
-    headers: ADMIN,
-    data: { full_name: `Aaron ${word} Tremblay` },
-  })
-  expect(moved.status(), await moved.text()).toBe(200)
+  await adminUpdate(request, 'Technician', hired.name, { full_name: `Aaron ${word} Tremblay` })
   await expect(page.getByTestId(`row-${hired.name}`)).toContainText(`Aaron ${word} Tremblay`)
   expect(boardReads).toEqual([])
 
@@ -177,11 +184,7 @@ test('a technician added and renamed, a tag added and a customer renamed at the 
     .toBe(1)
   expect(boardReads).toEqual([])
 
-  const renamed = await request.put(`/ops/api/erp/resource/Customer/${encodeURIComponent(customer.name)}`, {
-    headers: ADMIN,
-    data: { customer_name: `Cliente ${word} renommée` },
-  })
-  expect(renamed.status(), await renamed.text()).toBe(200)
+  await adminUpdate(request, 'Customer', customer.name, { customer_name: `Cliente ${word} renommée` })
   await expect(block).toContainText(`Cliente ${word} renommée`)
   expect(await page.evaluate(() => (window as unknown as Record<string, unknown>).stayed)).toBe(true)
 })

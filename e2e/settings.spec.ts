@@ -1,4 +1,4 @@
-import { ADMIN, adminCreate, test, expect, signInAs } from './fixtures'
+import { ADMIN, adminCreate, adminUpdate, test, expect, signInAs } from './fixtures'
 import type { Page } from '@playwright/test'
 
 /** Signs in, then opens a Paramètres screen by its address (sign-in lands on the home screen). */
@@ -115,13 +115,6 @@ test('technicians and tags changed by a colleague show on the open Paramètres p
   request,
 }) => {
   const unique = `Vif${Date.now().toString(36)}`
-  const put = async (doctype: string, name: string, data: Record<string, unknown>) => {
-    const r = await request.put(`/ops/api/erp/resource/${doctype}/${encodeURIComponent(name)}`, {
-      headers: ADMIN,
-      data,
-    })
-    expect(r.status(), await r.text()).toBe(200)
-  }
   await openAs(page, 'admin', '/settings/technicians')
   const table = page.getByTestId('technicians-table')
   await expect(table.locator('tbody tr').first()).toBeVisible()
@@ -138,11 +131,11 @@ test('technicians and tags changed by a colleague show on the open Paramètres p
   })
   const row = table.locator('tbody tr', { hasText: `Aline ${unique}` })
   await expect(row).toContainText('Fibre')
-  await put('Technician', hired.name, { full_name: `Aline ${unique} Roy`, tags: [{ tag: 'Nacelle' }] })
+  await adminUpdate(request, 'Technician', hired.name, { full_name: `Aline ${unique} Roy`, tags: [{ tag: 'Nacelle' }] })
   await expect(row).toContainText(`Aline ${unique} Roy`)
   await expect(row).toContainText('Nacelle')
   await expect(row).not.toContainText('Fibre')
-  await put('Technician', hired.name, { status: 'Inactive' })
+  await adminUpdate(request, 'Technician', hired.name, { status: 'Inactive' })
   await expect(row).toHaveCount(0)
 
   await page.goto('/ops/#/settings/tags')
@@ -152,7 +145,7 @@ test('technicians and tags changed by a colleague show on the open Paramètres p
   await adminCreate(request, 'Tag', { tag_name: tag, category: 'Zone', color: '#2E7D32' })
   const tagRow = page.locator('tr', { hasText: tag })
   await expect(tagRow).toContainText('Zone')
-  await put('Tag', tag, { category: 'Skill' })
+  await adminUpdate(request, 'Tag', tag, { category: 'Skill' })
   await expect(tagRow).toContainText('Compétence')
   const removed = await request.delete(`/ops/api/erp/resource/Tag/${encodeURIComponent(tag)}`, { headers: ADMIN })
   expect(removed.status(), await removed.text()).toBe(202)

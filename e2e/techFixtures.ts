@@ -148,7 +148,6 @@ export async function openJob(page: Page, job: string): Promise<void> {
   await expect(page.getByTestId('job-customer')).not.toBeEmpty()
 }
 
-/** Waits for the service worker to be active, then reloads so it controls the page. */
 /**
  * Makes sure the page has the code of `source` (its path in src/) and every chunk it imports, as
  * the app fetches the parts it holds back a moment after the first screen: waits for that fetch,
@@ -165,6 +164,7 @@ export async function codeFetched(page: Page, source: string): Promise<void> {
   await page.evaluate((url) => import(url).then(() => undefined), `/ops/${file}`)
 }
 
+/** Waits for the service worker to be active, then reloads so it controls the page. */
 export async function installOffline(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready
