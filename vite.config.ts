@@ -5,6 +5,7 @@ import { quasar, transformAssetUrls } from '@quasar/vite-plugin'
 import { VitePWA } from 'vite-plugin-pwa'
 import { precompileMessages } from './scripts/precompileMessages'
 import { routePreloads } from './scripts/routePreloads'
+import { layoutGroup } from './scripts/shellChunk'
 
 export default defineConfig({
   base: '/ops/',
@@ -74,6 +75,11 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'entry', tags: ['$initial'], priority: 2 },
+            // The layout every screen opens in, with all it imports statically: one file.
+            {
+              name: layoutGroup(fileURLToPath(new URL('./src/layouts/MainLayout.vue', import.meta.url)), 'MainLayout'),
+              priority: 1.5,
+            },
             {
               name: 'lib',
               test: /node_modules[\\/]/,

@@ -6,7 +6,7 @@ const ROOT = '/app'
 
 /** A bundle of chunks, each: file name, its module, its static imports, its CSS. */
 function bundle(
-  chunks: { file: string; module?: string; imports?: string[]; css?: string[]; entry?: boolean }[],
+  chunks: { file: string; module?: string; modules?: string[]; imports?: string[]; css?: string[]; entry?: boolean }[],
 ): Rolldown.OutputBundle {
   return Object.fromEntries(
     chunks.map((c) => [
@@ -15,6 +15,7 @@ function bundle(
         type: 'chunk',
         fileName: c.file,
         facadeModuleId: c.module ? `${ROOT}/${c.module}` : null,
+        moduleIds: [...(c.module ? [c.module] : []), ...(c.modules ?? [])].map((m) => `${ROOT}/${m}`),
         imports: c.imports ?? [],
         isEntry: c.entry ?? false,
         viteMetadata: { importedCss: new Set(c.css ?? []), importedAssets: new Set() },
@@ -80,6 +81,21 @@ describe('the opening screens written into index.html', () => {
     const without = { ...built }
     delete without['assets/english-2.js']
     expect(() => openingScreens(without, ROOT, '/ops/')).toThrow(/src\/i18n\/english\.ts/)
+  })
+
+  it('finds a module the build put in a group file rather than a file of its own', () => {
+    const grouped = { ...built }
+    delete grouped['assets/MainLayout.js']
+    const group = bundle([
+      {
+        file: 'assets/MainLayout-group.js',
+        modules: ['src/layouts/MainLayout.vue', 'src/features/scans/ScanBadge.vue'],
+      },
+    ])
+    const table = openingScreens({ ...grouped, ...group }, ROOT, '/ops/')
+    const tech = table.screens.find(([n]) => n === 'tech')?.[2].map((i) => table.files[i])
+    expect(tech).toContain('assets/MainLayout-group.js')
+    expect(tech).toContain('assets/TechDayPage.js')
   })
 
   it('stops the build when a screen names a module that is no longer a chunk', () => {

@@ -56,6 +56,11 @@ function closure(byFile: Map<string, OutputChunk>, chunk: OutputChunk, into: Set
   }
 }
 
+/** The chunk a lazy import of `id` loads: the one it is the face of, else the group that holds it. */
+function chunkOf(all: OutputChunk[], id: string): OutputChunk | undefined {
+  return all.find((c) => c.facadeModuleId === id) ?? all.find((c) => c.moduleIds.includes(id))
+}
+
 export function openingScreens(bundle: OutputBundle, root: string, base: string): OpeningScreens {
   const all = chunks(bundle)
   const byFile = new Map(all.map((chunk) => [chunk.fileName, chunk]))
@@ -67,7 +72,7 @@ export function openingScreens(bundle: OutputBundle, root: string, base: string)
   const screens: OpeningScreens['screens'] = OPENING_SCREENS.map(([name, hash, modules]) => {
     const needed = new Set<string>()
     for (const module of modules) {
-      const chunk = all.find((c) => c.facadeModuleId === `${root}/${module}`)
+      const chunk = chunkOf(all, `${root}/${module}`)
       if (!chunk)
         throw new Error(`routePreloads: the screen "${name}" names ${module}, which is not a chunk of the build`)
       closure(byFile, chunk, needed)
