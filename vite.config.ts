@@ -78,6 +78,7 @@ export default defineConfig({
             // The layout every screen opens in, with all it imports statically: one file.
             {
               name: layoutGroup(fileURLToPath(new URL('./src/layouts/MainLayout.vue', import.meta.url)), 'MainLayout'),
+              debugName: 'MainLayout',
               priority: 1.5,
             },
             {
