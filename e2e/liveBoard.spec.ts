@@ -174,11 +174,15 @@ test('a technician added and renamed, a tag added and a customer renamed at the 
   // A tag added at the office is offered in the tag filter; the tags alone were read again.
   const tagName = `Zone ${word}`
   await adminCreate(request, 'Tag', { tag_name: tagName, category: 'Zone', color: '#2E7D32' })
+  const options = page.getByRole('listbox')
   await expect
     .poll(async () => {
+      // Counted once the list is open, and closed again before the next look.
       await page.getByTestId('filter-tag').click()
-      const offered = await page.getByRole('option', { name: tagName }).count()
+      await options.waitFor()
+      const offered = await options.getByRole('option', { name: tagName }).count()
       await page.keyboard.press('Escape')
+      await options.waitFor({ state: 'detached' })
       return offered
     })
     .toBe(1)

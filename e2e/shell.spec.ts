@@ -79,11 +79,15 @@ test.describe('the first load, on the browser’s own clock', () => {
     const board = await preloaded('dispatch')
     expect(board.some((href) => /\/ops\/assets\/DispatchPage-[\w-]+\.js$/.test(href))).toBe(true)
     expect(board.some((href) => /\/ops\/assets\/MainLayout-[\w-]+\.js$/.test(href))).toBe(true)
-    // The interface's words, which the app waits for before its first screen, travel beside that code.
+    // The interface's words, which the app waits for before its first screen, travel beside that
+    // code: the technician's screens' and the office's.
     const words = await page
       .locator('link[data-opening-words]')
       .evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''))
-    expect(words).toEqual([expect.stringMatching(/^\/ops\/assets\/french-[\w-]+\.js$/)])
+    expect(words).toEqual([
+      expect.stringMatching(/^\/ops\/assets\/frenchField-[\w-]+\.js$/),
+      expect.stringMatching(/^\/ops\/assets\/french-[\w-]+\.js$/),
+    ])
     // What opens only on demand (the calendar, Optimiser's dialogs) is not part of the board's first load.
     expect(board.filter((href) => /\/(DayPicker|OptimizeChooserDialog|OptimizePreviewDialog)-/.test(href))).toEqual([])
     // The script that adds them stands in the head, before the app's stylesheet (at the end of the
@@ -116,6 +120,10 @@ test.describe('the first load, on the browser’s own clock', () => {
     await expect(page.getByTestId('tech-today')).toBeVisible()
     const day = await preloaded('tech')
     expect(day.some((href) => /\/ops\/assets\/TechDayPage-[\w-]+\.js$/.test(href))).toBe(true)
+    // Its words are the technician's screens' alone, the office's following once the day is up.
+    expect(
+      await page.locator('link[data-opening-words]').evaluateAll((links) => links.map((l) => l.getAttribute('href'))),
+    ).toEqual([expect.stringMatching(/^\/ops\/assets\/frenchField-[\w-]+\.js$/)])
     // The scan queue's panel is not part of the day's first screen: it comes once the day is up.
     expect(day.filter((href) => /\/ScanQueuePanel-/.test(href))).toEqual([])
     await expect
@@ -253,4 +261,44 @@ test('the technician’s day is drawn without starting the browser’s date and 
   // The card reads its times, "08 h 30 – 10 h 00", all the same.
   await expect(card.locator('.text-h6')).toHaveText(/^\d{2} h \d{2} – \d{2} h \d{2}$/)
   expect(await page.evaluate(() => (window as unknown as { intlAtFirstCard: number | null }).intlAtFirstCard)).toBe(0)
+})
+
+test("opened on the technician's day, the app draws it before the office's words and has them for the board after", async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  // When the day's screen appeared, by the page's own clock, to compare with when each file was asked for.
+  await context.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (!document.querySelector('[data-testid="tech-day"]')) return
+      ;(window as unknown as { __dayShown: number }).__dayShown = performance.now()
+      observer.disconnect()
+    }).observe(document, { childList: true, subtree: true })
+  })
+  await context.addCookies([{ name: 'ops_demo_persona', value: 'admin', url: baseURL! }])
+  await page.goto('/ops/#/tech')
+  await expect(page.getByTestId('tech-day')).toContainText('Mes interventions')
+  // The office's words come once the day is up (a second after), not before it.
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const asked = (file: RegExp) =>
+          performance
+            .getEntriesByType('resource')
+            .filter((r) => file.test(new URL(r.name).pathname))
+            .map((r) => Math.round(r.startTime))
+        return {
+          field: asked(/\/assets\/frenchField-[\w-]+\.js$/).length,
+          officeAfterDay: asked(/\/assets\/french-[\w-]+\.js$/).map(
+            (at) => at > (window as unknown as { __dayShown: number }).__dayShown,
+          ),
+        }
+      }),
+    )
+    .toEqual({ field: 1, officeAfterDay: [true] })
+  await page.getByTestId('nav-dispatch').click()
+  await expect(page.getByTestId('dispatch-board')).toBeVisible()
+  await expect(page.getByText('Non assignées')).toBeVisible()
+  await expect(page.locator('body')).not.toContainText('dispatch.')
 })

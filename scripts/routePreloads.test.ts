@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Rolldown } from 'vite'
+import { FIELD_SCREENS } from '../src/contracts/openingScreen'
 import { OPENING_SCREENS, openingScreens, withScriptBeforeStylesheets, withStylesheetsAfterBody } from './routePreloads'
 
 const ROOT = '/app'
@@ -35,6 +36,7 @@ const built = bundle([
   },
   { file: 'assets/vue.js' },
   { file: 'assets/french-1.js', module: 'src/i18n/french.ts' },
+  { file: 'assets/frenchField-3.js', module: 'src/i18n/frenchField.ts' },
   { file: 'assets/english-2.js', module: 'src/i18n/english.ts' },
   { file: 'assets/QBtn.js', imports: ['assets/vue.js'] },
   { file: 'assets/MainLayout.js', module: 'src/layouts/MainLayout.vue', imports: ['assets/QBtn.js', 'assets/vue.js'] },
@@ -77,7 +79,13 @@ describe('the opening screens written into index.html', () => {
   })
 
   it('names the files of the words in each language, and where the language is remembered', () => {
-    expect(table.words).toEqual({ fr: 'assets/french-1.js', en: 'assets/english-2.js', localeKey: 'ops.locale' })
+    expect(table.words).toEqual({
+      fr: 'assets/french-1.js',
+      field: 'assets/frenchField-3.js',
+      en: 'assets/english-2.js',
+      localeKey: 'ops.locale',
+    })
+    expect(table.fieldScreens).toEqual(FIELD_SCREENS)
     const without = { ...built }
     delete without['assets/english-2.js']
     expect(() => openingScreens(without, ROOT, '/ops/')).toThrow(/src\/i18n\/english\.ts/)

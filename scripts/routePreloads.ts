@@ -14,6 +14,7 @@ import type { Plugin, Rolldown } from 'vite'
 import { LOCALE_KEY } from '../src/contracts/localeKey'
 import {
   EARLY_READS_KEY,
+  FIELD_SCREENS,
   HOME_SCREEN_KEY,
   preloadOpeningScreen,
   type OpeningScreens,
@@ -29,7 +30,7 @@ export const OPENING_SCREENS: [name: string, hash: RegExp, modules: string[]][] 
 ]
 
 /** The interface's words, fetched by src/i18n/index.ts before the first screen is drawn. */
-export const WORDS = { fr: 'src/i18n/french.ts', en: 'src/i18n/english.ts' }
+export const WORDS = { fr: 'src/i18n/french.ts', field: 'src/i18n/frenchField.ts', en: 'src/i18n/english.ts' }
 
 /**
  * The API reads index.html starts as it opens (paths under the base): the session for every
@@ -94,7 +95,8 @@ export function openingScreens(bundle: OutputBundle, root: string, base: string)
     homeKey: HOME_SCREEN_KEY,
     reads: EARLY_READS,
     readsKey: EARLY_READS_KEY,
-    words: { fr: words(WORDS.fr), en: words(WORDS.en), localeKey: LOCALE_KEY },
+    words: { fr: words(WORDS.fr), field: words(WORDS.field), en: words(WORDS.en), localeKey: LOCALE_KEY },
+    fieldScreens: FIELD_SCREENS,
   }
 }
 

@@ -7,13 +7,13 @@ import './css/quasar.sass'
 import './css/app.scss'
 import App from './App.vue'
 import { router } from './router'
-import { i18n, initialLocale, setLocale } from './i18n'
+import { i18n, initialLocale, officeWords, setLocale } from './i18n'
 import { afterFirstScreen, firstScreenShown } from './afterFirstScreen'
 import { installLazyPlugins, preloadPlugins } from './lazyPlugins'
 import { fetchSessionEarly } from './auth/useUserGroups'
 import { openBoardEarly } from './features/dispatch/shell'
 import { askEarly } from './api/early'
-import { openedOn } from './contracts/openingScreen'
+import { FIELD_SCREENS, openedOn } from './contracts/openingScreen'
 
 fetchSessionEarly()
 // The opening screen's data, asked for beside its code (index.html preloads the screen's files;
@@ -35,7 +35,10 @@ app.use(router)
 // dialogs and notifications once the first screen is up (asked for again by the first one shown if
 // that fetch fails).
 afterFirstScreen(() => void preloadPlugins().catch(() => undefined))
-void setLocale(initialLocale()).finally(() => {
+// On a technician's screen the office's words follow the first screen instead of coming before it.
+const field = opening !== null && FIELD_SCREENS.includes(opening)
+if (field) afterFirstScreen(() => void officeWords())
+void setLocale(initialLocale(), { office: !field }).finally(() => {
   app.mount('#app')
   void router.isReady().then(firstScreenShown, firstScreenShown)
 })

@@ -7,7 +7,8 @@ import { ref } from 'vue'
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import type { Capability } from 'src/contracts/capabilities'
 import { useUserGroups } from 'src/auth/useUserGroups'
-import { HOME_SCREEN_KEY } from 'src/contracts/openingScreen'
+import { FIELD_SCREENS, HOME_SCREEN_KEY } from 'src/contracts/openingScreen'
+import { officeWords } from 'src/i18n'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -167,6 +168,8 @@ router.beforeEach(async (to) => {
     if (caps && !session.canAny(caps)) return { name: 'denied', query: { from: to.fullPath } }
   }
   if (to.name === 'home' && first) return { name: first }
+  // An office screen after an opening on the technician's day: its words first (already there otherwise).
+  if (typeof to.name !== 'string' || !FIELD_SCREENS.includes(to.name)) await officeWords()
   return true
 })
 

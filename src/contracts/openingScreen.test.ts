@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   EARLY_READS_KEY,
+  FIELD_SCREENS,
   HOME_SCREEN_KEY,
   openedOn,
   preloadOpeningScreen,
@@ -19,7 +20,13 @@ const TABLE: OpeningScreens = {
   homeKey: HOME_SCREEN_KEY,
   reads: { always: ['api/me'], screens: { tech: ['api/tech/day'] } },
   readsKey: EARLY_READS_KEY,
-  words: { fr: 'assets/french-e.js', en: 'assets/english-f.js', localeKey: 'ops.locale' },
+  words: {
+    fr: 'assets/french-e.js',
+    field: 'assets/frenchField-g.js',
+    en: 'assets/english-f.js',
+    localeKey: 'ops.locale',
+  },
+  fieldScreens: FIELD_SCREENS,
 }
 
 /** The words' files the page preloads. */
@@ -99,15 +106,29 @@ describe('preloadOpeningScreen', () => {
 
   it('preloads the French words for any screen, known or not, and the English ones when English was chosen', () => {
     preloadOpeningScreen(TABLE, '#/settings/users', document, storageWith(null))
-    expect(words()).toEqual(['/ops/assets/french-e.js'])
+    expect(words()).toEqual(['/ops/assets/frenchField-g.js', '/ops/assets/french-e.js'])
     document.head.innerHTML = ''
     localStorage.clear()
     localStorage.setItem('ops.locale', 'en')
+    preloadOpeningScreen(TABLE, '#/dispatch', document, () => localStorage)
+    expect(words()).toEqual(['/ops/assets/frenchField-g.js', '/ops/assets/french-e.js', '/ops/assets/english-f.js'])
+    document.head.innerHTML = ''
     preloadOpeningScreen(TABLE, '#/tech', document, () => localStorage)
-    expect(words()).toEqual(['/ops/assets/french-e.js', '/ops/assets/english-f.js'])
+    expect(words()).toEqual(['/ops/assets/frenchField-g.js', '/ops/assets/english-f.js'])
     expect(document.head.querySelector('link[data-opening-words]')?.getAttribute('rel')).toBe('modulepreload')
     // The words are not taken for a screen's files.
     expect(added()).toHaveLength(3)
+  })
+
+  it("leaves the office's French words for later on the technician's screens, a bare /ops/ leading there included", () => {
+    preloadOpeningScreen(TABLE, '#/tech', document, storageWith(null))
+    expect(words()).toEqual(['/ops/assets/frenchField-g.js'])
+    document.head.innerHTML = ''
+    preloadOpeningScreen(TABLE, '#/tech/jobs/DJ-2026-00012', document, storageWith(null))
+    expect(words()).toEqual(['/ops/assets/frenchField-g.js'])
+    document.head.innerHTML = ''
+    preloadOpeningScreen(TABLE, '', document, storageWith('tech'))
+    expect(words()).toEqual(['/ops/assets/frenchField-g.js'])
   })
 
   it('takes the most specific screen first', () => {
@@ -137,6 +158,6 @@ describe('preloadOpeningScreen', () => {
     }
     expect(preloadOpeningScreen(TABLE, '', document, refused)).toBeNull()
     expect(added()).toEqual([])
-    expect(words()).toEqual(['/ops/assets/french-e.js'])
+    expect(words()).toEqual(['/ops/assets/frenchField-g.js', '/ops/assets/french-e.js'])
   })
 })

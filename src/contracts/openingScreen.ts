@@ -36,10 +36,24 @@ export interface OpeningScreens {
   readsKey: string
   /**
    * The files of the interface's words, which the app waits for before its first screen: French
-   * always (the fallback), English too when it was the last visit's language (under `localeKey`).
+   * always (the fallback) — the technician's screens' part (`field`) for every screen, the office's
+   * (`fr`) unless the screen is one of `FIELD_SCREENS` — and English too when it was the last
+   * visit's language (under `localeKey`).
    */
-  words: { fr: string; en: string; localeKey: string }
+  words: { fr: string; field: string; en: string; localeKey: string }
+  /** `FIELD_SCREENS`, for the page's script. */
+  fieldScreens: readonly string[]
 }
+
+/** The features whose words the technician's screens use (src/i18n/frenchField.ts), and the only ones. */
+export const FIELD_FEATURES: readonly string[] = ['tech', 'scans']
+
+/**
+ * The screens (route names) that name only the shell's words and the technician's
+ * (`FIELD_FEATURES`): they open without the office's words, which follow once they are
+ * up; the router waits for those before any other screen. `fieldWords.test.ts` walks their code.
+ */
+export const FIELD_SCREENS: readonly string[] = ['home', 'denied', 'tech', 'tech-job']
 
 /**
  * Adds the opening screen's files and the interface's words to the page's head as preloads and
@@ -96,7 +110,8 @@ export function preloadOpeningScreen(table: OpeningScreens, hash: string, doc: D
   } catch {
     // no storage: French, as the app will choose
   }
-  preload(table.words.fr, 'data-opening-words', 'fr')
+  preload(table.words.field, 'data-opening-words', 'fr')
+  if (!screen || !table.fieldScreens.includes(screen[0])) preload(table.words.fr, 'data-opening-words', 'fr')
   if (english) preload(table.words.en, 'data-opening-words', 'en')
   if (!screen) return null
   const [name, , files] = screen

@@ -23,9 +23,10 @@ function merge(root: Messages, features: FeatureMessages): Messages {
   return all
 }
 
-// The shell's French words are here. A production build fetches the features' French words
-// (src/i18n/french.ts) beside the first screen's code, and English (src/i18n/english.ts) only
-// when chosen; the tests and the dev server have everything at hand.
+// The shell's French words are here. A production build fetches the features' French words in two
+// parts, the technician's screens' (src/i18n/frenchField.ts) and the office's (src/i18n/french.ts),
+// and English (src/i18n/english.ts) only when chosen; the tests and the dev server have everything
+// at hand.
 const messages: Record<'fr' | 'en', Messages> = import.meta.env.PROD
   ? { fr: { ...fr }, en: {} }
   : {
@@ -52,21 +53,51 @@ export const i18n = createI18n({
   messages,
 })
 
-/** Words fetched once per language in a production build. */
-const loaded: Partial<Record<Locale, Promise<void>>> = {}
-function loadWords(locale: Locale): Promise<void> {
+/** The words a production build fetches: English, and French in its two parts. */
+type Words = 'field' | 'office' | 'en'
+const loaded: Partial<Record<Words, Promise<void>>> = {}
+/** The French words so far, set whole into vue-i18n at each part (merging copies each word in through the reactive store, ~15 ms). */
+let french: Messages = messages.fr
+
+function loadWords(words: Words): Promise<void> {
   if (!import.meta.env.PROD) return Promise.resolve()
-  loaded[locale] ??=
-    locale === 'en'
+  const addFrench = (part: Promise<{ features: FeatureMessages }>) =>
+    part.then((module) => {
+      french = merge(french, module.features)
+      i18n.global.setLocaleMessage('fr', french)
+    })
+  loaded[words] ??= (
+    words === 'en'
       ? import('./english').then(({ root, features }) => i18n.global.setLocaleMessage('en', merge(root, features)))
-      : // Set whole, not merged: merging copies each word in through the reactive store (~15 ms).
-        import('./french').then(({ features }) => i18n.global.setLocaleMessage('fr', merge(fr, features)))
-  return loaded[locale]
+      : addFrench(words === 'field' ? import('./frenchField') : import('./french'))
+  ).catch((error: unknown) => {
+    // Asked again by the next one who needs them (the network may be back).
+    delete loaded[words]
+    throw error
+  })
+  return loaded[words]
 }
 
-/** Switches the app's language once its words are there (at once in the tests and the dev server). */
-export async function setLocale(locale: Locale): Promise<void> {
-  await Promise.all([loadWords('fr'), loadWords(locale)])
+/**
+ * The office's words, for a screen beyond the technician's (the router waits for them): already
+ * there unless the app opened on the technician's day. Never rejects: without the network a screen
+ * still opens, its words showing as their keys.
+ */
+export function officeWords(): Promise<void> {
+  return loadWords('office').catch(() => undefined)
+}
+
+/**
+ * Switches the app's language once its words are there (at once in the tests and the dev server).
+ * `office: false` leaves the office's French words for later, when the app opens on a technician's
+ * screen.
+ */
+export async function setLocale(locale: Locale, { office = true }: { office?: boolean } = {}): Promise<void> {
+  await Promise.all([
+    loadWords('field'),
+    office || loaded.office ? loadWords('office') : null,
+    locale === 'en' ? loadWords('en') : null,
+  ])
   i18n.global.locale.value = locale
   Quasar.lang.set(locale === 'en' ? quasarEn : quasarFr)
   document.documentElement.lang = locale
