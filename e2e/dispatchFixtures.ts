@@ -1,5 +1,5 @@
 /** Helpers of the dispatcher's journeys: a job of a test's own, the board opened on it, a real mouse drag. */
-import type { APIRequestContext, Page } from '@playwright/test'
+import type { APIRequestContext, Locator, Page } from '@playwright/test'
 import { ADMIN, adminCreate, ok, servedCustomer, expect } from './fixtures'
 
 export interface Job {
@@ -46,9 +46,28 @@ export async function openBoard(page: Page, day: string, tech: string, queueJob?
   }
 }
 
+/**
+ * Where an element is once the board has settled: its box read again until two reads a frame apart
+ * agree (the board scrolls to the working day, and its side panels mount, just after it is drawn).
+ */
+export async function steadyBox(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let box = await locator.boundingBox()
+  await expect
+    .poll(async () => {
+      const before = box
+      await locator
+        .page()
+        .evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))
+      box = await locator.boundingBox()
+      return box !== null && JSON.stringify(box) === JSON.stringify(before)
+    })
+    .toBe(true)
+  return box!
+}
+
 /** Drags with a real mouse: press, move in steps (the ghost follows), release unless told not to. */
 export async function dragTo(page: Page, from: string, to: { x: number; y: number }, release = true) {
-  const box = (await page.getByTestId(from).boundingBox())!
+  const box = await steadyBox(page.getByTestId(from))
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
   await page.mouse.down()
   await page.mouse.move(to.x, to.y, { steps: 8 })

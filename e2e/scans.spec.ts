@@ -3,7 +3,6 @@ import { test, expect, adminCreate, installFakeTimers, signInAs } from './fixtur
 import {
   adminList,
   code128,
-  codeFetched,
   equipmentCount,
   freshJob,
   hubFaults,
@@ -12,6 +11,7 @@ import {
   openJob,
   photo,
   qrLabel,
+  tabletCodeFetched,
   tinyCode128,
 } from './techFixtures'
 import type { ServiceEquipment } from '../src/contracts/doctypes'
@@ -258,10 +258,7 @@ test('two tabs open when the network comes back: the scan is sent once', async (
 
 /** A photo the tablet cannot read, taken with no network: it waits in the queue for the hub. */
 async function photoLeftToTheHub(page: Page, context: BrowserContext, serial: string) {
-  // The queue's panel and the dialogs, fetched a moment after the app opened, are on the tablet
-  // before the network goes.
-  await codeFetched(page, 'src/features/scans/ScanQueuePanel.vue')
-  await codeFetched(page, 'src/quasarPlugins.ts')
+  await tabletCodeFetched(page)
   await context.setOffline(true)
   await scan(page, await tinyCode128(serial))
   await expect(page.getByTestId('scan-message')).toContainText('Le serveur n’a pas pu lire la photo')

@@ -164,6 +164,16 @@ export async function codeFetched(page: Page, source: string): Promise<void> {
   await page.evaluate((url) => import(url).then(() => undefined), `/ops/${file}`)
 }
 
+/**
+ * The code a tablet's app fetches a moment after it opens, for use in the basement: the scan
+ * queue's panel and the dialogs and notifications. A journey that cuts the network soon after
+ * opening makes sure of it first, as a tablet that has been open a while would have it.
+ */
+export async function tabletCodeFetched(page: Page): Promise<void> {
+  await codeFetched(page, 'src/features/scans/ScanQueuePanel.vue')
+  await codeFetched(page, 'src/quasarPlugins.ts')
+}
+
 /** Waits for the service worker to be active, then reloads so it controls the page. */
 export async function installOffline(page: Page): Promise<void> {
   await page.evaluate(async () => {

@@ -4,7 +4,7 @@
  * already under way is refused with the reason.
  */
 import { freeTechnician, test, expect, signInAs } from './fixtures'
-import { createJob, getJob, openBoard } from './dispatchFixtures'
+import { createJob, getJob, openBoard, steadyBox } from './dispatchFixtures'
 
 test('a planned job dragged onto the queue waits there again, technician cleared, time kept; a colleague sees it', async ({
   page,
@@ -24,8 +24,8 @@ test('a planned job dragged onto the queue waits there again, technician cleared
   await signInAs(page, 'dispatcher')
   await openBoard(page, tomorrow, tech.name)
   const block = page.getByTestId(`row-${tech.name}`).getByTestId(`job-${job.name}`)
-  const from = (await block.boundingBox())!
-  const queue = (await page.getByTestId('unassigned-queue').boundingBox())!
+  const from = await steadyBox(block)
+  const queue = await steadyBox(page.getByTestId('unassigned-queue'))
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
   await page.mouse.down()
   await page.mouse.move(queue.x + queue.width / 2, queue.y + queue.height / 2, { steps: 10 })
