@@ -80,7 +80,7 @@ describe('the opening screens written into index.html', () => {
 
   it('names the files of the words in each language, and where the language is remembered', () => {
     expect(table.words).toEqual({
-      fr: 'assets/french-1.js',
+      office: 'assets/french-1.js',
       field: 'assets/frenchField-3.js',
       en: 'assets/english-2.js',
       localeKey: 'ops.locale',

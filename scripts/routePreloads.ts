@@ -30,7 +30,7 @@ export const OPENING_SCREENS: [name: string, hash: RegExp, modules: string[]][] 
 ]
 
 /** The interface's words, fetched by src/i18n/index.ts before the first screen is drawn. */
-export const WORDS = { fr: 'src/i18n/french.ts', field: 'src/i18n/frenchField.ts', en: 'src/i18n/english.ts' }
+export const WORDS = { office: 'src/i18n/french.ts', field: 'src/i18n/frenchField.ts', en: 'src/i18n/english.ts' }
 
 /**
  * The API reads index.html starts as it opens (paths under the base): the session for every
@@ -95,7 +95,7 @@ export function openingScreens(bundle: OutputBundle, root: string, base: string)
     homeKey: HOME_SCREEN_KEY,
     reads: EARLY_READS,
     readsKey: EARLY_READS_KEY,
-    words: { fr: words(WORDS.fr), field: words(WORDS.field), en: words(WORDS.en), localeKey: LOCALE_KEY },
+    words: { office: words(WORDS.office), field: words(WORDS.field), en: words(WORDS.en), localeKey: LOCALE_KEY },
     fieldScreens: FIELD_SCREENS,
   }
 }

@@ -21,7 +21,7 @@ const TABLE: OpeningScreens = {
   reads: { always: ['api/me'], screens: { tech: ['api/tech/day'] } },
   readsKey: EARLY_READS_KEY,
   words: {
-    fr: 'assets/french-e.js',
+    office: 'assets/french-e.js',
     field: 'assets/frenchField-g.js',
     en: 'assets/english-f.js',
     localeKey: 'ops.locale',

@@ -37,10 +37,10 @@ export interface OpeningScreens {
   /**
    * The files of the interface's words, which the app waits for before its first screen: French
    * always (the fallback) — the technician's screens' part (`field`) for every screen, the office's
-   * (`fr`) unless the screen is one of `FIELD_SCREENS` — and English too when it was the last
+   * (`office`) unless the screen is one of `FIELD_SCREENS` — and English too when it was the last
    * visit's language (under `localeKey`).
    */
-  words: { fr: string; field: string; en: string; localeKey: string }
+  words: { office: string; field: string; en: string; localeKey: string }
   /** `FIELD_SCREENS`, for the page's script. */
   fieldScreens: readonly string[]
 }
@@ -111,7 +111,7 @@ export function preloadOpeningScreen(table: OpeningScreens, hash: string, doc: D
     // no storage: French, as the app will choose
   }
   preload(table.words.field, 'data-opening-words', 'fr')
-  if (!screen || !table.fieldScreens.includes(screen[0])) preload(table.words.fr, 'data-opening-words', 'fr')
+  if (!screen || !table.fieldScreens.includes(screen[0])) preload(table.words.office, 'data-opening-words', 'fr')
   if (english) preload(table.words.en, 'data-opening-words', 'en')
   if (!screen) return null
   const [name, , files] = screen
