@@ -4,7 +4,7 @@
  * page and everything it imports, statically or lazily, and the layout around it — and fails on a
  * word of another feature, which would show as its key on a tablet that has just opened its day.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FIELD_FEATURES, FIELD_SCREENS } from 'src/contracts/openingScreen'
@@ -27,8 +27,9 @@ function resolved(from: string, spec: string): string | null {
       ? join(dirname(from), spec)
       : null
   if (!base) return null // a library
+  // A directory is its index.ts (e.g. `src/features/diagnostics`).
   for (const file of [base, `${base}.ts`, `${base}.vue`, join(base, 'index.ts')])
-    if (existsSync(file) && !file.endsWith('/')) return file
+    if (existsSync(file) && statSync(file).isFile()) return file
   return null
 }
 
@@ -62,6 +63,8 @@ describe("the technician's screens and their words", () => {
   it('finds the field screens in the router, and words of other features where they are', () => {
     const pages = screenPages()
     for (const screen of FIELD_SCREENS) expect(pages.get(screen), screen).toBeTruthy()
+    // A feature imported by its directory is walked through its index.ts.
+    expect(resolved(join(SRC, 'main.ts'), 'src/features/diagnostics')).toBe(join(SRC, 'features/diagnostics/index.ts'))
     // The check itself finds an office word where one is named.
     const board = readFileSync(join(SRC, 'features/dispatch/DispatchPage.vue'), 'utf8')
     expect(board.match(OFFICE_KEY)?.length).toBeGreaterThan(0)
