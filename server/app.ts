@@ -22,7 +22,7 @@ import { inlineScriptSources } from './static'
 import { createTechScopes, type TechScopes } from './techScope'
 import { erpForRequest, ErpRefused, UpstreamUnreachable, type ErpClient } from './upstream/erp'
 import { hubForRequest, type HubClient } from './upstream/hub'
-import { errorField, log, requestLog } from './log'
+import { errorField, log, logAnswer, requestLog } from './log'
 import type { Logger } from 'pino'
 import { lifecycle } from './events/streams'
 import { countRequest, notePublished, rateLimitRefusals } from './metrics'
@@ -292,9 +292,7 @@ export function createApp(config: Config, deps: AppDeps): H3 {
       status,
       ms: Math.round(seconds * 10_000) / 10,
     }
-    if (status >= 500) log.warn(line, 'request')
-    else if (PROBES.has(route) && status < 400) log.debug(line, 'request')
-    else log.info(line, 'request')
+    logAnswer(status >= 500 ? 'warn' : PROBES.has(route) && status < 400 ? 'debug' : 'info', line)
   }
 
   // First of all: when the request arrived (for its log line and latency histogram); then, before

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app'
-import { censored, isoTime, log, redactSecret, useLogDestination } from './log'
+import { censored, isoTime, log, logAnswer, redactSecret, useLogDestination } from './log'
 import { freePort, STAFF, staffRequest, testConfig } from './testing'
 import { createBreakers } from './upstream/breaker'
 import { createErpClient } from './upstream/erp'
@@ -72,6 +72,43 @@ describe('logs', () => {
       status: 200,
       ms: expect.any(Number) as number,
     })
+  })
+
+  it('writes the answer line as pino writes the same fields, at its level, scrubbed', () => {
+    const line = {
+      req_id: 'req-7',
+      staff: 'marc.bouchard@gigafibre.ca',
+      method: 'GET',
+      route: '/ops/api/erp/**',
+      path: '/ops/api/erp/resource/Customer/"quoted"\\é',
+      status: 200,
+      ms: 1.4,
+    }
+    lines.length = 0
+    log.info(line, 'request')
+    logAnswer('info', line)
+    logAnswer('info', { ...line, staff: undefined })
+    expect(lines).toHaveLength(3)
+    const [viaPino, direct, anonymous] = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+    const withoutTime = (e: Record<string, unknown>) => ({ ...e, time: undefined })
+    expect(withoutTime(direct)).toEqual(withoutTime(viaPino))
+    // The same keys in the same order, the time in the same format.
+    expect(Object.keys(direct)).toEqual(Object.keys(viaPino))
+    expect(direct.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    expect(lines[1].endsWith('\n')).toBe(true)
+    expect(anonymous).not.toHaveProperty('staff')
+
+    // Below the logger's level, nothing; a credential in the path is scrubbed like any line.
+    useLogDestination({ write: (l: string) => void lines.push(l) }, 'info')
+    lines.length = 0
+    logAnswer('debug', line)
+    expect(lines).toHaveLength(0)
+    logAnswer('warn', { ...line, path: `/ops/api/erp/resource/Note/token ${ERP_TOKEN}`, status: 503 })
+    useLogDestination({ write: (l: string) => void lines.push(l) }, 'debug')
+    expect(lines).toHaveLength(1)
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 'warn', status: 503 })
+    expect(lines[0]).not.toContain(ERP_TOKEN.split(':')[1])
+    expect(lines[0]).toContain('[redacted]')
   })
 
   it('sends the request id on to ERPNext and the hub, from the pass-through and from routes of its own', async () => {

@@ -59,6 +59,21 @@ function trustedPeer(peer: string, config: Config, memo?: UserMemo): boolean {
 /** The identity headers that decide who a request is and what they may do. */
 const IDENTITY_FIELDS = ['x-authentik-email', 'x-authentik-username', 'x-authentik-name', 'x-authentik-groups']
 
+/** The identity headers found in the raw list, read as a request's headers are. */
+class MapHeaders implements HeaderSource {
+  constructor(private readonly found: Map<string, string>) {}
+  get(name: string): string | null {
+    return this.found.get(name) ?? null
+  }
+}
+
+/** The key a staff member is remembered by: their identity headers' values. */
+function memoKey(headers: HeaderSource): string {
+  const values: string[] = []
+  for (const name of IDENTITY_FIELDS) values.push(headers.get(name) ?? '')
+  return JSON.stringify(values)
+}
+
 /**
  * `rawHeaders` are the headers as they arrived (Node's rawHeaders, names and values alternating),
  * when the server adapter has them: an identity header sent twice (a proxy's and a client's) is
@@ -76,12 +91,12 @@ export function resolveUser(
   if (rawHeaders) {
     const found = rawIdentityHeaders(rawHeaders)
     if (!found) return null
-    headers = { get: (name) => found.get(name) ?? null }
+    headers = new MapHeaders(found)
   } else {
     if (hasRepeatedIdentityHeader(req.headers)) return null
     headers = req.headers
   }
-  const key = memo ? JSON.stringify(IDENTITY_FIELDS.map((name) => headers.get(name) ?? '')) : ''
+  const key = memo ? memoKey(headers) : ''
   const known = memo?.users.get(key)
   if (known) return known
   const identity = identityFromHeaders(headers)
