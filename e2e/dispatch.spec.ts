@@ -89,12 +89,14 @@ test('a stale edit is refused with a clear message and the newer version is show
   world,
 }) => {
   const tomorrow = world.day(1)
+  // This dispatcher's live feed is down, so they still hold the old version when they drag. Cut
+  // before the app first opens: opening the board later is a change of hash in the same page, whose
+  // stream would already be connected.
+  await page.route('**/ops/api/events*', (route) => route.abort())
   await signInAs(page, 'dispatcher')
   const tech = await freeTechnician(request, tomorrow)
   const colleagueTech = await freeTechnician(request, tomorrow, { taken: [tech.name] })
   const job = await createJob(request, tomorrow)
-  // This dispatcher's live feed is down, so they still hold the old version when they drag.
-  await page.route('**/ops/api/events*', (route) => route.abort())
   await openBoard(page, tomorrow, tech.name, job.name)
 
   const put = await page.request.put(`/ops/api/erp/resource/Dispatch%20Job/${job.name}`, {
