@@ -101,10 +101,13 @@ describe('logs', () => {
     // Below the logger's level, nothing; a credential in the path is scrubbed like any line.
     useLogDestination({ write: (l: string) => void lines.push(l) }, 'info')
     lines.length = 0
-    logAnswer('debug', line)
-    expect(lines).toHaveLength(0)
-    logAnswer('warn', { ...line, path: `/ops/api/erp/resource/Note/token ${ERP_TOKEN}`, status: 503 })
-    useLogDestination({ write: (l: string) => void lines.push(l) }, 'debug')
+    try {
+      logAnswer('debug', line)
+      logAnswer('warn', { ...line, path: `/ops/api/erp/resource/Note/token ${ERP_TOKEN}`, status: 503 })
+    } finally {
+      // Back to the level the file's other tests read at, whatever happened.
+      useLogDestination({ write: (l: string) => void lines.push(l) }, 'debug')
+    }
     expect(lines).toHaveLength(1)
     expect(JSON.parse(lines[0])).toMatchObject({ level: 'warn', status: 503 })
     expect(lines[0]).not.toContain(ERP_TOKEN.split(':')[1])

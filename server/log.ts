@@ -206,8 +206,8 @@ export interface AnswerLine {
  * The line for one answer, the busiest line there is: the JSON pino writes for
  * `log[level](line, 'request')` (level, time, pid, the fields, msg), composed here and written to
  * the logger's own destination, scrubbed like every other line. Through pino's per-line path
- * (formatters, the walk for credential fields, serialisation) it cost ~20 µs of a proxied read
- * (`npm run bench -- hop`); its fields are known and none is a credential field.
+ * (formatters, the walk for credential fields, serialisation) it cost ~11 µs of a proxied read
+ * (docs/PERFORMANCE.md, the hop); its fields are known and none is a credential field.
  */
 export function logAnswer(level: 'debug' | 'info' | 'warn', line: AnswerLine): void {
   if (!log.isLevelEnabled(level)) return
