@@ -1,5 +1,10 @@
+import { execSync } from 'node:child_process'
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test'
 import type { WorldOptions } from './e2e/fixtures'
+
+// The journeys run the app as production does: the SPA built and the server compiled (dist/),
+// rebuilt first when older than their sources. Once, in the runner: its workers only read this file.
+if (!process.env.TEST_WORKER_INDEX) execSync('node scripts/build-if-needed.mjs', { stdio: 'inherit' })
 
 const PORT = Number(process.env.E2E_PORT ?? 3199)
 /** Each port gets its own data directory, so two runs on one machine never share state. */
@@ -33,7 +38,7 @@ function server(port: number, now: string | undefined): Server {
   const dataDir = `.tmp/e2e-data-${port}`
   const shift = now ? Date.parse(now) - ORIGIN : 0
   return {
-    command: `rm -rf ${dataDir} && node --import tsx ${now ? '--import ./e2e/serverClock.ts ' : ''}server/main.ts`,
+    command: `rm -rf ${dataDir} && node ${now ? '--import tsx --import ./e2e/serverClock.ts ' : ''}--enable-source-maps dist/server/main.js`,
     url: `http://127.0.0.1:${port}/ops/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -17,6 +17,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { chromium, type Page } from '@playwright/test'
+import { SERVER_ARGS } from './startup'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const PORT = 3241
@@ -66,7 +67,7 @@ async function server(): Promise<{ child: ChildProcess | null; startUp: StartUp 
   console.log(
     `starting the large BFF on :${PORT} (${existsSync(join(dataDir, 'erpnext.sqlite')) ? 'reusing its data' : 'seeding — a few minutes'})`,
   )
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env: {
       ...process.env,

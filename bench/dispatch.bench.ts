@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path'
 import { chromium, type Browser, type Page } from '@playwright/test'
 import { BOARD_NDJSON, type BoardRest } from '../src/contracts/boardEncoding'
 import { addDays, mondayOf, toFrappeDate } from '../src/contracts/frappeTime'
-import { startupSettled, STARTUP_WAIT_MS } from './startup'
+import { SERVER_ARGS, startupSettled, STARTUP_WAIT_MS } from './startup'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const PROFILES = { large: 3231, demo: 3232 } as const
@@ -112,7 +112,7 @@ async function server(profile: Profile): Promise<{ port: number; child: ChildPro
   console.log(
     `starting the ${profile} BFF on :${port} (${existsSync(join(dataDir, 'erpnext.sqlite')) ? 'reusing its data' : 'seeding — a few minutes for large'})`,
   )
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env: {
       ...process.env,

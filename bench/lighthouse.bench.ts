@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import * as chromeLauncher from 'chrome-launcher'
 import lighthouse, { desktopConfig, type Config, type Flags } from 'lighthouse'
 import { buildSpa, ROOT } from './spaBuild'
-import { startupSettled } from './startup'
+import { SERVER_ARGS, startupSettled } from './startup'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 5)
@@ -61,7 +61,7 @@ async function startServer(): Promise<{ base: string; child: ChildProcess }> {
   // The demo dataset is laid out around today: seeded afresh each run.
   rmSync(dataDir, { recursive: true, force: true })
   mkdirSync(dataDir, { recursive: true })
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env: {
       ...process.env,

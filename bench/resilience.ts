@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
+import { SERVER_ARGS } from './startup'
 
 export const ROOT = resolve(import.meta.dirname, '..')
 export const ERP_TOKEN = 'demo-key:demo-secret'
@@ -75,7 +76,9 @@ export function start(
   probe: (url: string) => string,
   port: number,
 ): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  // The embedded upstreams run from their TypeScript sources; the BFF compiled, as in production.
+  const node = args.some((a) => a.endsWith('.ts')) ? ['--import', 'tsx', ...args] : args
+  const child = spawn(process.execPath, node, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -145,7 +148,7 @@ export async function startBff(
 ): Promise<Proc> {
   const p = port ?? (await freePort())
   return start(
-    ['server/main.ts'],
+    SERVER_ARGS,
     {
       PORT: String(p),
       HOST: '127.0.0.1',

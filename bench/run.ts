@@ -2,6 +2,7 @@
  * npm run bench: runs every bench/*.bench.ts (or those named on the command line, e.g.
  * `npm run bench -- dispatch`) one after the other and prints their tables.
  */
+import { execSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -17,6 +18,8 @@ if (files.length === 0) {
   console.error(`No benchmark matches ${wanted.join(', ') || '(all)'}`)
   process.exit(1)
 }
+// The benches run the BFF compiled, as production does: built first when missing or stale.
+execSync('node scripts/build-if-needed.mjs', { cwd: join(here, '..'), stdio: 'inherit' })
 for (const file of files) {
   console.log(`\n=== ${file} ===`)
   const mod = (await import(pathToFileURL(join(here, file)).href)) as { run(): Promise<void> }

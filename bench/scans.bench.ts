@@ -22,6 +22,7 @@ import {
 } from '@playwright/test'
 import { build } from 'vite'
 import { mulberry32 } from '../server/embedded/seed/random'
+import { SERVER_ARGS } from './startup'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const PORT = Number(process.env.BENCH_SCANS_PORT ?? 3233)
@@ -97,7 +98,7 @@ document.title = 'ready'
 
 async function startServer(spaDir: string): Promise<ChildProcess> {
   rmSync(join(WORK, 'data'), { recursive: true, force: true })
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     cwd: ROOT,
     env: {
       ...process.env,

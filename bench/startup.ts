@@ -6,6 +6,9 @@
  */
 import type { ChildProcess } from 'node:child_process'
 
+/** The BFF's start command as production runs it (Dockerfile): node's arguments, from the app's root. */
+export const SERVER_ARGS = ['--enable-source-maps', 'dist/server/main.js']
+
 const STARTUP_LOGS = [/"msg":"SPA files ready to serve"/, /"msg":"client search: (index built|first build failed)"/]
 export const STARTUP_WAIT_MS = 120_000
 

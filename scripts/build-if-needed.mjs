@@ -1,17 +1,23 @@
-// Builds the SPA when dist/spa is missing or older than the sources, so `npm start` works on a
-// fresh clone and after a pull without a separate build step.
+// Builds the SPA (dist/spa) and compiles the server (dist/server) when either is missing or older
+// than its sources, so `npm start`, the journeys and the benches run the current code on a fresh
+// clone and after a pull without a separate build step.
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { execSync } from 'node:child_process'
 
-const built = 'dist/spa/index.html'
 function newest(path) {
   const info = statSync(path)
   if (!info.isDirectory()) return info.mtimeMs
   return Math.max(info.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))))
 }
-const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'scripts', 'package-lock.json'].filter(existsSync)
-if (!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs) {
+const stale = (built, sources) =>
+  !existsSync(built) || Math.max(...sources.filter(existsSync).map(newest)) > statSync(built).mtimeMs
+
+if (stale('dist/spa/index.html', ['src', 'public', 'index.html', 'vite.config.ts', 'scripts', 'package-lock.json'])) {
   console.log('Building the SPA (dist/spa)…')
   execSync('npx vite build', { stdio: 'inherit' })
+}
+if (stale('dist/server/main.js', ['server', 'src', 'scripts/build-server.mjs', 'package-lock.json'])) {
+  console.log('Compiling the server (dist/server)…')
+  execSync('node scripts/build-server.mjs', { stdio: 'inherit' })
 }

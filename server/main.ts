@@ -8,8 +8,6 @@
  * SHUTDOWN_MS.
  */
 import { Server as HttpServer } from 'node:http'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { serve } from 'h3'
 import { createApp } from './app'
 import { createAuditJournal } from './audit'
@@ -26,16 +24,15 @@ import { noteBreaker } from './metrics'
 import { warmStatic } from './static'
 import { endAllStreams, lifecycle, openStreams } from './events/streams'
 import { UPSTREAMS } from './upstream/breaker'
+import { fromRoot } from './paths'
 
 /** A replica shuts down within this, whatever is still open (orchestrators kill at 10 s or later). */
 const SHUTDOWN_MS = 8_500
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-
 async function main() {
   let config
   try {
-    config = loadConfig(process.env, { spaDir: resolve(root, 'dist/spa') })
+    config = loadConfig(process.env, { spaDir: fromRoot('dist/spa') })
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const p of err.problems) process.stderr.write(`config: ${p}\n`)

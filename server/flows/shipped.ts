@@ -6,17 +6,17 @@
  * reported with its reason and skipped; the others still load.
  */
 import { readdir, readFile } from 'node:fs/promises'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { AgentFlowDoc } from '../../src/contracts/doctypes'
 import type { FlowDefinition } from '../../src/contracts/flows/types'
 import { validateDefinition } from '../../src/contracts/flows/validate'
 import { ErpRefused, type ErpClient } from '../upstream/erp'
 import { FLOW, flowDocName, flowFields } from './store'
 import { log as logger } from '../log'
+import { fromRoot } from '../paths'
 
-/** flows/ at the repository's root, beside server/ (the image copies both). */
-export const SHIPPED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../flows')
+/** flows/ at the app's root (the image copies it). */
+export const SHIPPED_DIR = fromRoot('flows')
 
 export interface ShippedReport {
   /** Inserted now. */

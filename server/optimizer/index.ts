@@ -27,24 +27,31 @@ export interface WorkerOptions {
 }
 
 /**
- * The worker is TypeScript: a small script registers tsx's loader in the new thread, then loads
- * ./worker.ts. This works the same under `node --import tsx`, `tsx` and vitest.
+ * The worker's code. Compiled (dist/server/, as production runs), it is the bundle's
+ * optimizer-worker.js beside this one, started as it is. From the TypeScript sources (under
+ * `node --import tsx`, `tsx` and vitest), a small script registers tsx's loader in the new thread,
+ * then loads ./worker.ts.
  */
+const COMPILED = !import.meta.url.endsWith('.ts')
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads')
 import(workerData.tsxApi).then((api) => { api.register(); return import(workerData.entry) })
 `
 
-// tsx's ESM API ("import" condition of tsx/esm/api), located from its CommonJS twin beside it.
-const TSX_ESM_API = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs')
+/** tsx's ESM API ("import" condition of tsx/esm/api), located from its CommonJS twin beside it. */
+const tsxEsmApi = () =>
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs')
 
 function startWorker(maxHeapMb?: number): Worker {
-  const worker = new Worker(BOOTSTRAP, {
-    eval: true,
-    execArgv: [],
-    workerData: { tsxApi: TSX_ESM_API, entry: new URL('./worker.ts', import.meta.url).href },
-    resourceLimits: maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : undefined,
-  })
+  const resourceLimits = maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : undefined
+  const worker = COMPILED
+    ? new Worker(new URL('./optimizer-worker.js', import.meta.url), { execArgv: [], resourceLimits })
+    : new Worker(BOOTSTRAP, {
+        eval: true,
+        execArgv: [],
+        workerData: { tsxApi: tsxEsmApi(), entry: new URL('./worker.ts', import.meta.url).href },
+        resourceLimits,
+      })
   worker.on('exit', () => {
     if (idle === worker) idle = null
   })
