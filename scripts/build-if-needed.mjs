@@ -17,7 +17,7 @@ if (stale('dist/spa/index.html', ['src', 'public', 'index.html', 'vite.config.ts
   console.log('Building the SPA (dist/spa)…')
   execSync('npx vite build', { stdio: 'inherit' })
 }
-if (stale('dist/server/main.js', ['server', 'src', 'scripts/build-server.mjs', 'package-lock.json'])) {
+if (stale('dist/server/main.js', ['server', 'src', 'scripts/buildServer.ts', 'package-lock.json'])) {
   console.log('Compiling the server (dist/server)…')
-  execSync('node scripts/build-server.mjs', { stdio: 'inherit' })
+  execSync('npm run build:server', { stdio: 'inherit' })
 }
