@@ -21,7 +21,9 @@ describe('the compiled server', () => {
     await built
     expect(existsSync(join(out, 'main.js'))).toBe(true)
     expect(existsSync(join(out, 'optimizer-worker.js'))).toBe(true)
-    expect(readFileSync(join(out, 'main.js'), 'utf8')).toMatch(/new URL\(["']\.\/optimizer-worker\.js["'], import\.meta\.url\)/)
+    expect(readFileSync(join(out, 'main.js'), 'utf8')).toMatch(
+      /new URL\(["']\.\/optimizer-worker\.js["'], import\.meta\.url\)/,
+    )
   })
 
   it('carries no TypeScript transform at run time', async () => {

@@ -27,7 +27,12 @@ export async function buildServer(outdir = SERVER_OUT_DIR): Promise<{ packages: 
   for (const output of Object.values(metafile.outputs))
     for (const { path, external } of output.imports) {
       if (!external || path.startsWith('node:') || path.startsWith('.')) continue
-      packages.add(path.split('/').slice(0, path.startsWith('@') ? 2 : 1).join('/'))
+      packages.add(
+        path
+          .split('/')
+          .slice(0, path.startsWith('@') ? 2 : 1)
+          .join('/'),
+      )
     }
   return { packages: [...packages].sort(), metafile }
 }
