@@ -18,8 +18,8 @@ if (files.length === 0) {
   console.error(`No benchmark matches ${wanted.join(', ') || '(all)'}`)
   process.exit(1)
 }
-// The benches run the BFF compiled, as production does: built first when missing or stale.
-execSync('node scripts/build-if-needed.mjs', { cwd: join(here, '..'), stdio: 'inherit' })
+// The benches run the BFF compiled, as production does: compiled first when missing or stale.
+execSync('node scripts/build-if-needed.mjs server', { cwd: join(here, '..'), stdio: 'inherit' })
 for (const file of files) {
   console.log(`\n=== ${file} ===`)
   const mod = (await import(pathToFileURL(join(here, file)).href)) as { run(): Promise<void> }

@@ -1,6 +1,7 @@
 // Builds the SPA (dist/spa) and compiles the server (dist/server) when either is missing or older
 // than its sources, so `npm start`, the journeys and the benches run the current code on a fresh
-// clone and after a pull without a separate build step.
+// clone and after a pull without a separate build step. `node scripts/build-if-needed.mjs server`
+// looks at the server alone (the benches build the SPA they measure themselves).
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { execSync } from 'node:child_process'
@@ -13,7 +14,11 @@ function newest(path) {
 const stale = (built, sources) =>
   !existsSync(built) || Math.max(...sources.filter(existsSync).map(newest)) > statSync(built).mtimeMs
 
-if (stale('dist/spa/index.html', ['src', 'public', 'index.html', 'vite.config.ts', 'scripts', 'package-lock.json'])) {
+const serverOnly = process.argv[2] === 'server'
+if (
+  !serverOnly &&
+  stale('dist/spa/index.html', ['src', 'public', 'index.html', 'vite.config.ts', 'scripts', 'package-lock.json'])
+) {
   console.log('Building the SPA (dist/spa)…')
   execSync('npx vite build', { stdio: 'inherit' })
 }
