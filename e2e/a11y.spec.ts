@@ -121,7 +121,6 @@ test('the dispatcher’s screens: board with a job selected, queue, map, schedul
     {
       name: 'board, a job selected',
       async open(page) {
-        // A day with a scheduled job on a technician's row, whatever today is (a weekend has none).
         const job = await scheduledJob(page, world)
         await visit(page, `/dispatch?day=${job.scheduled_start.slice(0, 10)}&tech=${job.technician}`)
         await page.getByTestId(`row-${job.technician}`).getByTestId(`job-${job.name}`).click()
@@ -159,18 +158,28 @@ test('the dispatcher’s screens: board with a job selected, queue, map, schedul
 
 type ScheduledJob = { name: string; technician: string; scheduled_start: string }
 
-/** A job scheduled on a technician, from today on when there is one, so the board shows its block. */
+/**
+ * A job scheduled on a technician whose block the board draws as it opens: on a day after today,
+ * where the board opens at 06:30 and draws only the hours in view, a job starting between 07:00
+ * and 08:00 (site time, as Frappe stores it). Any day of the year has some in the coming week.
+ */
 async function scheduledJob(page: Page, world: World): Promise<ScheduledJob> {
   const filters = [
     ['status', '=', 'Scheduled'],
     ['technician', 'is', 'set'],
+    ['scheduled_start', '>=', world.day(1)],
+    ['scheduled_start', '<', world.day(8)],
   ]
-  const fields = ['name', 'technician', 'scheduled_start']
-  const list = (more: unknown[][]) =>
-    erpList<ScheduledJob>(page.request, 'Dispatch Job', [...filters, ...more], fields, 1)
-  const job = (await list([['scheduled_start', '>=', world.day()]]))[0] ?? (await list([]))[0]
-  expect(job, 'a job scheduled on a technician').toBeDefined()
-  return job
+  const jobs = await erpList<ScheduledJob>(
+    page.request,
+    'Dispatch Job',
+    filters,
+    ['name', 'technician', 'scheduled_start'],
+    0,
+  )
+  const job = jobs.find((j) => j.scheduled_start.slice(11, 13) === '07')
+  expect(job, 'a job scheduled on a technician at 7 h on one of the coming days').toBeDefined()
+  return job!
 }
 
 /** A customer with a modem in service, so Diagnostiquer has something to read. */
