@@ -5,6 +5,7 @@ import { quasar, transformAssetUrls } from '@quasar/vite-plugin'
 import { VitePWA } from 'vite-plugin-pwa'
 import { precompileMessages } from './scripts/precompileMessages'
 import { routePreloads } from './scripts/routePreloads'
+import { compileHints } from './scripts/compileHints'
 import { layoutGroup } from './scripts/shellChunk'
 
 export default defineConfig({
@@ -13,6 +14,7 @@ export default defineConfig({
     vue({ template: { transformAssetUrls }, features: { optionsAPI: false } }),
     precompileMessages(),
     routePreloads(),
+    compileHints(),
     quasar({ sassVariables: fileURLToPath(new URL('./src/css/quasar.variables.scss', import.meta.url)) }),
     // The app opens with no network once visited (technicians in basements). The service worker
     // precaches the shell (the zxing .wasm and fonts included) and caches no /ops/api answer but

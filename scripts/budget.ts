@@ -2,12 +2,14 @@
  * The first-load budget: what the shell needs before its first screen — index.html's entry
  * script, every chunk it imports statically (the modulepreloads) and their CSS — gzipped, read
  * from the Vite manifest of a build. `npm run budget [dir]` (default dist/spa) fails, naming the
- * heaviest chunks, when the JavaScript or the CSS grows past its budget.
+ * heaviest chunks, when the JavaScript or the CSS grows past its budget, and names any of those
+ * scripts that lost its compile hint (scripts/compileHints.ts).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
+import { COMPILE_HINT } from './compileHints'
 
 /**
  * Quasar components whose styles src/css/quasar.sass leaves out, by their root CSS class: a build
@@ -131,6 +133,13 @@ export function overBudget(set: InitialSet): string[] {
   return problems
 }
 
+/** The first load's scripts that would be compiled lazily, on the main thread (scripts/compileHints.ts). */
+export function withoutCompileHint(dir: string, set: InitialSet): string[] {
+  return set.files
+    .filter((f) => f.kind === 'js' && !readFileSync(join(dir, f.file), 'utf8').startsWith(COMPILE_HINT))
+    .map((f) => `${f.file} lacks the compile hint: the first load's scripts are compiled while they download`)
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const dir = resolve(process.argv[2] ?? 'dist/spa')
   const set = initialSet(dir)
@@ -138,7 +147,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(
     `first load: JS ${kb(set.js)} KB / ${BUDGET_KB.js} KB, CSS ${kb(set.css)} KB / ${BUDGET_KB.css} KB (gzipped)`,
   )
-  const problems = [...overBudget(set), ...unstyledComponents(dir)]
+  const problems = [...overBudget(set), ...unstyledComponents(dir), ...withoutCompileHint(dir, set)]
   for (const p of problems) console.error(p)
   process.exit(problems.length ? 1 : 0)
 }

@@ -62,6 +62,23 @@ function chunkOf(all: OutputChunk[], id: string): OutputChunk | undefined {
   return all.find((c) => c.facadeModuleId === id) ?? all.find((c) => c.moduleIds.includes(id))
 }
 
+/** The chunks the app can open with: the entry's, and each opening screen's (its layout, page and their static imports). */
+export function openingChunks(bundle: OutputBundle, root: string): OutputChunk[] {
+  const all = chunks(bundle)
+  const byFile = new Map(all.map((chunk) => [chunk.fileName, chunk]))
+  const files = new Set<string>()
+  for (const chunk of all.filter((c) => c.isEntry)) closure(byFile, chunk, files)
+  for (const [name, , modules] of OPENING_SCREENS) {
+    for (const module of modules) {
+      const chunk = chunkOf(all, `${root}/${module}`)
+      if (!chunk)
+        throw new Error(`routePreloads: the screen "${name}" names ${module}, which is not a chunk of the build`)
+      closure(byFile, chunk, files)
+    }
+  }
+  return all.filter((chunk) => files.has(chunk.fileName))
+}
+
 export function openingScreens(bundle: OutputBundle, root: string, base: string): OpeningScreens {
   const all = chunks(bundle)
   const byFile = new Map(all.map((chunk) => [chunk.fileName, chunk]))
