@@ -17,7 +17,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { chromium, type Page } from '@playwright/test'
-import { SERVER_ARGS } from './startup'
+import { SERVER_ARGS, startupSettled } from './startup'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const PORT = 3241
@@ -53,6 +53,8 @@ interface StartUp {
   buildMs: Promise<number>
   /** Latency of every probe sent while the index was being built; the first is the app's first request. */
   probes: Promise<number[]>
+  /** The rest of the start-up work done (see bench/startup.ts): searches are timed after it. */
+  settled: Promise<boolean>
 }
 
 async function server(): Promise<{ child: ChildProcess | null; startUp: StartUp | null }> {
@@ -81,6 +83,7 @@ async function server(): Promise<{ child: ChildProcess | null; startUp: StartUp 
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
+  const settled = startupSettled(child)
   let listening: () => void = () => undefined
   const listens = new Promise<void>((resolve) => {
     listening = resolve
@@ -123,7 +126,7 @@ async function server(): Promise<{ child: ChildProcess | null; startUp: StartUp 
     if (Date.now() > deadline) throw new Error('the BFF did not become ready')
     await new Promise((r) => setTimeout(r, 1000))
   }
-  return { child, startUp: { buildMs, probes } }
+  return { child, startUp: { buildMs, probes, settled } }
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -223,6 +226,13 @@ export async function run(): Promise<void> {
         '≤ 100',
       ])
       rows.push(["  the app's first request", '1', probes[0]?.toFixed(1) ?? '—', probes[0]?.toFixed(1) ?? '—', '≤ 100'])
+      // The board's and the flows' start-up reads are answered by the embedded ERPNext on the
+      // BFF's own event loop (in production, by ERPNext's processes): searches wait for their end.
+      const settling = performance.now()
+      const settled = await startUp.settled
+      console.log(
+        `${settled ? 'waited' : 'gave up after'} ${((performance.now() - settling) / 1000).toFixed(1)} s for the rest of the start-up work (the board's and the flows' reads)`,
+      )
     } else {
       console.log('the BFF was already running: no start-up figures (stop it to measure them)')
     }

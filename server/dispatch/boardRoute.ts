@@ -69,6 +69,7 @@ export function boardRoute(app: H3, ctx: AppContext, options: BoardRouteOptions 
 
   if (options.warm) {
     const warm = setTimeout(() => {
+      const started = performance.now()
       const today = toFrappeDate(new Date())
       const monday = mondayOf(today)
       void cache
@@ -76,6 +77,8 @@ export function boardRoute(app: H3, ctx: AppContext, options: BoardRouteOptions 
         .then(() => cache.board(today, today))
         .then(async (entry) => {
           await encoded(entry, `rows:${DEFAULT_ROWS}`)
+          // Said once, so an operator (and a bench) knows when this replica's start-up reads are over.
+          log.info({ week: monday, ms: Math.round(performance.now() - started) }, 'dispatch board: ready')
         })
         .catch((err: unknown) => log.warn({ err: errorField(err) }, 'dispatch board: warm-up failed'))
     }, 2_000)

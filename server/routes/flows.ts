@@ -143,13 +143,13 @@ export function createFlowsRoutes(options: { shippedDir?: string } = {}): Featur
     // first statistics of the day do not wait for them; apps built by tests do neither.
     if (process.env.NODE_ENV !== 'test') {
       setInterval(() => void sweep(), SWEEP_EVERY_MS).unref()
-      setTimeout(
-        () =>
-          void facts
-            .warm()
-            .catch((err: unknown) => log.warn({ err: errorField(err) }, 'flows: statistics warm-up failed')),
-        5_000,
-      ).unref()
+      setTimeout(() => {
+        const started = performance.now()
+        void facts
+          .warm()
+          .then(() => log.info({ ms: Math.round(performance.now() - started) }, 'flows: statistics ready'))
+          .catch((err: unknown) => log.warn({ err: errorField(err) }, 'flows: statistics warm-up failed'))
+      }, 5_000).unref()
     }
 
     const actorOf = (event: H3Event, user: RequestUser): Actor => ({ user, requestId: ctx.requestId(event) })
