@@ -2,34 +2,12 @@ import { describe, expect, it } from 'vitest'
 import type { Rolldown } from 'vite'
 import { COMPILE_HINT, addCompileHints } from './compileHints'
 import { OPENING_SCREENS } from './routePreloads'
-
-const ROOT = '/app'
-
-/** A bundle of chunks, each: file name, its module, its static imports; its code says its name. */
-function bundle(
-  chunks: { file: string; module?: string; imports?: string[]; entry?: boolean }[],
-): Rolldown.OutputBundle {
-  return Object.fromEntries(
-    chunks.map((c) => [
-      c.file,
-      {
-        type: 'chunk',
-        fileName: c.file,
-        code: `export const file = ${JSON.stringify(c.file)}\n`,
-        facadeModuleId: c.module ? `${ROOT}/${c.module}` : null,
-        moduleIds: c.module ? [`${ROOT}/${c.module}`] : [],
-        imports: c.imports ?? [],
-        isEntry: c.entry ?? false,
-        viteMetadata: { importedCss: new Set(), importedAssets: new Set() },
-      } as unknown as Rolldown.OutputChunk,
-    ]),
-  )
-}
+import { fakeBundle, ROOT } from './fakeBundle'
 
 const opening = [...new Set(OPENING_SCREENS.flatMap(([, , modules]) => modules))]
 const fileOf = (module: string) => `assets/${module.replace(/^.*\//, '').replace('.vue', '')}.js`
 const built = () =>
-  bundle([
+  fakeBundle([
     { file: 'assets/index.js', module: 'src/main.ts', imports: ['assets/vue.js'], entry: true },
     { file: 'assets/vue.js' },
     { file: 'assets/QBtn.js', imports: ['assets/vue.js'] },

@@ -1,32 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { Rolldown } from 'vite'
 import { FIELD_SCREENS } from '../src/contracts/openingScreen'
+import { fakeBundle, ROOT } from './fakeBundle'
 import { OPENING_SCREENS, openingScreens, withScriptBeforeStylesheets, withStylesheetsAfterBody } from './routePreloads'
 
-const ROOT = '/app'
-
-/** A bundle of chunks, each: file name, its module, its static imports, its CSS. */
-function bundle(
-  chunks: { file: string; module?: string; modules?: string[]; imports?: string[]; css?: string[]; entry?: boolean }[],
-): Rolldown.OutputBundle {
-  return Object.fromEntries(
-    chunks.map((c) => [
-      c.file,
-      {
-        type: 'chunk',
-        fileName: c.file,
-        facadeModuleId: c.module ? `${ROOT}/${c.module}` : null,
-        moduleIds: [...(c.module ? [c.module] : []), ...(c.modules ?? [])].map((m) => `${ROOT}/${m}`),
-        imports: c.imports ?? [],
-        isEntry: c.entry ?? false,
-        viteMetadata: { importedCss: new Set(c.css ?? []), importedAssets: new Set() },
-      } as unknown as Rolldown.OutputChunk,
-    ]),
-  )
-}
-
 const pages = Object.fromEntries(OPENING_SCREENS.flatMap(([, , modules]) => modules).map((m) => [m, m]))
-const built = bundle([
+const built = fakeBundle([
   {
     file: 'assets/index.js',
     module: 'src/main.ts',
@@ -94,7 +72,7 @@ describe('the opening screens written into index.html', () => {
   it('finds a module the build put in a group file rather than a file of its own', () => {
     const grouped = { ...built }
     delete grouped['assets/MainLayout.js']
-    const group = bundle([
+    const group = fakeBundle([
       {
         file: 'assets/MainLayout-group.js',
         modules: ['src/layouts/MainLayout.vue', 'src/features/scans/ScanBadge.vue'],

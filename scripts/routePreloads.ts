@@ -62,40 +62,48 @@ function chunkOf(all: OutputChunk[], id: string): OutputChunk | undefined {
   return all.find((c) => c.facadeModuleId === id) ?? all.find((c) => c.moduleIds.includes(id))
 }
 
+/** The build's chunks, and each by its file name. */
+function graph(bundle: OutputBundle): { all: OutputChunk[]; byFile: Map<string, OutputChunk> } {
+  const all = chunks(bundle)
+  return { all, byFile: new Map(all.map((chunk) => [chunk.fileName, chunk])) }
+}
+
+/** Adds to `into` the files an opening screen's modules need; stops the build when one is no longer a chunk. */
+function screenFiles(
+  { all, byFile }: ReturnType<typeof graph>,
+  root: string,
+  [name, , modules]: (typeof OPENING_SCREENS)[number],
+  into: Set<string>,
+): Set<string> {
+  for (const module of modules) {
+    const chunk = chunkOf(all, `${root}/${module}`)
+    if (!chunk)
+      throw new Error(`routePreloads: the screen "${name}" names ${module}, which is not a chunk of the build`)
+    closure(byFile, chunk, into)
+  }
+  return into
+}
+
 /** The chunks the app can open with: the entry's, and each opening screen's (its layout, page and their static imports). */
 export function openingChunks(bundle: OutputBundle, root: string): OutputChunk[] {
-  const all = chunks(bundle)
-  const byFile = new Map(all.map((chunk) => [chunk.fileName, chunk]))
+  const built = graph(bundle)
   const files = new Set<string>()
-  for (const chunk of all.filter((c) => c.isEntry)) closure(byFile, chunk, files)
-  for (const [name, , modules] of OPENING_SCREENS) {
-    for (const module of modules) {
-      const chunk = chunkOf(all, `${root}/${module}`)
-      if (!chunk)
-        throw new Error(`routePreloads: the screen "${name}" names ${module}, which is not a chunk of the build`)
-      closure(byFile, chunk, files)
-    }
-  }
-  return all.filter((chunk) => files.has(chunk.fileName))
+  for (const chunk of built.all.filter((c) => c.isEntry)) closure(built.byFile, chunk, files)
+  for (const screen of OPENING_SCREENS) screenFiles(built, root, screen, files)
+  return built.all.filter((chunk) => files.has(chunk.fileName))
 }
 
 export function openingScreens(bundle: OutputBundle, root: string, base: string): OpeningScreens {
-  const all = chunks(bundle)
-  const byFile = new Map(all.map((chunk) => [chunk.fileName, chunk]))
+  const built = graph(bundle)
+  const { all, byFile } = built
   const entry = all.find((chunk) => chunk.isEntry)
   if (!entry) throw new Error('routePreloads: the build has no entry chunk')
   const initial = new Set<string>()
   closure(byFile, entry, initial)
   const files: string[] = []
-  const screens: OpeningScreens['screens'] = OPENING_SCREENS.map(([name, hash, modules]) => {
-    const needed = new Set<string>()
-    for (const module of modules) {
-      const chunk = chunkOf(all, `${root}/${module}`)
-      if (!chunk)
-        throw new Error(`routePreloads: the screen "${name}" names ${module}, which is not a chunk of the build`)
-      closure(byFile, chunk, needed)
-    }
-    const indexes = [...needed]
+  const screens: OpeningScreens['screens'] = OPENING_SCREENS.map((screen) => {
+    const [name, hash] = screen
+    const indexes = [...screenFiles(built, root, screen, new Set())]
       .filter((file) => !initial.has(file))
       .map((file) => (files.includes(file) ? files.indexOf(file) : files.push(file) - 1))
     return [name, hash.source, indexes]
