@@ -41,17 +41,32 @@ describe('a call to an upstream', () => {
     expect(JSON.parse(answer.body)).toEqual({ got: '{"name":"Épissure"}', length: '20', auth: 'token k:s' })
   })
 
-  it('keeps the connection for the next call', async () => {
+  it('keeps its connections for the next calls', async () => {
     const sockets = new Set<unknown>()
     const url = await listen((req, res) => {
       sockets.add(req.socket)
       res.end('ok')
     })
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10; i++) {
       const answer = await httpText(url, { method: 'GET', headers: {}, timeoutMs: 2_000 })
       expect(answer.body).toBe('ok')
     }
-    expect(sockets.size).toBe(1)
+    // Ten calls in a row, one after the other: the pool may open a second connection while the
+    // first is being released, never one a call.
+    expect(sockets.size).toBeLessThanOrEqual(2)
+  })
+
+  it('decodes a body that arrives in pieces, a character split between two of them', async () => {
+    const url = await listen((_, res) => {
+      const bytes = Buffer.from('{"name":"Épissure — Lévis"}')
+      const cut = bytes.indexOf(0xc3) + 1
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+      res.write(bytes.subarray(0, cut))
+      setTimeout(() => res.end(bytes.subarray(cut)), 20)
+    })
+    const answer = await httpText(url, { method: 'GET', headers: {}, timeoutMs: 2_000 })
+    expect(answer.contentType).toBe('application/json; charset=utf-8')
+    expect(JSON.parse(answer.body)).toEqual({ name: 'Épissure — Lévis' })
   })
 
   it('gives up after its budget when the upstream does not answer', async () => {
