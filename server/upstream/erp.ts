@@ -202,13 +202,17 @@ export function createErpClient(
   const { retries, retryBaseMs: baseMs, cooldownMs } = breakers.options
   const retry = { retries, baseMs, cooldownMs }
   const authorization = `token ${token}`
+  // Parsed once: each call sends its path under the base's own (ERPNext may sit under a prefix).
+  const base = new URL(baseUrl)
+  const origin = base.origin
+  const prefix = base.pathname.replace(/\/+$/, '')
   const call =
     (method: string, path: string, body?: string, requestId?: string) => async (): Promise<UpstreamAnswer> => {
       const headers: Record<string, string> = { authorization, accept: 'application/json' }
       if (body !== undefined) headers['content-type'] = 'application/json'
       if (requestId) headers['x-request-id'] = requestId
       try {
-        const answer = await httpText(baseUrl + path, { method, headers, body, timeoutMs })
+        const answer = await httpText(origin, prefix + path, { method, headers, body, timeoutMs })
         return { ...answer, contentType: answer.contentType ?? 'application/json' }
       } catch (err) {
         if (err instanceof CallTimeout)

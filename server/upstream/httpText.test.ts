@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CallTimeout, httpText } from './httpText'
+import { createErpClient } from './erp'
 
 let server: Server | null = null
 
@@ -29,7 +30,7 @@ describe('a call to an upstream', () => {
         res.end(JSON.stringify({ got: body, length: req.headers['content-length'], auth: req.headers.authorization }))
       })
     })
-    const answer = await httpText(`${url}/api/resource/Tag?x=1`, {
+    const answer = await httpText(url, '/api/resource/Tag?x=1', {
       method: 'POST',
       headers: { authorization: 'token k:s', 'content-type': 'application/json' },
       body: '{"name":"Épissure"}',
@@ -48,7 +49,7 @@ describe('a call to an upstream', () => {
       res.end('ok')
     })
     for (let i = 0; i < 10; i++) {
-      const answer = await httpText(url, { method: 'GET', headers: {}, timeoutMs: 2_000 })
+      const answer = await httpText(url, '/', { method: 'GET', headers: {}, timeoutMs: 2_000 })
       expect(answer.body).toBe('ok')
     }
     // Ten calls in a row, one after the other: the pool may open a second connection while the
@@ -64,7 +65,7 @@ describe('a call to an upstream', () => {
       res.write(bytes.subarray(0, cut))
       setTimeout(() => res.end(bytes.subarray(cut)), 20)
     })
-    const answer = await httpText(url, { method: 'GET', headers: {}, timeoutMs: 2_000 })
+    const answer = await httpText(url, '/', { method: 'GET', headers: {}, timeoutMs: 2_000 })
     expect(answer.contentType).toBe('application/json; charset=utf-8')
     expect(JSON.parse(answer.body)).toEqual({ name: 'Épissure — Lévis' })
   })
@@ -72,7 +73,7 @@ describe('a call to an upstream', () => {
   it('gives up after its budget when the upstream does not answer', async () => {
     const url = await listen(() => undefined)
     const started = performance.now()
-    await expect(httpText(url, { method: 'GET', headers: {}, timeoutMs: 150 })).rejects.toBeInstanceOf(CallTimeout)
+    await expect(httpText(url, '/', { method: 'GET', headers: {}, timeoutMs: 150 })).rejects.toBeInstanceOf(CallTimeout)
     expect(performance.now() - started).toBeLessThan(1_000)
   })
 
@@ -81,6 +82,26 @@ describe('a call to an upstream', () => {
     server!.closeAllConnections()
     await new Promise((resolve) => server!.close(resolve))
     server = null
-    await expect(httpText(url, { method: 'GET', headers: {}, timeoutMs: 2_000 })).rejects.toThrow(/ECONNREFUSED/)
+    await expect(httpText(url, '/', { method: 'GET', headers: {}, timeoutMs: 2_000 })).rejects.toThrow(/ECONNREFUSED/)
+  })
+})
+
+describe('the ERPNext client over it', () => {
+  it('sends each path under the base address’s own, with the service token', async () => {
+    const seen: { url?: string; auth?: string }[] = []
+    const url = await listen((req, res) => {
+      seen.push({ url: req.url, auth: req.headers.authorization })
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end('{"message":"pong"}')
+    })
+    for (const base of [url, `${url}/erp`, `${url}/erp/`]) {
+      const erp = createErpClient(base, 'k:s', 2_000)
+      expect((await erp.send('GET', '/api/method/ping')).status).toBe(200)
+    }
+    expect(seen).toEqual([
+      { url: '/api/method/ping', auth: 'token k:s' },
+      { url: '/erp/api/method/ping', auth: 'token k:s' },
+      { url: '/erp/api/method/ping', auth: 'token k:s' },
+    ])
   })
 })
