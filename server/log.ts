@@ -129,23 +129,15 @@ function bufferBytes(): number {
 }
 
 /**
- * Standard output, written without blocking: lines gather in memory and go out by 16 KB, or every
- * quarter of a second when fewer come (under load, one write for some sixty answers instead of one
- * each; each write is handed to a worker thread and back, which at 4 KB cost the hop ~4 µs a
- * request). A reader that stops reading (a stalled log collector) makes lines be dropped past
+ * Standard output, written without blocking: lines gather in memory and go out by 4 KB, or every
+ * quarter of a second when fewer come (under load, one write for many answers instead of one
+ * each), and a
+ * reader that stops reading (a stalled log collector) makes lines be dropped past
  * `LOG_BUFFER_BYTES` (16 MB) instead of stopping the server. What is waiting is written out when
  * the process exits.
  */
 export function stdoutDestination(): DestinationStream {
-  const out = pino.destination({
-    dest: 1,
-    sync: false,
-    minLength: 16 * 1024,
-    // One write holds at most this much; it must exceed `minLength`.
-    maxWrite: 64 * 1024,
-    periodicFlush: 250,
-    maxLength: bufferBytes(),
-  })
+  const out = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250, maxLength: bufferBytes() })
   let dropped = 0
   out.on('drop', () => {
     if (dropped++ === 0) process.stderr.write('log: standard output is not being read; lines are being dropped\n')
